@@ -1,0 +1,11 @@
+// Unit specs sit beside the code (src, *.spec.ts); end-to-end specs live in test/ (*.e2e-spec.ts).
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  testEnvironment: 'node',
+  testTimeout: 60000,
+  maxWorkers: 2,
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+};

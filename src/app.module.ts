@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
+import { ListsModule } from './lists/lists.module';
+import { PreferencesModule } from './preferences/preferences.module';
+import { QueuesModule } from './queues/queues.module';
+import { RedisConnection } from './queues/redis-connection';
+import { SubscribersModule } from './subscribers/subscribers.module';
+import { TokensModule } from './tokens/tokens.module';
+import { AuthModule } from './auth/auth.module';
+import { loggerOptions } from './common/logger-options';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, redis: RedisConnection): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        // Limits are set per route with @Throttle; this is the generous default for those that use the guard.
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 120 }]),
+        DatabaseModule,
+        QueuesModule.forRoot(redis),
+        TokensModule,
+        DeliveryModule,
+        AuthModule,
+        ListsModule,
+        SubscribersModule,
+        ImportsModule,
+        PreferencesModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { INestApplicationContext, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { bodyErrorHandler } from './common/body-errors';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AppConfig } from './config/app-config';
+import { connectRedis } from './queues/redis-connection';
+
+/** JSON bodies up to 1 MB (a large MJML newsletter fits); forms are small. Uploads have their own limit. */
+const JSON_LIMIT = '1mb';
+const FORM_LIMIT = '64kb';
+
+/** The HTTP service with its workers: what `npm start` runs and what the tests boot. */
+export async function createHttpApp(config: AppConfig): Promise<NestExpressApplication> {
+  const redis = await connectRedis(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, redis), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.useBodyParser('json', { limit: JSON_LIMIT });
+  app.useBodyParser('urlencoded', { limit: FORM_LIMIT, extended: false });
+  app.use(bodyErrorHandler);
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup(
+    'api/docs',
+    app,
+    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Mail service API').addBearerAuth().build()),
+  );
+  return app;
+}
+
+/** Workers only, no HTTP: `npm run start:worker`. */
+export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const redis = await connectRedis(config);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, redis), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,34 @@
+/** The validated configuration every part of the service receives (inject AppConfig). */
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'sqlite'; path: string };
+
+export type RedisConfig =
+  | { kind: 'url'; url: string }
+  | { kind: 'private'; dir: string };
+
+export interface DkimConfig {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+export abstract class AppConfig {
+  abstract readonly production: boolean;
+  abstract readonly port: number;
+  abstract readonly publicUrl: string;
+  abstract readonly dataDir: string;
+  abstract readonly database: DatabaseConfig;
+  abstract readonly redis: RedisConfig;
+  abstract readonly queuePrefix: string;
+  /** undefined: write every message as .eml under dataDir/outbox */
+  abstract readonly smtpUrl?: string;
+  abstract readonly mailFrom: string;
+  abstract readonly companyAddress: string;
+  abstract readonly appSecret: string;
+  abstract readonly admin?: { email: string; password: string };
+  abstract readonly dkim?: DkimConfig;
+  /** messages per second across all workers; undefined is unlimited */
+  abstract readonly sendRate?: number;
+  abstract readonly logLevel: string;
+}

@@ -1,0 +1,63 @@
+import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+
+/**
+ * The environment as the contract describes it. Validated once at boot by loadConfig();
+ * nothing outside src/config reads process.env.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString() @Matches(/^[^\r\n]+$/, { message: 'must be one line' })
+  MAIL_FROM?: string;
+
+  @IsOptional() @IsString() @Matches(/\S/, { message: 'must not be empty' })
+  COMPANY_ADDRESS?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  APP_SECRET?: string;
+
+  @IsOptional() @IsString()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(10, { message: 'must be at least 10 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { message: 'must be a domain name' })
+  DKIM_DOMAIN?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9._-]+$/i, { message: 'must be a DNS label' })
+  DKIM_SELECTOR?: string;
+
+  @IsOptional() @IsString()
+  DKIM_PRIVATE_KEY?: string;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @IsPositive()
+  SEND_RATE?: number;
+
+  // Not in the contract, offered beyond it: where ./data lives, the log level, the Bull key prefix.
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
+  QUEUE_PREFIX?: string;
+}

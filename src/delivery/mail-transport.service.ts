@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Options as SendMailOptions, Transporter } from 'nodemailer/lib/mailer';
+import { AppConfig } from '../config/app-config';
+
+export interface SentMail {
+  messageId: string;
+  /** The SMTP server's answer, or the .eml file written. */
+  response: string;
+}
+
+/**
+ * The one way mail leaves: a pooled SMTP transport from SMTP_URL, or, without it,
+ * every message written as an .eml file under dataDir/outbox. DKIM-signed when configured.
+ */
+@Injectable()
+export class MailTransportService implements OnModuleDestroy {
+  private readonly logger = new Logger(MailTransportService.name);
+  private readonly transport: Transporter;
+  private readonly outbox?: string;
+
+  constructor(private readonly config: AppConfig) {
+    const dkim = config.dkim
+      ? { ...config.dkim, headerFieldNames: DKIM_SIGNED_HEADERS }
+      : undefined;
+    if (config.smtpUrl) {
+      const url = new URL(config.smtpUrl);
+      this.transport = nodemailer.createTransport({
+        pool: true,
+        host: url.hostname,
+        port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+        secure: url.protocol === 'smtps:',
+        auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+        maxConnections: 5,
+        dkim,
+      });
+    } else {
+      this.outbox = join(config.dataDir, 'outbox');
+      this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim });
+    }
+  }
+
+  async send(message: SendMailOptions): Promise<SentMail> {
+    const info = await this.transport.sendMail({ from: this.config.mailFrom, ...message });
+    if (!this.outbox) return { messageId: info.messageId, response: String(info.response ?? '') };
+    await mkdir(this.outbox, { recursive: true });
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
+    // Written under a temporary name first, so a reader of the outbox never sees half a message.
+    const tmp = join(this.outbox, `.${name}.tmp`);
+    await writeFile(tmp, info.message as Buffer);
+    await rename(tmp, join(this.outbox, name));
+    return { messageId: info.messageId, response: `written to ${join(this.outbox, name)}` };
+  }
+
+  onModuleDestroy(): void {
+    this.transport.close();
+  }
+}
+
+/** Headers covered by the DKIM signature: nodemailer's usual set plus both RFC 8058 headers. */
+const DKIM_SIGNED_HEADERS =
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:Content-ID:' +
+  'Content-Description:Resent-Date:Resent-From:Resent-Sender:Resent-To:Resent-Cc:Resent-Message-ID:In-Reply-To:References:' +
+  'List-Id:List-Help:List-Unsubscribe:List-Unsubscribe-Post:List-Subscribe:List-Post:List-Owner:List-Archive:Feedback-ID';

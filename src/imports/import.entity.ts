@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonType, timeType } from '../config/database-kind';
+
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+export type ImportMode = 'subscribe' | 'blocklist';
+export interface ImportRowError {
+  row: number;
+  message: string;
+}
+
+/** One CSV import: the uploaded file stays on disk until the job is done, the progress lives here. */
+@Entity('imports')
+export class Import {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 16 }) status: ImportStatus;
+  @Column({ type: 'varchar', length: 16 }) mode: ImportMode;
+  @Column({ type: jsonType }) listIds: string[];
+  @Column({ type: 'varchar', length: 500 }) filePath: string;
+  @Column({ type: 'varchar', length: 300 }) fileName: string;
+  @Column({ type: 'integer', default: 0 }) total: number;
+  @Column({ type: 'integer', default: 0 }) imported: number;
+  @Column({ type: 'integer', default: 0 }) updated: number;
+  @Column({ type: 'integer', default: 0 }) skipped: number;
+  /** The first rejected rows (capped, see ImportProcessor); `skipped` counts them all. */
+  @Column({ type: jsonType }) errors: ImportRowError[];
+  @Column({ type: 'text', nullable: true }) failure: string | null;
+  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @Column({ type: timeType, nullable: true }) startedAt: Date | null;
+  @Column({ type: timeType, nullable: true }) finishedAt: Date | null;
+}

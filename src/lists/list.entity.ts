@@ -1,0 +1,14 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { timeType } from '../config/database-kind';
+
+export type OptIn = 'single' | 'double';
+
+@Entity('lists')
+export class MailingList {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'text', nullable: true }) description: string | null;
+  @Column({ type: 'varchar', length: 8 }) optIn: OptIn;
+  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+}

@@ -1,0 +1,30 @@
+import { RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { PrivateRedis } from './private-redis';
+
+export interface RedisConnection {
+  options: RedisOptions;
+  /** Stops the private redis-server if this process started one. */
+  stop(): Promise<void>;
+}
+
+/** REDIS_URL as ioredis options, or the private redis-server started and reached by its socket. */
+export async function connectRedis(config: AppConfig): Promise<RedisConnection> {
+  if (config.redis.kind === 'url') return { options: redisOptionsOf(config.redis.url), stop: async () => undefined };
+  const server = new PrivateRedis(config.redis.dir);
+  await server.start();
+  return { options: { path: server.socketPath }, stop: () => server.stop() };
+}
+
+export function redisOptionsOf(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = Number(u.pathname.replace('/', '') || 0);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { jsonType, timeType } from '../config/database-kind';
+import { Subscription } from './subscription.entity';
+
+export type SubscriberStatus = 'enabled' | 'blocklisted';
+export type Attributes = Record<string, unknown>;
+
+/** A person the service writes to. `emailKey` is the trimmed, lower-cased address that makes them unique. */
+@Entity('subscribers')
+export class Subscriber {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 320 }) email: string;
+  @Column({ type: 'varchar', length: 320, unique: true }) emailKey: string;
+  @Column({ type: 'varchar', length: 200, default: '' }) name: string;
+  @Column({ type: jsonType }) attributes: Attributes;
+  @Column({ type: 'varchar', length: 16, default: 'enabled' }) status: SubscriberStatus;
+  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @OneToMany(() => Subscription, (s) => s.subscriber) subscriptions?: Subscription[];
+}
+
+/** The one way an address becomes a key: trimmed and lower-cased. */
+export function emailKeyOf(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { timeType } from '../config/database-kind';
+import { MailingList } from '../lists/list.entity';
+import { Subscriber } from './subscriber.entity';
+
+export type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';
+
+/** A subscriber's membership of one list. */
+@Entity('subscriptions')
+export class Subscription {
+  @PrimaryColumn({ type: 'uuid' }) subscriberId: string;
+  @PrimaryColumn({ type: 'uuid' }) listId: string;
+  @Column({ type: 'varchar', length: 16 }) status: SubscriptionStatus;
+  @Column({ type: timeType, nullable: true }) confirmedAt: Date | null;
+  @Column({ type: timeType, nullable: true }) unsubscribedAt: Date | null;
+  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @ManyToOne(() => Subscriber, (s) => s.subscriptions, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'subscriber_id' })
+  subscriber?: Subscriber;
+  @ManyToOne(() => MailingList, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'list_id' })
+  list?: MailingList;
+}

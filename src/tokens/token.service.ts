@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+
+/** What a token is for. Each purpose signs with its own key, so no token works for another purpose. */
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'open' | 'click';
+
+const SIGNATURE_BYTES = 16;
+
+/**
+ * Signed, opaque tokens: base64url(JSON payload) "." base64url(HMAC-SHA256 truncated to 128 bits).
+ * Changing any character makes the token worthless; signatures are compared in constant time.
+ */
+@Injectable()
+export class TokenService {
+  private readonly keys = new Map<TokenPurpose, Buffer>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  sign(purpose: TokenPurpose, payload: Record<string, unknown>, ttlSeconds?: number): string {
+    const body = ttlSeconds ? { ...payload, exp: Math.floor(Date.now() / 1000) + ttlSeconds } : payload;
+    const data = Buffer.from(JSON.stringify(body)).toString('base64url');
+    return `${data}.${this.signature(purpose, data).toString('base64url')}`;
+  }
+
+  /** The payload of a valid, unexpired token of this purpose; null for anything else. */
+  verify<T extends Record<string, unknown>>(purpose: TokenPurpose, token: string): T | null {
+    if (typeof token !== 'string' || token.length > 4096) return null;
+    const dot = token.indexOf('.');
+    if (dot <= 0) return null;
+    const data = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    // base64url decoding ignores stray characters, so the re-encoded form must match what was given.
+    if (given.length !== SIGNATURE_BYTES || given.toString('base64url') !== token.slice(dot + 1)) return null;
+    if (!timingSafeEqual(given, this.signature(purpose, data))) return null;
+    if (Buffer.from(data, 'base64url').toString('base64url') !== data) return null;
+    let payload: T & { exp?: number };
+    try {
+      payload = JSON.parse(Buffer.from(data, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+    if (typeof payload !== 'object' || payload === null) return null;
+    if (typeof payload.exp === 'number' && payload.exp < Date.now() / 1000) return null;
+    return payload;
+  }
+
+  private signature(purpose: TokenPurpose, data: string): Buffer {
+    let key = this.keys.get(purpose);
+    if (!key) {
+      key = createHmac('sha256', this.config.appSecret).update(`token:${purpose}`).digest();
+      this.keys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(data).digest().subarray(0, SIGNATURE_BYTES);
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ROLES, Role } from '../user.entity';
+
+export class CreateUserDto {
+  @ApiProperty() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
+  @ApiProperty() @IsString() @MinLength(10) @MaxLength(200) password: string;
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(10) @MaxLength(200) password?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
+}

@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { timeType } from '../config/database-kind';
+
+export const ROLES = ['admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A person who works in the service (admin UI or API). Email is stored lower-case. */
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 320, unique: true }) email: string;
+  @Column({ type: 'varchar', length: 100 }) passwordHash: string;
+  @Column({ type: 'varchar', length: 16 }) role: Role;
+  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+}

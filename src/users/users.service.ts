@@ -1,0 +1,88 @@
+import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { hashPassword } from './password';
+import { Role, User } from './user.entity';
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export function toUserView(u: User): UserView {
+  return { id: u.id, email: u.email, role: u.role, createdAt: u.createdAt };
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD when no user exists yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.admin || (await this.users.count()) > 0) return;
+    await this.create(this.config.admin.email, this.config.admin.password, 'admin').catch((e) => {
+      if (!(e instanceof ConflictException)) throw e; // another process created it first
+    });
+    this.logger.log({ email: this.config.admin.email }, 'created the first admin from ADMIN_EMAIL');
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toUserView);
+  }
+
+  async create(email: string, password: string, role: Role): Promise<UserView> {
+    const key = email.trim().toLowerCase();
+    if (await this.users.exist({ where: { email: key } })) throw new ConflictException(`A user with email ${key} already exists`);
+    try {
+      const user = await this.users.save(this.users.create({ email: key, passwordHash: await hashPassword(password), role }));
+      return toUserView(user);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictException(`A user with email ${key} already exists`);
+      throw e;
+    }
+  }
+
+  async update(id: string, changes: { password?: string; role?: Role }): Promise<UserView> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(id);
+    if (changes.role) user.role = changes.role;
+    if (changes.password) user.passwordHash = await hashPassword(changes.password);
+    return toUserView(await this.users.save(user));
+  }
+
+  async remove(id: string): Promise<void> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    if (user.role === 'admin') await this.assertAnotherAdmin(id);
+    await this.users.delete({ id });
+  }
+
+  /** The service must never be left without an admin. */
+  private async assertAnotherAdmin(exceptId: string): Promise<void> {
+    const admins = await this.users.find({ where: { role: 'admin' } });
+    if (!admins.some((a) => a.id !== exceptId)) throw new ConflictException('The last admin cannot be removed or demoted');
+  }
+}
+
+/** PostgreSQL 23505 or SQLite's UNIQUE constraint error. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  return err?.code === '23505' || err?.driverError?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}

@@ -1,0 +1,90 @@
+import PostalMime, { Email } from 'postal-mime';
+import { SMTPServer, SMTPServerOptions } from 'smtp-server';
+import { freePort } from './free-port';
+
+export interface ReceivedMail {
+  /** RCPT TO addresses */
+  to: string[];
+  from: string;
+  raw: string;
+  parsed: Email;
+  /** header name (lower-case) → every value, in order, as received */
+  headers: Map<string, string[]>;
+}
+
+/**
+ * A real SMTP server for tests: it accepts mail, keeps the raw message and its parsed form.
+ * `reject` lets a test answer with an SMTP error for chosen recipients.
+ */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  reject?: (rcpt: string) => { code: number; message: string } | undefined;
+  private server?: SMTPServer;
+  port = 0;
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async start(options: Partial<SMTPServerOptions> = {}): Promise<this> {
+    this.port = await freePort();
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (address, _session, callback) => {
+        const refusal = this.reject?.(address.address);
+        if (!refusal) return callback();
+        const err = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+        callback(err);
+      },
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', async () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const parsed = await PostalMime.parse(raw);
+          this.received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            raw,
+            parsed,
+            headers: headersOf(raw),
+          });
+          callback();
+        });
+      },
+      ...options,
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  /** Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`. */
+  async waitFor(match: (m: ReceivedMail) => boolean = () => true, count = 1, timeoutMs = 15000): Promise<ReceivedMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.filter(match);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} message(s), got ${found.length}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** Unfolds the header block of a raw message into name → values. */
+export function headersOf(raw: string): Map<string, string[]> {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0];
+  const map = new Map<string, string[]>();
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    map.set(name, [...(map.get(name) ?? []), line.slice(colon + 1).trim()]);
+  }
+  return map;
+}
