@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType } from '../config/database-kind';
+import { nowDefault, timeType } from '../config/database-kind';
 
 export type OptIn = 'single' | 'double';
 
@@ -9,6 +9,6 @@ export class MailingList {
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'varchar', length: 8 }) optIn: OptIn;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
-  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { jsonType, timeType } from '../config/database-kind';
+import { jsonType, nowDefault, timeType } from '../config/database-kind';
 import { Subscription } from './subscription.entity';
 
 export type SubscriberStatus = 'enabled' | 'blocklisted';
@@ -14,8 +14,8 @@ export class Subscriber {
   @Column({ type: 'varchar', length: 200, default: '' }) name: string;
   @Column({ type: jsonType }) attributes: Attributes;
   @Column({ type: 'varchar', length: 16, default: 'enabled' }) status: SubscriberStatus;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
-  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
   @OneToMany(() => Subscription, (s) => s.subscriber) subscriptions?: Subscription[];
 }
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { timeType } from '../config/database-kind';
+import { nowDefault, timeType } from '../config/database-kind';
 import { MailingList } from '../lists/list.entity';
 import { Subscriber } from './subscriber.entity';
 
@@ -13,8 +13,8 @@ export class Subscription {
   @Column({ type: 'varchar', length: 16 }) status: SubscriptionStatus;
   @Column({ type: timeType, nullable: true }) confirmedAt: Date | null;
   @Column({ type: timeType, nullable: true }) unsubscribedAt: Date | null;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
-  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
   @ManyToOne(() => Subscriber, (s) => s.subscriptions, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'subscriber_id' })
   subscriber?: Subscriber;

@@ -1,0 +1,20 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+const queues = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Runs `work` in one transaction. On PostgreSQL each transaction gets its own pooled connection.
+ * SQLite has a single connection for the whole process, and TypeORM turns a second concurrent
+ * transaction on it into a SAVEPOINT inside the first; so there transactions take turns.
+ * Do not call inTransaction from inside `work` (it would wait for itself): pass the manager down.
+ */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (dataSource.options.type === 'postgres') return dataSource.transaction(work);
+  const previous = queues.get(dataSource) ?? Promise.resolve();
+  const run = previous.then(() => dataSource.transaction(work));
+  queues.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
+  return run;
+}

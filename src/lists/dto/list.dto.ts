@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { OptIn } from '../list.entity';
+
+export const OPT_INS: readonly OptIn[] = ['single', 'double'];
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+// A list's name may end up in a mail header (List-Id), so line breaks are refused outright.
+const ONE_LINE = /^[^\r\n]*$/;
+
+export class CreateListDto {
+  @ApiProperty({ example: 'Newsletter', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(200)
+  @Matches(ONE_LINE, { message: 'name must not contain line breaks' })
+  name: string;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiProperty({ enum: OPT_INS, description: 'double: new members confirm by mail before campaigns reach them' })
+  @IsIn(OPT_INS, { message: 'optIn must be "single" or "double"' })
+  optIn: OptIn;
+}
+
+/** Every field optional; `description: null` clears it. Changing optIn affects members added afterwards only. */
+export class UpdateListDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @ValidateIf((o: UpdateListDto) => o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(200)
+  @Matches(ONE_LINE, { message: 'name must not contain line breaks' })
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: OPT_INS })
+  @ValidateIf((o: UpdateListDto) => o.optIn !== undefined)
+  @IsIn(OPT_INS, { message: 'optIn must be "single" or "double"' })
+  optIn?: OptIn;
+}

@@ -1,0 +1,51 @@
+import { Process, Processor } from '@nestjs/bull';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bull';
+import { AppConfig } from '../config/app-config';
+import { MailTransportService } from '../delivery/mail-transport.service';
+import { JobName, JobOf, QueueName } from '../queues/queues';
+import { buildConfirmMail } from './confirm-mail';
+import { CONFIRM_TOKEN_DAYS, ConfirmationService } from './confirmation.service';
+
+/**
+ * Sends the subscription-confirm mail. The job carries ids only: what still awaits confirmation is
+ * read again here, so a job for someone who confirmed, was erased or blocklisted meanwhile sends nothing.
+ */
+@Processor(QueueName.SystemMail)
+export class ConfirmMailProcessor {
+  private readonly logger = new Logger(ConfirmMailProcessor.name);
+
+  constructor(
+    private readonly confirmation: ConfirmationService,
+    private readonly transport: MailTransportService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Process(JobName.SendSubscriptionConfirm)
+  async send(job: Job<JobOf<typeof JobName.SendSubscriptionConfirm>>): Promise<'sent' | 'skipped'> {
+    const pending = await this.confirmation.pending(job.data.subscriberId, job.data.listIds);
+    if (!pending) return 'skipped';
+    const { subscriber, lists } = pending;
+    const token = this.confirmation.tokenFor(subscriber.id, lists.map((l) => l.id));
+    const mail = buildConfirmMail({
+      name: subscriber.name,
+      listNames: lists.map((l) => l.name),
+      confirmUrl: `${this.config.publicUrl}/confirm/${token}`,
+      validDays: CONFIRM_TOKEN_DAYS,
+    });
+    // Names and addresses were refused with line breaks on the way in; this keeps any older row out of the headers too.
+    await this.transport.send({
+      to: { name: oneLine(subscriber.name), address: oneLine(subscriber.email) },
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+    this.logger.log({ subscriberId: subscriber.id, lists: lists.length }, 'subscription confirmation sent');
+    return 'sent';
+  }
+}
+
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
+}

@@ -1,0 +1,119 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { MailingList } from '../lists/list.entity';
+import { JobName, JobOf, QueueName } from '../queues/queues';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import { TokenService } from '../tokens/token.service';
+import { Consent } from './consent.entity';
+
+export const CONFIRM_TOKEN_DAYS = 7;
+/** Re-requests within this window share one job (a double click sends one mail); later ones send again. */
+const MAIL_DEDUP_SECONDS = 10 * 60;
+const AWAITING: SubscriptionStatus[] = ['unconfirmed', 'unsubscribed'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a confirm token names: a subscriber and lists. */
+interface ConfirmClaims {
+  s: string;
+  l: string[];
+}
+
+export interface PendingConfirmation {
+  subscriber: Subscriber;
+  lists: MailingList[];
+}
+
+/** Double opt-in: the confirmation mail's job, its token, and what using the token does. */
+@Injectable()
+export class ConfirmationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QueueName.SystemMail) private readonly queue: Queue,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async enqueueMail(subscriberId: string, listIds: string[]): Promise<void> {
+    const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId, listIds };
+    const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
+    const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
+    await this.queue.add(JobName.SendSubscriptionConfirm, payload, {
+      jobId: `confirm-${subscriberId}-${lists}-${bucket}`,
+      // Kept as long as its window lasts, so the same jobId is still known (and ignored) after the mail went.
+      removeOnComplete: { age: MAIL_DEDUP_SECONDS },
+    });
+  }
+
+  tokenFor(subscriberId: string, listIds: string[]): string {
+    return this.tokens.sign('confirm', { s: subscriberId, l: listIds }, CONFIRM_TOKEN_DAYS * 24 * 3600);
+  }
+
+  /** The subscriber and those of `listIds` whose membership still awaits confirmation; null when none does. */
+  async pending(subscriberId: string, listIds: string[]): Promise<PendingConfirmation | null> {
+    const subscriber = await this.db.getRepository(Subscriber).findOneBy({ id: subscriberId });
+    if (!subscriber || subscriber.status !== 'enabled' || !listIds.length) return null;
+    const waiting = await this.db
+      .getRepository(Subscription)
+      .findBy({ subscriberId, listId: In(listIds), status: In(AWAITING) });
+    if (!waiting.length) return null;
+    return { subscriber, lists: await this.listsOf(this.db.manager, waiting) };
+  }
+
+  /** The names of the lists a valid token would confirm; null for any unusable token. Changes nothing. */
+  async preview(token: string): Promise<string[] | null> {
+    const claims = this.claimsOf(token);
+    if (!claims) return null;
+    const memberships = await this.memberships(this.db.manager, claims);
+    return memberships && (await this.listsOf(this.db.manager, memberships)).map((l) => l.name);
+  }
+
+  /**
+   * Confirms the token's memberships that are unconfirmed or unsubscribed, and their consent records.
+   * Idempotent: a second use confirms nothing more and answers the same list names.
+   */
+  async confirm(token: string): Promise<string[] | null> {
+    const claims = this.claimsOf(token);
+    if (!claims) return null;
+    return this.db.transaction(async (em) => {
+      const memberships = await this.memberships(em, claims);
+      if (!memberships) return null;
+      const listIds = memberships.filter((m) => m.status !== 'confirmed').map((m) => m.listId);
+      if (listIds.length) {
+        const now = new Date();
+        const subscriberId = claims.s;
+        // The status condition makes a concurrent second confirm a no-op instead of moving confirmedAt.
+        await em.update(
+          Subscription,
+          { subscriberId, listId: In(listIds), status: In(AWAITING) },
+          { status: 'confirmed', confirmedAt: now, unsubscribedAt: null },
+        );
+        await em.update(Consent, { subscriberId, listId: In(listIds), confirmedAt: IsNull() }, { confirmedAt: now });
+      }
+      return (await this.listsOf(em, memberships)).map((l) => l.name);
+    });
+  }
+
+  private claimsOf(token: string): ConfirmClaims | null {
+    const claims = this.tokens.verify<Record<string, unknown>>('confirm', token);
+    if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    const lists = claims.l;
+    if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && UUID.test(l))) return null;
+    return { s: claims.s, l: lists as string[] };
+  }
+
+  /** The token's memberships that still exist, for an enabled subscriber; null when there are none. */
+  private async memberships(em: EntityManager, claims: ConfirmClaims): Promise<Subscription[] | null> {
+    const subscriber = await em.findOneBy(Subscriber, { id: claims.s });
+    if (!subscriber || subscriber.status !== 'enabled') return null;
+    const found = await em.findBy(Subscription, { subscriberId: claims.s, listId: In(claims.l) });
+    return found.length ? found : null;
+  }
+
+  private listsOf(em: EntityManager, memberships: Subscription[]): Promise<MailingList[]> {
+    return em.find(MailingList, { where: { id: In(memberships.map((m) => m.listId)) }, order: { name: 'ASC' } });
+  }
+}

@@ -1,0 +1,185 @@
+import { InjectQueue } from '@nestjs/bull';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
+import { Page } from '../common/pagination';
+import { inTransaction } from '../database/transaction';
+import { MailingList } from '../lists/list.entity';
+import { ListsService } from '../lists/lists.service';
+import { JobName, JobOf, QueueName } from '../queues/queues';
+import { isUniqueViolation } from '../users/users.service';
+import { ListSubscribersQuery } from './dto/list-subscribers.query';
+import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
+import { planMemberships } from './membership-plan';
+import { countSubscribers, filteredSubscribers, filtersOf } from './subscriber-query';
+import { emailKeyOf, Subscriber } from './subscriber.entity';
+import { SubscriberView, toSubscriberView } from './subscriber.view';
+import { Subscription } from './subscription.entity';
+
+/** What a write leaves to do once its transaction has committed. */
+interface Written {
+  subscriber: Subscriber;
+  awaitingConfirmation: string[];
+}
+
+@Injectable()
+export class SubscribersService {
+  private readonly logger = new Logger(SubscribersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
+    @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
+    private readonly lists: ListsService,
+    @InjectQueue(QueueName.SystemMail) private readonly systemMail: Queue,
+  ) {}
+
+  async create(body: CreateSubscriberDto): Promise<SubscriberView> {
+    const emailKey = emailKeyOf(body.email);
+    const written = await this.write(body.email, async (m): Promise<Written> => {
+      const lists = await this.lists.assertListsExist(body.listIds ?? [], m);
+      if (await m.existsBy(Subscriber, { emailKey })) throw duplicate(body.email);
+      const subscriber = await m.save(
+        m.create(Subscriber, {
+          email: body.email.trim(),
+          emailKey,
+          name: body.name ?? '',
+          attributes: body.attributes ?? {},
+          status: body.status ?? 'enabled',
+        }),
+      );
+      return { subscriber, awaitingConfirmation: await this.applyMemberships(m, subscriber.id, [], lists, body.preconfirm ?? false) };
+    });
+    await this.requestConfirmation(written);
+    return this.view(written.subscriber.id);
+  }
+
+  async update(id: string, body: UpdateSubscriberDto): Promise<SubscriberView> {
+    const written = await this.write(body.email ?? '', async (m): Promise<Written> => {
+      // PostgreSQL: concurrent PATCHes of one subscriber take turns on the row (SQLite's transactions already do)
+      const lock = m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' as const } : undefined;
+      const subscriber = await m.findOne(Subscriber, { where: { id }, lock });
+      if (!subscriber) throw new NotFoundException(`Subscriber ${id} not found`);
+      const lists = body.listIds === undefined ? undefined : await this.lists.assertListsExist(body.listIds, m);
+      if (body.email !== undefined) {
+        const emailKey = emailKeyOf(body.email);
+        if (emailKey !== subscriber.emailKey && (await m.existsBy(Subscriber, { emailKey }))) throw duplicate(body.email);
+        subscriber.email = body.email.trim();
+        subscriber.emailKey = emailKey;
+      }
+      if (body.name !== undefined) subscriber.name = body.name ?? '';
+      // attributes are replaced as a whole: the client sends the object it wants kept
+      if (body.attributes !== undefined) subscriber.attributes = body.attributes;
+      if (body.status !== undefined) subscriber.status = body.status;
+      await m.save(subscriber);
+      const existing = await m.find(Subscription, { where: { subscriberId: id } });
+      return { subscriber, awaitingConfirmation: await this.applyMemberships(m, id, existing, lists, body.preconfirm ?? false) };
+    });
+    await this.requestConfirmation(written);
+    return this.view(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    // memberships and consent records go with the subscriber (ON DELETE CASCADE)
+    const result = await this.subscribers.delete({ id });
+    if (!result.affected) throw new NotFoundException(`Subscriber ${id} not found`);
+  }
+
+  /** One subscriber in the contract's shape, or 404. */
+  async view(id: string): Promise<SubscriberView> {
+    const subscriber = await this.subscribers.findOneBy({ id });
+    if (!subscriber) throw new NotFoundException(`Subscriber ${id} not found`);
+    return (await this.toViews([subscriber]))[0];
+  }
+
+  /** Subscribers in the contract's shape, their memberships fetched in one query. For any feature that shows subscribers. */
+  async toViews(subscribers: Subscriber[]): Promise<SubscriberView[]> {
+    if (subscribers.length === 0) return [];
+    const memberships = await this.subscriptions.find({
+      where: { subscriberId: In(subscribers.map((s) => s.id)) },
+      order: { createdAt: 'ASC', listId: 'ASC' },
+    });
+    const bySubscriber = new Map<string, Subscription[]>();
+    for (const m of memberships) bySubscriber.set(m.subscriberId, [...(bySubscriber.get(m.subscriberId) ?? []), m]);
+    return subscribers.map((s) => toSubscriberView(s, bySubscriber.get(s.id) ?? []));
+  }
+
+  /**
+   * Newest first. Built to stay quick on a million subscribers: the page walks the index on (created_at, id)
+   * (or (status, created_at, id), or the list's memberships), a search uses trigram indexes on PostgreSQL,
+   * and the total is counted apart, without ORDER BY (see subscriber-query.ts).
+   */
+  async list(query: ListSubscribersQuery): Promise<Page<SubscriberView>> {
+    const filters = filtersOf(query);
+    if (filters.listId) await this.lists.assertListsExist([filters.listId]);
+    const total = await countSubscribers(this.subscribers, this.subscriptions, filters);
+    const rows = await filteredSubscribers(this.subscribers, filters)
+      .orderBy('s.createdAt', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit)
+      .getMany();
+    return { items: await this.toViews(rows), total, page: query.page, limit: query.limit };
+  }
+
+  /** Runs a write in a transaction; a unique violation on the address (a concurrent create) is the same 409. */
+  private async write(email: string, work: (m: EntityManager) => Promise<Written>): Promise<Written> {
+    try {
+      return await inTransaction(this.dataSource, work);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw duplicate(email);
+      throw e;
+    }
+  }
+
+  /**
+   * Applies the membership rules of membership-plan.ts inside the transaction and answers the lists
+   * that now await the subscriber's confirmation. `lists` undefined keeps the set of lists as it is.
+   */
+  private async applyMemberships(
+    m: EntityManager,
+    subscriberId: string,
+    existing: Subscription[],
+    lists: MailingList[] | undefined,
+    preconfirm: boolean,
+  ): Promise<string[]> {
+    const plan = planMemberships(existing, lists, preconfirm);
+    const now = new Date();
+    if (plan.add.length) {
+      const rows = plan.add.map((a) => ({ subscriberId, listId: a.listId, status: a.status, confirmedAt: a.status === 'confirmed' ? now : null }));
+      // a concurrent request that added the same membership first wins; this one changes nothing
+      await m.createQueryBuilder().insert().into(Subscription).values(rows).orIgnore().updateEntity(false).execute();
+    }
+    if (plan.confirm.length) {
+      await m.update(Subscription, { subscriberId, listId: In(plan.confirm), status: 'unconfirmed' }, { status: 'confirmed', confirmedAt: now });
+    }
+    if (plan.remove.length) {
+      await m.delete(Subscription, { subscriberId, listId: In(plan.remove), status: Not('unsubscribed') });
+    }
+    return plan.awaitingConfirmation;
+  }
+
+  /**
+   * Asks for the confirmation mail of newly joined double opt-in lists, after the commit so the mail job
+   * finds the rows. The job id is derived from the subscriber and the lists, so asking twice queues one job.
+   * A blocklisted subscriber is sent nothing. If Redis refuses, the memberships stay `unconfirmed` (the
+   * database remains the truth) and the failure is logged rather than turning a committed change into an error.
+   */
+  private async requestConfirmation({ subscriber, awaitingConfirmation }: Written): Promise<void> {
+    if (awaitingConfirmation.length === 0 || subscriber.status === 'blocklisted') return;
+    const listIds = [...awaitingConfirmation].sort();
+    const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId: subscriber.id, listIds };
+    const jobId = `confirm:${subscriber.id}:${createHash('sha256').update(listIds.join(',')).digest('hex').slice(0, 20)}`;
+    try {
+      await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, { jobId });
+    } catch (err) {
+      this.logger.error({ err, subscriberId: subscriber.id, listIds }, 'could not queue the subscription confirmation mail');
+    }
+  }
+}
+
+function duplicate(email: string): ConflictException {
+  return new ConflictException(`A subscriber with email ${email.trim()} already exists`);
+}
