@@ -12,6 +12,7 @@ import { PreferencesModule } from './preferences/preferences.module';
 import { QueuesModule } from './queues/queues.module';
 import { RedisConnection } from './queues/redis-connection';
 import { SubscribersModule } from './subscribers/subscribers.module';
+import { TemplatesModule } from './templates/templates.module';
 import { TokensModule } from './tokens/tokens.module';
 import { AuthModule } from './auth/auth.module';
 import { loggerOptions } from './common/logger-options';
@@ -35,6 +36,7 @@ export class AppModule {
         SubscribersModule,
         ImportsModule,
         PreferencesModule,
+        TemplatesModule,
         HealthModule,
       ],
     };

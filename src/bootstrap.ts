@@ -8,20 +8,27 @@ import { AppModule } from './app.module';
 import { bodyErrorHandler } from './common/body-errors';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
-import { connectRedis } from './queues/redis-connection';
+import { connectRedis, RedisConnection } from './queues/redis-connection';
 
 /** JSON bodies up to 1 MB (a large MJML newsletter fits); forms are small. Uploads have their own limit. */
 const JSON_LIMIT = '1mb';
 const FORM_LIMIT = '64kb';
+/**
+ * On these signals the app closes in order (HTTP server, queues after their running jobs, database,
+ * the private redis-server last) and then exits with code 0, as process managers expect.
+ */
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /** The HTTP service with its workers: what `npm start` runs and what the tests boot. */
 export async function createHttpApp(config: AppConfig): Promise<NestExpressApplication> {
   const redis = await connectRedis(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, redis), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await stopRedisOnFailure(redis, () =>
+    NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, redis), {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+    }),
+  );
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
@@ -31,7 +38,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   app.use(bodyErrorHandler);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   SwaggerModule.setup(
     'api/docs',
     app,
@@ -43,8 +50,20 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
 /** Workers only, no HTTP: `npm run start:worker`. */
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
   const redis = await connectRedis(config);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, redis), { bufferLogs: true, abortOnError: false });
+  const app = await stopRedisOnFailure(redis, () =>
+    NestFactory.createApplicationContext(AppModule.forRoot(config, redis), { bufferLogs: true, abortOnError: false }),
+  );
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   return app;
+}
+
+/** A boot that fails (database unreachable, a migration error) must not leave the private redis-server running. */
+async function stopRedisOnFailure<T>(redis: RedisConnection, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType } from '../config/database-kind';
+import { jsonType, timeType, nowDefault } from '../config/database-kind';
 
 export const API_KEY_SCOPES = ['transactional:send', 'events:ingest', 'subscribers:write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -13,6 +13,6 @@ export class ApiKey {
   @Column({ type: 'varchar', length: 16 }) prefix: string;
   @Column({ type: 'varchar', length: 64, unique: true }) keyHash: string;
   @Column({ type: jsonType }) scopes: ApiKeyScope[];
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @Column({ type: timeType, nullable: true }) lastUsedAt: Date | null;
 }

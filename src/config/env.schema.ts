@@ -1,6 +1,9 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 
+const PORT_RANGE = 'must be a whole number from 0 to 65535';
+const SEND_RATE_RANGE = 'must be a number of messages per second greater than 0';
+
 /**
  * The environment as the contract describes it. Validated once at boot by loadConfig();
  * nothing outside src/config reads process.env.
@@ -9,7 +12,8 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  // One message for every check: all of them fail on "abc", and the first reported must make sense.
+  @IsOptional() @Type(() => Number) @IsInt({ message: PORT_RANGE }) @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE })
   PORT?: number;
 
   @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
@@ -48,7 +52,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   DKIM_PRIVATE_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsNumber() @IsPositive()
+  @IsOptional() @Type(() => Number) @IsNumber({}, { message: SEND_RATE_RANGE }) @IsPositive({ message: SEND_RATE_RANGE })
   SEND_RATE?: number;
 
   // Not in the contract, offered beyond it: where ./data lives, the log level, the Bull key prefix.

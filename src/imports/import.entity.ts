@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType } from '../config/database-kind';
+import { jsonType, timeType, nowDefault } from '../config/database-kind';
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
 export type ImportMode = 'subscribe' | 'blocklist';
@@ -24,7 +24,7 @@ export class Import {
   /** The first rejected rows (capped, see ImportProcessor); `skipped` counts them all. */
   @Column({ type: jsonType }) errors: ImportRowError[];
   @Column({ type: 'text', nullable: true }) failure: string | null;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @Column({ type: timeType, nullable: true }) startedAt: Date | null;
   @Column({ type: timeType, nullable: true }) finishedAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { timeType } from '../config/database-kind';
+import { timeType, nowDefault } from '../config/database-kind';
 
 /**
  * Proof of a subscription: who asked (IP, user agent), where from (source), when, and when it was confirmed.
@@ -14,6 +14,6 @@ export class Consent {
   @Column({ type: 'varchar', length: 500 }) source: string;
   @Column({ type: 'varchar', length: 64, nullable: true }) ip: string | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) userAgent: string | null;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @Column({ type: timeType, nullable: true }) confirmedAt: Date | null;
 }

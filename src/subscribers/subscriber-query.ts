@@ -29,7 +29,7 @@ export function filtersOf(query: ListSubscribersQuery): SubscriberFilters {
 
 /**
  * The subscribers that pass the filters, unordered. The search reads `email_key` (already lower-cased)
- * and lower(name), the two expressions PostgreSQL's trigram indexes cover.
+ * and lower(name).
  *
  * `forCount` on SQLite wraps the search in likelihood(): without the hint SQLite counts a search inside
  * a large list by walking the list's memberships and fetching each subscriber (seconds on a million),

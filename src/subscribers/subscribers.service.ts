@@ -108,7 +108,7 @@ export class SubscribersService {
 
   /**
    * Newest first. Built to stay quick on a million subscribers: the page walks the index on (created_at, id)
-   * (or (status, created_at, id), or the list's memberships), a search uses trigram indexes on PostgreSQL,
+   * (or the partial index of blocklisted ones, or the list's memberships), a search scans,
    * and the total is counted apart, without ORDER BY (see subscriber-query.ts).
    */
   async list(query: ListSubscribersQuery): Promise<Page<SubscriberView>> {

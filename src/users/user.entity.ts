@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType } from '../config/database-kind';
+import { timeType, nowDefault } from '../config/database-kind';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,6 +11,6 @@ export class User {
   @Column({ type: 'varchar', length: 320, unique: true }) email: string;
   @Column({ type: 'varchar', length: 100 }) passwordHash: string;
   @Column({ type: 'varchar', length: 16 }) role: Role;
-  @CreateDateColumn({ type: timeType }) createdAt: Date;
-  @UpdateDateColumn({ type: timeType }) updatedAt: Date;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { inTransaction } from '../database/transaction';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './password';
 import { Role, User } from './user.entity';
@@ -22,12 +23,17 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD when no user exists yet. */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.admin || (await this.users.count()) > 0) return;
+    if ((await this.users.count()) > 0) return;
+    if (!this.config.admin) {
+      this.logger.warn('No user can sign in yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or run: npm run cli -- create-admin --email <address>');
+      return;
+    }
     await this.create(this.config.admin.email, this.config.admin.password, 'admin').catch((e) => {
       if (!(e instanceof ConflictException)) throw e; // another process created it first
     });
@@ -59,24 +65,36 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async update(id: string, changes: { password?: string; role?: Role }): Promise<UserView> {
-    const user = await this.findById(id);
-    if (!user) throw new NotFoundException(`User ${id} not found`);
-    if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(id);
-    if (changes.role) user.role = changes.role;
-    if (changes.password) user.passwordHash = await hashPassword(changes.password);
-    return toUserView(await this.users.save(user));
+    // Hashing is slow: done before the transaction so it holds no lock meanwhile.
+    const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
+    return inTransaction(this.dataSource, async (m) => {
+      const user = await m.getRepository(User).findOne({ where: { id } });
+      if (!user) throw new NotFoundException(`User ${id} not found`);
+      if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(m, id);
+      if (changes.role) user.role = changes.role;
+      if (passwordHash) user.passwordHash = passwordHash;
+      return toUserView(await m.getRepository(User).save(user));
+    });
   }
 
   async remove(id: string): Promise<void> {
-    const user = await this.findById(id);
-    if (!user) throw new NotFoundException(`User ${id} not found`);
-    if (user.role === 'admin') await this.assertAnotherAdmin(id);
-    await this.users.delete({ id });
+    await inTransaction(this.dataSource, async (m) => {
+      const user = await m.getRepository(User).findOne({ where: { id } });
+      if (!user) throw new NotFoundException(`User ${id} not found`);
+      if (user.role === 'admin') await this.assertAnotherAdmin(m, id);
+      await m.getRepository(User).delete({ id });
+    });
   }
 
-  /** The service must never be left without an admin. */
-  private async assertAnotherAdmin(exceptId: string): Promise<void> {
-    const admins = await this.users.find({ where: { role: 'admin' } });
+  /**
+   * The service must never be left without an admin. On PostgreSQL the admin rows are locked, so two
+   * admins demoting each other at the same moment cannot both succeed (SQLite runs one writer at a time).
+   */
+  private async assertAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
+    const admins = await m.getRepository(User).find({
+      where: { role: 'admin' },
+      lock: m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
+    });
     if (!admins.some((a) => a.id !== exceptId)) throw new ConflictException('The last admin cannot be removed or demoted');
   }
 }

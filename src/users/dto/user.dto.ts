@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../user.entity';
 
+/** Addresses are compared trimmed and lower-cased; a stray space from a paste is not an error. */
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
 export class CreateUserDto {
-  @ApiProperty() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
   @ApiProperty() @IsString() @MinLength(10) @MaxLength(200) password: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
 }

@@ -1,0 +1,138 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { CsvError } from 'csv-parse';
+import { ListsService } from '../lists/lists.service';
+import { CsvFileError, readCsvRecords } from './csv-file';
+import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
+import { Import } from './import.entity';
+import { SeenAddresses } from './seen-addresses';
+import { ImportProgress, ImportsService } from './imports.service';
+import { ImportWriters } from './writers/import-writers';
+
+/** Rejected rows kept with their reason; `skipped` counts every one. */
+export const MAX_ERRORS = 1000;
+
+/** The import cannot go on and retrying would not help (unreadable file, a list deleted meanwhile). */
+export class ImportStopped extends Error {
+  constructor(
+    message: string,
+    readonly progress?: ImportProgress,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads an uploaded CSV as a stream and writes it in batches, the next batch being read while earlier
+ * ones are written (as many at once as the writer has lanes). Row numbers are record numbers as a
+ * spreadsheet shows them: the header is row 1, the first data row is row 2, a blank line still takes a
+ * number, a quoted cell spanning lines is one row. Memory stays flat whatever the file's size: a few
+ * batches of at most 4 MB, and a fingerprint of each email key seen so far (a duplicate address is
+ * refused at its later row).
+ */
+@Injectable()
+export class ImportRunner {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly writers: ImportWriters,
+    private readonly lists: ListsService,
+  ) {}
+
+  async run(job: Import): Promise<ImportProgress> {
+    await this.lists.assertListsExist(job.listIds).catch((err: Error) => {
+      // A list deleted since the upload; a database error is thrown as it is (and retried).
+      throw err instanceof BadRequestException ? new ImportStopped(err.message) : err;
+    });
+    const progress: ImportProgress = { total: 0, imported: 0, updated: 0, skipped: 0, errors: [] };
+    const writer = await this.writers.open({ mode: job.mode, listIds: job.listIds });
+    const seen = new SeenAddresses();
+    let savedErrors = 0;
+    let saved: Promise<void> = Promise.resolve();
+    const inFlight = new Set<Promise<void>>();
+    let writeError: unknown;
+
+    const write = async () => {
+      const done = await writer.flush();
+      progress.imported += done.imported;
+      progress.updated += done.updated;
+      // Saves go one after the other, so an older count never lands after a newer one.
+      const snapshot = { ...progress, errors: progress.errors.slice() };
+      const withErrors = snapshot.errors.length !== savedErrors;
+      savedErrors = snapshot.errors.length;
+      await (saved = saved.then(() => this.imports.saveProgress(job.id, snapshot, withErrors)));
+    };
+    // Up to writer.lanes batches in flight; an error is kept (a stored rejection must not go unhandled).
+    const flush = async () => {
+      while (inFlight.size >= writer.lanes) await Promise.race(inFlight);
+      if (writeError) throw writeError;
+      const running: Promise<void> = write()
+        .catch((err) => void (writeError ??= err))
+        .finally(() => inFlight.delete(running));
+      inFlight.add(running);
+    };
+    const settle = async () => {
+      await Promise.all(inFlight);
+      await saved.catch(() => undefined);
+    };
+    const reject = (row: number, message: string) => {
+      progress.skipped++;
+      if (progress.errors.length < MAX_ERRORS) progress.errors.push({ row, message });
+    };
+
+    let row = 0;
+    let layout: CsvLayout | undefined;
+    try {
+      for await (const records of readCsvRecords(job.filePath)) {
+        for (const fields of records) {
+          // Parsing is CPU work: let the database's answers in now and then, so the batch being
+          // written does not wait for the next one to be read.
+          if (++row % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (!layout) {
+            layout = layoutOf(fields);
+            continue;
+          }
+          if (isBlank(fields)) continue;
+          progress.total++;
+          const parsed = parseRow(layout, fields);
+          if ('error' in parsed) {
+            reject(row, parsed.error);
+            continue;
+          }
+          const first = seen.remember(parsed.emailKey, row);
+          if (first !== undefined) {
+            reject(row, `${parsed.email} is already in row ${first}`);
+            continue;
+          }
+          writer.add(parsed);
+          if (writer.full) await flush();
+        }
+      }
+      await flush();
+      await settle();
+      if (writeError) throw writeError;
+      return progress;
+    } catch (err) {
+      const reason = stopReason(err, row);
+      if (!reason) throw err;
+      // A file that breaks off mid-way: the rows read before the break are still written.
+      if (err instanceof CsvError) {
+        await flush();
+        await settle();
+        if (writeError) throw writeError;
+      }
+      throw new ImportStopped(reason, progress);
+    } finally {
+      await settle();
+      await writer.close();
+    }
+  }
+}
+
+/** File problems stop the import for good; anything else (the database) may be retried. */
+function stopReason(err: unknown, lastRow: number): string | undefined {
+  if (err instanceof CsvHeaderError || err instanceof CsvFileError) return err.message;
+  // Every record before the faulty one was read, so it is the next row.
+  if (err instanceof CsvError) {
+    return `row ${lastRow + 1}: ${err.message}. The rows before it were imported; the rest of the file could not be read.`;
+  }
+  return undefined;
+}

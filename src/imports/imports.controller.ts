@@ -1,0 +1,39 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../auth/auth.decorators';
+import { IdParam } from '../common/id-param';
+import { PageQuery } from '../common/pagination';
+import { CreateImportBody, CreateImportDto } from './dto/create-import.dto';
+import { ImportsService } from './imports.service';
+import { DeleteUploadOnError } from './upload';
+
+/** CSV imports: editors (or API keys with `subscribers:write`) upload, viewers follow the progress. */
+@ApiTags('imports')
+@ApiBearerAuth()
+@Scopes('subscribers:write')
+@Controller('api/imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  /** 202 {id}: the file is read by a background job; follow it with GET /api/imports/:id. */
+  @Post()
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: CreateImportBody })
+  @UseInterceptors(FileInterceptor('file'), DeleteUploadOnError)
+  create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: CreateImportDto) {
+    if (!file) throw new BadRequestException('file is required: send the CSV as the multipart field "file"');
+    return this.imports.create(file, body);
+  }
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.imports.list(query);
+  }
+
+  @Get(':id')
+  get(@IdParam() id: string) {
+    return this.imports.get(id);
+  }
+}

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { TemplateDataError, TemplateProblem } from '../template-errors';
+import { compileTemplate, createHandlebars, handlebarsProblems, TemplateFn } from './handlebars-env';
+import { LruCache } from './lru-cache';
+import { MjmlCompiler } from './mjml-compiler';
+import { protectStructuralMustaches } from './mjml-passthrough';
+import { BLOCK_KINDS, tokensOf } from './mustache-scanner';
+import { assertRequired, plainData, TemplateData } from './template-data';
+import { deriveTextTemplate, htmlToText, tidyText } from './text-template';
+
+/** What a template version is made of; `versionId` is the cache key and must name immutable content. */
+export interface TemplateSource {
+  /** a stored version's uuid, `file:<slug>:<sha256>` for a built-in, `preview:<sha256>` for a preview */
+  versionId: string;
+  subject: string;
+  mjml: string;
+  /** a Handlebars text template for the text part; derived from the HTML when absent */
+  text?: string | null;
+  /** dotted data paths that must be present (`order.items.*.name`) */
+  required?: readonly string[];
+}
+
+export interface RenderedMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface PreviewResult extends RenderedMessage {
+  errors: TemplateProblem[];
+}
+
+/** How the text part is produced: the template's own, derived once from the HTML, or converted per recipient. */
+export type TextMode = 'own' | 'derived' | 'per-recipient';
+
+/** A version after MJML and Handlebars compilation: filling it is all that is left per recipient. */
+export interface CompiledTemplate {
+  versionId: string;
+  /** MJML's findings and Handlebars problems; `render` is null when the latter make it unusable */
+  errors: TemplateProblem[];
+  required: readonly string[];
+  textMode: TextMode;
+  /** MJML's output before Handlebars: what a preview shows when the template cannot be filled */
+  html: string;
+  render: ((data: TemplateData) => RenderedMessage) | null;
+}
+
+const CACHE_SIZE = 500;
+const PREVIEW_CACHE_SIZE = 50;
+
+/**
+ * The one renderer behind previews, test sends, campaigns and transactional mail. MJML runs once
+ * per version (cached by version id, bounded LRU); per recipient only compiled Handlebars functions run.
+ */
+@Injectable()
+export class RendererService {
+  private readonly hb = createHandlebars();
+  private readonly versions = new LruCache<string, Promise<CompiledTemplate>>(CACHE_SIZE);
+  private readonly previews = new LruCache<string, Promise<CompiledTemplate>>(PREVIEW_CACHE_SIZE);
+
+  constructor(private readonly mjml: MjmlCompiler) {}
+
+  /** Renders a version for one recipient. `data` is only that recipient's; missing required fields are a TemplateDataError. */
+  async renderVersion(source: TemplateSource, data: unknown): Promise<RenderedMessage> {
+    return this.fill(await this.compile(source), data);
+  }
+
+  /** The compiled version, from the cache when it was compiled before. */
+  compile(source: TemplateSource): Promise<CompiledTemplate> {
+    return this.cached(this.versions, source);
+  }
+
+  /** Fills a compiled version synchronously: for loops over many recipients of one version. */
+  fill(compiled: CompiledTemplate, data: unknown): RenderedMessage {
+    if (!compiled.render) {
+      throw new Error(`Template version ${compiled.versionId} cannot be rendered: ${compiled.errors.map((e) => e.message).join('; ')}`);
+    }
+    const plain = plainData(data);
+    assertRequired(plain, compiled.required);
+    return compiled.render(plain);
+  }
+
+  /** What the editor sees: rendered as it would be sent, with every problem found, and always an answer. */
+  async preview(mjml: string, subject = '', data: unknown = {}, text?: string | null): Promise<PreviewResult> {
+    const key = createHash('sha256').update(JSON.stringify([mjml, subject, text ?? null])).digest('hex');
+    const compiled = await this.cached(this.previews, { versionId: `preview:${key}`, mjml, subject, text });
+    const unfilled = (errors: TemplateProblem[]): PreviewResult => ({
+      subject: oneLine(subject),
+      html: compiled.html,
+      text: tidyText(htmlToText(compiled.html)),
+      errors,
+    });
+    if (!compiled.render) return unfilled(compiled.errors);
+    try {
+      return { ...compiled.render(plainData(data)), errors: compiled.errors };
+    } catch (e) {
+      if (!(e instanceof TemplateDataError)) throw e;
+      const messages = ([] as string[]).concat(e.messages);
+      return unfilled([...compiled.errors, ...messages.map((message) => ({ field: 'data' as const, line: null, tagName: null, message }))]);
+    }
+  }
+
+  /** Compiles without caching: what saving a template checks. */
+  check(source: Omit<TemplateSource, 'versionId'>): Promise<CompiledTemplate> {
+    return this.build({ ...source, versionId: 'check' });
+  }
+
+  private cached(cache: LruCache<string, Promise<CompiledTemplate>>, source: TemplateSource): Promise<CompiledTemplate> {
+    let entry = cache.get(source.versionId);
+    if (!entry) {
+      entry = this.build(source);
+      cache.set(source.versionId, entry);
+      entry.catch(() => cache.delete(source.versionId));
+    }
+    return entry;
+  }
+
+  private async build(source: TemplateSource): Promise<CompiledTemplate> {
+    const syntax: TemplateProblem[] = [
+      ...handlebarsProblems(this.hb, source.mjml, 'mjml'),
+      ...handlebarsProblems(this.hb, source.subject, 'subject'),
+      ...(source.text ? handlebarsProblems(this.hb, source.text, 'text') : []),
+    ];
+    const wrapped = protectStructuralMustaches(source.mjml);
+    let out = await this.mjml.compile(wrapped);
+    if (!out.html && wrapped !== source.mjml) {
+      // Some components crash on an mj-raw child (mj-carousel): without it MJML drops the mustache
+      // instead, and lostBlocks names its line, which says more than MJML's stack trace.
+      const plain = await this.mjml.compile(source.mjml);
+      if (plain.html) out = plain;
+    }
+    syntax.push(...lostBlocks(source.mjml, out.html));
+    const errors = [...out.errors, ...syntax];
+    const base = { versionId: source.versionId, errors, required: source.required ?? [], html: out.html };
+    if (syntax.length || !out.html) return { ...base, textMode: 'per-recipient', render: null };
+
+    const html = compileTemplate(this.hb, out.html, true);
+    const subject = compileTemplate(this.hb, source.subject, false);
+    const textSource = source.text ?? deriveTextTemplate(out.html);
+    let text = textSource === null ? null : compileTemplate(this.hb, textSource, false);
+    const textProblem = text && compileProblem(text, 'text');
+    if (textProblem && !source.text) text = null; // a derived one that does not compile: convert per recipient
+    const problem = compileProblem(html, 'mjml') ?? compileProblem(subject, 'subject') ?? (source.text ? textProblem : null);
+    if (problem) return { ...base, errors: [...errors, problem], textMode: 'per-recipient', render: null };
+
+    return {
+      ...base,
+      textMode: source.text ? 'own' : text ? 'derived' : 'per-recipient',
+      render: (data) => {
+        const body = html(data);
+        return {
+          subject: oneLine(subject(data)),
+          html: body,
+          text: tidyText(text ? text(data) : htmlToText(body)),
+        };
+      },
+    };
+  }
+}
+
+/** A subject is one header line: CR, LF, tabs and other controls become single spaces. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * Handlebars compiles lazily; one run on empty data surfaces compile errors now
+ * (a helper refusing the empty data is a data problem, not a compile one).
+ */
+function compileProblem(fn: TemplateFn, field: TemplateProblem['field']): TemplateProblem | null {
+  try {
+    fn({});
+    return null;
+  } catch (e) {
+    if (e instanceof TemplateDataError) return null;
+    return { field, line: null, tagName: null, message: `Handlebars: ${String((e as Error).message ?? e)}` };
+  }
+}
+
+/**
+ * Every block mustache ({{#each}}, {{else}}, {{/each}}) must come out of MJML once and in order;
+ * one inside a component that drops or repeats its content would break the template.
+ */
+function lostBlocks(mjml: string, html: string): TemplateProblem[] {
+  if (!html) return [];
+  const before = tokensOf(mjml).filter((t) => BLOCK_KINDS.has(t.kind));
+  const after = tokensOf(html).filter((t) => BLOCK_KINDS.has(t.kind));
+  const at = before.findIndex((t, i) => after[i]?.source !== t.source);
+  if (at < 0 && after.length === before.length) return [];
+  const token = before[at < 0 ? before.length - 1 : at];
+  const line = token ? mjml.slice(0, token.start).split('\n').length : null;
+  return [
+    {
+      field: 'mjml',
+      line,
+      tagName: null,
+      message: `Handlebars block ${token?.source ?? ''} does not survive MJML here: put blocks inside mj-text, mj-table or mj-raw, or around whole elements inside mj-body`,
+    },
+  ];
+}

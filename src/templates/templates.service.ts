@@ -1,0 +1,228 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { Page } from '../common/pagination';
+import { inTransaction } from '../database/transaction';
+import { isUniqueViolation } from '../users/users.service';
+import { BuiltInTemplates, sourceOfBuiltIn } from './built-in-templates';
+import { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './dto/template.dto';
+import { RenderedMessage, RendererService, TemplateSource } from './render/renderer.service';
+import { TemplateInvalidError } from './template-errors';
+import { TemplateVersion } from './template-version.entity';
+import { Template } from './template.entity';
+import { BuiltInSummary, builtInSummary, BuiltInView, builtInView, TemplateSummary, templateSummary, TemplateView, templateView } from './template.view';
+
+/** A template found by slug, ready to render: the stored one if there is one, else the built-in file. */
+export interface ResolvedTemplate {
+  slug: string;
+  kind: Template['kind'];
+  builtIn: boolean;
+  /** the stored template's id; null for a built-in */
+  templateId: string | null;
+  source: TemplateSource;
+}
+
+/** Stored templates, their versions, and the lookups senders use (by slug, by version id). */
+@Injectable()
+export class TemplatesService {
+  constructor(
+    @InjectRepository(Template) private readonly templates: Repository<Template>,
+    @InjectRepository(TemplateVersion) private readonly versions: Repository<TemplateVersion>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly builtIns: BuiltInTemplates,
+    private readonly renderer: RendererService,
+  ) {}
+
+  /** Built-in templates first (by slug), then stored ones (newest first); `total` counts both. */
+  async list(page: number, limit: number, query: Pick<ListTemplatesQuery, 'kind'> = {}): Promise<Page<TemplateSummary | BuiltInSummary>> {
+    const builtIns = this.builtIns.list().filter((t) => !query.kind || t.kind === query.kind);
+    const offset = (page - 1) * limit;
+    const fromBuiltIns = builtIns.slice(offset, offset + limit);
+    const where = query.kind ? { kind: query.kind } : {};
+    const [stored, storedTotal] = await this.templates.findAndCount({
+      where,
+      relations: { currentVersion: true },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: Math.max(0, offset - builtIns.length),
+      take: limit - fromBuiltIns.length,
+    });
+    const overriders = await this.templates.find({ select: { id: true, slug: true }, where: { slug: In(builtIns.map((t) => t.slug)) } });
+    const overriddenBy = new Map(overriders.map((t) => [t.slug, t.id]));
+    const items = [
+      ...fromBuiltIns.map((t) => builtInSummary(t, overriddenBy.get(t.slug) ?? null)),
+      ...(fromBuiltIns.length < limit ? stored : []).map((t) => templateSummary(t, this.isBuiltInSlug(t.slug))),
+    ];
+    return { items, total: builtIns.length + storedTotal, page, limit };
+  }
+
+  async get(id: string): Promise<TemplateView> {
+    const template = await this.find(id);
+    return templateView(template, this.isBuiltInSlug(template.slug));
+  }
+
+  async getBuiltIn(slug: string): Promise<BuiltInView> {
+    const t = this.builtIns.get(slug);
+    if (!t) throw new NotFoundException(`There is no built-in template ${slug}`);
+    const overrider = await this.templates.findOne({ select: { id: true }, where: { slug } });
+    return builtInView(t, overrider?.id ?? null);
+  }
+
+  async create(dto: CreateTemplateDto): Promise<TemplateView> {
+    const slug = dto.slug ?? (await this.freeSlug(dto.name));
+    await this.assertSlugFree(slug);
+    const content = {
+      subject: dto.subject,
+      mjml: dto.mjml,
+      text: dto.text ?? null,
+      // A shop restyling a built-in keeps the data contract the senders rely on.
+      required: dto.required ?? this.builtIns.get(slug)?.required ?? [],
+    };
+    await this.assertRenders(content);
+    const id = await this.saving(slug, (m) =>
+      m.save(Template, m.create(Template, { name: dto.name, slug, kind: dto.kind, currentVersionId: null })).then(async (t) => {
+        await this.addVersion(m, t, 1, content);
+        return t.id;
+      }),
+    );
+    return this.get(id);
+  }
+
+  async update(id: string, dto: UpdateTemplateDto): Promise<TemplateView> {
+    const template = await this.find(id);
+    const current = template.currentVersion!;
+    const content = {
+      subject: dto.subject ?? current.subject,
+      mjml: dto.mjml ?? current.mjml,
+      text: dto.text === undefined ? current.text : dto.text,
+      required: dto.required ?? current.required,
+    };
+    const contentChanged =
+      content.subject !== current.subject ||
+      content.mjml !== current.mjml ||
+      content.text !== current.text ||
+      JSON.stringify(content.required) !== JSON.stringify(current.required);
+    if (dto.slug && dto.slug !== template.slug) await this.assertSlugFree(dto.slug);
+    if (contentChanged) await this.assertRenders(content);
+    await this.saving(dto.slug ?? template.slug, async (m) => {
+      const changes: Partial<Template> = {};
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.slug !== undefined) changes.slug = dto.slug;
+      if (dto.kind !== undefined) changes.kind = dto.kind;
+      if (Object.keys(changes).length) await m.update(Template, { id }, changes);
+      if (contentChanged) {
+        const last = await m.maximum(TemplateVersion, 'number', { templateId: id });
+        await this.addVersion(m, template, (last ?? 0) + 1, content);
+      }
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.templates.delete({ id });
+    if (!result.affected) throw new NotFoundException(`Template ${id} not found`);
+  }
+
+  /** For senders: the stored template with this slug, else the built-in one; 404 when neither exists. */
+  async resolve(slug: string): Promise<ResolvedTemplate> {
+    const stored = await this.templates.findOne({ where: { slug }, relations: { currentVersion: true } });
+    if (stored?.currentVersion) {
+      return { slug, kind: stored.kind, builtIn: false, templateId: stored.id, source: sourceOfVersion(stored.currentVersion) };
+    }
+    const file = this.builtIns.get(slug);
+    if (!file) throw new NotFoundException(`Template ${slug} not found`);
+    return { slug, kind: file.kind, builtIn: true, templateId: null, source: sourceOfBuiltIn(file) };
+  }
+
+  /** For senders holding a version id (a campaign): exactly that version, stored or `file:…`. */
+  async getVersion(versionId: string): Promise<TemplateSource> {
+    if (versionId.startsWith('file:')) {
+      const file = this.builtIns.byVersionId(versionId);
+      if (!file) throw new NotFoundException(`Template version ${versionId} is not shipped with this release`);
+      return sourceOfBuiltIn(file);
+    }
+    const version = isUUID(versionId) ? await this.versions.findOne({ where: { id: versionId } }) : null;
+    if (!version) throw new NotFoundException(`Template version ${versionId} not found`);
+    return sourceOfVersion(version);
+  }
+
+  /** Renders a template by slug for the given data, as it would be sent. */
+  async render(slug: string, data: unknown): Promise<RenderedMessage & { template: string; versionId: string; builtIn: boolean }> {
+    const resolved = await this.resolve(slug);
+    const message = await this.renderer.renderVersion(resolved.source, data);
+    return { template: slug, versionId: resolved.source.versionId, builtIn: resolved.builtIn, ...message };
+  }
+
+  private async find(id: string): Promise<Template & { currentVersion: TemplateVersion }> {
+    const template = await this.templates.findOne({ where: { id }, relations: { currentVersion: true } });
+    if (!template?.currentVersion) throw new NotFoundException(`Template ${id} not found`);
+    return template as Template & { currentVersion: TemplateVersion };
+  }
+
+  private async addVersion(m: EntityManager, template: Template, number: number, content: Omit<TemplateSource, 'versionId'>) {
+    const version = await m.save(
+      TemplateVersion,
+      m.create(TemplateVersion, {
+        templateId: template.id,
+        number,
+        subject: content.subject,
+        mjml: content.mjml,
+        text: content.text ?? null,
+        required: [...(content.required ?? [])],
+      }),
+    );
+    await m.update(Template, { id: template.id }, { currentVersionId: version.id });
+  }
+
+  /** Saving refuses what would not render: MJML's findings and Handlebars problems are a 400 with lines. */
+  private async assertRenders(content: Omit<TemplateSource, 'versionId'>): Promise<void> {
+    const compiled = await this.renderer.check(content);
+    if (compiled.errors.length) throw new TemplateInvalidError(compiled.errors);
+  }
+
+  private async assertSlugFree(slug: string): Promise<void> {
+    if (await this.templates.exists({ where: { slug } })) throw new ConflictException(`A template with slug ${slug} already exists`);
+  }
+
+  /** Writes in one transaction; a unique violation (slug taken, version number raced) is a 409. */
+  private async saving<T>(slug: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(this.dataSource, work);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictException(`A template with slug ${slug} already exists, or it was changed at the same time; try again`);
+      throw e;
+    }
+  }
+
+  /**
+   * A slug derived from the name never takes a built-in's place by accident (that needs an explicit
+   * slug): "Order shipped" becomes "order-shipped-2" while order-shipped is a built-in.
+   */
+  private async freeSlug(name: string): Promise<string> {
+    const base = slugify(name);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base.slice(0, 95)}-${n}`;
+      if (!this.isBuiltInSlug(candidate) && !(await this.templates.exists({ where: { slug: candidate } }))) return candidate;
+    }
+  }
+
+  private isBuiltInSlug(slug: string): boolean {
+    return this.builtIns.get(slug) !== undefined;
+  }
+}
+
+export function sourceOfVersion(v: TemplateVersion): TemplateSource {
+  return { versionId: v.id, subject: v.subject, mjml: v.mjml, text: v.text, required: v.required };
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 90)
+    .replace(/-+$/, '');
+  return slug || 'template';
+}

@@ -1,0 +1,154 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import Redis from 'ioredis';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { freePort } from './support/free-port';
+import { isRunning, runService, ServiceProcess, serviceEnv } from './support/node-process';
+import { createTestApp, TestApp } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { QueueName } from '../src/queues/queues';
+
+/** The pid of the redis-server listening on a unix socket. */
+async function redisPidAt(socket: string): Promise<number> {
+  const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    return Number(/process_id:(\d+)/.exec(info)![1]);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Polls /health until it answers 200 (the service is up), or fails when the process ends first. */
+async function waitUntilHealthy(proc: ServiceProcess, baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
+    const status = await request(baseUrl).get('/health').then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`not healthy in time:\n${proc.stdout}\n${proc.stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('operations (e2e)', () => {
+  describe('without REDIS_URL: a private redis-server', () => {
+    let t: TestApp;
+    let pid: number;
+    // An empty REDIS_URL counts as unset (loadConfig drops empty variables).
+    beforeAll(async () => (t = await createTestApp({ REDIS_URL: '' })));
+    afterAll(async () => {
+      // The second test closes the app itself; then only the database is left to drop.
+      await t?.close().catch(() => t.db.drop());
+    });
+
+    it('is started under DATA_DIR/redis (unix socket, append-only file) and /health sees it up', async () => {
+      expect(t.config.redis).toEqual({ kind: 'private', dir: join(t.db.dataDir, 'redis') });
+      const socket = join(t.db.dataDir, 'redis', 'redis.sock');
+      expect(existsSync(socket)).toBe(true);
+      expect(existsSync(join(t.db.dataDir, 'redis', 'appendonlydir'))).toBe(true);
+      pid = await redisPidAt(socket);
+      expect(isRunning(pid)).toBe(true);
+      const res = await t.http().get('/health').expect(200);
+      expect(res.body).toEqual({ status: 'ok', db: 'up', redis: 'up' });
+    });
+
+    it('is stopped when the app closes', async () => {
+      expect(isRunning(pid)).toBe(true);
+      await t.app.close();
+      expect(isRunning(pid)).toBe(false);
+    });
+  });
+
+  describe('closing', () => {
+    it('waits for a job that is running to finish before the queues and Redis go', async () => {
+      const t = await createTestApp({ REDIS_URL: '' });
+      try {
+        const queue = t.app.get<Queue>(getQueueToken(QueueName.SystemMail));
+        let release!: () => void;
+        const events: string[] = [];
+        const started = new Promise<void>((resolve) => {
+          void queue.process('operations-test-slow-job', 1, async () => {
+            events.push('job started');
+            resolve();
+            await new Promise<void>((r) => (release = r));
+            events.push('job finished');
+          });
+        });
+        await queue.add('operations-test-slow-job', {});
+        await started;
+        const closing = t.app.close().then(() => events.push('app closed'));
+        // Let the close run up to where it waits, then let the job end.
+        await new Promise((r) => setTimeout(r, 300));
+        release();
+        await closing;
+        expect(events).toEqual(['job started', 'job finished', 'app closed']);
+      } finally {
+        await t.db.drop();
+      }
+    });
+  });
+
+  describe('processes', () => {
+    let db: TestDatabase;
+    beforeEach(async () => (db = await createTestDatabase()));
+    afterEach(() => db.drop());
+
+    it('without redis-server on PATH the boot stops with one line naming REDIS_URL', async () => {
+      const emptyBin = mkdtempSync(join(tmpdir(), 'mc-nobin-'));
+      try {
+        const result = await runService('main', [], serviceEnv({ ...db.env, PATH: emptyBin, PORT: String(await freePort()) }));
+        expect(result.code).toBe(1);
+        const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
+        expect(lines).toEqual([expect.stringMatching(/^Configuration error: REDIS_URL is not set and no redis-server is on PATH/)]);
+      } finally {
+        rmSync(emptyBin, { recursive: true, force: true });
+      }
+    });
+
+    it('SIGTERM closes the service, exits 0 and stops its private redis-server', async () => {
+      const port = await freePort();
+      const proc = new ServiceProcess('main', [], serviceEnv({ ...db.env, PORT: String(port) }));
+      try {
+        await waitUntilHealthy(proc, `http://127.0.0.1:${port}`);
+        const pid = await redisPidAt(join(db.dataDir, 'redis', 'redis.sock'));
+        const result = await proc.stop('SIGTERM');
+        expect(result).toMatchObject({ code: 0, signal: null });
+        expect(isRunning(pid)).toBe(false);
+      } finally {
+        await proc.stop('SIGKILL');
+      }
+    });
+
+    it('a second process on the same data directory answers with one line when the port is taken', async () => {
+      const port = await freePort();
+      const first = new ServiceProcess('main', [], serviceEnv({ ...db.env, PORT: String(port) }));
+      try {
+        await waitUntilHealthy(first, `http://127.0.0.1:${port}`);
+        const second = await runService('main', [], serviceEnv({ ...db.env, PORT: String(port) }));
+        // Compared whole, so a failure shows everything the process printed.
+        expect(second).toEqual({ code: 1, signal: null, stdout: '', stderr: `Configuration error: PORT ${port} is already in use by another program\n` });
+        // The second process shared the first one's redis-server and must not have stopped it.
+        const health = await request(`http://127.0.0.1:${port}`).get('/health');
+        expect({ status: health.status, body: health.body }).toEqual({ status: 200, body: { status: 'ok', db: 'up', redis: 'up' } });
+      } finally {
+        await first.stop('SIGTERM');
+      }
+    });
+
+    it('a worker process (--worker) starts without HTTP and exits 0 on SIGTERM', async () => {
+      const proc = new ServiceProcess('main', ['--worker'], serviceEnv({ ...db.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' }));
+      try {
+        await proc.waitForOutput(/"msg":"Worker started/);
+        expect(proc.stdout).not.toMatch(/Mapped \{/);
+        expect(await proc.stop('SIGTERM')).toMatchObject({ code: 0, signal: null });
+      } finally {
+        await proc.stop('SIGKILL');
+      }
+    });
+  });
+});
