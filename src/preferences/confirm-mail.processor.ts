@@ -4,7 +4,7 @@ import { Job } from 'bull';
 import { AppConfig } from '../config/app-config';
 import { MailTransportService } from '../delivery/mail-transport.service';
 import { JobName, JobOf, QueueName } from '../queues/queues';
-import { buildConfirmMail } from './confirm-mail';
+import { TemplatesService } from '../templates/templates.service';
 import { CONFIRM_TOKEN_DAYS, ConfirmationService } from './confirmation.service';
 
 /**
@@ -18,6 +18,7 @@ export class ConfirmMailProcessor {
   constructor(
     private readonly confirmation: ConfirmationService,
     private readonly transport: MailTransportService,
+    private readonly templates: TemplatesService,
     private readonly config: AppConfig,
   ) {}
 
@@ -27,11 +28,13 @@ export class ConfirmMailProcessor {
     if (!pending) return 'skipped';
     const { subscriber, lists } = pending;
     const token = this.confirmation.tokenFor(subscriber.id, lists.map((l) => l.id));
-    const mail = buildConfirmMail({
-      name: subscriber.name,
-      listNames: lists.map((l) => l.name),
+    // The built-in `subscription-confirm` template, or a stored one with that slug that restyles it.
+    const mail = await this.templates.render('subscription-confirm', {
+      subscriber: { email: subscriber.email, name: subscriber.name },
+      lists: lists.map((l) => ({ name: l.name, description: l.description ?? undefined })),
       confirmUrl: `${this.config.publicUrl}/confirm/${token}`,
       validDays: CONFIRM_TOKEN_DAYS,
+      companyAddress: this.config.companyAddress || undefined,
     });
     // Names and addresses were refused with line breaks on the way in; this keeps any older row out of the headers too.
     await this.transport.send({

@@ -12,12 +12,14 @@ import { ConfirmationService } from './confirmation.service';
 import { Consent } from './consent.entity';
 import { PublicSubscribeController } from './public-subscribe.controller';
 import { SignupService } from './signup.service';
+import { TemplatesModule } from '../templates/templates.module';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([Consent, Subscriber, Subscription, MailingList]),
     BullModule.registerQueue({ name: QueueName.SystemMail }),
     ListsModule,
+    TemplatesModule,
   ],
   controllers: [PublicSubscribeController, ConfirmController],
   providers: [SignupService, ConfirmationService, ConfirmMailProcessor],
