@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -14,6 +15,7 @@ import { RedisConnection } from './queues/redis-connection';
 import { SubscribersModule } from './subscribers/subscribers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TokensModule } from './tokens/tokens.module';
+import { TransactionalModule } from './transactional/transactional.module';
 import { AuthModule } from './auth/auth.module';
 import { loggerOptions } from './common/logger-options';
 
@@ -37,6 +39,8 @@ export class AppModule {
         ImportsModule,
         PreferencesModule,
         TemplatesModule,
+        TransactionalModule,
+        CampaignsModule,
         HealthModule,
       ],
     };

@@ -1,4 +1,3 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -12,17 +11,25 @@ export interface SentMail {
   response: string;
 }
 
+export interface PoolOptions {
+  /** parallel SMTP connections of this pool */
+  maxConnections?: number;
+  /** messages per connection before it is renewed */
+  maxMessages?: number;
+}
+
 /**
- * The one way mail leaves: a pooled SMTP transport from SMTP_URL, or, without it,
- * every message written as an .eml file under dataDir/outbox. DKIM-signed when configured.
+ * One pooled SMTP transport from SMTP_URL, or, without it, every message written as an .eml file
+ * under dataDir/outbox. DKIM-signed when configured. MailSender keeps one per stream; send through it.
  */
-@Injectable()
-export class MailTransportService implements OnModuleDestroy {
-  private readonly logger = new Logger(MailTransportService.name);
+export class MailTransportService {
   private readonly transport: Transporter;
   private readonly outbox?: string;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    pool: PoolOptions = {},
+  ) {
     const dkim = config.dkim
       ? { ...config.dkim, headerFieldNames: DKIM_SIGNED_HEADERS }
       : undefined;
@@ -34,7 +41,8 @@ export class MailTransportService implements OnModuleDestroy {
         port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
         secure: url.protocol === 'smtps:',
         auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-        maxConnections: 5,
+        maxConnections: pool.maxConnections ?? 5,
+        maxMessages: pool.maxMessages ?? 100,
         dkim,
       });
     } else {
@@ -55,6 +63,7 @@ export class MailTransportService implements OnModuleDestroy {
     return { messageId: info.messageId, response: `written to ${join(this.outbox, name)}` };
   }
 
+  /** Closes the pool's connections. */
   onModuleDestroy(): void {
     this.transport.close();
   }

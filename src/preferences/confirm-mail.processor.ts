@@ -2,7 +2,7 @@ import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bull';
 import { AppConfig } from '../config/app-config';
-import { MailTransportService } from '../delivery/mail-transport.service';
+import { MailSender } from '../delivery/mail-sender.service';
 import { JobName, JobOf, QueueName } from '../queues/queues';
 import { TemplatesService } from '../templates/templates.service';
 import { CONFIRM_TOKEN_DAYS, ConfirmationService } from './confirmation.service';
@@ -17,7 +17,7 @@ export class ConfirmMailProcessor {
 
   constructor(
     private readonly confirmation: ConfirmationService,
-    private readonly transport: MailTransportService,
+    private readonly sender: MailSender,
     private readonly templates: TemplatesService,
     private readonly config: AppConfig,
   ) {}
@@ -37,7 +37,7 @@ export class ConfirmMailProcessor {
       companyAddress: this.config.companyAddress || undefined,
     });
     // Names and addresses were refused with line breaks on the way in; this keeps any older row out of the headers too.
-    await this.transport.send({
+    await this.sender.send('transactional', {
       to: { name: oneLine(subscriber.name), address: oneLine(subscriber.email) },
       subject: mail.subject,
       text: mail.text,

@@ -19,6 +19,8 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   reject?: (rcpt: string) => { code: number; message: string } | undefined;
+  /** every RCPT TO address offered, accepted or not, in order: tells how often a message was tried */
+  readonly rcptAttempts: string[] = [];
   private server?: SMTPServer;
   port = 0;
 
@@ -26,13 +28,15 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  async start(options: Partial<SMTPServerOptions> = {}): Promise<this> {
-    this.port = await freePort();
+  /** Listens on `port` if given (a test can point the service at a port before the server is up). */
+  async start(options: Partial<SMTPServerOptions> = {}, port?: number): Promise<this> {
+    this.port = port ?? (await freePort());
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo: (address, _session, callback) => {
+        this.rcptAttempts.push(address.address);
         const refusal = this.reject?.(address.address);
         if (!refusal) return callback();
         const err = Object.assign(new Error(refusal.message), { responseCode: refusal.code });

@@ -1,9 +1,11 @@
 import Handlebars from 'handlebars';
 import { TemplateProblem } from '../template-errors';
 import { helpers, HELPER_NAMES } from './helpers';
+import { HookFrame, hookHelpers, HOOK_HELPER_NAMES } from './render-hooks';
 import { tokensOf } from './mustache-scanner';
 
-export type TemplateFn = (data: object) => string;
+/** `frame`: the per-recipient hooks (see render-hooks.ts), given to helpers as `@data`. */
+export type TemplateFn = (data: object, frame?: HookFrame) => string;
 
 /** Handlebars' built-ins that stay: they only read the data they are given (lookup obeys proto rules). */
 const BUILT_IN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
@@ -17,6 +19,7 @@ export function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  for (const [name, fn] of Object.entries(hookHelpers)) hb.registerHelper(name, fn);
   return hb;
 }
 
@@ -31,13 +34,17 @@ const COMPILE: CompileOptions = {
   preventIndent: true,
   // Anything but our helpers is a plain data lookup, and an unknown helper fails to compile.
   knownHelpersOnly: true,
-  knownHelpers: { log: false, helperMissing: false, ...Object.fromEntries([...ALLOWED_HELPERS].map((h) => [h, true])) },
+  knownHelpers: {
+    log: false,
+    helperMissing: false,
+    ...Object.fromEntries([...ALLOWED_HELPERS, ...HOOK_HELPER_NAMES].map((h) => [h, true])),
+  },
 };
 
 /** `escape`: HTML-escape values (the HTML part); off for the subject and the text part. */
 export function compileTemplate(hb: typeof Handlebars, source: string, escape: boolean): TemplateFn {
   const template = hb.compile(source, { ...COMPILE, noEscape: !escape });
-  return (data) => template(data, RUNTIME);
+  return (data, frame) => template(data, frame ? { ...RUNTIME, data: frame } : RUNTIME);
 }
 
 /**

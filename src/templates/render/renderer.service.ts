@@ -5,6 +5,7 @@ import { compileTemplate, createHandlebars, handlebarsProblems, TemplateFn } fro
 import { LruCache } from './lru-cache';
 import { MjmlCompiler } from './mjml-compiler';
 import { protectStructuralMustaches } from './mjml-passthrough';
+import { RenderHooks } from './render-hooks';
 import { BLOCK_KINDS, tokensOf } from './mustache-scanner';
 import { assertRequired, plainData, TemplateData } from './template-data';
 import { deriveTextTemplate, htmlToText, tidyText } from './text-template';
@@ -19,6 +20,14 @@ export interface TemplateSource {
   text?: string | null;
   /** dotted data paths that must be present (`order.items.*.name`) */
   required?: readonly string[];
+  /** a rewrite of MJML's HTML output, once per version, before Handlebars compiles it (campaign personalisation) */
+  htmlPass?: HtmlPass;
+}
+
+/** A once-per-version change to the HTML template; `name` joins the cache key, so name each pass uniquely. */
+export interface HtmlPass {
+  name: string;
+  apply(htmlTemplate: string): string;
 }
 
 export interface RenderedMessage {
@@ -43,7 +52,7 @@ export interface CompiledTemplate {
   textMode: TextMode;
   /** MJML's output before Handlebars: what a preview shows when the template cannot be filled */
   html: string;
-  render: ((data: TemplateData) => RenderedMessage) | null;
+  render: ((data: TemplateData, hooks?: RenderHooks) => RenderedMessage) | null;
 }
 
 const CACHE_SIZE = 500;
@@ -68,17 +77,21 @@ export class RendererService {
 
   /** The compiled version, from the cache when it was compiled before. */
   compile(source: TemplateSource): Promise<CompiledTemplate> {
-    return this.cached(this.versions, source);
+    const key = source.htmlPass ? `${source.versionId}#${source.htmlPass.name}` : source.versionId;
+    return this.cached(this.versions, { ...source, versionId: key });
   }
 
-  /** Fills a compiled version synchronously: for loops over many recipients of one version. */
-  fill(compiled: CompiledTemplate, data: unknown): RenderedMessage {
+  /**
+   * Fills a compiled version synchronously: for loops over many recipients of one version.
+   * `hooks` personalise what the version's htmlPass prepared (tracked links, the open pixel).
+   */
+  fill(compiled: CompiledTemplate, data: unknown, hooks?: RenderHooks): RenderedMessage {
     if (!compiled.render) {
       throw new Error(`Template version ${compiled.versionId} cannot be rendered: ${compiled.errors.map((e) => e.message).join('; ')}`);
     }
     const plain = plainData(data);
     assertRequired(plain, compiled.required);
-    return compiled.render(plain);
+    return compiled.render(plain, hooks);
   }
 
   /** What the editor sees: rendered as it would be sent, with every problem found, and always an answer. */
@@ -135,9 +148,10 @@ export class RendererService {
     const base = { versionId: source.versionId, errors, required: source.required ?? [], html: out.html };
     if (syntax.length || !out.html) return { ...base, textMode: 'per-recipient', render: null };
 
-    const html = compileTemplate(this.hb, out.html, true);
+    const htmlTemplate = source.htmlPass ? source.htmlPass.apply(out.html) : out.html;
+    const html = compileTemplate(this.hb, htmlTemplate, true);
     const subject = compileTemplate(this.hb, source.subject, false);
-    const textSource = source.text ?? deriveTextTemplate(out.html);
+    const textSource = source.text ?? deriveTextTemplate(htmlTemplate);
     let text = textSource === null ? null : compileTemplate(this.hb, textSource, false);
     const textProblem = text && compileProblem(text, 'text');
     if (textProblem && !source.text) text = null; // a derived one that does not compile: convert per recipient
@@ -147,12 +161,12 @@ export class RendererService {
     return {
       ...base,
       textMode: source.text ? 'own' : text ? 'derived' : 'per-recipient',
-      render: (data) => {
-        const body = html(data);
+      render: (data, hooks) => {
+        const body = html(data, hooks && { hooks, html: true });
         return {
           subject: oneLine(subject(data)),
           html: body,
-          text: tidyText(text ? text(data) : htmlToText(body)),
+          text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
         };
       },
     };

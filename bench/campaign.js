@@ -1,0 +1,355 @@
+#!/usr/bin/env node
+/**
+ * Campaign sending benchmark (npm run bench:campaign, after a build).
+ *
+ * 1. starts an SMTP sink that accepts everything in a process of its own (bench/smtp-sink.js);
+ * 2. starts the built service (node dist/main) on a scratch PostgreSQL database, imports RECIPIENTS
+ *    subscribers into a list;
+ * 3. baseline: bare nodemailer (a pool of 5 connections, like the service's campaign pool) sends RECIPIENTS
+ *    pre-built messages of the same size (the 40 KB MJML newsletter rendered once, with tracking) to the sink;
+ * 4. transactional latency with nothing else running: order events posted one at a time, from POST to the
+ *    sink's acceptance;
+ * 5. the campaign: the newsletter with open and click tracking to the whole list, from POST /send until the
+ *    sink has accepted every message; meanwhile an order event every 250 ms, timed the same way, and the
+ *    service's RSS sampled;
+ * 6. prints both rates and their ratio, peak RSS, p50/p95 of both latencies, and the sink's count.
+ *
+ * Environment: DATABASE_URL (a database to connect to for CREATE DATABASE; default
+ * postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379), RECIPIENTS (default 100000).
+ * Exit code 1 when a goal is missed.
+ */
+'use strict';
+const { fork, spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync, openAsBlob } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { once } = require('node:events');
+const { Client } = require('pg');
+const Redis = require('ioredis');
+const nodemailer = require('nodemailer');
+
+const RECIPIENTS = Number(process.env.RECIPIENTS ?? 100_000);
+const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const IDLE_ORDERS = 40;
+const ORDER_EVERY_MS = 250;
+const GOALS = { ratio: 0.7, rssMb: 400, latencyFactor: 3 };
+const ADMIN = { email: 'bench@example.com', password: 'bench password 123' };
+const ROOT = resolve(__dirname, '..');
+const NEWSLETTER = readFileSync(join(__dirname, 'newsletter-40k.mjml'), 'utf8');
+const ORDER = JSON.parse(readFileSync(join(ROOT, 'templates', 'order-placed.json'), 'utf8')).sample.order;
+
+const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+async function main() {
+  const tag = randomBytes(4).toString('hex');
+  const dbName = `mc_bench_${tag}`;
+  const work = mkdtempSync(join(tmpdir(), 'mc-bench-'));
+  const cleanups = [];
+  try {
+    const sink = await startSink();
+    cleanups.push(() => sink.stop());
+
+    await withClient(BASE_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
+    cleanups.push(() => withClient(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)));
+    const dbUrl = new URL(BASE_URL);
+    dbUrl.pathname = `/${dbName}`;
+    const queuePrefix = `mcbench-${tag}`;
+    cleanups.push(() => dropRedisKeys(queuePrefix));
+
+    const port = await freePort();
+    const api = `http://127.0.0.1:${port}`;
+    const service = startService({
+      PORT: String(port),
+      PUBLIC_URL: 'https://mail.bench.example',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL,
+      QUEUE_PREFIX: queuePrefix,
+      DATA_DIR: join(work, 'data'),
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      MAIL_FROM: 'Northwind News <news@bench.example>',
+      COMPANY_ADDRESS: 'Northwind Goods Ltd, 1 High Street, London EC1A 1AA',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'warn',
+    });
+    cleanups.push(() => stopService(service));
+    await waitForHealth(api, service);
+    const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
+    const key = (await call(api, 'POST', '/api/api-keys', { token, json: { name: 'bench', scopes: ['transactional:send'] } })).key;
+
+    log(`importing ${RECIPIENTS.toLocaleString('en')} subscribers`);
+    const list = await call(api, 'POST', '/api/lists', { token, json: { name: 'Bench readers', optIn: 'single' } });
+    await importSubscribers(api, token, list.id, work);
+
+    log('baseline: bare nodemailer, pre-built messages');
+    const prebuilt = await prebuiltMessage();
+    const baselineSeconds = await baseline(sink, prebuilt);
+    log(`baseline: ${(RECIPIENTS / baselineSeconds).toFixed(0)} msg/s`);
+
+    log('transactional latency, idle');
+    const idle = [];
+    for (let i = 0; i < IDLE_ORDERS; i++) idle.push(await orderLatency(api, key, sink, `idle${i}`));
+
+    log('the campaign');
+    const campaign = await call(api, 'POST', '/api/campaigns', {
+      token,
+      json: { name: 'Spring 2026', subject: 'Spring is here, {{subscriber.name}}', mjml: NEWSLETTER, listIds: [list.id], trackOpens: true, trackClicks: true },
+    });
+    let peakRssMb = 0;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(service.pid))), 100);
+    const loaded = [];
+    let ordersRunning = true;
+    const orders = (async () => {
+      for (let i = 0; ordersRunning; i++) {
+        const started = Date.now();
+        loaded.push(await orderLatency(api, key, sink, `load${i}`));
+        await sleep(Math.max(0, ORDER_EVERY_MS - (Date.now() - started)));
+      }
+    })();
+    const started = process.hrtime.bigint();
+    await call(api, 'POST', `/api/campaigns/${campaign.id}/send`, { token, json: {} });
+    let lastLog = 0;
+    for (;;) {
+      const n = (await sink.counts()).byPrefix.reader ?? 0;
+      if (n >= RECIPIENTS) break;
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`campaign: ${n.toLocaleString('en')} at the sink`);
+      }
+      await sleep(50);
+    }
+    const campaignSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    ordersRunning = false;
+    await orders;
+    clearInterval(sampler);
+    peakRssMb = Math.max(peakRssMb, rssMb(service.pid));
+    const lifetimePeakMb = peakRss(service.pid);
+
+    const deadline = Date.now() + 60_000;
+    let view;
+    while ((view = await call(api, 'GET', `/api/campaigns/${campaign.id}`, { token })).status !== 'sent' && Date.now() < deadline) await sleep(200);
+    await sleep(2000); // anything still on its way would arrive now
+    const atSink = (await sink.counts()).byPrefix.reader ?? 0;
+
+    const serviceRate = RECIPIENTS / campaignSeconds;
+    const baselineRate = RECIPIENTS / baselineSeconds;
+    const ratio = serviceRate / baselineRate;
+    const idleP = percentiles(idle);
+    const loadP = percentiles(loaded);
+    const checks = [
+      [`ratio campaign/bare nodemailer >= ${GOALS.ratio}`, ratio >= GOALS.ratio],
+      [`peak RSS while sending < ${GOALS.rssMb} MB`, peakRssMb < GOALS.rssMb],
+      [`transactional p95 under load <= ${GOALS.latencyFactor} x idle p95`, loadP.p95 <= GOALS.latencyFactor * idleP.p95],
+      [`exactly ${RECIPIENTS} campaign messages at the sink`, atSink === RECIPIENTS],
+      [`campaign status sent, progress sent = ${RECIPIENTS}`, view.status === 'sent' && view.progress.sent === RECIPIENTS],
+    ];
+    const f = (n, d = 0) => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
+    console.log(
+      [
+        '',
+        `recipients                        ${f(RECIPIENTS)}   message size ~${f(prebuilt.bytes / 1024)} KB (HTML ${f(prebuilt.html.length / 1024)} KB)`,
+        `campaign (service)                ${f(campaignSeconds, 1)} s   ${f(serviceRate)} msg/s`,
+        `bare nodemailer, pre-built        ${f(baselineSeconds, 1)} s   ${f(baselineRate)} msg/s`,
+        `ratio                             ${f(ratio, 3)}`,
+        `service peak RSS while sending    ${f(peakRssMb, 1)} MB   (whole life, import included: ${f(lifetimePeakMb, 1)} MB)`,
+        `transactional latency, idle       p50 ${f(idleP.p50)} ms   p95 ${f(idleP.p95)} ms   (${idle.length} orders)`,
+        `transactional latency, campaign   p50 ${f(loadP.p50)} ms   p95 ${f(loadP.p95)} ms   (${loaded.length} orders)`,
+        `campaign messages at the sink     ${f(atSink)}`,
+        '',
+        ...checks.map(([name, ok]) => `${ok ? 'PASS' : 'FAIL'}  ${name}`),
+        '',
+      ].join('\n'),
+    );
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log('cleanup failed:', err.message));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function importSubscribers(api, token, listId, work) {
+  const cities = ['London', 'Berlin', 'Paris', 'Lisbon', 'Oslo', 'Zürich', 'Kraków', ''];
+  const lines = ['email,name,city,tier'];
+  for (let i = 0; i < RECIPIENTS; i++) lines.push(`reader-${i}@bench.example,Reader ${i},${cities[i % cities.length]},${i % 3 ? 'Gold' : ''}`);
+  const path = join(work, 'readers.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+  const form = new FormData();
+  form.append('listIds', listId);
+  form.append('mode', 'subscribe');
+  form.append('file', await openAsBlob(path, { type: 'text/csv' }), 'readers.csv');
+  const { id } = await call(api, 'POST', '/api/imports', { token, body: form });
+  for (;;) {
+    const body = await call(api, 'GET', `/api/imports/${id}`, { token });
+    if (body.status === 'done') return;
+    if (body.status === 'failed') throw new Error(`the import failed: ${JSON.stringify(body)}`);
+    await sleep(250);
+  }
+}
+
+/** The newsletter as the service renders it for one recipient (tracking on), rendered once here. */
+function prebuiltMessage() {
+  const { MjmlCompiler } = require('../dist/templates/render/mjml-compiler');
+  const { RendererService } = require('../dist/templates/render/renderer.service');
+  const { campaignHtmlPass } = require('../dist/delivery/personalize-html');
+  const { recipientData, recipientUrls, trackingHooks } = require('../dist/delivery/personalize');
+  const { TokenService } = require('../dist/tokens/token.service');
+  const renderer = new RendererService(new MjmlCompiler());
+  const ctx = { publicUrl: 'https://mail.bench.example', companyAddress: 'Northwind Goods Ltd', tokens: new TokenService({ appSecret: 'bench-secret-bench-secret-bench' }) };
+  const r = { messageId: '00000000-0000-4000-8000-000000000000', subscriberId: '10000000-0000-4000-8000-000000000000', email: 'reader-0@bench.example', name: 'Reader 0', attributes: { city: 'London', tier: 'Gold' } };
+  return renderer
+    .compile({ versionId: 'bench', subject: 'Spring is here, {{subscriber.name}}', mjml: NEWSLETTER, htmlPass: campaignHtmlPass })
+    .then((compiled) => {
+      const urls = recipientUrls(ctx, 'c', r);
+      const out = renderer.fill(compiled, recipientData(ctx, { name: 'Spring 2026' }, r, urls), trackingHooks(ctx, { trackOpens: true, trackClicks: true }, r.messageId, true));
+      return { ...out, bytes: Buffer.byteLength(out.html) + Buffer.byteLength(out.text) };
+    });
+}
+
+async function baseline(sink, message) {
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: 5, maxMessages: 1000 });
+  const started = process.hrtime.bigint();
+  let next = 0;
+  const worker = async () => {
+    while (next < RECIPIENTS) {
+      const i = next++;
+      await transport.sendMail({ from: 'Northwind News <news@bench.example>', to: `baseline-${i}@bench.example`, subject: message.subject, html: message.html, text: message.text });
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  transport.close();
+  return seconds;
+}
+
+/** Milliseconds from posting an order event to the sink accepting its mail. */
+async function orderLatency(api, key, sink, label) {
+  const email = `order-${label}@bench.example`;
+  const arrived = sink.waitForOrder(email);
+  const started = Date.now();
+  await call(api, 'POST', '/api/orders/events', { token: key, json: { orderId: `B-${label}`, status: 'placed', customer: { email, name: 'Ada' }, order: ORDER } });
+  return (await arrived) - started;
+}
+
+function percentiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  return { p50: at(50), p95: at(95) };
+}
+
+async function startSink() {
+  const child = fork(join(__dirname, 'smtp-sink.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  const countWaiters = [];
+  let port = 0;
+  child.on('message', (msg) => {
+    if (msg.type === 'order') {
+      waiting.get(msg.to)?.(msg.at);
+      waiting.delete(msg.to);
+    } else if (msg.type === 'count') countWaiters.shift()?.(msg.counts);
+    else if (msg.type === 'ready') port = msg.port;
+  });
+  while (!port) await sleep(20);
+  return {
+    port,
+    waitForOrder: (to) => new Promise((resolve) => waiting.set(to, resolve)),
+    counts: () => new Promise((resolve) => (countWaiters.push(resolve), child.send({ type: 'count' }))),
+    stop: async () => {
+      child.send({ type: 'stop' });
+      await once(child, 'exit');
+    },
+  };
+}
+
+function startService(env) {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.exited = once(child, 'exit');
+  return child;
+}
+
+async function stopService(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(api, child) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
+    if (await fetch(`${api}/health`).then((r) => r.ok, () => false)) return;
+    await sleep(250);
+  }
+  throw new Error('the service did not become healthy within 90 s');
+}
+
+async function call(api, method, path, { token, json, body } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (json) headers['content-type'] = 'application/json';
+  const res = await fetch(`${api}${path}`, { method, headers, body: json ? JSON.stringify(json) : body });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+function rssMb(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+function peakRss(pid) {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+async function dropRedisKeys(prefix) {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function withClient(url, run) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,70 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { campaignHtmlPass } from '../delivery/personalize-html';
+import { CompiledTemplate, RendererService, TemplateSource } from '../templates/render/renderer.service';
+import { TemplateInvalidError } from '../templates/template-errors';
+import { TemplateVersion } from '../templates/template-version.entity';
+import { Template } from '../templates/template.entity';
+import { TemplatesService } from '../templates/templates.service';
+import { Campaign } from './campaign.entity';
+
+/** An empty MJML document: what a subject alone is checked against. */
+const EMPTY_MJML = '<mjml><mj-body></mj-body></mjml>';
+
+/**
+ * What a campaign sends: one immutable template version. A stored template's current version is taken
+ * when the campaign is saved and again when sending starts; inline MJML is saved as a version of no
+ * template. The campaign's own subject replaces the template's.
+ */
+@Injectable()
+export class CampaignContentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesService,
+    private readonly renderer: RendererService,
+  ) {}
+
+  /** The version id for `templateId` or inline `mjml`, saving the latter; 400 when it cannot render. */
+  async versionFor(m: EntityManager, content: { templateId?: string; mjml?: string }, subject: string): Promise<string> {
+    if (content.templateId && content.mjml) throw new BadRequestException('give templateId or mjml, not both');
+    if (content.templateId) {
+      const versionId = await this.currentVersionOf(content.templateId, m);
+      await this.assertRenders({ subject, mjml: EMPTY_MJML });
+      return versionId;
+    }
+    if (!content.mjml) throw new BadRequestException('templateId or mjml is required');
+    await this.assertRenders({ subject, mjml: content.mjml });
+    const version = await m.save(TemplateVersion, m.create(TemplateVersion, { templateId: null, number: 1, subject, mjml: content.mjml, text: null, required: [] }));
+    return version.id;
+  }
+
+  /** A stored template's current version; 400 naming templateId when there is no such template. */
+  async currentVersionOf(templateId: string, m: EntityManager = this.dataSource.manager): Promise<string> {
+    const template = await m.findOne(Template, { where: { id: templateId } });
+    if (!template?.currentVersionId) throw new BadRequestException(`templateId: template ${templateId} does not exist`);
+    return template.currentVersionId;
+  }
+
+  /** The subject is checked against the version on its own when only it changes. */
+  async assertSubject(subject: string): Promise<void> {
+    await this.assertRenders({ subject, mjml: EMPTY_MJML });
+  }
+
+  /** The campaign's version, compiled with the campaign pass (cached by the renderer per version and subject). */
+  async compiled(campaign: Pick<Campaign, 'templateVersionId' | 'subject'>): Promise<CompiledTemplate> {
+    return this.renderer.compile(await this.source(campaign));
+  }
+
+  async source(campaign: Pick<Campaign, 'templateVersionId' | 'subject'>): Promise<TemplateSource> {
+    const version = await this.templates.getVersion(campaign.templateVersionId);
+    const subjectKey = createHash('sha256').update(campaign.subject).digest('hex').slice(0, 16);
+    return { ...version, versionId: `${version.versionId}|subject:${subjectKey}`, subject: campaign.subject, htmlPass: campaignHtmlPass };
+  }
+
+  private async assertRenders(content: { subject: string; mjml: string }): Promise<void> {
+    const compiled = await this.renderer.check(content);
+    if (compiled.errors.length) throw new TemplateInvalidError(compiled.errors);
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
+import { CampaignRecipient, PersonalizeContext, recipientData, recipientUrls, trackingHooks } from '../delivery/personalize';
+import { campaignHeaders, domainOf } from '../delivery/personalize-headers';
+import { CompiledTemplate, RendererService } from '../templates/render/renderer.service';
+import { TokenService } from '../tokens/token.service';
+import { Campaign } from './campaign.entity';
+
+/**
+ * One campaign message for one recipient: rendered from the compiled version (no MJML, no search over the
+ * HTML), with the recipient's tokens, the campaign headers and the Message-ID `<message id@from domain>`
+ * (the same on every attempt).
+ */
+@Injectable()
+export class CampaignMailService {
+  private readonly ctx: PersonalizeContext;
+  private readonly defaultFrom: MailAddress;
+
+  constructor(
+    config: AppConfig,
+    tokens: TokenService,
+    private readonly renderer: RendererService,
+  ) {
+    this.ctx = { publicUrl: config.publicUrl, companyAddress: config.companyAddress, tokens };
+    this.defaultFrom = parseAddress(config.mailFrom);
+  }
+
+  fromOf(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>): MailAddress {
+    return { name: campaign.fromName ?? this.defaultFrom.name, address: campaign.fromEmail ?? this.defaultFrom.address };
+  }
+
+  messageIdFor(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>, messageId: string): string {
+    return `<${messageId}@${domainOf(this.fromOf(campaign).address)}>`;
+  }
+
+  /**
+   * `list` is the one named in List-Id (the campaign's first list); `tracking` is the recipient's own
+   * choice (false: no pixel, no rewritten links). Throws TemplateDataError when the data does not fit.
+   */
+  compose(
+    campaign: Campaign,
+    compiled: CompiledTemplate,
+    recipient: CampaignRecipient,
+    list: { id: string; name: string },
+    tracking: boolean,
+  ): OutgoingMail {
+    const urls = recipientUrls(this.ctx, campaign.id, recipient);
+    const hooks = trackingHooks(this.ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
+    const rendered = this.renderer.fill(compiled, recipientData(this.ctx, campaign, recipient, urls), hooks);
+    const from = this.fromOf(campaign);
+    return {
+      from,
+      to: { name: recipient.name, address: recipient.email },
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId: this.messageIdFor(campaign, recipient.messageId),
+      headers: campaignHeaders({ campaignId: campaign.id, unsubscribeUrl: urls.unsubscribeUrl, list, fromAddress: from.address }),
+    };
+  }
+}
+
+/** `News <news@localhost>` or `news@localhost` → name and address. */
+export function parseAddress(value: string): MailAddress {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
+  return m ? { name: m[1].trim(), address: m[2].trim() } : { name: '', address: value.trim() };
+}

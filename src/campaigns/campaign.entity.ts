@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { jsonType, nowDefault, timeType } from '../config/database-kind';
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/**
+ * A mailing to the members of some lists. Its content is one immutable template version
+ * (`templateVersionId`); its recipients, once sending starts, are its rows in `messages`.
+ */
+@Entity('campaigns')
+@Index('idx_campaigns_status', ['status'])
+export class Campaign {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'varchar', length: 500 }) subject: string;
+  @Column({ type: 'varchar', length: 200, nullable: true }) fromName: string | null;
+  @Column({ type: 'varchar', length: 320, nullable: true }) fromEmail: string | null;
+  /** the stored template it was made from; null for inline MJML */
+  @Column({ type: 'uuid', nullable: true }) templateId: string | null;
+  /** exactly what it sends: a stored version's id (inline MJML is saved as a version of no template) */
+  @Column({ type: 'varchar', length: 200 }) templateVersionId: string;
+  @Column({ type: jsonType }) listIds: string[];
+  @Column({ type: 'boolean', default: true }) trackOpens: boolean;
+  @Column({ type: 'boolean', default: true }) trackClicks: boolean;
+  @Column({ type: 'varchar', length: 16, default: 'draft' }) status: CampaignStatus;
+  @Column({ type: timeType, nullable: true }) sendAt: Date | null;
+  @Column({ type: timeType, nullable: true }) startedAt: Date | null;
+  /** when every recipient had a message row: until then a crash is recovered by resolving the audience again */
+  @Column({ type: timeType, nullable: true }) preparedAt: Date | null;
+  @Column({ type: timeType, nullable: true }) finishedAt: Date | null;
+  @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
+  @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
+}

@@ -1,0 +1,44 @@
+import { Campaign, CampaignStatus } from './campaign.entity';
+import { Progress } from './campaign-messages.service';
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  subject: string;
+  fromName: string | null;
+  fromEmail: string | null;
+  templateId: string | null;
+  templateVersionId: string;
+  listIds: string[];
+  trackOpens: boolean;
+  trackClicks: boolean;
+  status: CampaignStatus;
+  sendAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  progress: Progress;
+}
+
+export function campaignView(c: Campaign, progress: Progress): CampaignView {
+  return {
+    id: c.id,
+    name: c.name,
+    subject: c.subject,
+    fromName: c.fromName,
+    fromEmail: c.fromEmail,
+    templateId: c.templateId,
+    templateVersionId: c.templateVersionId,
+    listIds: c.listIds,
+    trackOpens: Boolean(c.trackOpens),
+    trackClicks: Boolean(c.trackClicks),
+    status: c.status,
+    sendAt: c.sendAt,
+    startedAt: c.startedAt,
+    finishedAt: c.finishedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    progress,
+  };
+}

@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailingList } from '../lists/list.entity';
+import { ListsModule } from '../lists/lists.module';
+import { deliveryQueueSettings, QueueName } from '../queues/queues';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { TemplatesModule } from '../templates/templates.module';
+import { AudienceService } from './audience.service';
+import { CampaignContentService } from './campaign-content.service';
+import { campaignQueueSettings, CampaignJobsService } from './campaign-jobs.service';
+import { CampaignMailService } from './campaign-mail.service';
+import { CampaignMessagesService } from './campaign-messages.service';
+import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignSenderService } from './campaign-sender.service';
+import { Campaign } from './campaign.entity';
+import { CampaignProcessor } from './campaign.processor';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsService } from './campaigns.service';
+
+/** Campaigns: editing, the audience, and sending in batches on the campaign queue (its own SMTP pool). */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Campaign, MailingList, Subscriber]),
+    BullModule.registerQueue({ name: QueueName.Campaign, settings: { ...deliveryQueueSettings, ...campaignQueueSettings } }),
+    ListsModule,
+    TemplatesModule,
+  ],
+  controllers: [CampaignsController],
+  providers: [
+    CampaignsService,
+    CampaignContentService,
+    CampaignMessagesService,
+    CampaignJobsService,
+    CampaignRunsService,
+    CampaignSenderService,
+    CampaignMailService,
+    AudienceService,
+    CampaignProcessor,
+  ],
+})
+export class CampaignsModule {}

@@ -1,0 +1,210 @@
+import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In, Repository } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
+import { inTransaction } from '../database/transaction';
+import { MailSender } from '../delivery/mail-sender.service';
+import { describeSmtpError } from '../delivery/smtp-errors';
+import { ListsService } from '../lists/lists.service';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { AudienceService } from './audience.service';
+import { CampaignContentService } from './campaign-content.service';
+import { CampaignJobsService } from './campaign-jobs.service';
+import { CampaignMailService } from './campaign-mail.service';
+import { CampaignMessagesService } from './campaign-messages.service';
+import { CampaignRunsService } from './campaign-runs.service';
+import { trackingAllowed } from './campaign-sender.service';
+import { Campaign, CampaignStatus } from './campaign.entity';
+import { campaignView, CampaignView } from './campaign.view';
+import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
+
+const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
+
+/** Campaigns: editing while draft or scheduled, and the moves between states (send, pause, resume, cancel). */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lists: ListsService,
+    private readonly content: CampaignContentService,
+    private readonly messages: CampaignMessagesService,
+    private readonly jobs: CampaignJobsService,
+    private readonly runs: CampaignRunsService,
+    private readonly audience: AudienceService,
+    private readonly mail: CampaignMailService,
+    private readonly sender: MailSender,
+  ) {}
+
+  async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    const lists = await this.lists.assertListsExist(dto.listIds);
+    const id = await inTransaction(this.dataSource, async (m) => {
+      const templateVersionId = await this.content.versionFor(m, dto, dto.subject);
+      const saved = await m.save(
+        Campaign,
+        m.create(Campaign, {
+          name: dto.name,
+          subject: dto.subject,
+          fromName: dto.fromName ?? null,
+          fromEmail: dto.fromEmail ?? null,
+          templateId: dto.templateId ?? null,
+          templateVersionId,
+          listIds: lists.map((l) => l.id),
+          trackOpens: dto.trackOpens ?? true,
+          trackClicks: dto.trackClicks ?? true,
+          status: 'draft',
+        }),
+      );
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async list(query: PageQuery): Promise<Page<CampaignView>> {
+    const [rows, total] = await this.campaigns.findAndCount({
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
+    const progress = await this.messages.progress(rows.map((c) => c.id));
+    return { items: rows.map((c) => campaignView(c, progress.get(c.id)!)), total, page: query.page, limit: query.limit };
+  }
+
+  async get(id: string): Promise<CampaignView> {
+    const campaign = await this.find(id);
+    return campaignView(campaign, (await this.messages.progress([id])).get(id)!);
+  }
+
+  async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    const campaign = await this.find(id);
+    this.assertStatus(campaign, EDITABLE, 'edited');
+    const changes: Partial<Campaign> = {};
+    if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
+    for (const key of ['name', 'subject', 'fromName', 'fromEmail', 'trackOpens', 'trackClicks'] as const) {
+      if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
+    }
+    const subject = dto.subject ?? campaign.subject;
+    await inTransaction(this.dataSource, async (m) => {
+      if (dto.templateId !== undefined || dto.mjml !== undefined) {
+        changes.templateVersionId = await this.content.versionFor(m, dto, subject);
+        changes.templateId = dto.templateId ?? null;
+      } else if (dto.subject !== undefined) {
+        await this.content.assertSubject(subject);
+      }
+      if (Object.keys(changes).length) {
+        const result = await m.update(Campaign, { id, status: In(EDITABLE) }, changes);
+        if (!result.affected) throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
+      }
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const campaign = await this.find(id);
+    this.assertStatus(campaign, ['draft', 'scheduled', 'sent', 'cancelled'], 'deleted (pause and cancel it first)');
+    await this.campaigns.delete({ id, status: In(['draft', 'scheduled', 'sent', 'cancelled']) });
+  }
+
+  /** Now, or at `sendAt` when that is in the future. A campaign made from a template takes its current version. */
+  async send(id: string, dto: SendCampaignDto): Promise<{ status: CampaignStatus }> {
+    const campaign = await this.find(id);
+    this.assertStatus(campaign, EDITABLE, 'sent');
+    const templateVersionId = campaign.templateId ? await this.content.currentVersionOf(campaign.templateId) : campaign.templateVersionId;
+    await this.trialRender({ ...campaign, templateVersionId });
+    const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
+    const later = sendAt !== null && sendAt.getTime() > Date.now();
+    const status: CampaignStatus = later ? 'scheduled' : 'sending';
+    const result = await this.campaigns.update(
+      { id, status: In(EDITABLE) },
+      { status, templateVersionId, sendAt: later ? sendAt : null, startedAt: later ? null : new Date(), preparedAt: null },
+    );
+    if (!result.affected) throw new ConflictException(`Campaign ${id} changed meanwhile; try again`);
+    await this.jobs.prepare(id, later ? sendAt : null);
+    return { status };
+  }
+
+  async pause(id: string): Promise<CampaignView> {
+    await this.move(id, ['sending'], 'paused', 'paused');
+    return this.get(id);
+  }
+
+  async resume(id: string): Promise<CampaignView> {
+    await this.move(id, ['paused'], 'sending', 'resumed');
+    await this.runs.requeue(await this.find(id));
+    return this.get(id);
+  }
+
+  /** Nothing more goes out: the messages not yet taken for sending are cancelled with the campaign. */
+  async cancel(id: string): Promise<CampaignView> {
+    await inTransaction(this.dataSource, async (m) => {
+      const result = await m.update(Campaign, { id, status: In(['scheduled', 'sending', 'paused']) }, { status: 'cancelled', finishedAt: new Date() });
+      if (!result.affected) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
+    });
+    await this.messages.cancelQueued(id);
+    return this.get(id);
+  }
+
+  /**
+   * A test send to a few addresses: rendered with the data of the first subscriber the campaign would reach
+   * (else sample data), subject marked [Test], no message row, nothing counted. Sent before answering.
+   */
+  async test(id: string, emails: string[]): Promise<{ sent: number }> {
+    const campaign = await this.find(id);
+    const compiled = await this.content.compiled(campaign);
+    const [first] = (await this.audience.page(campaign.listIds, null, 1)).recipients;
+    const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
+    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
+    for (const email of emails) {
+      const outgoing = this.mail.compose(
+        campaign,
+        compiled,
+        {
+          messageId: randomUUID(),
+          subscriberId: first?.subscriberId ?? randomUUID(),
+          email: first?.email ?? email,
+          name: first?.name ?? 'Test Recipient',
+          attributes: profile?.attributes ?? {},
+        },
+        list,
+        trackingAllowed(undefined),
+      );
+      try {
+        await this.sender.send('campaign', { ...outgoing, to: { address: email }, subject: `[Test] ${outgoing.subject}` });
+      } catch (err) {
+        throw new BadGatewayException(`The test mail to ${email} was refused: ${describeSmtpError(err)}`);
+      }
+    }
+    return { sent: emails.length };
+  }
+
+  private async trialRender(campaign: Campaign): Promise<void> {
+    const compiled = await this.content.compiled(campaign);
+    // Throws TemplateDataError (400) when the template needs data a campaign does not have.
+    this.mail.compose(
+      campaign,
+      compiled,
+      { messageId: randomUUID(), subscriberId: randomUUID(), email: 'sample@example.com', name: 'Sample', attributes: {} },
+      { id: campaign.id, name: campaign.name },
+      true,
+    );
+  }
+
+  private async move(id: string, from: CampaignStatus[], to: CampaignStatus, verb: string): Promise<void> {
+    const result = await this.campaigns.update({ id, status: In(from) }, { status: to });
+    if (!result.affected) this.assertStatus(await this.find(id), from, verb);
+  }
+
+  private assertStatus(campaign: Campaign, allowed: CampaignStatus[], verb: string): void {
+    if (!allowed.includes(campaign.status)) {
+      throw new ConflictException(`Campaign ${campaign.id} is ${campaign.status}; only a campaign that is ${allowed.join(' or ')} can be ${verb}`);
+    }
+  }
+
+  private async find(id: string): Promise<Campaign> {
+    const campaign = await this.campaigns.findOneBy({ id });
+    if (!campaign) throw new NotFoundException(`Campaign ${id} not found`);
+    return campaign;
+  }
+}

@@ -1,0 +1,10 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+import { MessageStream } from '../message.entity';
+
+export class ListMessagesQuery extends PageQuery {
+  /** part of the recipient's address, or of the idempotency key (an order number) */
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) search?: string;
+  @ApiPropertyOptional({ enum: ['transactional', 'campaign'] }) @IsOptional() @IsIn(['transactional', 'campaign']) stream?: MessageStream;
+}

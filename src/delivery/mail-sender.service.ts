@@ -1,0 +1,104 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { QueueName } from '../queues/queues';
+import { MailTransportService, SentMail } from './mail-transport.service';
+import { SendRateLimiter } from './send-rate';
+
+export type MailStream = 'transactional' | 'campaign';
+
+export interface MailAddress {
+  name?: string;
+  address: string;
+}
+
+export interface OutgoingMail {
+  to: MailAddress | string;
+  /** default: MAIL_FROM */
+  from?: MailAddress | string;
+  subject: string;
+  html: string;
+  text: string;
+  /** extra headers (List-Unsubscribe…); the headers every message has once are set here and cannot be given */
+  headers?: Record<string, string>;
+  /** `<id@domain>`; give the stored one so a retry goes out with the same Message-ID */
+  messageId?: string;
+}
+
+export type { SentMail };
+
+/** Separate pools, so a campaign filling its connections never delays transactional mail. */
+export const POOLS: Record<MailStream, { maxConnections: number; maxMessages: number }> = {
+  transactional: { maxConnections: 2, maxMessages: 100 },
+  campaign: { maxConnections: 5, maxMessages: 1000 },
+};
+
+/** Headers each message carries exactly once, set by the sender itself. */
+const OWN_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'sender', 'reply-to', 'mime-version', 'content-type']);
+
+/**
+ * The one way mail leaves, for both streams: one pooled transport per stream, the global SEND_RATE
+ * (shared through Redis by every worker of every process), and headers that no CR or LF can reach.
+ * Errors are thrown as nodemailer gives them; classifySmtpError says what they mean.
+ */
+@Injectable()
+export class MailSender implements OnModuleDestroy {
+  private readonly transports: Record<MailStream, MailTransportService>;
+  private readonly rate?: SendRateLimiter;
+
+  constructor(
+    private readonly config: AppConfig,
+    // Any Bull queue's client is a connection to the shared Redis; this one is always registered here.
+    @InjectQueue(QueueName.Transactional) queue: Queue,
+  ) {
+    this.transports = {
+      transactional: new MailTransportService(config, POOLS.transactional),
+      campaign: new MailTransportService(config, POOLS.campaign),
+    };
+    if (config.sendRate) this.rate = new SendRateLimiter(queue.client, `${config.queuePrefix}:send-rate`, config.sendRate);
+  }
+
+  async send(stream: MailStream, mail: OutgoingMail): Promise<SentMail> {
+    const from = addressOf(mail.from ?? this.config.mailFrom);
+    const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(mail.headers ?? {})) {
+      const key = name.replace(/[^!-9;-~]/g, ''); // printable ASCII but ':' (RFC 5322 field name)
+      if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
+    }
+    await this.rate?.acquire();
+    return this.transports[stream].send({
+      from,
+      to: addressOf(mail.to),
+      subject: oneLine(mail.subject),
+      html: mail.html,
+      text: mail.text,
+      headers,
+      messageId,
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.transports.transactional.onModuleDestroy();
+    this.transports.campaign.onModuleDestroy();
+  }
+}
+
+/** `<uuid@domain-of-from>`: unique, and from the sender's own domain as RFC 5322 suggests. */
+export function newMessageId(from: MailAddress | string): string {
+  const address = typeof from === 'string' ? (/<([^>]*)>/.exec(from)?.[1] ?? from) : from.address;
+  const domain = address.slice(address.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+  return `<${randomUUID()}@${domain}>`;
+}
+
+/** Defensive: what reaches a header is one line (the API refuses CR/LF before it gets here). */
+export function oneLine(value: string): string {
+  return value.replace(/[\r\n\0]+/g, ' ').trim();
+}
+
+function addressOf(value: MailAddress | string): MailAddress | string {
+  if (typeof value === 'string') return oneLine(value);
+  return { name: oneLine(value.name ?? ''), address: oneLine(value.address) };
+}

@@ -1,0 +1,118 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
+import { inTransaction } from '../database/transaction';
+import { MessageEvent } from '../delivery/message-event.entity';
+import { Message } from '../delivery/message.entity';
+import { publicStatus } from '../delivery/message.view';
+import { deliveryJobOptions, JobName, QueueName } from '../queues/queues';
+import { RendererService } from '../templates/render/renderer.service';
+import { TemplateDataError } from '../templates/template-errors';
+import { TemplatesService } from '../templates/templates.service';
+import { isUniqueViolation } from '../users/users.service';
+
+export interface TransactionalRequest {
+  template: string;
+  to: { email: string; name?: string };
+  data: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+/** How long an idempotency key answers with the message it first created. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Validates a transactional message against its template, records it and queues its job.
+ * Everything that can be refused is refused here, before the 202: SMTP is only touched by the worker.
+ */
+@Injectable()
+export class TransactionalService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Transactional) private readonly queueOfJobs: Queue,
+    private readonly templates: TemplatesService,
+    private readonly renderer: RendererService,
+  ) {}
+
+  /**
+   * `dataField` names where the template data sits in the request body, for the 400's field names:
+   * "data" for /transactional/messages, "" for an order event whose body is the data.
+   */
+  async queue(req: TransactionalRequest, dataField: 'data' | ''): Promise<{ id: string; status: string }> {
+    const key = req.idempotencyKey;
+    if (key) {
+      const earlier = await this.recent(key);
+      if (earlier) return this.answerFor(earlier);
+    }
+    const versionId = await this.validate(req, dataField);
+    let id: string;
+    try {
+      id = await inTransaction(this.dataSource, async (m) => {
+        // An expired key is set aside (still searchable in the log) so it can name a new message.
+        if (key) {
+          await m.update(
+            Message,
+            { idempotencyKey: key, createdAt: LessThan(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS)) },
+            { idempotencyKey: () => `idempotency_key || '~' || id` },
+          );
+        }
+        const row = await m.save(
+          m.create(Message, {
+            stream: 'transactional',
+            toEmail: req.to.email,
+            toName: req.to.name ?? '',
+            template: req.template,
+            templateVersionId: versionId,
+            data: req.data,
+            status: 'queued',
+            idempotencyKey: key ?? null,
+          }),
+        );
+        await m.insert(MessageEvent, { messageId: row.id, type: 'queued', at: new Date(), detail: null });
+        return row.id;
+      });
+    } catch (e) {
+      // The same key posted twice at once: the other request created the message.
+      const winner = key && isUniqueViolation(e) ? await this.recent(key) : null;
+      if (winner) return this.answerFor(winner);
+      throw e;
+    }
+    await this.enqueue(id);
+    return { id, status: 'queued' };
+  }
+
+  /** Unknown template: 404 (from resolve); data that does not fit it: 400 naming the fields. */
+  private async validate(req: TransactionalRequest, dataField: 'data' | ''): Promise<string> {
+    const resolved = await this.templates.resolve(req.template);
+    const compiled = await this.renderer.compile(resolved.source);
+    if (!compiled.render) throw new BadRequestException(`Template ${req.template} cannot be rendered; fix it in the template editor`);
+    try {
+      this.renderer.fill(compiled, req.data);
+    } catch (e) {
+      if (!(e instanceof TemplateDataError)) throw e;
+      // The renderer names fields from the data's root ("data.order.number is required").
+      const messages = ([] as string[]).concat(e.messages);
+      throw new TemplateDataError(dataField === 'data' ? messages : messages.map((m) => m.replace(/^data\./, '')));
+    }
+    return resolved.source.versionId;
+  }
+
+  private recent(key: string): Promise<Message | null> {
+    return this.dataSource.getRepository(Message).findOne({
+      where: { idempotencyKey: key, createdAt: MoreThanOrEqual(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS)) },
+    });
+  }
+
+  /** A repeated request answers the first message; its job is queued again in case queueing failed the first time. */
+  private async answerFor(message: Message): Promise<{ id: string; status: string }> {
+    if (message.status === 'queued' || message.status === 'sending') await this.enqueue(message.id);
+    return { id: message.id, status: publicStatus(message.status) };
+  }
+
+  /** The job id is the message id: queueing a message twice is harmless. */
+  enqueue(messageId: string) {
+    return this.queueOfJobs.add(JobName.SendTransactional, { messageId }, { ...deliveryJobOptions, jobId: messageId });
+  }
+}
