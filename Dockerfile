@@ -32,4 +32,4 @@ VOLUME /app/data
 USER node
 EXPOSE 3000
 # node itself, not npm, is PID 1: it receives SIGTERM and closes in order (HTTP, running jobs, database).
-CMD ["node", "dist/main"]
+CMD ["node", "--max-old-space-size=256", "dist/main"]

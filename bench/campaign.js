@@ -19,16 +19,14 @@
  * Exit code 1 when a goal is missed.
  */
 'use strict';
-const { fork, spawn } = require('node:child_process');
+const { fork } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync, openAsBlob } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { once } = require('node:events');
-const { Client } = require('pg');
-const Redis = require('ioredis');
 const nodemailer = require('nodemailer');
+const { ROOT, startService, stopService, waitForHealth, call, rssMb, peakRss, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber } = require('./support');
 
 const RECIPIENTS = Number(process.env.RECIPIENTS ?? 100_000);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -37,7 +35,6 @@ const IDLE_ORDERS = 40;
 const ORDER_EVERY_MS = 250;
 const GOALS = { ratio: 0.7, rssMb: 400, latencyFactor: 3 };
 const ADMIN = { email: 'bench@example.com', password: 'bench password 123' };
-const ROOT = resolve(__dirname, '..');
 const NEWSLETTER = readFileSync(join(__dirname, 'newsletter-40k.mjml'), 'utf8');
 const ORDER = JSON.parse(readFileSync(join(ROOT, 'templates', 'order-placed.json'), 'utf8')).sample.order;
 
@@ -45,35 +42,22 @@ const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(
 
 async function main() {
   const tag = randomBytes(4).toString('hex');
-  const dbName = `mc_bench_${tag}`;
   const work = mkdtempSync(join(tmpdir(), 'mc-bench-'));
   const cleanups = [];
   try {
     const sink = await startSink();
     cleanups.push(() => sink.stop());
 
-    await withClient(BASE_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
-    cleanups.push(() => withClient(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)));
-    const dbUrl = new URL(BASE_URL);
-    dbUrl.pathname = `/${dbName}`;
-    const queuePrefix = `mcbench-${tag}`;
-    cleanups.push(() => dropRedisKeys(queuePrefix));
+    const { databaseUrl, queuePrefix } = await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups });
 
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
     const service = startService({
-      PORT: String(port),
-      PUBLIC_URL: 'https://mail.bench.example',
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      DATA_DIR: join(work, 'data'),
+      ...serviceEnv({ port, databaseUrl, redisUrl: REDIS_URL, queuePrefix, work }),
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       MAIL_FROM: 'Northwind News <news@bench.example>',
-      COMPANY_ADDRESS: 'Northwind Goods Ltd, 1 High Street, London EC1A 1AA',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
     });
     cleanups.push(() => stopService(service));
     await waitForHealth(api, service);
@@ -117,7 +101,7 @@ async function main() {
       if (n >= RECIPIENTS) break;
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        log(`campaign: ${n.toLocaleString('en')} at the sink`);
+        log(`campaign: ${n.toLocaleString("en")} at the sink, service RSS ${rssMb(service.pid).toFixed(0)} MB`);
       }
       await sleep(50);
     }
@@ -146,10 +130,10 @@ async function main() {
       [`exactly ${RECIPIENTS} campaign messages at the sink`, atSink === RECIPIENTS],
       [`campaign status sent, progress sent = ${RECIPIENTS}`, view.status === 'sent' && view.progress.sent === RECIPIENTS],
     ];
-    const f = (n, d = 0) => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
-    console.log(
+    const f = formatNumber;
+    report(
       [
-        '',
+        'service                           one process, as `npm start` runs it (node dist/main: HTTP and jobs; campaign SMTP in its worker thread)',
         `recipients                        ${f(RECIPIENTS)}   message size ~${f(prebuilt.bytes / 1024)} KB (HTML ${f(prebuilt.html.length / 1024)} KB)`,
         `campaign (service)                ${f(campaignSeconds, 1)} s   ${f(serviceRate)} msg/s`,
         `bare nodemailer, pre-built        ${f(baselineSeconds, 1)} s   ${f(baselineRate)} msg/s`,
@@ -158,14 +142,11 @@ async function main() {
         `transactional latency, idle       p50 ${f(idleP.p50)} ms   p95 ${f(idleP.p95)} ms   (${idle.length} orders)`,
         `transactional latency, campaign   p50 ${f(loadP.p50)} ms   p95 ${f(loadP.p95)} ms   (${loaded.length} orders)`,
         `campaign messages at the sink     ${f(atSink)}`,
-        '',
-        ...checks.map(([name, ok]) => `${ok ? 'PASS' : 'FAIL'}  ${name}`),
-        '',
-      ].join('\n'),
+      ],
+      checks,
     );
-    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log('cleanup failed:', err.message));
+    await runCleanups(cleanups, log);
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -262,92 +243,6 @@ async function startSink() {
     },
   };
 }
-
-function startService(env) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.exited = once(child, 'exit');
-  return child;
-}
-
-async function stopService(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function waitForHealth(api, child) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
-    if (await fetch(`${api}/health`).then((r) => r.ok, () => false)) return;
-    await sleep(250);
-  }
-  throw new Error('the service did not become healthy within 90 s');
-}
-
-async function call(api, method, path, { token, json, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (json) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api}${path}`, { method, headers, body: json ? JSON.stringify(json) : body });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-function rssMb(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
-}
-
-function peakRss(pid) {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
-}
-
-async function dropRedisKeys(prefix) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function withClient(url, run) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 main().catch((err) => {
   console.error(err);

@@ -14,30 +14,25 @@
  * Exit code 1 when the import fails or a goal is missed.
  */
 'use strict';
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { createReadStream, createWriteStream, mkdtempSync, openAsBlob, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { createReadStream, createWriteStream, mkdtempSync, openAsBlob, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { once } = require('node:events');
 const { pipeline } = require('node:stream/promises');
-const { Client } = require('pg');
 const { from: copyFrom } = require('pg-copy-streams');
-const Redis = require('ioredis');
+const { startService, stopService, waitForHealth, call, peakRss, withClient, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber } = require('./support');
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GOALS = { ratio: 0.3, rssMb: 300 };
 const ADMIN = { email: 'bench@example.com', password: 'bench password 123' };
-const ROOT = resolve(__dirname, '..');
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
 async function main() {
   const tag = randomBytes(4).toString('hex');
-  const dbName = `mc_bench_${tag}`;
   const work = mkdtempSync(join(tmpdir(), 'mc-bench-'));
   const csvPath = join(work, 'people.csv');
   const cleanups = [];
@@ -45,23 +40,13 @@ async function main() {
     log(`writing ${ROWS.toLocaleString('en')} rows to ${csvPath}`);
     await writeCsv(csvPath, ROWS);
 
-    await withClient(BASE_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
-    cleanups.push(() => withClient(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)));
-    const dbUrl = new URL(BASE_URL);
-    dbUrl.pathname = `/${dbName}`;
-    const queuePrefix = `mcbench-${tag}`;
-    cleanups.push(() => dropRedisKeys(queuePrefix));
+    const { databaseUrl, queuePrefix } = await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups });
 
     const port = await freePort();
     const service = startService({
-      PORT: String(port),
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      DATA_DIR: join(work, 'data'),
+      ...serviceEnv({ port, databaseUrl, redisUrl: REDIS_URL, queuePrefix, work }),
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
     });
     cleanups.push(() => stopService(service));
     const api = `http://127.0.0.1:${port}`;
@@ -70,7 +55,7 @@ async function main() {
     const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
     const list = await call(api, 'POST', '/api/lists', { token, json: { name: 'Bench', optIn: 'single' } });
 
-    await checkpoint(dbUrl);
+    await checkpoint(databaseUrl);
     log('importing through the service');
     const started = process.hrtime.bigint();
     const form = new FormData();
@@ -83,11 +68,11 @@ async function main() {
     const peakRssMb = peakRss(service.pid);
     if (result.status !== 'done') throw new Error(`the import ended ${result.status}: ${result.failure}`);
 
-    const count = await withClient(dbUrl.toString(), async (c) => Number((await c.query('SELECT count(*) FROM subscribers')).rows[0].count));
+    const count = await withClient(databaseUrl, async (c) => Number((await c.query('SELECT count(*) FROM subscribers')).rows[0].count));
 
-    await checkpoint(dbUrl);
+    await checkpoint(databaseUrl);
     log('loading the same file with COPY');
-    const copySeconds = await copyBaseline(dbUrl.toString(), csvPath);
+    const copySeconds = await copyBaseline(databaseUrl, csvPath);
 
     const serviceRate = ROWS / serviceSeconds;
     const copyRate = ROWS / copySeconds;
@@ -98,24 +83,20 @@ async function main() {
       [`count(*) FROM subscribers = ${ROWS}`, count === ROWS],
       ['no row skipped', result.skipped === 0 && result.imported === ROWS],
     ];
-    const f = (n, d = 0) => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
-    console.log(
+    const f = formatNumber;
+    report(
       [
-        '',
         `rows                       ${f(ROWS)}`,
         `service import             ${f(serviceSeconds, 2)} s   ${f(serviceRate)} rows/s   (upload + job: imported ${f(result.imported)}, updated ${f(result.updated)}, skipped ${f(result.skipped)})`,
         `COPY (FORMAT csv, HEADER)  ${f(copySeconds, 2)} s   ${f(copyRate)} rows/s`,
         `ratio service/COPY         ${f(ratio, 3)}`,
         `service peak RSS           ${f(peakRssMb, 1)} MB`,
         `SELECT count(*) FROM subscribers = ${f(count)}`,
-        '',
-        ...checks.map(([name, ok]) => `${ok ? 'PASS' : 'FAIL'}  ${name}`),
-        '',
-      ].join('\n'),
+      ],
+      checks,
     );
-    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log('cleanup failed:', err.message));
+    await runCleanups(cleanups, log);
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -136,35 +117,6 @@ async function writeCsv(path, rows) {
   await once(out, 'finish');
 }
 
-function startService(env) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.exited = once(child, 'exit');
-  return child;
-}
-
-async function stopService(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function waitForHealth(api, child) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
-    const ok = await fetch(`${api}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(250);
-  }
-  throw new Error('the service did not become healthy within 90 s');
-}
-
 async function waitForImport(api, token, id) {
   const deadline = Date.now() + 30 * 60_000;
   let last = '';
@@ -178,16 +130,6 @@ async function waitForImport(api, token, id) {
   }
 }
 
-async function call(api, method, path, { token, json, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (json) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api}${path}`, { method, headers, body: json ? JSON.stringify(json) : body });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
 async function copyBaseline(url, csvPath) {
   return withClient(url, async (c) => {
     await c.query('CREATE TABLE copy_baseline (email text, name text, city text, plan text, score text)');
@@ -199,52 +141,8 @@ async function copyBaseline(url, csvPath) {
 
 /** Both measurements start without dirty buffers left by the previous step (needs a superuser; skipped otherwise). */
 async function checkpoint(url) {
-  await withClient(url.toString(), (c) => c.query('CHECKPOINT')).catch(() => undefined);
+  await withClient(url, (c) => c.query('CHECKPOINT')).catch(() => undefined);
 }
-
-function peakRss(pid) {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error('VmHWM not found in /proc/<pid>/status');
-  return Number(match[1]) / 1024;
-}
-
-async function dropRedisKeys(prefix) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function withClient(url, run) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 main().catch((err) => {
   console.error(err);

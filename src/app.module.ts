@@ -15,8 +15,14 @@ import { RedisConnection } from './queues/redis-connection';
 import { SubscribersModule } from './subscribers/subscribers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TokensModule } from './tokens/tokens.module';
+import { TrackingModule } from './tracking/tracking.module';
+import { UnsubscribeModule } from './preferences/unsubscribe.module';
 import { TransactionalModule } from './transactional/transactional.module';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { BouncesModule } from './bounces/bounces.module';
+import { ReportsModule } from './reports/reports.module';
+import { SettingsModule } from './settings/settings.module';
 import { loggerOptions } from './common/logger-options';
 
 @Module({})
@@ -41,7 +47,13 @@ export class AppModule {
         TemplatesModule,
         TransactionalModule,
         CampaignsModule,
+        TrackingModule,
+        UnsubscribeModule,
         HealthModule,
+        BouncesModule,
+        ReportsModule,
+        SettingsModule,
+        AdminModule,
       ],
     };
   }

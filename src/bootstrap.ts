@@ -1,9 +1,12 @@
 import { INestApplicationContext, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { RequestHandler } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { ADMIN_PUBLIC_DIR } from './admin/admin-paths';
 import { AppModule } from './app.module';
 import { bodyErrorHandler } from './common/body-errors';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -32,7 +35,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(securityHeaders());
+  app.use(cookieParser());
+  app.useStaticAssets(ADMIN_PUBLIC_DIR, { prefix: '/admin/assets/', maxAge: '1h', index: false });
   app.useBodyParser('json', { limit: JSON_LIMIT });
   app.useBodyParser('urlencoded', { limit: FORM_LIMIT, extended: false });
   app.use(bodyErrorHandler);
@@ -45,6 +50,16 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Mail service API').addBearerAuth().build()),
   );
   return app;
+}
+
+/**
+ * helmet's headers everywhere. The admin UI's preview frame shows a newsletter as recipients see it,
+ * images from anywhere included; everything else keeps helmet's strict default policy.
+ */
+function securityHeaders(): RequestHandler {
+  const strict = helmet();
+  const admin = helmet({ contentSecurityPolicy: { directives: { imgSrc: ["'self'", 'data:', 'https:', 'http:'] } } });
+  return (req, res, next) => (req.path.startsWith('/admin') ? admin : strict)(req, res, next);
 }
 
 /** Workers only, no HTTP: `npm run start:worker`. */

@@ -24,5 +24,6 @@ import { AuthService } from './auth.service';
   ],
   controllers: [AuthController, ApiKeysController],
   providers: [AuthService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, ApiKeysService],
 })
 export class AuthModule {}

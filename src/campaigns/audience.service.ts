@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Suppression } from '../delivery/suppression.entity';
+import { DataSource, In } from 'typeorm';
 import { suppressionHash, SuppressionService } from '../delivery/suppression.service';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Recipient } from './campaign-messages.service';
+
+/** Subscribers read per query when counting an audience. */
+const COUNT_PAGE = 1000;
 
 /** Why a recipient no longer gets the campaign; null: they still do. */
 export type Ineligibility = 'deleted' | 'blocklisted' | 'not subscribed' | 'suppressed';
@@ -26,6 +28,7 @@ export class AudienceService {
 
   /** One page of the audience after subscriber id `after` (keyset order), suppressed addresses removed. */
   async page(listIds: string[], after: string | null, limit: number): Promise<{ recipients: Recipient[]; last: string | null }> {
+    if (!listIds.length) return { recipients: [], last: null };
     const qb = this.dataSource
       .getRepository(Subscriber)
       .createQueryBuilder('s')
@@ -46,28 +49,72 @@ export class AudienceService {
     };
   }
 
-  /** The check right before a message is handed to SMTP: one query. */
-  async ineligibility(listIds: string[], subscriberId: string | null, email: string): Promise<Ineligibility | null> {
-    if (!subscriberId) return 'deleted';
-    const row: { status: string; member: number | string; suppressed: number | string } | undefined = await this.dataSource
+  /**
+   * How many people a campaign to `listIds` would reach now: the same rules as `page` (so the same
+   * suppression check), counted page by page.
+   */
+  async count(listIds: string[]): Promise<number> {
+    if (!listIds.length) return 0;
+    let total = 0;
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.page(listIds, after, COUNT_PAGE);
+      total += page.recipients.length;
+      if (!page.last) return total;
+      after = page.last;
+    }
+  }
+
+  /** The first recipient the campaign would reach (for previews and test sends), or null. */
+  async first(listIds: string[]): Promise<Recipient | null> {
+    if (!listIds.length) return null;
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.page(listIds, after, 50);
+      if (page.recipients.length) return page.recipients[0];
+      if (!page.last) return null;
+      after = page.last;
+    }
+  }
+
+  /**
+   * The check right before messages are handed to SMTP, for a few recipients at once (two queries):
+   * those no longer to be sent to, by message id.
+   */
+  async ineligibleAmong(
+    listIds: string[],
+    recipients: Array<{ id: string; subscriberId: string | null; toEmail: string }>,
+  ): Promise<Map<string, Ineligibility>> {
+    const out = new Map<string, Ineligibility>();
+    const subscriberIds = recipients.map((r) => r.subscriberId).filter((id): id is string => !!id);
+    if (!subscriberIds.length) return new Map(recipients.map((r) => [r.id, 'deleted']));
+    const rows: Array<{ id: string; status: string; member: number | string }> = await this.dataSource
       .getRepository(Subscriber)
       .createQueryBuilder('s')
-      .select('s.status', 'status')
+      .select('s.id', 'id')
+      .addSelect('s.status', 'status')
       .addSelect(
         `CASE WHEN EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN (:...listIds) AND x.status = 'confirmed') THEN 1 ELSE 0 END`,
         'member',
       )
-      .addSelect(`CASE WHEN EXISTS (SELECT 1 FROM ${this.suppressionTable} p WHERE p.email_hash = :hash) THEN 1 ELSE 0 END`, 'suppressed')
-      .where('s.id = :subscriberId', { subscriberId, listIds, hash: suppressionHash(email) })
-      .getRawOne();
-    if (!row) return 'deleted';
-    if (Number(row.suppressed)) return 'suppressed';
-    if (row.status !== 'enabled') return 'blocklisted';
-    if (!Number(row.member)) return 'not subscribed';
-    return null;
-  }
-
-  private get suppressionTable(): string {
-    return this.dataSource.getMetadata(Suppression).tableName;
+      .where({ id: In(subscriberIds) })
+      .setParameters({ listIds })
+      .getRawMany();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const suppressed = await this.suppressions.suppressedAmong(recipients.map((r) => r.toEmail));
+    for (const r of recipients) {
+      const row = r.subscriberId ? byId.get(r.subscriberId) : undefined;
+      const why: Ineligibility | null = !row
+        ? 'deleted'
+        : suppressed.has(suppressionHash(r.toEmail))
+          ? 'suppressed'
+          : row.status !== 'enabled'
+            ? 'blocklisted'
+            : !Number(row.member)
+              ? 'not subscribed'
+              : null;
+      if (why) out.set(r.id, why);
+    }
+    return out;
   }
 }

@@ -36,7 +36,8 @@ export class CampaignMailService {
 
   /**
    * `list` is the one named in List-Id (the campaign's first list); `tracking` is the recipient's own
-   * choice (false: no pixel, no rewritten links). Throws TemplateDataError when the data does not fit.
+   * choice (false: no pixel, no rewritten links); `companyAddress` the one stored in the settings (read once
+   * per batch by the caller), else COMPANY_ADDRESS. Throws TemplateDataError when the data does not fit.
    */
   compose(
     campaign: Campaign,
@@ -44,10 +45,12 @@ export class CampaignMailService {
     recipient: CampaignRecipient,
     list: { id: string; name: string },
     tracking: boolean,
+    companyAddress?: string,
   ): OutgoingMail {
-    const urls = recipientUrls(this.ctx, campaign.id, recipient);
-    const hooks = trackingHooks(this.ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
-    const rendered = this.renderer.fill(compiled, recipientData(this.ctx, campaign, recipient, urls), hooks);
+    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
+    const urls = recipientUrls(ctx, campaign.id, recipient);
+    const hooks = trackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
+    const rendered = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
     const from = this.fromOf(campaign);
     return {
       from,

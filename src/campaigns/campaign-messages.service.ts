@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, In } from 'typeorm';
+import { updateReturningIds } from '../database/update-returning';
 import { Message, MessageStatus } from '../delivery/message.entity';
 import { Campaign } from './campaign.entity';
 
@@ -97,6 +98,35 @@ export class CampaignMessagesService {
       .where({ id: message.id, status: message.status, attempts: message.attempts })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Takes several queued messages for sending in one statement: 'sending', one more attempt, Message-ID
+   * `<id@domain>`. Answers the ids taken; a message another worker took meanwhile is not among them.
+   */
+  async claimQueued(campaignId: string, ids: string[], domain: string): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const suffix = `@${domain.replace(/[^A-Za-z0-9.-]/g, '')}>`;
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .update(Message)
+      .set({ status: 'sending', smtpMessageId: () => `'<' || id || '${suffix}'`, attempts: () => 'attempts + 1', updatedAt: new Date() })
+      .where({ campaignId, id: In(ids), status: 'queued' });
+    return new Set(await updateReturningIds(this.dataSource.manager, qb));
+  }
+
+  /**
+   * Gives back messages taken but never handed to SMTP (the batch stopped first): queued again with the
+   * attempt undone, or 'cancelled' when the campaign was.
+   */
+  async release(ids: string[], cancelled: boolean): Promise<void> {
+    if (!ids.length) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .update(Message)
+      .set(cancelled ? { status: 'cancelled' } : { status: 'queued', attempts: () => 'attempts - 1' })
+      .where({ id: In(ids), status: 'sending' })
+      .execute();
   }
 
   /** Ids of every message of the campaign still to be sent, in id order (what recovery re-enqueues). */

@@ -1,18 +1,28 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { MailSender } from '../delivery/mail-sender.service';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { MailSender, OutgoingMail, POOLS } from '../delivery/mail-sender.service';
+import { domainOf } from '../delivery/personalize-headers';
 import { MessageLogService } from '../delivery/message-log.service';
 import { MailingList } from '../lists/list.entity';
+import { SettingsService } from '../settings/settings.service';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { BatchMessage, CampaignMessagesService } from './campaign-messages.service';
 import { Campaign } from './campaign.entity';
+import { SendWindow } from './send-window';
+import { SentRecorder } from './sent-recorder';
 
-/** Messages of one batch in flight at once (the campaign pool has 5 SMTP connections). */
-const CONCURRENCY = 5;
+/**
+ * Campaign messages of one process between rendering and SMTP's answer, all batches together: the
+ * campaign pool's connections, so nodemailer never queues rendered messages.
+ */
+const SEND_WINDOW = POOLS.campaign.maxConnections;
+/** Messages checked (eligibility) and taken ('sending') per statement, just before they are sent. */
+const CLAIM_CHUNK = 10;
 /** How often a running batch looks whether its campaign was paused or cancelled. */
 const STATUS_CHECK_MS = 200;
 /**
@@ -27,14 +37,16 @@ export type BatchOutcome = 'done' | 'paused' | 'cancelled' | 'gone';
 export class BatchRetry extends Error {}
 
 /**
- * Sends one batch of a campaign. For each message: the recipient is checked again (still subscribed,
- * not blocklisted, not suppressed), rendered, claimed ('sending', compare-and-set), handed to SMTP and
- * recorded 'sent' at once. A crash between SMTP's acceptance and that record is the only way a
- * recipient gets the campaign twice.
+ * Sends one batch of a campaign. A few messages at a time, just before they are sent, the recipients
+ * are checked again (still subscribed, not blocklisted, not suppressed) and the messages claimed
+ * ('sending', compare-and-set); each is then rendered and handed to SMTP, and what SMTP accepted is
+ * recorded 'sent' a few at a time (SentRecorder). A crash between SMTP's acceptance and that record is
+ * the only way a recipient gets the campaign twice. Messages taken but not sent when the batch stops
+ * (pause, cancel, an SMTP deferral) are given back.
  */
 @Injectable()
 export class CampaignSenderService {
-  private readonly logger = new Logger(CampaignSenderService.name);
+  private readonly window = new SendWindow(SEND_WINDOW);
 
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
@@ -46,6 +58,7 @@ export class CampaignSenderService {
     private readonly mail: CampaignMailService,
     private readonly sender: MailSender,
     private readonly log: MessageLogService,
+    private readonly settings: SettingsService,
   ) {}
 
   /** `lastAttempt`: the job's last try, after which an SMTP failure marks the message 'failed'. */
@@ -55,6 +68,7 @@ export class CampaignSenderService {
     if (campaign.status !== 'sending') return campaign.status === 'paused' ? 'paused' : 'cancelled';
     const compiled = await this.content.compiled(campaign);
     const list = await this.listIdList(campaign);
+    const companyAddress = await this.settings.companyAddress();
     const pending = await this.messages.unsent(campaignId, messageIds);
     const profiles = await this.profiles(pending);
     const order = new Map(messageIds.map((id, i) => [id, i]));
@@ -74,18 +88,30 @@ export class CampaignSenderService {
       return !stop;
     };
 
+    // Messages taken for sending and not yet sent; refilled a chunk at a time, by one taker at a time.
+    const ready: BatchMessage[] = [];
+    let cursor = 0;
+    let taking: Promise<void> | null = null;
+    const takeChunk = async (): Promise<void> => {
+      const chunk = pending.slice(cursor, cursor + CLAIM_CHUNK);
+      cursor += chunk.length;
+      ready.push(...(await this.take(campaign, chunk, () => busyElsewhere++)));
+    };
+    const next = async (): Promise<BatchMessage | undefined> => {
+      for (;;) {
+        if (!(await stillSending())) return undefined;
+        const m = ready.shift();
+        if (m) return m;
+        if (cursor >= pending.length) return undefined;
+        taking ??= takeChunk().finally(() => (taking = null));
+        await taking;
+      }
+    };
+
+    const recorder = new SentRecorder(this.log);
     const sendOne = async (m: BatchMessage): Promise<void> => {
-      if (m.status === 'sending' && Date.now() - new Date(m.updatedAt).getTime() < ABANDONED_AFTER_MS) {
-        busyElsewhere++; // perhaps still being sent by a live worker: looked at again when the job is retried
-        return;
-      }
-      const why = await this.audience.ineligibility(campaign.listIds, m.subscriberId, m.toEmail);
-      if (why) {
-        await this.log.markSkipped(m.id, why);
-        return;
-      }
       const profile = profiles.get(m.subscriberId!);
-      let outgoing;
+      let outgoing: OutgoingMail | undefined;
       try {
         outgoing = this.mail.compose(
           campaign,
@@ -93,32 +119,70 @@ export class CampaignSenderService {
           { messageId: m.id, subscriberId: m.subscriberId!, email: m.toEmail, name: m.toName, attributes: profile?.attributes ?? {} },
           list,
           trackingAllowed(profile),
+          companyAddress,
         );
       } catch (err) {
         await this.log.recordFailure(m, err, true); // the data does not fit the template: retrying will not help
         return;
       }
-      if (!(await this.messages.claim(m, outgoing.messageId!))) return;
       try {
-        const sent = await this.sender.send('campaign', outgoing);
-        await this.log.markSent(m.id, sent);
+        const sending = this.sender.send('campaign', outgoing);
+        // Not kept in this frame while SMTP works: ~200 KB of strings per message would outlive young-generation
+        // collections and pile up in the old one (peak RSS), for nothing.
+        outgoing = undefined;
+        recorder.sent(m.id, await sending);
       } catch (err) {
         const outcome = await this.log.recordFailure(m, err, lastAttempt);
         if (outcome === 'deferred') retry ??= err;
       }
     };
 
-    let next = 0;
     const worker = async () => {
-      while (next < pending.length && (await stillSending())) await sendOne(pending[next++]);
+      for (;;) {
+        await this.window.acquire();
+        try {
+          const m = await next();
+          if (!m) return;
+          // Rendering and MIME encoding are synchronous: let HTTP requests and transactional mail in between.
+          await yieldToEventLoop();
+          await sendOne(m);
+        } finally {
+          this.window.release();
+        }
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pending.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(SEND_WINDOW, pending.length) }, worker));
+    } finally {
+      // Every worker has returned, so no chunk is being taken now: what is left in `ready` was never sent.
+      await this.messages.release(ready.splice(0).map((m) => m.id), stop === 'cancelled');
+      await recorder.flush();
+    }
 
     if (retry) throw retry;
     if (stop) return stop;
     if (busyElsewhere) throw new BatchRetry(`${busyElsewhere} message(s) of this batch are being sent elsewhere or were abandoned just now`);
     await this.messages.finishIfDone(campaignId);
     return 'done';
+  }
+
+  /**
+   * The next few messages of a batch, checked and taken for sending: the ineligible ones are skipped, a
+   * message left 'sending' is taken over only once abandoned, queued ones are claimed in one statement.
+   */
+  private async take(campaign: Campaign, chunk: BatchMessage[], busy: () => void): Promise<BatchMessage[]> {
+    const ineligible = await this.audience.ineligibleAmong(campaign.listIds, chunk);
+    const queued: BatchMessage[] = [];
+    const taken: BatchMessage[] = [];
+    for (const m of chunk) {
+      const why = ineligible.get(m.id);
+      if (why) await this.log.markSkipped(m.id, why);
+      else if (m.status === 'queued') queued.push(m);
+      else if (Date.now() - new Date(m.updatedAt).getTime() < ABANDONED_AFTER_MS) busy(); // perhaps still being sent by a live worker
+      else if (await this.messages.claim(m, this.mail.messageIdFor(campaign, m.id))) taken.push(m);
+    }
+    const claimed = await this.messages.claimQueued(campaign.id, queued.map((m) => m.id), domainOf(this.mail.fromOf(campaign).address));
+    return [...queued.filter((m) => claimed.has(m.id)), ...taken];
   }
 
   /** The list named in List-Id: the campaign's first list that still exists. */
@@ -129,19 +193,18 @@ export class CampaignSenderService {
     return first ? { id: first.id, name: first.name } : { id: campaign.id, name: campaign.name };
   }
 
-  private async profiles(messages: BatchMessage[]): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes'>>> {
+  private async profiles(messages: BatchMessage[]): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes' | 'trackingEnabled'>>> {
     const ids = messages.map((m) => m.subscriberId).filter((id): id is string => !!id);
     if (!ids.length) return new Map();
-    const rows = await this.subscribers.find({ select: { id: true, attributes: true }, where: { id: In(ids) } });
+    const rows = await this.subscribers.find({ select: { id: true, attributes: true, trackingEnabled: true }, where: { id: In(ids) } });
     return new Map(rows.map((s) => [s.id, s]));
   }
 }
 
 /**
- * The recipient's choice about tracking. Subscribers have no such setting yet; the preference centre
- * adds one, and this is the one place that reads it.
+ * The recipient's choice about tracking, set in the preference centre (subscribers.tracking_enabled);
+ * this is the one place that reads it. No profile (erased meanwhile) means no tracking either.
  */
-export function trackingAllowed(profile: Pick<Subscriber, 'attributes'> | undefined): boolean {
-  void profile;
-  return true;
+export function trackingAllowed(profile: Pick<Subscriber, 'trackingEnabled'> | undefined): boolean {
+  return profile?.trackingEnabled === true;
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailingList } from '../lists/list.entity';
 import { ListsModule } from '../lists/lists.module';
 import { deliveryQueueSettings, QueueName } from '../queues/queues';
+import { SettingsModule } from '../settings/settings.module';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { TemplatesModule } from '../templates/templates.module';
 import { AudienceService } from './audience.service';
@@ -25,6 +26,7 @@ import { CampaignsService } from './campaigns.service';
     BullModule.registerQueue({ name: QueueName.Campaign, settings: { ...deliveryQueueSettings, ...campaignQueueSettings } }),
     ListsModule,
     TemplatesModule,
+    SettingsModule,
   ],
   controllers: [CampaignsController],
   providers: [
@@ -38,5 +40,6 @@ import { CampaignsService } from './campaigns.service';
     AudienceService,
     CampaignProcessor,
   ],
+  exports: [CampaignsService, AudienceService],
 })
 export class CampaignsModule {}

@@ -1,4 +1,4 @@
-import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
@@ -7,6 +7,7 @@ import { inTransaction } from '../database/transaction';
 import { MailSender } from '../delivery/mail-sender.service';
 import { describeSmtpError } from '../delivery/smtp-errors';
 import { ListsService } from '../lists/lists.service';
+import { SettingsService } from '../settings/settings.service';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
@@ -36,6 +37,7 @@ export class CampaignsService {
     private readonly audience: AudienceService,
     private readonly mail: CampaignMailService,
     private readonly sender: MailSender,
+    private readonly settings: SettingsService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -111,6 +113,8 @@ export class CampaignsService {
   async send(id: string, dto: SendCampaignDto): Promise<{ status: CampaignStatus }> {
     const campaign = await this.find(id);
     this.assertStatus(campaign, EDITABLE, 'sent');
+    // A draft made in the admin UI has no lists until its audience step.
+    if (!campaign.listIds.length) throw new BadRequestException('listIds: choose at least one list before sending');
     const templateVersionId = campaign.templateId ? await this.content.currentVersionOf(campaign.templateId) : campaign.templateVersionId;
     await this.trialRender({ ...campaign, templateVersionId });
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
@@ -156,6 +160,7 @@ export class CampaignsService {
     const [first] = (await this.audience.page(campaign.listIds, null, 1)).recipients;
     const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
+    const companyAddress = await this.settings.companyAddress();
     for (const email of emails) {
       const outgoing = this.mail.compose(
         campaign,
@@ -169,6 +174,7 @@ export class CampaignsService {
         },
         list,
         trackingAllowed(undefined),
+        companyAddress,
       );
       try {
         await this.sender.send('campaign', { ...outgoing, to: { address: email }, subject: `[Test] ${outgoing.subject}` });
@@ -177,6 +183,33 @@ export class CampaignsService {
       }
     }
     return { sent: emails.length };
+  }
+
+  /**
+   * The message as the first recipient the campaign would reach gets it (sample data when its lists
+   * have nobody yet), without tracking: what an editor reviews before sending.
+   */
+  async preview(id: string): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null }> {
+    const campaign = await this.find(id);
+    const compiled = await this.content.compiled(campaign);
+    const first = await this.audience.first(campaign.listIds);
+    const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
+    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
+    const mail = this.mail.compose(
+      campaign,
+      compiled,
+      {
+        messageId: randomUUID(),
+        subscriberId: first?.subscriberId ?? randomUUID(),
+        email: first?.email ?? 'ada@example.com',
+        name: first?.name ?? 'Ada Lovelace',
+        attributes: profile?.attributes ?? (first ? {} : { city: 'London' }),
+      },
+      list,
+      false,
+      await this.settings.companyAddress(),
+    );
+    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: first ? { email: first.email, name: first.name } : null };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {

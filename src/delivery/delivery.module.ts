@@ -20,6 +20,6 @@ import { SuppressionService } from './suppression.service';
   ],
   controllers: [MessagesController],
   providers: [MailSender, SuppressionService, MessageLogService, MessagesService],
-  exports: [MailSender, SuppressionService, MessageLogService, BullModule],
+  exports: [MailSender, SuppressionService, MessageLogService, MessagesService, BullModule],
 })
 export class DeliveryModule {}

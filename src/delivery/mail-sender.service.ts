@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queues';
 import { MailTransportService, SentMail } from './mail-transport.service';
 import { SendRateLimiter } from './send-rate';
+import { SmtpThread } from './smtp-thread';
 
 export type MailStream = 'transactional' | 'campaign';
 
@@ -29,7 +30,10 @@ export interface OutgoingMail {
 
 export type { SentMail };
 
-/** Separate pools, so a campaign filling its connections never delays transactional mail. */
+/**
+ * Separate pools, so a campaign filling its connections never delays transactional mail; the campaign's
+ * runs in a worker thread (SmtpThread), so its CPU work does not either.
+ */
 export const POOLS: Record<MailStream, { maxConnections: number; maxMessages: number }> = {
   transactional: { maxConnections: 2, maxMessages: 100 },
   campaign: { maxConnections: 5, maxMessages: 1000 },
@@ -45,7 +49,7 @@ const OWN_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'mess
  */
 @Injectable()
 export class MailSender implements OnModuleDestroy {
-  private readonly transports: Record<MailStream, MailTransportService>;
+  private readonly transports: Record<MailStream, Pick<MailTransportService, 'send' | 'onModuleDestroy'>>;
   private readonly rate?: SendRateLimiter;
 
   constructor(
@@ -55,7 +59,8 @@ export class MailSender implements OnModuleDestroy {
   ) {
     this.transports = {
       transactional: new MailTransportService(config, POOLS.transactional),
-      campaign: new MailTransportService(config, POOLS.campaign),
+      // Campaign mail is large and many: encoded and written in a thread, away from the HTTP side.
+      campaign: new SmtpThread(config, POOLS.campaign),
     };
     if (config.sendRate) this.rate = new SendRateLimiter(queue.client, `${config.queuePrefix}:send-rate`, config.sendRate);
   }
@@ -68,7 +73,7 @@ export class MailSender implements OnModuleDestroy {
       const key = name.replace(/[^!-9;-~]/g, ''); // printable ASCII but ':' (RFC 5322 field name)
       if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
     }
-    await this.rate?.acquire();
+    if (this.rate) await this.rate.acquire();
     return this.transports[stream].send({
       from,
       to: addressOf(mail.to),

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { inTransaction } from '../database/transaction';
+import { updateReturningIds } from '../database/update-returning';
 import type { SentMail } from './mail-transport.service';
 import { MessageEvent, MessageEventType } from './message-event.entity';
 import { Message, MessageStatus } from './message.entity';
@@ -60,6 +61,31 @@ export class MessageLogService {
   markSent(id: string, sent: SentMail): Promise<void> {
     return this.transition(id, ['queued', 'sending'], { status: 'sent', sentAt: new Date(), lastError: null }, 'sent', {
       response: sent.response.slice(0, 500),
+    });
+  }
+
+  /**
+   * Records several messages accepted by SMTP at once (one transaction, one UPDATE, one INSERT): what a
+   * campaign does every few messages. `at` is each one's acceptance time; the rows' sent_at is the time
+   * of the first of them. Only messages still queued or sending change, and only those get their event.
+   */
+  async markSentMany(items: Array<{ id: string; sent: SentMail; at: Date }>): Promise<void> {
+    if (!items.length) return;
+    await inTransaction(this.dataSource, async (m) => {
+      const changed = new Set(
+        await updateReturningIds(
+          m,
+          m
+            .createQueryBuilder()
+            .update(Message)
+            .set({ status: 'sent', sentAt: items[0].at, lastError: null })
+            .where({ id: In(items.map((i) => i.id)), status: In(['queued', 'sending'] satisfies MessageStatus[]) }),
+        ),
+      );
+      const events = items
+        .filter((i) => changed.has(i.id))
+        .map((i) => ({ messageId: i.id, type: 'sent' as const, at: i.at, detail: { response: i.sent.response.slice(0, 500) } }));
+      if (events.length) await m.insert(MessageEvent, events as QueryDeepPartialEntity<MessageEvent>[]);
     });
   }
 

@@ -19,6 +19,17 @@ export class SuppressionService {
     return this.suppressions.exists({ where: { emailHash: suppressionHash(email) } });
   }
 
+  /** Erased at the person's request: the address must never come back (sign-up, API, import refuse it). */
+  async isErased(email: string): Promise<boolean> {
+    return this.suppressions.exists({ where: { emailHash: suppressionHash(email), reason: 'erased' } });
+  }
+
+  /** Every erased hash, for an import to check each row in memory (erasures are few; they are never bulk). */
+  async erasedHashes(): Promise<Set<string>> {
+    const rows = await this.suppressions.find({ select: { emailHash: true }, where: { reason: 'erased' } });
+    return new Set(rows.map((r) => r.emailHash));
+  }
+
   /** The hashes among `emails`' that are suppressed: one query for a batch of recipients. */
   async suppressedAmong(emails: string[]): Promise<Set<string>> {
     if (!emails.length) return new Set();

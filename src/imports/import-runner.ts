@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CsvError } from 'csv-parse';
+import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
 import { ListsService } from '../lists/lists.service';
 import { CsvFileError, readCsvRecords } from './csv-file';
 import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
@@ -35,6 +36,7 @@ export class ImportRunner {
     private readonly imports: ImportsService,
     private readonly writers: ImportWriters,
     private readonly lists: ListsService,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   async run(job: Import): Promise<ImportProgress> {
@@ -45,6 +47,8 @@ export class ImportRunner {
     const progress: ImportProgress = { total: 0, imported: 0, updated: 0, skipped: 0, errors: [] };
     const writer = await this.writers.open({ mode: job.mode, listIds: job.listIds });
     const seen = new SeenAddresses();
+    // Erasure check (preference centre): an erased address never comes back through an old file, in either mode.
+    const erased = await this.suppressions.erasedHashes();
     let savedErrors = 0;
     let saved: Promise<void> = Promise.resolve();
     const inFlight = new Set<Promise<void>>();
@@ -95,6 +99,11 @@ export class ImportRunner {
           const parsed = parseRow(layout, fields);
           if ('error' in parsed) {
             reject(row, parsed.error);
+            continue;
+          }
+          if (erased.size && erased.has(suppressionHash(parsed.emailKey))) {
+            // The row number only: the address itself is not written back into the import's errors.
+            reject(row, 'this address was erased at its owner\'s request and cannot be imported again');
             continue;
           }
           const first = seen.remember(parsed.emailKey, row);

@@ -22,5 +22,6 @@ import { ImportWriters } from './writers/import-writers';
   ],
   controllers: [ImportsController],
   providers: [ImportsService, ImportRunner, ImportProcessor, ImportWriters],
+  exports: [ImportsService],
 })
 export class ImportsModule {}

@@ -6,6 +6,7 @@ import { MailSender } from '../delivery/mail-sender.service';
 import { JobName, JobOf, QueueName } from '../queues/queues';
 import { TemplatesService } from '../templates/templates.service';
 import { CONFIRM_TOKEN_DAYS, ConfirmationService } from './confirmation.service';
+import { SettingsService } from '../settings/settings.service';
 
 /**
  * Sends the subscription-confirm mail. The job carries ids only: what still awaits confirmation is
@@ -20,6 +21,7 @@ export class ConfirmMailProcessor {
     private readonly sender: MailSender,
     private readonly templates: TemplatesService,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   @Process(JobName.SendSubscriptionConfirm)
@@ -34,7 +36,7 @@ export class ConfirmMailProcessor {
       lists: lists.map((l) => ({ name: l.name, description: l.description ?? undefined })),
       confirmUrl: `${this.config.publicUrl}/confirm/${token}`,
       validDays: CONFIRM_TOKEN_DAYS,
-      companyAddress: this.config.companyAddress || undefined,
+      companyAddress: (await this.settings.companyAddress()) || undefined,
     });
     // Names and addresses were refused with line breaks on the way in; this keeps any older row out of the headers too.
     await this.sender.send('transactional', {

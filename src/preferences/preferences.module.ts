@@ -13,6 +13,14 @@ import { Consent } from './consent.entity';
 import { PublicSubscribeController } from './public-subscribe.controller';
 import { SignupService } from './signup.service';
 import { TemplatesModule } from '../templates/templates.module';
+import { DataExportService } from './data-export.service';
+import { ErasureService } from './erasure.service';
+import { PreferenceCentreController } from './preference-centre.controller';
+import { PreferenceCentreService } from './preference-centre.service';
+import { PreferencesLinkController } from './preferences-link.controller';
+import { PreferencesLinkProcessor } from './preferences-link.processor';
+import { PreferencesLinkService } from './preferences-link.service';
+import { SettingsModule } from '../settings/settings.module';
 
 @Module({
   imports: [
@@ -20,8 +28,19 @@ import { TemplatesModule } from '../templates/templates.module';
     BullModule.registerQueue({ name: QueueName.SystemMail }),
     ListsModule,
     TemplatesModule,
+    SettingsModule,
   ],
-  controllers: [PublicSubscribeController, ConfirmController],
-  providers: [SignupService, ConfirmationService, ConfirmMailProcessor],
+  controllers: [PublicSubscribeController, ConfirmController, PreferencesLinkController, PreferenceCentreController],
+  providers: [
+    SignupService,
+    ConfirmationService,
+    ConfirmMailProcessor,
+    // the preference centre: its link mail, the page, the download and erasure
+    PreferencesLinkService,
+    PreferencesLinkProcessor,
+    PreferenceCentreService,
+    DataExportService,
+    ErasureService,
+  ],
 })
 export class PreferencesModule {}

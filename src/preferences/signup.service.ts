@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
 import { Subscriber, emailKeyOf } from '../subscribers/subscriber.entity';
@@ -31,11 +32,14 @@ export class SignupService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
     private readonly confirmation: ConfirmationService,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   async subscribe(input: PublicSubscribeDto, origin: SignupOrigin): Promise<void> {
     // List existence is not secret: an unknown id is a 400 naming it.
     const lists = await this.lists.assertListsExist(input.listIds);
+    // Erasure check: an address erased at its owner's request is not brought back (the answer stays the same).
+    if (await this.suppressions.isErased(input.email)) return;
     const pending = await this.withOneRetry(() => this.db.transaction((em) => this.apply(em, input, lists, clip(origin))));
     if (!pending) return;
     // The mail goes through the queue, so the answer takes no longer for a known address than for a new one.

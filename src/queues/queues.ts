@@ -13,6 +13,7 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const JobName = {
   RunImport: 'run-import',
   SendSubscriptionConfirm: 'send-subscription-confirm',
+  SendPreferencesLink: 'send-preferences-link',
   SendTransactional: 'send-transactional',
   PrepareCampaign: 'prepare-campaign',
   SendCampaignBatch: 'send-campaign-batch',
@@ -22,6 +23,11 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
   [JobName.SendSubscriptionConfirm]: { subscriberId: string; listIds: string[] };
+  /**
+   * The one job that carries an address: an unknown address has no id, and looking it up before the 202
+   * would let the answer's timing tell known from unknown. jobId `prefs-link:<address hash>:<10-min bucket>`.
+   */
+  [JobName.SendPreferencesLink]: { email: string };
   /** jobId = messageId */
   [JobName.SendTransactional]: { messageId: string };
   /** jobId `prepare:<campaignId>:<n>` */

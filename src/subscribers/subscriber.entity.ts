@@ -14,6 +14,8 @@ export class Subscriber {
   @Column({ type: 'varchar', length: 200, default: '' }) name: string;
   @Column({ type: jsonType }) attributes: Attributes;
   @Column({ type: 'varchar', length: 16, default: 'enabled' }) status: SubscriberStatus;
+  /** The recipient's own choice in the preference centre: false means no open pixel and no rewritten links. */
+  @Column({ type: 'boolean', default: true }) trackingEnabled: boolean;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
   @OneToMany(() => Subscription, (s) => s.subscriber) subscriptions?: Subscription[];

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
+import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
 import { JobName, JobOf, QueueName } from '../queues/queues';
@@ -34,10 +35,12 @@ export class SubscribersService {
     @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
     private readonly lists: ListsService,
     @InjectQueue(QueueName.SystemMail) private readonly systemMail: Queue,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   async create(body: CreateSubscriberDto): Promise<SubscriberView> {
     const emailKey = emailKeyOf(body.email);
+    if (await this.suppressions.isErased(emailKey)) throw erased();
     const written = await this.write(body.email, async (m): Promise<Written> => {
       const lists = await this.lists.assertListsExist(body.listIds ?? [], m);
       if (await m.existsBy(Subscriber, { emailKey })) throw duplicate(body.email);
@@ -66,6 +69,7 @@ export class SubscribersService {
       if (body.email !== undefined) {
         const emailKey = emailKeyOf(body.email);
         if (emailKey !== subscriber.emailKey && (await m.existsBy(Subscriber, { emailKey }))) throw duplicate(body.email);
+        if (emailKey !== subscriber.emailKey && (await this.suppressions.isErased(emailKey))) throw erased();
         subscriber.email = body.email.trim();
         subscriber.emailKey = emailKey;
       }
@@ -178,6 +182,11 @@ export class SubscribersService {
       this.logger.error({ err, subscriberId: subscriber.id, listIds }, 'could not queue the subscription confirmation mail');
     }
   }
+}
+
+/** Erasure check: the owner of the address asked for it to be erased; it cannot be added back. */
+function erased(): ConflictException {
+  return new ConflictException('email: this address was erased at its owner\'s request and cannot be added again');
 }
 
 function duplicate(email: string): ConflictException {

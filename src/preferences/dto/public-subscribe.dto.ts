@@ -1,22 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Attributes } from '../../subscribers/subscriber.entity';
-import {
-  ATTRIBUTES_MAX_BYTES,
-  IsJsonObjectUpTo,
-  NO_CONTROL_CHARS,
-  RawJson,
-  TrimOneLine,
-} from '../../subscribers/dto/subscriber-fields';
+import { ATTRIBUTES_MAX_BYTES, EmailAddress, IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 
 /** `POST /api/public/subscribe`: what a sign-up form sends. Address and name could reach a mail header: no line breaks. */
 export class PublicSubscribeDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
-  @TrimOneLine()
-  @IsString()
-  @Matches(NO_CONTROL_CHARS, { message: 'email must not contain line breaks or other control characters' })
-  @MaxLength(320)
-  @IsEmail({}, { message: 'email must be a valid email address' })
+  @EmailAddress()
   email: string;
 
   @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 200 })

@@ -1,5 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
 
 /** `attributes` may hold at most this many bytes once serialized as JSON. */
 export const ATTRIBUTES_MAX_BYTES = 16 * 1024;
@@ -46,4 +47,18 @@ function problemOf(value: Record<string, unknown>, maxBytes: number): string | u
   // PostgreSQL's jsonb cannot store U+0000.
   if (json.includes('\\u0000')) return 'must not contain NUL characters';
   return undefined;
+}
+
+/**
+ * A subscriber's address as it comes in: trimmed, one line (it goes into a To: header), at most 320
+ * characters, a valid address; each failure named. The OpenAPI description is the caller's (required or not).
+ */
+export function EmailAddress(): PropertyDecorator {
+  return applyDecorators(
+    TrimOneLine(),
+    IsString(),
+    Matches(NO_CONTROL_CHARS, { message: 'email must not contain line breaks or other control characters' }),
+    MaxLength(320),
+    IsEmail({}, { message: 'email must be a valid email address' }),
+  );
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Attributes, SubscriberStatus } from '../subscriber.entity';
-import { ATTRIBUTES_MAX_BYTES, IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from './subscriber-fields';
+import { ATTRIBUTES_MAX_BYTES, EmailAddress, IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from './subscriber-fields';
 
 export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ['enabled', 'blocklisted'];
 const MAX_LISTS = 1000;
@@ -43,26 +43,16 @@ class SubscriberFields {
   preconfirm?: boolean;
 }
 
-const EMAIL_MESSAGE = { message: 'email must be a valid email address' };
-const EMAIL_ONE_LINE = { message: 'email must not contain line breaks or other control characters' };
 
 export class CreateSubscriberDto extends SubscriberFields {
   @ApiProperty({ maxLength: 320, example: 'ada@example.com' })
-  @TrimOneLine()
-  @IsString()
-  @Matches(NO_CONTROL_CHARS, EMAIL_ONE_LINE)
-  @MaxLength(320)
-  @IsEmail({}, EMAIL_MESSAGE)
+  @EmailAddress()
   email: string;
 }
 
 export class UpdateSubscriberDto extends SubscriberFields {
   @ApiPropertyOptional({ maxLength: 320 })
   @ValidateIf((o: UpdateSubscriberDto) => o.email !== undefined)
-  @TrimOneLine()
-  @IsString()
-  @Matches(NO_CONTROL_CHARS, EMAIL_ONE_LINE)
-  @MaxLength(320)
-  @IsEmail({}, EMAIL_MESSAGE)
+  @EmailAddress()
   email?: string;
 }

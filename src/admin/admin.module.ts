@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { AdminAuthController, RootController } from './admin-auth.controller';
+import { AdminCoreModule } from './admin-core.module';
+import { AdminAudienceModule } from './audience/admin-audience.module';
+import { AdminContentModule } from './content/admin-content.module';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { AdminResultsModule } from './results/admin-results.module';
+
+/**
+ * The editors' UI at /admin: server-rendered pages (Handlebars views) over the same services the API
+ * uses, with a session cookie instead of bearer tokens.
+ */
+@Module({
+  imports: [AuthModule, AdminCoreModule, AdminAudienceModule, AdminContentModule, AdminResultsModule],
+  controllers: [RootController, AdminAuthController, DashboardController],
+})
+export class AdminModule {}

@@ -1,0 +1,26 @@
+/** What the pager partial (partials/audience-pager.hbs) shows: "Page 2 of 7" and links keeping the filters. */
+export interface Pager {
+  page: number;
+  pages: number;
+  total: number;
+  prevUrl: string | null;
+  nextUrl: string | null;
+}
+
+export function pagerOf(path: string, filters: Record<string, string | undefined>, page: number, limit: number, total: number): Pager {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const url = (p: number): string => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+    if (p > 1) q.set('page', String(p));
+    const s = q.toString();
+    return s ? `${path}?${s}` : path;
+  };
+  return { page, pages, total, prevUrl: page > 1 ? url(Math.min(page - 1, pages)) : null, nextUrl: page < pages ? url(page + 1) : null };
+}
+
+/** ?page= from a query string: a whole number from 1, anything else is page 1. */
+export function pageParam(v: unknown): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+}

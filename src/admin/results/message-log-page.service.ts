@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Campaign } from '../../campaigns/campaign.entity';
+import { ListMessagesQuery } from '../../delivery/dto/list-messages.query';
+import { MessageSummary, MessageView } from '../../delivery/message.view';
+import { MessagesService } from '../../delivery/messages.service';
+
+const ORDER_KEY = /^order:(.+):(placed|shipped|delivered|cancelled|refunded)$/;
+
+export interface LogRow extends MessageSummary {
+  /** the order number of an order mail (its idempotency key is order:<orderId>:<status>) */
+  orderId: string | null;
+  campaignName: string | null;
+}
+
+export interface EventRow {
+  type: string;
+  at: Date;
+  /** the event's detail as readable "key: value" lines */
+  details: string[];
+}
+
+export interface MessagePage {
+  rows: LogRow[];
+  total: number;
+  page: number;
+  pages: number;
+  prevPage: number | null;
+  nextPage: number | null;
+  firstShown: number;
+  lastShown: number;
+}
+
+/**
+ * The message log as the admin pages show it: MessagesService's list and detail (its search matches the
+ * address or the idempotency key, so an order number finds the order's mails), with order numbers and
+ * campaign names made readable.
+ */
+@Injectable()
+export class MessageLogPageService {
+  constructor(
+    private readonly messages: MessagesService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async list(query: ListMessagesQuery): Promise<MessagePage> {
+    const search = query.search?.trim().replace(/^#/, '');
+    const found = await this.messages.list(Object.assign(new ListMessagesQuery(), query, { search: search || undefined }));
+    const names = await this.campaignNames(found.items.map((m) => m.campaignId));
+    const pages = Math.max(1, Math.ceil(found.total / found.limit));
+    const start = (found.page - 1) * found.limit;
+    return {
+      rows: found.items.map((m) => this.row(m, names)),
+      total: found.total,
+      page: found.page,
+      pages,
+      prevPage: found.page > 1 ? Math.min(found.page - 1, pages) : null,
+      nextPage: found.page < pages ? found.page + 1 : null,
+      firstShown: found.items.length ? start + 1 : 0,
+      lastShown: start + found.items.length,
+    };
+  }
+
+  async get(id: string): Promise<{ message: LogRow; events: EventRow[] }> {
+    const message: MessageView = await this.messages.get(id);
+    const names = await this.campaignNames([message.campaignId]);
+    return {
+      message: this.row(message, names),
+      events: message.events.map((e) => ({ type: e.type, at: e.at, details: detailLines(e.detail) })),
+    };
+  }
+
+  private row(m: MessageSummary, names: Map<string, string>): LogRow {
+    const { id, stream, to, template, status, attempts, campaignId, idempotencyKey, lastError, createdAt, sentAt } = m;
+    return {
+      id, stream, to, template, status, attempts, campaignId, idempotencyKey, lastError, createdAt, sentAt,
+      orderId: ORDER_KEY.exec(idempotencyKey ?? '')?.[1] ?? null,
+      campaignName: campaignId ? (names.get(campaignId) ?? null) : null,
+    };
+  }
+
+  private async campaignNames(ids: (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!wanted.length) return new Map();
+    const rows = await this.db.getRepository(Campaign).find({ select: { id: true, name: true }, where: { id: In(wanted) } });
+    return new Map(rows.map((c) => [c.id, c.name]));
+  }
+}
+
+/** {response: '250 OK', machine: true} → ['response: 250 OK', 'machine: yes']; nested values as JSON. */
+export function detailLines(detail: Record<string, unknown> | null): string[] {
+  if (!detail) return [];
+  return Object.entries(detail)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${humanKey(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+}
+
+function humanKey(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

@@ -1,0 +1,65 @@
+import { Body, Get, Post, Req, Res } from '@nestjs/common';
+import { Response } from 'express';
+import { MinRole } from '../../auth/auth.decorators';
+import { CompanyAddressDto, SenderDto } from '../../settings/dto/settings.dto';
+import { SettingsService } from '../../settings/settings.service';
+import { AdminController } from '../admin-controller';
+import { validateForm } from '../admin-form';
+import { AdminRequest } from '../session/admin-user';
+import { AdminViews } from '../views/admin-views.service';
+import { SettingsPageService } from './settings-page.service';
+
+/** /admin/settings (admins only): the page, sender addresses and the company's postal address. */
+@AdminController('settings')
+@MinRole('admin')
+export class SettingsController {
+  constructor(
+    private readonly views: AdminViews,
+    private readonly page: SettingsPageService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  @Get()
+  @MinRole('admin')
+  show(@Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    return this.page.show(req, res);
+  }
+
+  @Post('senders')
+  @MinRole('admin')
+  async addSender(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const { value, errors } = await validateForm(SenderDto, body);
+    if (errors) return this.page.show(req, res, { form: 'sender', values: body, errors }, 400);
+    try {
+      await this.settings.addSender(value);
+    } catch (err) {
+      return this.page.show(req, res, { form: 'sender', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+    }
+    this.views.redirect(res, '/admin/settings#senders', `Sender ${value.email} added`);
+  }
+
+  @Post('senders/remove')
+  @MinRole('admin')
+  async removeSender(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const email = typeof body.email === 'string' ? body.email : '';
+    try {
+      await this.settings.removeSender(email);
+    } catch (err) {
+      return this.page.show(req, res, { form: 'sender', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+    }
+    this.views.redirect(res, '/admin/settings#senders', `Sender ${email} removed`);
+  }
+
+  @Post('company')
+  @MinRole('admin')
+  async setCompany(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const { value, errors } = await validateForm(CompanyAddressDto, body);
+    if (errors) return this.page.show(req, res, { form: 'company', values: body, errors }, 400);
+    try {
+      await this.settings.setCompanyAddress(value.companyAddress);
+    } catch (err) {
+      return this.page.show(req, res, { form: 'company', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+    }
+    this.views.redirect(res, '/admin/settings#company', 'Postal address saved: the next campaigns carry it in their footer');
+  }
+}

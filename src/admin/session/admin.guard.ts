@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { MIN_ROLE_KEY } from '../../auth/auth.decorators';
+import { Role } from '../../users/user.entity';
+import { AdminSessionService, SESSION_COOKIE, sameToken } from './admin-session.service';
+import { AdminRequest, hasRole } from './admin-user';
+
+/** Thrown when there is no valid session; the admin filter turns it into a redirect to the login page. */
+export class AdminLoginRequired extends Error {}
+
+const SAFE_METHODS = ['GET', 'HEAD'];
+
+/**
+ * Every admin page: a valid session cookie, the role the route needs (@MinRole; by default viewer to
+ * read and editor to change), and on every change the session's CSRF token, from the form field
+ * `_csrf`, the X-CSRF-Token header or the `_csrf` query parameter. The field is removed from the body so form DTOs never see it.
+ */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: AdminSessionService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AdminRequest>();
+    const session = await this.sessions.resume(req.cookies?.[SESSION_COOKIE]);
+    if (!session) throw new AdminLoginRequired();
+    req.adminUser = session.user;
+    req.csrfToken = session.csrf;
+
+    const safe = SAFE_METHODS.includes(req.method);
+    if (!safe) {
+      // Multipart forms (CSV upload) are parsed after guards run: they carry the token in the action's query.
+      const sent = req.body?._csrf ?? req.headers['x-csrf-token'] ?? req.query._csrf;
+      if (req.body && typeof req.body === 'object') delete req.body._csrf;
+      if (!sameToken(sent, session.csrf)) throw new ForbiddenException('The form expired or did not come from this site: reload the page and try again');
+    }
+    const needed =
+      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, [ctx.getHandler(), ctx.getClass()]) ?? (safe ? 'viewer' : 'editor');
+    if (!hasRole(session.user, needed)) throw new ForbiddenException(`This needs the ${needed} role; you are signed in as ${session.user.role}`);
+    return true;
+  }
+}

@@ -1,0 +1,45 @@
+import { BadRequestException, Controller, HttpCode, Post, Req, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
+import { Scopes } from '../auth/auth.decorators';
+import { BouncesService } from './bounces.service';
+import { BounceDto } from './dto/bounce.dto';
+import { readRawBody } from './raw-body';
+import { NotAReportError, parseReport } from './report-parser';
+
+const validation = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+
+@ApiTags('events')
+@Controller('api/events')
+export class BouncesController {
+  constructor(private readonly bounces: BouncesService) {}
+
+  /**
+   * A bounce or complaint: normalised JSON, or a raw DSN (RFC 3464) / ARF (RFC 5965) message as
+   * `message/rfc822` (up to 10 MB; `multipart/report` with the report's boundary also works).
+   */
+  @Post('bounces')
+  @HttpCode(200)
+  @Scopes('events:ingest')
+  @ApiConsumes('application/json', 'message/rfc822')
+  @ApiBody({ type: BounceDto })
+  @ApiOkResponse({ schema: { example: { results: [{ email: 'ada@example.com', type: 'hard', messageId: null, suppressed: true }] } } })
+  async ingest(@Req() req: Request) {
+    if (req.is('message/rfc822') || req.is('multipart/report')) {
+      const body = await readRawBody(req);
+      // A bare multipart/report body lacks its own header: the request's Content-Type is it.
+      const raw = req.is('multipart/report') ? Buffer.concat([Buffer.from(`Content-Type: ${req.get('content-type')}\r\n\r\n`), body]) : body;
+      try {
+        return await this.bounces.applyReport(await parseReport(raw));
+      } catch (e) {
+        if (e instanceof NotAReportError) throw new BadRequestException(`body: ${e.message}`);
+        throw e;
+      }
+    }
+    if (!req.is('application/json')) {
+      throw new UnsupportedMediaTypeException('Send application/json ({email, type, messageId?, detail?}) or a raw DSN/ARF as message/rfc822');
+    }
+    const dto: BounceDto = await validation.transform(req.body ?? {}, { type: 'body', metatype: BounceDto });
+    return { results: [await this.bounces.apply({ ...dto, source: 'api' })] };
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { BouncesController } from './bounces.controller';
+import { BouncesService } from './bounces.service';
+
+/** POST /api/events/bounces: bounces and complaints from outside (JSON, DSN, ARF) into the suppression list and the message log. */
+@Module({
+  controllers: [BouncesController],
+  providers: [BouncesService],
+})
+export class BouncesModule {}

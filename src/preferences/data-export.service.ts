@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { MessageEvent } from '../delivery/message-event.entity';
+import { Message } from '../delivery/message.entity';
+import { Suppression } from '../delivery/suppression.entity';
+import { suppressionHash } from '../delivery/suppression.service';
+import { MailingList } from '../lists/list.entity';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { Subscription } from '../subscribers/subscription.entity';
+import { Consent } from './consent.entity';
+
+/** The messages that are about one person: sent to their subscriber id, or to their address on any stream. */
+export function messagesOfQuery(db: DataSource | EntityManager, subscriber: Pick<Subscriber, 'id' | 'emailKey'>) {
+  return db
+    .getRepository(Message)
+    .createQueryBuilder('m')
+    .where(new Brackets((w) => w.where('m.subscriberId = :id', { id: subscriber.id }).orWhere('LOWER(m.toEmail) = :key', { key: subscriber.emailKey })));
+}
+
+/**
+ * Everything held about one person, as the preference centre's download gives it (GET /p/:token/export):
+ * profile, memberships, consent records, messages sent with their events (opens, clicks…), and whether
+ * the address is on the suppression list.
+ */
+@Injectable()
+export class DataExportService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
+    const id = subscriber.id;
+    const [memberships, consents, messages, suppression] = await Promise.all([
+      this.db.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
+      this.db.getRepository(Consent).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
+      messagesOfQuery(this.db, subscriber).orderBy('m.createdAt', 'ASC').getMany(),
+      this.db.getRepository(Suppression).findOneBy({ emailHash: suppressionHash(subscriber.emailKey) }),
+    ]);
+    const listIds = [...new Set([...memberships.map((m) => m.listId), ...consents.map((c) => c.listId).filter((l): l is string => !!l)])];
+    const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];
+    const [lists, campaigns, events] = await Promise.all([
+      listIds.length ? this.db.getRepository(MailingList).findBy({ id: In(listIds) }) : [],
+      campaignIds.length ? this.db.getRepository(Campaign).find({ select: { id: true, name: true, subject: true }, where: { id: In(campaignIds) } }) : [],
+      this.eventsOf(messages.map((m) => m.id)),
+    ]);
+    const listName = new Map(lists.map((l) => [l.id, l.name]));
+    const campaign = new Map(campaigns.map((c) => [c.id, c]));
+
+    return {
+      exportedAt: new Date().toISOString(),
+      profile: {
+        id,
+        email: subscriber.email,
+        name: subscriber.name,
+        attributes: subscriber.attributes,
+        status: subscriber.status,
+        trackingEnabled: subscriber.trackingEnabled,
+        createdAt: subscriber.createdAt,
+        updatedAt: subscriber.updatedAt,
+      },
+      lists: memberships.map((m) => ({
+        listId: m.listId,
+        name: listName.get(m.listId) ?? null,
+        status: m.status,
+        joinedAt: m.createdAt,
+        confirmedAt: m.confirmedAt,
+        unsubscribedAt: m.unsubscribedAt,
+      })),
+      consents: consents.map((c) => ({
+        listId: c.listId,
+        list: c.listId ? (listName.get(c.listId) ?? null) : null,
+        source: c.source,
+        ip: c.ip,
+        userAgent: c.userAgent,
+        at: c.createdAt,
+        confirmedAt: c.confirmedAt,
+      })),
+      messages: messages.map((m) => ({
+        id: m.id,
+        stream: m.stream,
+        campaign: m.campaignId ? { id: m.campaignId, name: campaign.get(m.campaignId)?.name ?? null, subject: campaign.get(m.campaignId)?.subject ?? null } : null,
+        template: m.template,
+        to: { email: m.toEmail, name: m.toName },
+        data: m.data,
+        status: m.status,
+        createdAt: m.createdAt,
+        sentAt: m.sentAt,
+        events: (events.get(m.id) ?? []).map((e) => ({ type: e.type, at: e.at, detail: e.detail })),
+      })),
+      suppression: suppression ? { reason: suppression.reason, since: suppression.createdAt } : null,
+    };
+  }
+
+  private async eventsOf(messageIds: string[]): Promise<Map<string, MessageEvent[]>> {
+    const byMessage = new Map<string, MessageEvent[]>();
+    // In slices: SQLite allows a limited number of bound parameters per statement.
+    for (let i = 0; i < messageIds.length; i += 500) {
+      const rows = await this.db.getRepository(MessageEvent).find({ where: { messageId: In(messageIds.slice(i, i + 500)) }, order: { at: 'ASC' } });
+      for (const e of rows) byMessage.set(e.messageId, [...(byMessage.get(e.messageId) ?? []), e]);
+    }
+    return byMessage;
+  }
+}

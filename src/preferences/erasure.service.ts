@@ -1,0 +1,90 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { SoftBounce } from '../bounces/soft-bounce.entity';
+import { inTransaction } from '../database/transaction';
+import { MessageEvent } from '../delivery/message-event.entity';
+import { Message } from '../delivery/message.entity';
+import { Suppression } from '../delivery/suppression.entity';
+import { suppressionHash } from '../delivery/suppression.service';
+import { Import } from '../imports/import.entity';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { Consent } from './consent.entity';
+import { messagesOfQuery } from './data-export.service';
+import { ERASED, mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
+
+const SLICE = 500;
+
+/**
+ * Erasure at the person's request (POST /p/:token/erase), in one transaction:
+ * - the subscriber goes, with memberships and consent records;
+ * - their messages (by subscriber id or address, both streams) stay as anonymous rows for the campaign
+ *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
+ *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
+ * - the address is cut out of import error lists;
+ * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
+ *   bring the person back (it replaces an earlier suppression of another reason and its detail).
+ */
+@Injectable()
+export class ErasureService {
+  private readonly logger = new Logger(ErasureService.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async erase(subscriber: Subscriber): Promise<void> {
+    const needles = needlesOf(subscriber);
+    const count = await inTransaction(this.db, async (m) => {
+      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
+      await this.scrubMessages(m, messages, needles);
+      await this.scrubImports(m, needles);
+      await m.delete(Consent, { subscriberId: subscriber.id });
+      await m.delete(Subscriber, { id: subscriber.id }); // memberships go with it (ON DELETE CASCADE)
+      const hash = suppressionHash(subscriber.emailKey);
+      await m.delete(SoftBounce, { emailHash: hash });
+      await m.delete(Suppression, { emailHash: hash });
+      await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
+      return messages.length;
+    });
+    this.logger.log({ messages: count }, 'subscriber erased at their request');
+  }
+
+  private async scrubMessages(m: EntityManager, messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[], needles: string[]) {
+    const now = new Date();
+    for (let i = 0; i < messages.length; i += SLICE) {
+      const slice = messages.slice(i, i + SLICE);
+      const ids = slice.map((x) => x.id);
+      await m.update(Message, { id: In(ids) }, { toEmail: ERASED, toName: '', data: null, subscriberId: null });
+      // Mail not yet handed to SMTP is not sent any more.
+      const waiting = slice.filter((x) => x.status === 'queued').map((x) => x.id);
+      if (waiting.length) {
+        await m.update(Message, { id: In(waiting), status: 'queued' }, { status: 'skipped' });
+        await m.insert(MessageEvent, waiting.map((messageId) => ({ messageId, type: 'skipped' as const, at: now, detail: { reason: 'erased' } })));
+      }
+      for (const x of slice) {
+        const changes: Pick<Partial<Message>, 'lastError' | 'idempotencyKey'> = {};
+        if (mentions(x.lastError, needles)) changes.lastError = redact(x.lastError!, needles);
+        if (mentions(x.idempotencyKey, needles)) changes.idempotencyKey = null;
+        if (Object.keys(changes).length) await m.update(Message, { id: x.id }, changes);
+      }
+      const events = await m.find(MessageEvent, { select: { id: true, detail: true }, where: { messageId: In(ids) } });
+      for (const e of events) {
+        if (e.detail === null) continue;
+        const scrubbed = scrubDetail(e.detail, needles);
+        if (JSON.stringify(scrubbed) !== JSON.stringify(e.detail)) await m.update(MessageEvent, { id: e.id }, { detail: scrubbed as never });
+      }
+    }
+  }
+
+  /** Import error lists are few and short (capped per import); the address is cut out of their messages. */
+  private async scrubImports(m: EntityManager, needles: string[]) {
+    const imports = await m.find(Import, { select: { id: true, errors: true, failure: true } });
+    for (const imp of imports) {
+      const errors = imp.errors ?? [];
+      if (!errors.some((e) => mentions(e.message, needles)) && !mentions(imp.failure, needles)) continue;
+      await m.update(Import, { id: imp.id }, {
+        errors: errors.map((e) => ({ row: e.row, message: redact(e.message, needles) })) as never,
+        failure: imp.failure === null ? null : redact(imp.failure, needles),
+      });
+    }
+  }
+}

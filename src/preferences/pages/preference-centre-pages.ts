@@ -1,0 +1,135 @@
+import { SubscriptionStatus } from '../../subscribers/subscription.entity';
+import { ATTRIBUTE_FIELD, inputValue, isEditable } from '../preference-centre-form';
+import { PreferenceView } from '../preference-centre.service';
+import { escapeHtml, htmlPage } from './html';
+
+/**
+ * The preference centre's pages. No script, no cookie: every form posts to a URL under /p/TOKEN, and
+ * links are relative (TOKEN/export from /p/TOKEN), so the pages also work behind a path prefix.
+ * Everything a subscriber typed, and every list name, is escaped.
+ */
+const STYLE = `<style>
+  main { max-width: 560px; }
+  fieldset { border: 1px solid #e4e7eb; border-radius: 8px; margin: 0 0 20px; padding: 16px 20px; }
+  legend { font-weight: 600; padding: 0 6px; }
+  label.field { display: block; margin: 0 0 12px; font-size: 14px; color: #3e4c59; }
+  label.field input { display: block; width: 100%; box-sizing: border-box; margin-top: 4px; padding: 9px 10px; font-size: 15px; border: 1px solid #cbd2d9; border-radius: 6px; }
+  label.check { display: flex; gap: 10px; align-items: flex-start; margin: 0 0 10px; }
+  label.check input { margin-top: 5px; }
+  pre { background: #f4f5f7; padding: 8px; border-radius: 6px; font-size: 13px; white-space: pre-wrap; word-break: break-word; margin: 4px 0 12px; }
+  .notice { background: #e3f9e5; border-radius: 6px; padding: 10px 14px; }
+  .errors { background: #ffe3e3; border-radius: 6px; padding: 10px 14px; }
+  .secondary { background: #fff; color: #1f2933; border: 1px solid #cbd2d9; }
+  .secondary:hover, .secondary:focus { background: #f4f5f7; }
+  .danger { background: #c81e1e; }
+  .danger:hover, .danger:focus { background: #a61b1b; }
+  section { border-top: 1px solid #e4e7eb; margin-top: 24px; padding-top: 16px; }
+  h2 { font-size: 17px; margin: 0 0 8px; }
+  a { color: #2563eb; }
+</style>`;
+
+export interface PageNotes {
+  notice?: string;
+  errors?: string[];
+}
+
+export function preferenceCentrePage(view: PreferenceView, token: string, notes: PageNotes = {}): string {
+  const s = view.subscriber;
+  const here = escapeHtml(token);
+  const attributes = Object.entries(s.attributes ?? {});
+  const details = attributes
+    .map(([key, value]) =>
+      isEditable(value)
+        ? `<label class="field">${escapeHtml(key)}<input type="text" name="${escapeHtml(ATTRIBUTE_FIELD + key)}" value="${escapeHtml(inputValue(value))}" maxlength="2000"></label>`
+        : `<div class="field"><span class="muted">${escapeHtml(key)} (shown as stored; write to us to change it)</span><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></div>`,
+    )
+    .join('\n');
+  const blocked = s.status !== 'enabled';
+  const lists = view.lists.length
+    ? view.lists
+        .map(
+          ({ list, status }) => `<label class="check"><input type="checkbox" name="list" value="${escapeHtml(list.id)}"${status === 'confirmed' ? ' checked' : ''}${blocked && status !== 'confirmed' ? ' disabled' : ''}>
+<span><strong>${escapeHtml(list.name)}</strong>${statusNote(status)}${list.description ? `<br><span class="muted">${escapeHtml(list.description)}</span>` : ''}</span></label>`,
+        )
+        .join('\n')
+    : '<p class="muted">There are no lists to choose from.</p>';
+
+  return htmlPage(
+    'Your email preferences',
+    `${STYLE}
+${notes.notice ? `<p class="notice" role="status">${escapeHtml(notes.notice)}</p>` : ''}
+${notes.errors?.length ? `<div class="errors" role="alert"><p>Nothing was saved:</p><ul>${notes.errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>` : ''}
+<p class="muted">Preferences for <strong>${escapeHtml(s.email)}</strong>.</p>
+<form method="post" action="${here}">
+<fieldset>
+<legend>Your details</legend>
+<label class="field">Name<input type="text" name="name" value="${escapeHtml(s.name)}" maxlength="200" autocomplete="name"></label>
+${details}
+</fieldset>
+<fieldset>
+<legend>What we send you</legend>
+${lists}
+</fieldset>
+<fieldset>
+<legend>Tracking</legend>
+<label class="check"><input type="checkbox" name="tracking" value="on"${s.trackingEnabled ? ' checked' : ''}>
+<span>Let us see when I open a message or click a link in it.<br><span class="muted">Turned off, our mail to you carries no tracking image and its links go straight to where they point.</span></span></label>
+</fieldset>
+<button type="submit">Save my preferences</button>
+</form>
+<section>
+<h2>Unsubscribe from everything</h2>
+<form method="post" action="${here}/unsubscribe-all"><button type="submit" class="secondary">Unsubscribe from all lists</button></form>
+</section>
+<section>
+<h2>Your data</h2>
+<p><a href="${here}/export">Download everything we hold about you</a> (a JSON file: your details, lists, consent records, the messages we sent you and their opens and clicks).</p>
+<p><a href="${here}/erase">Erase everything we hold about you</a></p>
+</section>`,
+  );
+}
+
+function statusNote(status: SubscriptionStatus | null): string {
+  if (status === 'unconfirmed') return ' <span class="muted">(not confirmed yet: tick and save to confirm)</span>';
+  return '';
+}
+
+/** GET /p/TOKEN/erase: asks once more; the button POSTs to the same URL. */
+export function erasePromptPage(token: string): string {
+  return htmlPage(
+    'Erase your data',
+    `${STYLE}
+<p>This deletes your details, your list memberships and your consent records, and removes your address and
+name from the record of messages we sent you. It cannot be undone.</p>
+<p class="muted">We keep only a one-way fingerprint of your address, so that an old list cannot add you back.
+You will not get any more mail from us.</p>
+<form method="post"><button type="submit" class="danger">Yes, erase my data</button></form>
+<p><a href="../${escapeHtml(token)}">No, take me back</a></p>`,
+  );
+}
+
+export function erasedPage(): string {
+  return htmlPage(
+    'Your data has been erased',
+    `<p>Everything we held about you has been erased. You will not hear from us again.</p>
+<p class="muted">You can close this page.</p>`,
+  );
+}
+
+export function unsubscribedAllPage(token: string): string {
+  return htmlPage(
+    'You are unsubscribed',
+    `<p>You have left all our lists and will get no more newsletters from us.</p>
+<p class="muted">Messages about your orders still reach you.</p>
+<p><a href="../${escapeHtml(token)}">Back to your preferences</a></p>`,
+  );
+}
+
+/** Any unusable token (expired, changed, erased person): a 404 page that gives nothing away. */
+export function invalidPreferencesLinkPage(): string {
+  return htmlPage(
+    'This link is invalid or has expired',
+    `<p>This preferences link cannot be used. Links are valid for 7 days, and must be copied completely.</p>
+<p class="muted">Ask for a new link with your email address, or use the link at the bottom of our latest newsletter.</p>`,
+  );
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { inTransaction } from '../database/transaction';
+import { MailingList } from '../lists/list.entity';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import { TokenService } from '../tokens/token.service';
+import { Consent } from './consent.entity';
+import { FormBody, readForm } from './preference-centre-form';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const PREFERENCE_CENTRE_SOURCE = 'preference-centre';
+
+/** What the preference centre page shows. */
+export interface PreferenceView {
+  subscriber: Subscriber;
+  /** every list, with this person's membership status if they have one */
+  lists: { list: MailingList; status: SubscriptionStatus | null }[];
+}
+
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type SaveResult = { saved: PreferenceView } | { errors: string[]; view: PreferenceView };
+
+/**
+ * The preference centre behind GET|POST /p/:token. The token (signed, 7 days, from a campaign mail or
+ * the preferences-link mail) names one subscriber and is the only credential: it proves the mailbox.
+ * Lists have no "private" flag yet, so every list is offered.
+ */
+@Injectable()
+export class PreferenceCentreService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** The subscriber id of a valid, unexpired preferences token whose subscriber still exists; else null. */
+  async subscriberOf(token: string): Promise<Subscriber | null> {
+    const claims = this.tokens.verify<Record<string, unknown>>('preferences', token);
+    if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    return this.db.getRepository(Subscriber).findOneBy({ id: claims.s });
+  }
+
+  async view(subscriber: Subscriber, m: EntityManager = this.db.manager): Promise<PreferenceView> {
+    const [lists, memberships] = await Promise.all([
+      m.find(MailingList, { order: { name: 'ASC', id: 'ASC' } }),
+      m.findBy(Subscription, { subscriberId: subscriber.id }),
+    ]);
+    const status = new Map(memberships.map((s) => [s.listId, s.status]));
+    return { subscriber, lists: lists.map((list) => ({ list, status: status.get(list.id) ?? null })) };
+  }
+
+  /**
+   * Name, attributes, lists and tracking from the page's form, in one transaction.
+   * A ticked list is confirmed at once, double opt-in too (the token proves the mailbox), with a consent
+   * record (source "preference-centre"); an unticked confirmed one is left. Unconfirmed memberships the
+   * person leaves unticked stay as they are. A blocklisted subscriber may leave lists but not join any.
+   */
+  async save(subscriber: Subscriber, body: FormBody, origin: RequestOrigin): Promise<SaveResult> {
+    const changes = readForm(body, subscriber.attributes ?? {});
+    if ('errors' in changes) return { errors: changes.errors, view: await this.view(subscriber) };
+    const saved = await inTransaction(this.db, async (m) => {
+      const fresh = await m.findOneByOrFail(Subscriber, { id: subscriber.id });
+      fresh.name = changes.name;
+      fresh.attributes = changes.attributes;
+      fresh.trackingEnabled = changes.tracking;
+      await m.save(fresh);
+      const now = new Date();
+      const { lists } = await this.view(fresh, m);
+      for (const { list, status } of lists) {
+        const wanted = changes.listIds.has(list.id);
+        if (wanted && status !== 'confirmed' && fresh.status === 'enabled') {
+          await m.upsert(
+            Subscription,
+            { subscriberId: fresh.id, listId: list.id, status: 'confirmed', confirmedAt: now, unsubscribedAt: null },
+            ['subscriberId', 'listId'],
+          );
+          await m.insert(Consent, { subscriberId: fresh.id, listId: list.id, source: PREFERENCE_CENTRE_SOURCE, ...clip(origin), confirmedAt: now });
+        } else if (!wanted && status === 'confirmed') {
+          await m.update(Subscription, { subscriberId: fresh.id, listId: list.id }, { status: 'unsubscribed', unsubscribedAt: now });
+        }
+      }
+      return this.view(fresh, m);
+    });
+    return { saved };
+  }
+
+  /** Leaves every list at once (memberships become 'unsubscribed'; nothing else changes). */
+  async unsubscribeAll(subscriber: Subscriber): Promise<PreferenceView> {
+    await this.db
+      .getRepository(Subscription)
+      .update({ subscriberId: subscriber.id, status: In(['confirmed', 'unconfirmed']) }, { status: 'unsubscribed', unsubscribedAt: new Date() });
+    return this.view(subscriber);
+  }
+}
+
+function clip(origin: RequestOrigin): RequestOrigin {
+  return { ip: origin.ip?.slice(0, 64) ?? null, userAgent: origin.userAgent?.slice(0, 500) ?? null };
+}

@@ -1,0 +1,90 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/transaction';
+import { MessageEvent } from '../delivery/message-event.entity';
+import { Message } from '../delivery/message.entity';
+import { PREFERENCES_TOKEN_TTL_SECONDS } from '../delivery/personalize';
+import { suppressionHash } from '../delivery/suppression.service';
+import { deliveryJobOptions, JobName, JobOf, QueueName } from '../queues/queues';
+import { emailKeyOf, Subscriber } from '../subscribers/subscriber.entity';
+import { TemplatesService } from '../templates/templates.service';
+import { TokenService } from '../tokens/token.service';
+import { SettingsService } from '../settings/settings.service';
+
+export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
+/** Asking again within this window shares one job: a double click or a script sends one mail. */
+const DEDUP_SECONDS = 10 * 60;
+
+/**
+ * The way into the preference centre for someone without a recent campaign mail: their address gets
+ * a `preferences-link` mail whose token (7 days) proves they hold the mailbox.
+ * The request only queues a job, whatever the address; the job looks the address up. So neither the
+ * answer nor its timing tells whether the address is known.
+ */
+@Injectable()
+export class PreferencesLinkService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QueueName.SystemMail) private readonly systemMail: Queue,
+    @InjectQueue(QueueName.Transactional) private readonly transactional: Queue,
+    private readonly templates: TemplatesService,
+    private readonly tokens: TokenService,
+    private readonly config: AppConfig,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async request(email: string): Promise<void> {
+    const payload: JobOf<typeof JobName.SendPreferencesLink> = { email: email.trim() };
+    const bucket = Math.floor(Date.now() / 1000 / DEDUP_SECONDS);
+    await this.systemMail.add(JobName.SendPreferencesLink, payload, {
+      jobId: `prefs-link:${suppressionHash(email)}:${bucket}`,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: DEDUP_SECONDS },
+      removeOnFail: false,
+    });
+  }
+
+  tokenFor(subscriberId: string): string {
+    return this.tokens.sign('preferences', { s: subscriberId }, PREFERENCES_TOKEN_TTL_SECONDS);
+  }
+
+  /**
+   * The job: a known address gets a transactional message (logged, retried by the transactional worker,
+   * no tracking, no List-Unsubscribe). An unknown or erased address gets nothing.
+   */
+  async send(email: string): Promise<'queued' | 'skipped'> {
+    const subscriber = await this.db.getRepository(Subscriber).findOneBy({ emailKey: emailKeyOf(email) });
+    if (!subscriber) return 'skipped';
+    const { source } = await this.templates.resolve(PREFERENCES_LINK_TEMPLATE);
+    const data = {
+      subscriber: { email: subscriber.email, name: subscriber.name || undefined },
+      preferencesUrl: `${this.config.publicUrl.replace(/\/+$/, '')}/p/${this.tokenFor(subscriber.id)}`,
+      validDays: PREFERENCES_TOKEN_TTL_SECONDS / 86400,
+      companyAddress: (await this.settings.companyAddress()) || undefined,
+    };
+    const id = await inTransaction(this.db, async (m) => {
+      const row = await m.save(
+        m.create(Message, {
+          stream: 'transactional',
+          subscriberId: subscriber.id,
+          toEmail: subscriber.email,
+          toName: subscriber.name,
+          template: PREFERENCES_LINK_TEMPLATE,
+          templateVersionId: source.versionId,
+          data,
+          status: 'queued',
+        }),
+      );
+      await m.insert(MessageEvent, { messageId: row.id, type: 'queued', at: new Date(), detail: null });
+      return row.id;
+    });
+    // Same job as POST /api/transactional/messages: the job id is the message id.
+    await this.transactional.add(JobName.SendTransactional, { messageId: id }, { ...deliveryJobOptions, jobId: id });
+    return 'queued';
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/transaction';
+import { MessageLogService } from '../delivery/message-log.service';
+import { Message } from '../delivery/message.entity';
+import { PREFERENCES_TOKEN_TTL_SECONDS } from '../delivery/personalize';
+import { MailingList } from '../lists/list.entity';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { Subscription } from '../subscribers/subscription.entity';
+import { TokenService } from '../tokens/token.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An unsubscribe token's payload (see delivery/personalize.ts): message, subscriber, campaign. No expiry. */
+interface UnsubscribeClaims {
+  m: string;
+  s: string;
+  c: string;
+}
+
+/** What a valid token leads to: the lists it leaves (names; `all` when its campaign is gone) and a preferences link. */
+export interface UnsubscribeOutcome {
+  lists: string[] | 'all';
+  preferencesUrl: string | null;
+}
+
+/** How the request came: a mail client's RFC 8058 one-click POST, or the page's button. */
+export type UnsubscribeVia = 'one-click' | 'page';
+
+/**
+ * The unsubscribe link of campaign mail. The token names one recipient of one message; using it takes that
+ * subscriber off the campaign's lists at once (all their lists if the campaign was deleted since, so an old
+ * link always works). A token whose message is not that recipient's (a test mail) does nothing.
+ */
+@Injectable()
+export class UnsubscribeService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tokens: TokenService,
+    private readonly log: MessageLogService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** What using the token would do; null for an unusable token. Changes nothing. */
+  async preview(token: string): Promise<UnsubscribeOutcome | null> {
+    const claims = this.claimsOf(token);
+    if (!claims) return null;
+    const target = await this.target(this.db.manager, claims);
+    return target && this.outcome(this.db.manager, claims, target.listIds, target.all);
+  }
+
+  /** Unsubscribes; idempotent (a second use changes nothing and records nothing more). Null for an unusable token. */
+  async unsubscribe(token: string, via: UnsubscribeVia): Promise<UnsubscribeOutcome | null> {
+    const claims = this.claimsOf(token);
+    if (!claims) return null;
+    return inTransaction(this.db, async (em) => {
+      const target = await this.target(em, claims);
+      if (!target) return null;
+      const active = await em.findBy(Subscription, { subscriberId: claims.s, listId: In(target.listIds), status: In(['unconfirmed', 'confirmed']) });
+      const left = active.map((s) => s.listId);
+      if (left.length) {
+        // The status condition makes a concurrent second POST a no-op rather than a second event.
+        const result = await em.update(
+          Subscription,
+          { subscriberId: claims.s, listId: In(left), status: In(['unconfirmed', 'confirmed']) },
+          { status: 'unsubscribed', unsubscribedAt: new Date() },
+        );
+        if (result.affected && target.message) await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
+      }
+      return this.outcome(em, claims, target.listIds, target.all);
+    });
+  }
+
+  private claimsOf(token: string): UnsubscribeClaims | null {
+    const claims = this.tokens.verify<Record<string, unknown>>('unsubscribe', token);
+    if (!claims || ![claims.m, claims.s, claims.c].every((v) => typeof v === 'string' && UUID.test(v))) return null;
+    return { m: String(claims.m).toLowerCase(), s: String(claims.s).toLowerCase(), c: String(claims.c).toLowerCase() };
+  }
+
+  /** The lists to leave, and the message to record it on; null when the token names no real recipient. */
+  private async target(em: EntityManager, claims: UnsubscribeClaims): Promise<{ listIds: string[]; all: boolean; message: Message | null } | null> {
+    const campaign = await em.findOne(Campaign, { select: { id: true, listIds: true }, where: { id: claims.c } });
+    if (!campaign) {
+      const memberships = await em.findBy(Subscription, { subscriberId: claims.s });
+      return { listIds: memberships.map((s) => s.listId), all: true, message: null };
+    }
+    const message = await em.findOne(Message, { select: { id: true, subscriberId: true, campaignId: true }, where: { id: claims.m } });
+    if (!message || message.campaignId !== campaign.id || message.subscriberId !== claims.s) return null;
+    return { listIds: campaign.listIds, all: false, message };
+  }
+
+  private async outcome(em: EntityManager, claims: UnsubscribeClaims, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
+    const lists = all || !listIds.length ? [] : await em.find(MailingList, { select: { id: true, name: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
+    const known = await em.exists(Subscriber, { where: { id: claims.s } });
+    const preferences = known ? this.tokens.sign('preferences', { s: claims.s, m: claims.m }, PREFERENCES_TOKEN_TTL_SECONDS) : null;
+    return { lists: all ? 'all' : lists.map((l) => l.name), preferencesUrl: preferences && `${this.config.publicUrl.replace(/\/$/, '')}/p/${preferences}` };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Setting } from './setting.entity';
+import { SettingsService } from './settings.service';
+
+/** Settings changed in the admin UI (company address, sender addresses), over the configuration's defaults. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Setting])],
+  providers: [SettingsService],
+  exports: [SettingsService],
+})
+export class SettingsModule {}

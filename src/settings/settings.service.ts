@@ -1,0 +1,111 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { SenderDto } from './dto/settings.dto';
+import { Setting } from './setting.entity';
+
+export interface Sender {
+  name: string;
+  email: string;
+}
+
+const COMPANY_ADDRESS = 'companyAddress';
+const SENDERS = 'senders';
+const MAX_SENDERS = 50;
+
+/**
+ * Settings an admin changes in the UI, stored in the database so that every process (HTTP and workers)
+ * reads the same: the company's postal address and the sender addresses. Until one is stored, the
+ * configuration's value stands (COMPANY_ADDRESS, MAIL_FROM). Read from the database on each call: the
+ * callers read once per batch or page, and a cache would go stale in the other processes.
+ */
+@Injectable()
+export class SettingsService {
+  constructor(
+    @InjectRepository(Setting) private readonly settings: Repository<Setting>,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The stored postal address, else COMPANY_ADDRESS. */
+  async companyAddress(): Promise<string> {
+    const stored = await this.read(COMPANY_ADDRESS);
+    return typeof stored === 'string' && stored.trim() ? stored : this.config.companyAddress;
+  }
+
+  async setCompanyAddress(address: string): Promise<string> {
+    const value = address.replace(/\r\n?/g, '\n').trim();
+    if (!value) throw new BadRequestException('The postal address must not be empty');
+    if (value.length > 1000) throw new BadRequestException('The postal address must be at most 1000 characters');
+    await this.write(COMPANY_ADDRESS, value);
+    return value;
+  }
+
+  /** The stored sender addresses, else the one of MAIL_FROM. */
+  async senders(): Promise<Sender[]> {
+    const stored = await this.read(SENDERS);
+    if (Array.isArray(stored) && stored.length) {
+      return stored.filter((s): s is Sender => typeof s?.email === 'string').map((s) => ({ name: String(s.name ?? ''), email: s.email }));
+    }
+    return [parseMailFrom(this.config.mailFrom)];
+  }
+
+  /** Whether the senders shown are stored ones (false: the MAIL_FROM default). */
+  async hasStoredSenders(): Promise<boolean> {
+    const stored = await this.read(SENDERS);
+    return Array.isArray(stored) && stored.length > 0;
+  }
+
+  /** Replaces the list; each one is checked (an address, no line breaks), addresses once each. */
+  async setSenders(senders: Sender[]): Promise<Sender[]> {
+    const checked = senders.map(checkSender);
+    const seen = new Set<string>();
+    for (const s of checked) {
+      const key = s.email.toLowerCase();
+      if (seen.has(key)) throw new ConflictException(`The sender ${s.email} is listed twice`);
+      seen.add(key);
+    }
+    if (checked.length > MAX_SENDERS) throw new BadRequestException(`At most ${MAX_SENDERS} sender addresses`);
+    await this.write(SENDERS, checked);
+    return checked;
+  }
+
+  /** Adds a sender; the first one stored replaces the MAIL_FROM default in the list. */
+  async addSender(sender: Sender): Promise<Sender[]> {
+    const s = checkSender(sender);
+    const current = (await this.hasStoredSenders()) ? await this.senders() : [];
+    if (current.some((c) => c.email.toLowerCase() === s.email.toLowerCase())) throw new ConflictException(`The sender ${s.email} already exists`);
+    return this.setSenders([...current, s]);
+  }
+
+  async removeSender(email: string): Promise<Sender[]> {
+    const current = (await this.hasStoredSenders()) ? await this.senders() : [];
+    const rest = current.filter((c) => c.email.toLowerCase() !== email.trim().toLowerCase());
+    if (rest.length === current.length) throw new NotFoundException(`No sender ${email}`);
+    await this.write(SENDERS, rest);
+    return rest;
+  }
+
+  private async read(key: string): Promise<unknown> {
+    return (await this.settings.findOne({ where: { key } }))?.value ?? null;
+  }
+
+  private async write(key: string, value: unknown): Promise<void> {
+    await this.settings.upsert({ key, value: value as object }, ['key']);
+  }
+}
+
+function checkSender(sender: Sender): Sender {
+  const dto = plainToInstance(SenderDto, { name: sender.name, email: sender.email });
+  const errors = validateSync(dto);
+  if (errors.length) throw new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  return { name: dto.name, email: dto.email.toLowerCase() };
+}
+
+/** `News <news@localhost>` or `news@localhost` → {name, email}. */
+export function parseMailFrom(value: string): Sender {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
+  return m ? { name: m[1].trim(), email: m[2].trim() } : { name: '', email: value.trim() };
+}

@@ -1,0 +1,158 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { inTransaction } from '../database/transaction';
+import { MessageEvent } from '../delivery/message-event.entity';
+import { Message } from '../delivery/message.entity';
+import { Subscriber } from '../subscribers/subscriber.entity';
+import { BURST_MS, burstClicks, machineOpen, scannerClick } from './classify';
+import { EventBuffer, EventBufferOptions } from './event-buffer';
+import { insertOpens } from './open-insert';
+
+/** Who fetched: kept with the event (the person can download and erase it through the preference centre). */
+export interface Client {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface OpenHit extends Client {
+  kind: 'open';
+  messageId: string;
+  at: Date;
+}
+
+export interface ClickHit extends Client {
+  kind: 'click';
+  messageId: string;
+  url: string;
+  at: Date;
+  method: string;
+  sentAt: Date | null;
+}
+
+export type Hit = OpenHit | ClickHit;
+
+/** Read live by the buffer (a test lengthens flushMs to see the shutdown write what waits). */
+export const RECORDER_OPTIONS: EventBufferOptions = { maxBatch: 500, flushMs: 250, maxPending: 200_000 };
+const MAX_USER_AGENT = 500;
+
+/**
+ * Opens and clicks, buffered in memory and written as `opened` / `clicked` message events in batches, so the
+ * pixel and the redirect never wait for the database. Each event's detail says whether a machine made it
+ * (`machine` for opens, `scanner` for clicks, with the reason); the stats count people only.
+ * Whatever waits is written when the service stops.
+ */
+@Injectable()
+export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(EngagementRecorder.name);
+  private readonly buffer: EventBuffer<Hit>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.buffer = new EventBuffer((batch) => this.write(batch), RECORDER_OPTIONS, (err, size, dropped) =>
+      this.logger.error(`Could not write ${size} open/click event(s), kept for the next try${dropped ? `; dropped the ${dropped} oldest` : ''}: ${String(err)}`),
+    );
+  }
+
+  record(hit: Hit): void {
+    this.buffer.push(hit);
+  }
+
+  /** Writes everything recorded so far. */
+  flush(): Promise<void> {
+    return this.buffer.flush();
+  }
+
+  /** Before the HTTP server closes, and again after it did (for requests that were still being answered). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.buffer.pending) return;
+    if (!this.db.isInitialized) {
+      this.logger.error(`${this.buffer.pending} open/click event(s) lost: the database closed first`);
+      return;
+    }
+    await this.flush();
+  }
+
+  private async write(batch: Hit[]): Promise<void> {
+    const opens = batch.filter((h): h is OpenHit => h.kind === 'open').map(openRow);
+    const clicks = batch.filter((h): h is ClickHit => h.kind === 'click');
+    // A transaction also when there are only opens: on SQLite it takes its turn with the other writers.
+    await inTransaction(this.db, async (m) => {
+      await insertOpens(m, opens);
+      if (!clicks.length) return;
+      const tracked = await this.trackedMessages(m, [...new Set(clicks.map((h) => h.messageId))]);
+      const hits = clicks.filter((h) => tracked.has(h.messageId));
+      const rows = hits.map(clickRow);
+      await this.markBursts(m, hits, rows);
+      for (let i = 0; i < rows.length; i += 500) {
+        await m.createQueryBuilder().insert().into(MessageEvent).values(rows.slice(i, i + 500) as QueryDeepPartialEntity<MessageEvent>[]).updateEntity(false).execute();
+      }
+    });
+  }
+
+  /**
+   * The messages whose clicks may be recorded (insertOpens applies the same rule to opens). A valid token
+   * may name a message deleted since (with its campaign), or a person who has turned tracking off in the
+   * preference centre after the mail went out, or whose data was erased: nothing is recorded for those
+   * (the pixel and the redirect still work).
+   */
+  private async trackedMessages(m: EntityManager, ids: string[]): Promise<Set<string>> {
+    const messages = await m.find(Message, { select: { id: true, subscriberId: true }, where: { id: In(ids) } });
+    const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
+    const people = personIds.length ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } }) : [];
+    const allowed = new Set(people.filter((p) => p.trackingEnabled).map((p) => p.id));
+    return new Set(messages.filter((r) => !r.subscriberId || allowed.has(r.subscriberId)).map((r) => r.id));
+  }
+
+  /**
+   * Flags clicks of a burst (several links of one message within seconds), those of this batch and
+   * those already stored, which only now turn out to be part of one.
+   */
+  private async markBursts(m: EntityManager, hits: ClickHit[], rows: EventRow[]): Promise<void> {
+    const clicks = hits.map((h, i) => ({ hit: h, row: rows[i] }));
+    if (!clicks.length) return;
+    const since = new Date(Math.min(...clicks.map((c) => c.hit.at.getTime())) - BURST_MS);
+    const stored = await m.find(MessageEvent, {
+      where: { messageId: In([...new Set(clicks.map((c) => c.hit.messageId))]), type: 'clicked', at: MoreThanOrEqual(since) },
+    });
+    const candidates = [
+      ...clicks.map((c) => ({ messageId: c.hit.messageId, url: String(c.row.detail.url), at: c.hit.at, row: c.row as EventRow | MessageEvent })),
+      ...stored.map((e) => ({ messageId: e.messageId, url: String(e.detail?.url), at: new Date(e.at), row: e as EventRow | MessageEvent })),
+    ];
+    for (const c of burstClicks(candidates)) {
+      const detail = c.row.detail ?? {};
+      if (detail.scanner === true) continue;
+      c.row.detail = { ...detail, scanner: true, reason: 'burst' };
+      if (c.row instanceof MessageEvent) await m.update(MessageEvent, { id: c.row.id }, { detail: c.row.detail } as QueryDeepPartialEntity<MessageEvent>);
+    }
+  }
+}
+
+interface EventRow {
+  id: string;
+  messageId: string;
+  type: 'opened' | 'clicked';
+  at: Date;
+  detail: Record<string, unknown>;
+}
+
+function openRow(h: OpenHit): EventRow {
+  const machine = machineOpen(h.userAgent, h.ip);
+  const detail = { machine: machine !== null, ...(machine ? { proxy: machine } : {}), ...client(h) };
+  return { id: randomUUID(), messageId: h.messageId, type: 'opened', at: h.at, detail };
+}
+
+function clickRow(h: ClickHit): EventRow {
+  const scanner = scannerClick(h.method, h.at, h.sentAt);
+  const detail = { url: h.url, scanner: scanner !== null, ...(scanner ? { reason: scanner } : {}), ...client(h) };
+  return { id: randomUUID(), messageId: h.messageId, type: 'clicked', at: h.at, detail };
+}
+
+function client(h: Client): { ip: string | null; userAgent: string | null } {
+  return { ip: h.ip, userAgent: h.userAgent?.slice(0, MAX_USER_AGENT) ?? null };
+}

@@ -1,0 +1,26 @@
+/**
+ * The few SQL expressions the campaign stats need that PostgreSQL and SQLite spell differently.
+ * `e` is message_events, `c` is campaigns. Event details are JSON (jsonb / JSON text).
+ */
+export interface StatsSql {
+  /** 1 when an open was a machine's or a click a scanner's, else 0 */
+  machineFlag: string;
+  /** the clicked URL of a click event */
+  clickedUrl: string;
+  /** whole hours from the campaign's start to the event */
+  hourAfterStart: string;
+}
+
+export const POSTGRES_STATS_SQL: StatsSql = {
+  machineFlag: "CASE WHEN e.detail->>'machine' = 'true' OR e.detail->>'scanner' = 'true' THEN 1 ELSE 0 END",
+  clickedUrl: "e.detail->>'url'",
+  hourAfterStart: 'FLOOR(EXTRACT(EPOCH FROM (e.at - c.started_at)) / 3600)',
+};
+
+export const SQLITE_STATS_SQL: StatsSql = {
+  // JSON true reads as the integer 1.
+  machineFlag: "CASE WHEN json_extract(e.detail, '$.machine') = 1 OR json_extract(e.detail, '$.scanner') = 1 THEN 1 ELSE 0 END",
+  clickedUrl: "json_extract(e.detail, '$.url')",
+  // Whole seconds on both sides, so the division is exact integer arithmetic (events before the start are filtered out).
+  hourAfterStart: "(CAST(strftime('%s', e.at) AS INTEGER) - CAST(strftime('%s', c.started_at) AS INTEGER)) / 3600",
+};

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Message } from '../delivery/message.entity';
+import { CampaignStatsController } from './campaign-stats.controller';
+import { CampaignStatsService } from './campaign-stats.service';
+import { EngagementRecorder } from './engagement-recorder.service';
+import { InvalidTokenThrottlerGuard } from './invalid-token-throttler.guard';
+import { PixelRoute } from './pixel-route';
+import { TrackingController } from './tracking.controller';
+import { TrackingService } from './tracking.service';
+
+/** Opens and clicks (the pixel, the redirect, their buffered recording) and the campaign stats built on them. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Message])],
+  controllers: [TrackingController, CampaignStatsController],
+  providers: [TrackingService, EngagementRecorder, CampaignStatsService, InvalidTokenThrottlerGuard, PixelRoute],
+  exports: [InvalidTokenThrottlerGuard, CampaignStatsService],
+})
+export class TrackingModule {}

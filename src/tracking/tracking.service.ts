@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Message } from '../delivery/message.entity';
+import { TokenService } from '../tokens/token.service';
+import { Client, EngagementRecorder } from './engagement-recorder.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the open pixel and the click redirect do with their tokens (payloads: open {m}, click {m, u}). */
+@Injectable()
+export class TrackingService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly recorder: EngagementRecorder,
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+  ) {}
+
+  /** Records the open of a valid token (buffered: no database work here); anything else is ignored. */
+  open(token: string, client: Client): void {
+    const claims = this.tokens.verify<{ m?: unknown }>('open', token);
+    if (!claims || typeof claims.m !== 'string' || !UUID.test(claims.m)) return;
+    this.recorder.record({ kind: 'open', messageId: claims.m.toLowerCase(), at: new Date(), ...client });
+  }
+
+  /**
+   * The URL a valid click token leads to, after recording the click; null for a forged token or one
+   * whose message no longer exists (the caller answers 404, never a redirect).
+   */
+  async click(token: string, method: string, client: Client): Promise<string | null> {
+    const claims = this.tokens.verify<{ m?: unknown; u?: unknown }>('click', token);
+    if (!claims || typeof claims.m !== 'string' || !UUID.test(claims.m)) return null;
+    if (typeof claims.u !== 'string' || !/^https?:\/\//i.test(claims.u)) return null;
+    const message = await this.messages.findOne({ select: { id: true, sentAt: true }, where: { id: claims.m.toLowerCase() } });
+    if (!message) return null;
+    this.recorder.record({ kind: 'click', messageId: message.id, url: claims.u, at: new Date(), method, sentAt: message.sentAt, ...client });
+    return claims.u;
+  }
+}
