@@ -32,6 +32,28 @@ describe('admin UI: signing in and out', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('signing out ends the session in every browser, and a new password does the same', async () => {
+    await t.app.get(UsersService).create('two-browsers@example.com', 'correct horse battery', 'editor');
+    const signIn = async () => {
+      const agent = request.agent(t.baseUrl);
+      const form = await agent.get('/admin/login').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      await agent.post('/admin/login').type('form').send({ email: 'two-browsers@example.com', password: 'correct horse battery', _csrf: csrf }).expect(303);
+      const page = await agent.get('/admin').expect(200);
+      return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] };
+    };
+    const laptop = await signIn();
+    const tablet = await signIn();
+    await laptop.agent.post('/admin/logout').type('form').send({ _csrf: laptop.csrf }).expect(303).expect('location', '/admin/login');
+    await laptop.agent.get('/admin').expect(303);
+    await tablet.agent.get('/admin').expect(303);
+
+    const phone = await signIn();
+    const user = (await t.app.get(UsersService).findByEmail('two-browsers@example.com'))!;
+    await t.app.get(UsersService).update(user.id, { password: 'a brand new password' });
+    await phone.agent.get('/admin').expect(303);
+  });
+
   it('shows a wrong password next to the form and keeps the address typed', async () => {
     await t.app.get(UsersService).create('wrong-pass@example.com', 'correct horse battery', 'editor');
     const page = await (await browser.newContext({ baseURL: t.baseUrl })).newPage();

@@ -5,11 +5,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { makeApiKey, makeList, makeSubscriber } from './support/factories';
 import { freePort } from './support/free-port';
 import { isRunning, runService, ServiceProcess, serviceEnv } from './support/node-process';
+import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { dataSourceOptions } from '../src/database/database.options';
+import { Message } from '../src/delivery/message.entity';
 import { QueueName } from '../src/queues/queues';
+import { BuiltInTemplates } from '../src/templates/built-in-templates';
 
 /** The pid of the redis-server listening on a unix socket. */
 async function redisPidAt(socket: string): Promise<number> {
@@ -89,6 +95,56 @@ describe('operations (e2e)', () => {
         expect(events).toEqual(['job started', 'job finished', 'app closed']);
       } finally {
         await t.db.drop();
+      }
+    });
+    it('lets campaign and order mail that SMTP is receiving finish before the connections close', async () => {
+      const sink = await new SmtpSink().start();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let arrived = 0;
+      sink.beforeAccept = () => {
+        arrived++;
+        return held;
+      };
+      const t = await createTestApp({ SMTP_URL: sink.url });
+      let closed = false;
+      try {
+        const list = await makeList(t);
+        const reader = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
+        const editor = await t.tokenFor('editor');
+        const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+        const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+        const campaign = (await t.http().post('/api/campaigns').set(auth(editor)).send({ name: 'Held', subject: 'Hi', mjml, listIds: [list.id] }).expect(201)).body;
+        await t.http().post(`/api/campaigns/${campaign.id}/send`).set(auth(editor)).expect(202);
+        const sample = t.app.get(BuiltInTemplates).get('order-placed')!.sample as { order: Record<string, unknown> };
+        const key = await makeApiKey(t, ['transactional:send']);
+        const order = { orderId: 'held-1', status: 'placed', customer: { email: 'buyer@example.com', name: 'Buyer' }, order: sample.order };
+        const placed = (await t.http().post('/api/orders/events').set(auth(key)).send(order).expect(202)).body;
+        for (let i = 0; arrived < 2; i++) {
+          if (i > 300) throw new Error(`only ${arrived} message(s) reached SMTP`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+
+        const closing = t.app.close().then(() => (closed = true));
+        // Let the close run up to where it waits for the jobs, then let SMTP accept both.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(closed).toBe(false);
+        release();
+        await closing;
+
+        expect(sink.received.map((m) => m.to[0]).sort()).toEqual(['buyer@example.com', reader.email].sort());
+        const db = await new DataSource(dataSourceOptions(t.config.database)).initialize();
+        try {
+          const messages = await db.getRepository(Message).find({ where: [{ campaignId: campaign.id }, { id: placed.id }] });
+          expect(messages.map((m) => m.status)).toEqual(['sent', 'sent']);
+        } finally {
+          await db.destroy();
+        }
+      } finally {
+        release();
+        if (!closed) await t.app.close();
+        await t.db.drop();
+        await sink.stop();
       }
     });
   });

@@ -51,8 +51,8 @@ export class AdminAuthController {
 
   @Post('logout')
   @UseGuards(AdminGuard)
-  logout(@Res() res: Response): void {
-    this.sessions.end(res);
+  async logout(@Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    await this.sessions.end(res, req.adminUser!.id);
     res.redirect(303, '/admin/login');
   }
 }

@@ -6,6 +6,13 @@ import { toUserView, UsersService } from '../users/users.service';
 
 const ACCESS_TOKEN_TTL = '12h';
 
+/** An access token's claims: the user, the session epoch it was issued in, and what it is for (not an admin session). */
+interface AccessClaims {
+  sub: string;
+  ep: number;
+  use: 'api';
+}
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -18,16 +25,22 @@ export class AuthService {
     if (!(await checkPassword(password, user?.passwordHash)) || !user) {
       throw new UnauthorizedException('Wrong email or password');
     }
-    const accessToken = await this.jwt.signAsync({ sub: user.id }, { expiresIn: ACCESS_TOKEN_TTL });
+    const claims: AccessClaims = { sub: user.id, ep: user.sessionEpoch, use: 'api' };
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: ACCESS_TOKEN_TTL });
     const { id, role } = toUserView(user);
     return { accessToken, user: { id, email: user.email, role } };
   }
 
-  /** The user behind a valid access token, loaded fresh so a deleted user or changed role takes effect at once. */
+  /**
+   * The user behind a valid access token, loaded fresh so a deleted user, a changed role, a new password or a
+   * sign-out takes effect at once.
+   */
   async userForAccessToken(token: string): Promise<User | null> {
     try {
-      const { sub } = await this.jwt.verifyAsync<{ sub: string }>(token);
-      return await this.users.findById(sub);
+      const { sub, ep, use } = await this.jwt.verifyAsync<AccessClaims>(token);
+      if (use !== 'api') return null;
+      const user = await this.users.findById(sub);
+      return user && user.sessionEpoch === ep ? user : null;
     } catch {
       return null;
     }

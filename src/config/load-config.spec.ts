@@ -61,7 +61,7 @@ describe('loadConfig', () => {
     it('without SMTP_URL every message is written as an .eml file under DATA_DIR/outbox', async () => {
       const transport = new MailTransportService(loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir }));
       await transport.send({ to: 'reader@example.com', subject: 'Hello', text: 'Hi' });
-      transport.onModuleDestroy();
+      transport.close();
       const files = readdirSync(join(dataDir, 'outbox'));
       expect(files).toEqual([expect.stringMatching(/\.eml$/)]);
       const eml = readFileSync(join(dataDir, 'outbox', files[0]), 'utf8');

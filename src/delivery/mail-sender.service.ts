@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
@@ -48,8 +48,8 @@ const OWN_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'mess
  * Errors are thrown as nodemailer gives them; classifySmtpError says what they mean.
  */
 @Injectable()
-export class MailSender implements OnModuleDestroy {
-  private readonly transports: Record<MailStream, Pick<MailTransportService, 'send' | 'onModuleDestroy'>>;
+export class MailSender implements OnApplicationShutdown {
+  private readonly transports: Record<MailStream, Pick<MailTransportService, 'send' | 'close'>>;
   private readonly rate?: SendRateLimiter;
 
   constructor(
@@ -85,9 +85,13 @@ export class MailSender implements OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
-    this.transports.transactional.onModuleDestroy();
-    this.transports.campaign.onModuleDestroy();
+  /**
+   * Not in onModuleDestroy: Nest runs that before the queues' beforeApplicationShutdown, which lets the jobs
+   * still sending finish; the connections close only once they have.
+   */
+  onApplicationShutdown(): void {
+    this.transports.transactional.close();
+    this.transports.campaign.close();
   }
 }
 

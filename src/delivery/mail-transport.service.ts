@@ -64,7 +64,7 @@ export class MailTransportService {
   }
 
   /** Closes the pool's connections. */
-  onModuleDestroy(): void {
+  close(): void {
     this.transport.close();
   }
 }

@@ -14,7 +14,7 @@ describe('SmtpThread (the campaign pool in a worker thread, against a real SMTP 
     thread = new SmtpThread(loadConfig({ APP_SECRET: SECRET, SMTP_URL: sink.url, MAIL_FROM: 'News <news@thread.example>' }), { maxConnections: 2 });
   });
   afterAll(async () => {
-    thread?.onModuleDestroy();
+    thread?.close();
     await sink?.stop();
   });
 

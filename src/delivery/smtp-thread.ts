@@ -44,7 +44,7 @@ export class SmtpThread {
     });
   }
 
-  onModuleDestroy(): void {
+  close(): void {
     this.worker?.postMessage({ type: 'close' } satisfies ThreadRequest);
     this.worker?.unref();
     this.worker = null;

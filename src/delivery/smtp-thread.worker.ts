@@ -27,7 +27,7 @@ const port = parentPort!;
 
 port.on('message', (req: ThreadRequest) => {
   if (req.type === 'close') {
-    transport.onModuleDestroy();
+    transport.close();
     port.close();
     return;
   }

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { inTransaction } from '../database/transaction';
+import { uuid7 } from '../database/uuid7';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
@@ -144,13 +144,13 @@ interface EventRow {
 function openRow(h: OpenHit): EventRow {
   const machine = machineOpen(h.userAgent, h.ip);
   const detail = { machine: machine !== null, ...(machine ? { proxy: machine } : {}), ...client(h) };
-  return { id: randomUUID(), messageId: h.messageId, type: 'opened', at: h.at, detail };
+  return { id: uuid7(), messageId: h.messageId, type: 'opened', at: h.at, detail };
 }
 
 function clickRow(h: ClickHit): EventRow {
   const scanner = scannerClick(h.method, h.at, h.sentAt);
   const detail = { url: h.url, scanner: scanner !== null, ...(scanner ? { reason: scanner } : {}), ...client(h) };
-  return { id: randomUUID(), messageId: h.messageId, type: 'clicked', at: h.at, detail };
+  return { id: uuid7(), messageId: h.messageId, type: 'clicked', at: h.at, detail };
 }
 
 function client(h: Client): { ip: string | null; userAgent: string | null } {

@@ -11,6 +11,8 @@ export class User {
   @Column({ type: 'varchar', length: 320, unique: true }) email: string;
   @Column({ type: 'varchar', length: 100 }) passwordHash: string;
   @Column({ type: 'varchar', length: 16 }) role: Role;
+  /** Every admin session and access token names the epoch it was issued in; bumping it ends them all. */
+  @Column({ type: 'integer', default: 0 }) sessionEpoch: number;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

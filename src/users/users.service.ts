@@ -72,9 +72,18 @@ export class UsersService implements OnApplicationBootstrap {
       if (!user) throw new NotFoundException(`User ${id} not found`);
       if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(m, id);
       if (changes.role) user.role = changes.role;
-      if (passwordHash) user.passwordHash = passwordHash;
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        // Whoever knew the old password is signed out everywhere.
+        user.sessionEpoch += 1;
+      }
       return toUserView(await m.getRepository(User).save(user));
     });
+  }
+
+  /** Ends every admin session and access token of the user (signing out signs out everywhere). */
+  async endSessions(id: string): Promise<void> {
+    await this.users.increment({ id }, 'sessionEpoch', 1);
   }
 
   async remove(id: string): Promise<void> {

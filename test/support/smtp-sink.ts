@@ -19,6 +19,8 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   reject?: (rcpt: string) => { code: number; message: string } | undefined;
+  /** awaited once a message's data has arrived, before it is accepted: lets a test hold SMTP mid-message */
+  beforeAccept?: () => Promise<void>;
   /** every RCPT TO address offered, accepted or not, in order: tells how often a message was tried */
   readonly rcptAttempts: string[] = [];
   private server?: SMTPServer;
@@ -46,6 +48,7 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', async () => {
+          await this.beforeAccept?.();
           const raw = Buffer.concat(chunks).toString('utf8');
           const parsed = await PostalMime.parse(raw);
           this.received.push({

@@ -14,12 +14,16 @@ const SESSION_TTL_SECONDS = 8 * 3600;
 interface SessionClaims {
   sub: string;
   csrf: string;
+  /** the user's session epoch when it began: a sign-out or a new password bumps it, ending the session */
+  ep: number;
+  use: 'admin';
 }
 
 /**
  * Editors' sessions: a signed cookie (HttpOnly, SameSite=Strict, Secure behind https, path /admin)
- * holding the user id and the session's CSRF token. The user is loaded fresh on every request, so a
- * role change or a deleted user takes effect at once.
+ * holding the user id, the session's CSRF token and the user's session epoch. The user is loaded fresh on
+ * every request, so a role change, a deleted user, a new password or a sign-out (which ends all the user's
+ * sessions, in every browser) takes effect at once.
  */
 @Injectable()
 export class AdminSessionService {
@@ -40,12 +44,16 @@ export class AdminSessionService {
   }
 
   async start(res: Response, userId: string): Promise<void> {
-    const claims: SessionClaims = { sub: userId, csrf: randomBytes(24).toString('base64url') };
+    const user = await this.users.findById(userId);
+    if (!user) throw new Error(`user ${userId} not found`);
+    const claims: SessionClaims = { sub: userId, csrf: randomBytes(24).toString('base64url'), ep: user.sessionEpoch, use: 'admin' };
     const token = await this.jwt.signAsync(claims, { expiresIn: SESSION_TTL_SECONDS });
     res.cookie(SESSION_COOKIE, token, this.cookieOptions(SESSION_TTL_SECONDS));
   }
 
-  end(res: Response): void {
+  /** Signs the user out of every session, here and in other browsers, and clears this browser's cookie. */
+  async end(res: Response, userId: string): Promise<void> {
+    await this.users.endSessions(userId);
     res.clearCookie(SESSION_COOKIE, { ...this.cookieOptions(0), maxAge: undefined });
   }
 
@@ -53,9 +61,10 @@ export class AdminSessionService {
   async resume(cookie: string | undefined): Promise<{ user: AdminUser; csrf: string } | null> {
     if (!cookie) return null;
     try {
-      const { sub, csrf } = await this.jwt.verifyAsync<SessionClaims>(cookie);
+      const { sub, csrf, ep, use } = await this.jwt.verifyAsync<SessionClaims>(cookie);
+      if (use !== 'admin') return null;
       const user = await this.users.findById(sub);
-      return user ? { user: { id: user.id, email: user.email, role: user.role }, csrf } : null;
+      return user && user.sessionEpoch === ep ? { user: { id: user.id, email: user.email, role: user.role }, csrf } : null;
     } catch {
       return null;
     }

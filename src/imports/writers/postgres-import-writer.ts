@@ -3,7 +3,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { QueryRunner } from 'typeorm';
 import { ImportRow } from '../csv-rows';
-import { uuid7 } from '../uuid7';
+import { uuid7 } from '../../database/uuid7';
 import { CopyBuffer } from './copy-buffer';
 import { BATCH_BYTES, BATCH_ROWS, BatchResult, ImportTarget, ImportWriter } from './import-writer';
 

@@ -1,5 +1,5 @@
 import { ImportRow } from '../csv-rows';
-import { uuid7 } from '../uuid7';
+import { uuid7 } from '../../database/uuid7';
 import { BATCH_BYTES, BatchResult, ImportTarget, ImportWriter } from './import-writer';
 
 /** Rows per multi-row statement: 5 parameters each stays far below SQLite's 32,766. */

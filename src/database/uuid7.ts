@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Time-ordered UUIDs (version 7, RFC 9562): 48 bits of milliseconds, a 12-bit counter within the
- * millisecond, then random bits. New subscribers of a big import then land at the right end of the
- * primary-key index instead of all over it, which makes PostgreSQL's inserts markedly cheaper.
+ * millisecond, then random bits. Rows written in bulk (a big import's subscribers, the opens and clicks)
+ * then land at the right end of the primary-key index instead of all over it, which makes PostgreSQL's
+ * inserts markedly cheaper.
  */
 let lastMs = 0;
 let counter = 0;
