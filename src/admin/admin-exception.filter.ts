@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { messageOf } from './admin-form';
 import { AdminLoginRequired } from './session/admin.guard';
 import { AdminRequest } from './session/admin-user';
 import { AdminViews } from './views/admin-views.service';
@@ -35,9 +36,7 @@ export class AdminExceptionFilter implements ExceptionFilter {
     let message: string;
     if (exception instanceof HttpException) {
       status = exception.getStatus();
-      const body = exception.getResponse();
-      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      message = Array.isArray(raw) ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ') : String(raw ?? exception.message);
+      message = messageOf(exception);
     } else {
       const errorId = randomUUID();
       this.logger.error({ errorId, err: exception }, 'unhandled error on an admin page');

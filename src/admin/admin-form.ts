@@ -1,3 +1,4 @@
+import { HttpException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 
@@ -32,4 +33,11 @@ function flatten(errors: ValidationError[], prefix = ''): FieldErrors {
 export function formArray(v: unknown): string[] {
   if (v === undefined || v === null || v === '') return [];
   return (Array.isArray(v) ? v : [v]).map(String).filter(Boolean);
+}
+
+/** What an HttpException says, as one line of text for a page (several messages joined with `; `). */
+export function messageOf(e: HttpException): string {
+  const body = e.getResponse();
+  const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  return Array.isArray(raw) ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ') : String(raw ?? e.message);
 }

@@ -5,6 +5,7 @@ import { DataSource, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
 import { MailSender } from '../delivery/mail-sender.service';
+import { CampaignRecipient, SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { describeSmtpError } from '../delivery/smtp-errors';
 import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
@@ -155,27 +156,9 @@ export class CampaignsService {
    * (else sample data), subject marked [Test], no message row, nothing counted. Sent before answering.
    */
   async test(id: string, emails: string[]): Promise<{ sent: number }> {
-    const campaign = await this.find(id);
-    const compiled = await this.content.compiled(campaign);
-    const [first] = (await this.audience.page(campaign.listIds, null, 1)).recipients;
-    const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
-    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
-    const companyAddress = await this.settings.companyAddress();
+    const sample = await this.sampleOf(await this.find(id));
     for (const email of emails) {
-      const outgoing = this.mail.compose(
-        campaign,
-        compiled,
-        {
-          messageId: randomUUID(),
-          subscriberId: first?.subscriberId ?? randomUUID(),
-          email: first?.email ?? email,
-          name: first?.name ?? 'Test Recipient',
-          attributes: profile?.attributes ?? {},
-        },
-        list,
-        trackingAllowed(undefined),
-        companyAddress,
-      );
+      const outgoing = sample.compose({ email, name: 'Test Recipient', attributes: {} });
       try {
         await this.sender.send('campaign', { ...outgoing, to: { address: email }, subject: `[Test] ${outgoing.subject}` });
       } catch (err) {
@@ -190,26 +173,33 @@ export class CampaignsService {
    * have nobody yet), without tracking: what an editor reviews before sending.
    */
   async preview(id: string): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null }> {
-    const campaign = await this.find(id);
+    const sample = await this.sampleOf(await this.find(id));
+    const mail = sample.compose(SAMPLE_RECIPIENT);
+    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name } };
+  }
+
+  /**
+   * What test sends and the preview render with: the data of the first subscriber the campaign would reach,
+   * or `fallback` when its lists have nobody yet; no tracking, no message row.
+   */
+  private async sampleOf(campaign: Campaign) {
     const compiled = await this.content.compiled(campaign);
     const first = await this.audience.first(campaign.listIds);
     const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
-    const mail = this.mail.compose(
-      campaign,
-      compiled,
-      {
-        messageId: randomUUID(),
-        subscriberId: first?.subscriberId ?? randomUUID(),
-        email: first?.email ?? 'ada@example.com',
-        name: first?.name ?? 'Ada Lovelace',
-        attributes: profile?.attributes ?? (first ? {} : { city: 'London' }),
-      },
-      list,
-      false,
-      await this.settings.companyAddress(),
-    );
-    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: first ? { email: first.email, name: first.name } : null };
+    const companyAddress = await this.settings.companyAddress();
+    const compose = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
+      this.mail.compose(
+        campaign,
+        compiled,
+        first
+          ? { messageId: randomUUID(), subscriberId: first.subscriberId, email: first.email, name: first.name, attributes: profile?.attributes ?? {} }
+          : { messageId: randomUUID(), subscriberId: randomUUID(), ...fallback },
+        list,
+        trackingAllowed(undefined),
+        companyAddress,
+      );
+    return { first, compose };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {

@@ -34,6 +34,13 @@ export interface CampaignRecipient {
   attributes: Record<string, unknown>;
 }
 
+/** Who previews show a campaign mail to when there is no real recipient to take the data from. */
+export const SAMPLE_RECIPIENT: Readonly<Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>> = {
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  attributes: { city: 'London' },
+};
+
 export interface CampaignInfo {
   id: string;
   name: string;
@@ -49,8 +56,15 @@ export interface RecipientUrls {
 export function recipientUrls(ctx: PersonalizeContext, campaignId: string, r: Pick<CampaignRecipient, 'messageId' | 'subscriberId'>): RecipientUrls {
   const base = trimSlash(ctx.publicUrl);
   const unsubscribe = ctx.tokens.sign('unsubscribe', { m: r.messageId, s: r.subscriberId, c: campaignId });
-  const preferences = ctx.tokens.sign('preferences', { s: r.subscriberId, m: r.messageId }, PREFERENCES_TOKEN_TTL_SECONDS);
-  return { unsubscribeUrl: `${base}/u/${unsubscribe}`, preferencesUrl: `${base}/p/${preferences}` };
+  return { unsubscribeUrl: `${base}/u/${unsubscribe}`, preferencesUrl: preferencesUrlOf(ctx.tokens, base, { s: r.subscriberId, m: r.messageId }) };
+}
+
+/**
+ * A subscriber's preference-centre link, valid PREFERENCES_TOKEN_TTL_SECONDS: from a campaign mail (`m`
+ * names the message) or asked for by address (no message).
+ */
+export function preferencesUrlOf(tokens: TokenSigner, publicUrl: string, claims: { s: string; m?: string }): string {
+  return `${trimSlash(publicUrl)}/p/${tokens.sign('preferences', claims, PREFERENCES_TOKEN_TTL_SECONDS)}`;
 }
 
 /** The variables every campaign mail has (contract: Templates and rendering). */

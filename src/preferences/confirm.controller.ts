@@ -1,7 +1,8 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { HtmlPage } from '../common/html-page';
 import { ConfirmationService } from './confirmation.service';
 import { confirmedPage, confirmPromptPage, invalidLinkPage } from './pages/confirm-pages';
 
@@ -16,8 +17,7 @@ export class ConfirmController {
   constructor(private readonly confirmation: ConfirmationService) {}
 
   @Get(':token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async show(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const lists = await this.confirmation.preview(token);
     return lists ? confirmPromptPage(lists) : notFound(res);
@@ -26,8 +26,7 @@ export class ConfirmController {
   /** Takes any body (an empty form is what the button sends) and ignores it. */
   @Post(':token')
   @HttpCode(200)
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async confirm(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const lists = await this.confirmation.confirm(token);
     return lists ? confirmedPage(lists) : notFound(res);

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { HtmlPage } from '../common/html-page';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { DataExportService } from './data-export.service';
 import { ErasureService } from './erasure.service';
@@ -32,8 +33,7 @@ export class PreferenceCentreController {
   ) {}
 
   @Get(':token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async show(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
     return subscriber ? preferenceCentrePage(await this.centre.view(subscriber), token) : notFound(res);
@@ -41,8 +41,7 @@ export class PreferenceCentreController {
 
   @Post(':token')
   @HttpCode(200)
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async save(@Param('token') token: string, @Body() body: FormBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
     if (!subscriber) return notFound(res);
@@ -56,8 +55,7 @@ export class PreferenceCentreController {
 
   @Post(':token/unsubscribe-all')
   @HttpCode(200)
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async unsubscribeAll(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
     if (!subscriber) return notFound(res);
@@ -81,16 +79,14 @@ export class PreferenceCentreController {
 
   /** Changes nothing: asks for the confirming POST. */
   @Get(':token/erase')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async erasePrompt(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     return (await this.centre.subscriberOf(token)) ? erasePromptPage(token) : notFound(res);
   }
 
   @Post(':token/erase')
   @HttpCode(200)
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async erase(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
     if (!subscriber) return notFound(res);

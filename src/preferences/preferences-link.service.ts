@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
-import { PREFERENCES_TOKEN_TTL_SECONDS } from '../delivery/personalize';
+import { PREFERENCES_TOKEN_TTL_SECONDS, preferencesUrlOf } from '../delivery/personalize';
 import { suppressionHash } from '../delivery/suppression.service';
 import { deliveryJobOptions, JobName, JobOf, QueueName } from '../queues/queues';
 import { emailKeyOf, Subscriber } from '../subscribers/subscriber.entity';
@@ -49,10 +49,6 @@ export class PreferencesLinkService {
     });
   }
 
-  tokenFor(subscriberId: string): string {
-    return this.tokens.sign('preferences', { s: subscriberId }, PREFERENCES_TOKEN_TTL_SECONDS);
-  }
-
   /**
    * The job: a known address gets a transactional message (logged, retried by the transactional worker,
    * no tracking, no List-Unsubscribe). An unknown or erased address gets nothing.
@@ -63,7 +59,7 @@ export class PreferencesLinkService {
     const { source } = await this.templates.resolve(PREFERENCES_LINK_TEMPLATE);
     const data = {
       subscriber: { email: subscriber.email, name: subscriber.name || undefined },
-      preferencesUrl: `${this.config.publicUrl.replace(/\/+$/, '')}/p/${this.tokenFor(subscriber.id)}`,
+      preferencesUrl: preferencesUrlOf(this.tokens, this.config.publicUrl, { s: subscriber.id }),
       validDays: PREFERENCES_TOKEN_TTL_SECONDS / 86400,
       companyAddress: (await this.settings.companyAddress()) || undefined,
     };

@@ -1,9 +1,10 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { NoFilesInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { HtmlPage } from '../common/html-page';
 import { InvalidTokenThrottlerGuard, TokenRoute } from '../tracking/invalid-token-throttler.guard';
 import { invalidUnsubscribeLinkPage, unsubscribedPage, unsubscribePromptPage } from './unsubscribe-pages';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -24,8 +25,7 @@ export class UnsubscribeController {
   constructor(private readonly unsubscribes: UnsubscribeService) {}
 
   @Get(':token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async show(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const outcome = await this.unsubscribes.preview(token);
     return outcome ? unsubscribePromptPage(outcome) : notFound(res);
@@ -34,8 +34,7 @@ export class UnsubscribeController {
   @Post(':token')
   @HttpCode(200)
   @UseInterceptors(NoFilesInterceptor({ limits: { fields: 10, fieldSize: 1024, parts: 10 } }))
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   async unsubscribe(@Param('token') token: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const oneClick = (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
     const outcome = await this.unsubscribes.unsubscribe(token, oneClick ? 'one-click' : 'page');

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
 import { Message } from '../delivery/message.entity';
-import { PREFERENCES_TOKEN_TTL_SECONDS } from '../delivery/personalize';
+import { preferencesUrlOf } from '../delivery/personalize';
 import { MailingList } from '../lists/list.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
@@ -95,7 +95,7 @@ export class UnsubscribeService {
   private async outcome(em: EntityManager, claims: UnsubscribeClaims, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
     const lists = all || !listIds.length ? [] : await em.find(MailingList, { select: { id: true, name: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
     const known = await em.exists(Subscriber, { where: { id: claims.s } });
-    const preferences = known ? this.tokens.sign('preferences', { s: claims.s, m: claims.m }, PREFERENCES_TOKEN_TTL_SECONDS) : null;
-    return { lists: all ? 'all' : lists.map((l) => l.name), preferencesUrl: preferences && `${this.config.publicUrl.replace(/\/$/, '')}/p/${preferences}` };
+    const preferencesUrl = known ? preferencesUrlOf(this.tokens, this.config.publicUrl, { s: claims.s, m: claims.m }) : null;
+    return { lists: all ? 'all' : lists.map((l) => l.name), preferencesUrl };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { POSTGRES_STATS_SQL, SQLITE_STATS_SQL, StatsSql } from './stats-sql';
+import { countOf, StatsSql, statsSqlOf } from './stats-sql';
 
 export const TIMELINE_HOURS = 48;
 const HOUR_MS = 3_600_000;
@@ -33,7 +33,7 @@ export class CampaignStatsService {
   private readonly sql: StatsSql;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
-    this.sql = db.options.type === 'postgres' ? POSTGRES_STATS_SQL : SQLITE_STATS_SQL;
+    this.sql = statsSqlOf(db);
   }
 
   async stats(campaignId: string): Promise<CampaignStats> {
@@ -67,7 +67,7 @@ export class CampaignStatsService {
       .from('messages', 'm')
       .where('m.campaign_id = :campaignId', { campaignId })
       .getRawOne();
-    return { recipients: num(row?.recipients), sent: num(row?.sent), failed: num(row?.failed) };
+    return { recipients: countOf(row?.recipients), sent: countOf(row?.sent), failed: countOf(row?.failed) };
   }
 
   private async eventCounts(campaignId: string): Promise<{ type: EventType; machine: number; total: number; unique: number }[]> {
@@ -80,7 +80,7 @@ export class CampaignStatsService {
       .groupBy('e.type')
       .addGroupBy(this.sql.machineFlag)
       .getRawMany();
-    return rows.map((r) => ({ type: r.type, machine: num(r.machine), total: num(r.total), unique: num(r.uniq) }));
+    return rows.map((r) => ({ type: r.type, machine: countOf(r.machine), total: countOf(r.total), unique: countOf(r.uniq) }));
   }
 
   private async links(campaignId: string): Promise<CampaignStats['clicks']['links']> {
@@ -93,7 +93,7 @@ export class CampaignStatsService {
       .groupBy(this.sql.clickedUrl)
       .getRawMany();
     return rows
-      .map((r) => ({ url: String(r.url), unique: num(r.uniq), total: num(r.total) }))
+      .map((r) => ({ url: String(r.url), unique: countOf(r.uniq), total: countOf(r.total) }))
       .sort((a, b) => b.total - a.total || a.url.localeCompare(b.url));
   }
 
@@ -114,8 +114,8 @@ export class CampaignStatsService {
       .getRawMany();
     const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({ hour: new Date(start + i * HOUR_MS).toISOString(), opens: 0, clicks: 0 }));
     for (const r of rows) {
-      const slot = timeline[num(r.hour)];
-      if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += num(r.n);
+      const slot = timeline[countOf(r.hour)];
+      if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += countOf(r.n);
     }
     return timeline;
   }
@@ -127,9 +127,4 @@ export class CampaignStatsService {
       .innerJoin('messages', 'm', 'm.id = e.message_id')
       .where('m.campaign_id = :campaignId', { campaignId });
   }
-}
-
-/** PostgreSQL answers counts as strings (bigint), SQLite as numbers. */
-function num(value: unknown): number {
-  return Number(value ?? 0) || 0;
 }

@@ -8,11 +8,11 @@ import { ImportsService } from '../../imports/imports.service';
 import { DeleteUploadOnError, MAX_UPLOAD_BYTES } from '../../imports/upload';
 import { ListView, ListsService } from '../../lists/lists.service';
 import { AdminController } from '../admin-controller';
-import { FieldErrors, formArray, validateForm } from '../admin-form';
+import { FieldErrors, formArray, messageOf, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { ImportProgressService } from './import-progress.service';
-import { pageParam, pagerOf } from './pager';
+import { pageParam, pagerOf } from '../pager';
 
 const PAGE_SIZE = 25;
 
@@ -69,7 +69,7 @@ export class AdminImportsController {
     } catch (err) {
       if (!(err instanceof BadRequestException)) throw err;
       await rm(file.path, { force: true });
-      const message = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+      const message = messageOf(err);
       const field = message.startsWith('file: ') ? 'file' : /^(listIds|List )/.test(message) ? 'listIds' : 'form';
       await this.form(req, res, submitted, { [field]: message.replace(/^file: /, '') }, 400);
     }

@@ -8,7 +8,7 @@ import { FieldErrors, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { ListExportService } from './list-export.service';
-import { pageParam, pagerOf } from './pager';
+import { pageParam, pagerOf } from '../pager';
 
 const PAGE_SIZE = 50;
 type ListForm = { id?: string; name?: unknown; description?: unknown; optIn?: unknown };

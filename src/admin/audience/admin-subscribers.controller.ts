@@ -10,7 +10,7 @@ import { AdminController } from '../admin-controller';
 import { FieldErrors, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
-import { pageParam, pagerOf } from './pager';
+import { pageParam, pagerOf } from '../pager';
 import { dtoFields, fieldErrorOf, formValuesOf, listChoices, SubscriberFormValues, submittedValues } from './subscriber-form';
 
 const PAGE_SIZE = 25;

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException } from '@nestjs/common';
 import { ListView } from '../../lists/lists.service';
 import { SubscriberView } from '../../subscribers/subscriber.view';
-import { FieldErrors, formArray } from '../admin-form';
+import { FieldErrors, formArray, messageOf } from '../admin-form';
 
 /** What the subscriber form shows: the typed values (kept on errors) and a checkbox per list. */
 export interface SubscriberFormValues {
@@ -80,8 +80,7 @@ export function listChoices(lists: ListView[], checked: string[], memberships: S
 export function fieldErrorOf(err: unknown): FieldErrors {
   if (err instanceof ConflictException) return { email: err.message.replace(/^email: /, '') };
   if (err instanceof BadRequestException) {
-    const raw = (err.getResponse() as { message?: unknown }).message ?? err.message;
-    const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+    const message = messageOf(err);
     return /^List /.test(message) ? { listIds: message } : { form: message };
   }
   throw err;

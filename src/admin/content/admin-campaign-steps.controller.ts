@@ -6,13 +6,13 @@ import { TestCampaignDto, UpdateCampaignDto } from '../../campaigns/dto/campaign
 import { IdParam } from '../../common/id-param';
 import { TemplateDataError } from '../../templates/template-errors';
 import { AdminController } from '../admin-controller';
-import { FieldErrors, formArray, validateForm } from '../admin-form';
+import { FieldErrors, formArray, messageOf, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { fromOf } from './admin-campaigns.controller';
 import { CampaignPages } from './campaign-pages.service';
 import { ContentStep } from './content-step.service';
-import { formFailure, messageOf, text } from './form-errors';
+import { formFailure, text } from './form-errors';
 import { framed } from './template-preview.service';
 
 const EDITABLE = ['draft', 'scheduled'];

@@ -1,5 +1,5 @@
-import { BadGatewayException, BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
-import { FieldErrors } from '../admin-form';
+import { BadGatewayException, BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { FieldErrors, messageOf } from '../admin-form';
 import { TemplateDataError, TemplateInvalidError, TemplateProblem } from '../../templates/template-errors';
 import { problemLabel } from './template-preview.service';
 
@@ -28,12 +28,6 @@ export function formFailure(e: unknown, conflictField?: string): FormFailure {
     return { errors: {}, problems: [], alert: messageOf(e) };
   }
   throw e;
-}
-
-export function messageOf(e: HttpException): string {
-  const body = e.getResponse();
-  const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  return Array.isArray(raw) ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ') : String(raw ?? e.message);
 }
 
 /** A form's text field: trimmed string, or undefined when blank. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { SAMPLE_RECIPIENT } from '../../delivery/personalize';
 import { SettingsService } from '../../settings/settings.service';
 import { RendererService } from '../../templates/render/renderer.service';
 import { TemplateProblem } from '../../templates/template-errors';
@@ -68,7 +69,7 @@ export class TemplatePreviewService {
     if (kind === 'transactional') return builtIn?.sample ?? {};
     const base = this.config.publicUrl.replace(/\/$/, '');
     return {
-      subscriber: { email: 'ada@example.com', name: 'Ada Lovelace', attributes: { city: 'London' } },
+      subscriber: SAMPLE_RECIPIENT,
       campaign: { name: 'Preview' },
       unsubscribeUrl: `${base}/u/preview`,
       preferencesUrl: `${base}/p/preview`,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Campaign, CampaignStatus } from '../../campaigns/campaign.entity';
 import { ListView, ListsService } from '../../lists/lists.service';
 import { Subscriber } from '../../subscribers/subscriber.entity';
-import { POSTGRES_STATS_SQL, SQLITE_STATS_SQL } from '../../tracking/stats-sql';
+import { countOf, statsSqlOf } from '../../tracking/stats-sql';
 
 export const RECENT_CAMPAIGNS = 5;
 export const CHART_DAYS = 30;
@@ -65,7 +65,7 @@ export class DashboardService {
     const rows = await this.db.getRepository(Campaign).find({ order: { createdAt: 'DESC', id: 'DESC' }, take: RECENT_CAMPAIGNS });
     if (rows.length === 0) return [];
     const ids = rows.map((c) => c.id);
-    const machineFlag = this.isPostgres ? POSTGRES_STATS_SQL.machineFlag : SQLITE_STATS_SQL.machineFlag;
+    const { machineFlag } = statsSqlOf(this.db);
     const [messages, events] = await Promise.all([
       this.db
         .createQueryBuilder()
@@ -91,14 +91,14 @@ export class DashboardService {
         .getRawMany(),
     ]);
     const counts = new Map(messages.map((r) => [String(r.id), r]));
-    const unique = (id: string, type: string) => num(events.find((e) => String(e.id) === id && e.type === type)?.uniq);
+    const unique = (id: string, type: string) => countOf(events.find((e) => String(e.id) === id && e.type === type)?.uniq);
     return rows.map((c) => ({
       id: c.id,
       name: c.name,
       status: c.status,
       at: c.startedAt ?? c.sendAt ?? c.createdAt,
-      recipients: num(counts.get(c.id)?.recipients),
-      sent: num(counts.get(c.id)?.sent),
+      recipients: countOf(counts.get(c.id)?.recipients),
+      sent: countOf(counts.get(c.id)?.sent),
       uniqueOpens: unique(c.id, 'opened'),
       uniqueClicks: unique(c.id, 'clicked'),
       trackOpens: Boolean(c.trackOpens),
@@ -125,7 +125,7 @@ export class DashboardService {
       .where('m.sent_at >= :since', { since })
       .groupBy(day)
       .getRawMany<{ day: string; n: string | number }>();
-    const byDay = new Map(rows.map((r) => [String(r.day), num(r.n)]));
+    const byDay = new Map(rows.map((r) => [String(r.day), countOf(r.n)]));
     return Array.from({ length: CHART_DAYS }, (_, i) => {
       const d = new Date(since.getTime() + i * DAY_MS).toISOString().slice(0, 10);
       return { day: d, count: byDay.get(d) ?? 0 };
@@ -135,9 +135,4 @@ export class DashboardService {
   private get isPostgres(): boolean {
     return this.db.options.type === 'postgres';
   }
-}
-
-/** PostgreSQL answers counts as strings (bigint), SQLite as numbers. */
-function num(value: unknown): number {
-  return Number(value ?? 0) || 0;
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignStats, CampaignStatsService, TIMELINE_HOURS } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
+import { countText, percentText } from '../format';
 
 export interface ReportLink {
   url: string;
@@ -40,60 +41,60 @@ export class CampaignReportService {
   ) {}
 
   async report(campaignId: string): Promise<CampaignReport> {
-    const campaign = await this.db.getRepository(Campaign).findOne({
-      select: { id: true, name: true, subject: true, status: true, sendAt: true, startedAt: true, finishedAt: true },
-      where: { id: campaignId },
-    });
-    if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
-    const stats = await this.stats.stats(campaignId);
+    const { campaign, stats } = await this.load(campaignId);
     const clicksTotal = stats.clicks.links.reduce((sum, l) => sum + l.total, 0);
     return {
       campaign,
       stats,
       hasData: stats.recipients > 0,
-      rates: {
-        open: rate(stats.opens.unique, stats.sent),
-        click: rate(stats.clicks.unique, stats.sent),
-        bounce: rate(stats.bounced, stats.sent),
-        unsubscribe: rate(stats.unsubscribes, stats.sent),
-      },
+      rates: ratesOf(stats),
       chartSvg: stats.timeline.length ? timelineChart(stats.timeline) : null,
       chartHasEvents: stats.timeline.some((h) => h.opens > 0 || h.clicks > 0),
-      links: stats.clicks.links.map((l) => ({ ...l, share: rate(l.total, clicksTotal) })),
+      links: stats.clicks.links.map((l) => ({ ...l, share: percentText(l.total, clicksTotal) })),
       sending: campaign.status === 'sending',
     };
   }
 
-  /** The headline numbers alone, for the page's live refresh while sending. */
+  /** The headline numbers alone, for the page's live refresh while sending (no chart drawn). */
   async counters(campaignId: string): Promise<ReportCounters> {
-    const r = await this.report(campaignId);
-    const s = r.stats;
+    const { campaign, stats: s } = await this.load(campaignId);
+    const rates = ratesOf(s);
     return {
-      recipients: fmt(s.recipients),
-      sent: fmt(s.sent),
-      failed: fmt(s.failed),
-      bounced: fmt(s.bounced),
-      opensUnique: fmt(s.opens.unique),
-      opensTotal: fmt(s.opens.total),
-      opensMachine: fmt(s.opens.machine),
-      clicksUnique: fmt(s.clicks.unique),
-      clicksTotal: fmt(s.clicks.total),
-      unsubscribes: fmt(s.unsubscribes),
-      complaints: fmt(s.complaints),
-      openRate: r.rates.open,
-      clickRate: r.rates.click,
-      done: !r.sending,
+      recipients: countText(s.recipients),
+      sent: countText(s.sent),
+      failed: countText(s.failed),
+      bounced: countText(s.bounced),
+      opensUnique: countText(s.opens.unique),
+      opensTotal: countText(s.opens.total),
+      opensMachine: countText(s.opens.machine),
+      clicksUnique: countText(s.clicks.unique),
+      clicksTotal: countText(s.clicks.total),
+      unsubscribes: countText(s.unsubscribes),
+      complaints: countText(s.complaints),
+      openRate: rates.open,
+      clickRate: rates.click,
+      done: campaign.status !== 'sending',
     };
+  }
+
+  private async load(campaignId: string): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStats }> {
+    const campaign = await this.db.getRepository(Campaign).findOne({
+      select: { id: true, name: true, subject: true, status: true, sendAt: true, startedAt: true, finishedAt: true },
+      where: { id: campaignId },
+    });
+    if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
+    return { campaign, stats: await this.stats.stats(campaignId) };
   }
 }
 
-/** part of whole as a percentage with one decimal, or – when there is no whole. */
-export function rate(part: number, whole: number): string {
-  return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+/** The rates the report shows, each of the messages sent. */
+function ratesOf(stats: CampaignStats): CampaignReport['rates'] {
+  return {
+    open: percentText(stats.opens.unique, stats.sent),
+    click: percentText(stats.clicks.unique, stats.sent),
+    bounce: percentText(stats.bounced, stats.sent),
+    unsubscribe: percentText(stats.unsubscribes, stats.sent),
+  };
 }
 
 /**

@@ -25,9 +25,6 @@ export interface MessagePage {
   rows: LogRow[];
   total: number;
   page: number;
-  pages: number;
-  prevPage: number | null;
-  nextPage: number | null;
   firstShown: number;
   lastShown: number;
 }
@@ -48,15 +45,11 @@ export class MessageLogPageService {
     const search = query.search?.trim().replace(/^#/, '');
     const found = await this.messages.list(Object.assign(new ListMessagesQuery(), query, { search: search || undefined }));
     const names = await this.campaignNames(found.items.map((m) => m.campaignId));
-    const pages = Math.max(1, Math.ceil(found.total / found.limit));
     const start = (found.page - 1) * found.limit;
     return {
       rows: found.items.map((m) => this.row(m, names)),
       total: found.total,
       page: found.page,
-      pages,
-      prevPage: found.page > 1 ? Math.min(found.page - 1, pages) : null,
-      nextPage: found.page < pages ? found.page + 1 : null,
       firstShown: found.items.length ? start + 1 : 0,
       lastShown: start + found.items.length,
     };

@@ -4,6 +4,7 @@ import { IdParam } from '../../common/id-param';
 import { ListMessagesQuery } from '../../delivery/dto/list-messages.query';
 import { AdminController } from '../admin-controller';
 import { validateForm } from '../admin-form';
+import { pagerOf } from '../pager';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { MessageLogPageService } from './message-log-page.service';
@@ -28,7 +29,6 @@ export class MessageLogController {
       limit: String(PAGE_SIZE),
     });
     const result = errors ? null : await this.log.list(value);
-    const params = (page: number) => new URLSearchParams({ ...(filters.search ? { search: filters.search } : {}), ...(filters.stream ? { stream: filters.stream } : {}), page: String(page) }).toString();
     this.views.page(req, res, 'messages/index', {
       title: 'Message log',
       nav: 'messages',
@@ -37,8 +37,7 @@ export class MessageLogController {
       filtered: Boolean(filters.search || filters.stream),
       errors,
       result,
-      prevUrl: result?.prevPage ? `/admin/messages?${params(result.prevPage)}` : null,
-      nextUrl: result?.nextPage ? `/admin/messages?${params(result.nextPage)}` : null,
+      pager: result && pagerOf('/admin/messages', filters, result.page, PAGE_SIZE, result.total),
     });
   }
 

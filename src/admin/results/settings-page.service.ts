@@ -5,7 +5,7 @@ import { ApiKeysService } from '../../auth/api-keys.service';
 import { SettingsService } from '../../settings/settings.service';
 import { ROLES } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import { FieldErrors } from '../admin-form';
+import { FieldErrors, messageOf } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 
@@ -79,11 +79,7 @@ export class SettingsPageService {
 
   /** A service refusal (409 last admin, 404 gone, 400) as the message to show; anything else is rethrown. */
   static refusal(err: unknown): string {
-    if (err instanceof HttpException && err.getStatus() < 500) {
-      const body = err.getResponse();
-      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      return Array.isArray(raw) ? raw.join('; ') : String(raw ?? err.message);
-    }
+    if (err instanceof HttpException && err.getStatus() < 500) return messageOf(err);
     throw err;
   }
 

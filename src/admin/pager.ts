@@ -1,4 +1,4 @@
-/** What the pager partial (partials/audience-pager.hbs) shows: "Page 2 of 7" and links keeping the filters. */
+/** What the pager partial (partials/pager.hbs) shows: "Page 2 of 7" and links keeping the filters. */
 export interface Pager {
   page: number;
   pages: number;
