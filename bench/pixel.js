@@ -7,17 +7,19 @@
  *    a valid token, nearly all of them distinct;
  * 2. starts a bare Node `http` server, in a process of its own too, answering the same 43-byte GIF with the
  *    same headers;
- * 3. warms both up, then runs autocannon for DURATION seconds against each (bare first), CONNECTIONS
- *    connections, one request at a time per connection;
+ * 3. warms both up, then runs autocannon for DURATION seconds against each, CONNECTIONS connections, one
+ *    request at a time per connection, in ROUNDS alternating rounds (bare, service, bare, service…) of
+ *    DURATION / ROUNDS seconds: this 2-core machine is shared, and load that comes and goes then weighs on
+ *    both sides alike instead of on whichever ran while it lasted; the rates are totals over the rounds;
  * 4. waits for the service to write its buffered opens and compares them, message by message, with the
  *    requests made: every request answered must be recorded exactly once, nothing else may be. A request
- *    still in flight when autocannon closes its connections at the end may or may not have reached the
- *    service; those (at most one per connection) are allowed either way and reported.
+ *    still in flight when autocannon closes its connections at the end of a round may or may not have reached the
+ *    service; those (at most one per connection and round) are allowed either way and reported.
  * 5. prints req/s and p99 latency of both, their ratio, and the counts.
  *
  * Environment: DATABASE_URL (a database to connect to for CREATE DATABASE; default
  * postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379), DURATION (s, default 20),
- * CONNECTIONS (default 50), MESSAGES (default 400000). Exit code 1 when a goal is missed.
+ * ROUNDS (default 4), CONNECTIONS (default 50), MESSAGES (default 400000). Exit code 1 when a goal is missed.
  */
 'use strict';
 const { fork } = require('node:child_process');
@@ -28,9 +30,10 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { once } = require('node:events');
 const autocannon = require('autocannon');
-const { startService, stopService, waitForHealth, withClient, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber } = require('./support');
+const { startService, stopService, waitForHealth, withClient, cpuSeconds, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber } = require('./support');
 
 const DURATION = Number(process.env.DURATION ?? 20);
+const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const MESSAGES = Number(process.env.MESSAGES ?? 400_000);
 const WARMUP_MESSAGES = 5_000;
@@ -93,12 +96,25 @@ async function main() {
     await load(api, cycling(warmPaths), WARMUP_SECONDS);
     await sleep(1000);
 
-    log(`bare node:http, ${DURATION} s, ${CONNECTIONS} connections`);
-    const bareRun = await load(bareUrl, cycling(paths), DURATION);
-    log(`the service, ${DURATION} s, ${CONNECTIONS} connections`);
     const requests = new Int32Array(MESSAGES);
     const answered = new Int32Array(MESSAGES);
-    const serviceRun = await load(api, cycling(paths, requests), DURATION, answered);
+    // CPU the service and PostgreSQL used during the service's rounds: where its time goes.
+    const cpu = { service: 0, postgres: 0 };
+    const bareRounds = [];
+    const serviceRounds = [];
+    const nextBare = cycling(paths);
+    const nextService = cycling(paths, requests);
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}: bare node:http, then the service, ${DURATION / ROUNDS} s each, ${CONNECTIONS} connections`);
+      bareRounds.push(await load(bareUrl, nextBare, DURATION / ROUNDS));
+      const before = cpuSeconds(service.pid);
+      serviceRounds.push(await load(api, nextService, DURATION / ROUNDS, answered));
+      const after = cpuSeconds(service.pid);
+      cpu.service += after.service - before.service;
+      cpu.postgres += after.postgres - before.postgres;
+    }
+    const bareRun = overall(bareRounds);
+    const serviceRun = overall(serviceRounds);
 
     log('waiting for the buffered opens to be written');
     const recorded = await withClient(databaseUrl, (c) => settledOpens(c, ids));
@@ -128,11 +144,12 @@ async function main() {
     const f = formatNumber;
     report(
       [
-        `GET /o/:token, ${DURATION} s each, ${CONNECTIONS} connections, valid tokens (${f(MESSAGES)} distinct messages)`,
-        `bare node:http             ${f(bareRun.rps)} req/s   p99 ${f(bareRun.p99, 2)} ms   p50 ${f(bareRun.p50, 2)} ms`,
+        `GET /o/:token, ${DURATION} s each in ${ROUNDS} alternating rounds, ${CONNECTIONS} connections, valid tokens (${f(MESSAGES)} distinct messages)`,
+        `bare node:http             ${f(bareRun.rps)} req/s   p99 ${f(bareRun.p99, 2)} ms   p50 ${f(bareRun.p50, 2)} ms   (worst round's p99 and p50)`,
         `service                    ${f(serviceRun.rps)} req/s   p99 ${f(serviceRun.p99, 2)} ms   p50 ${f(serviceRun.p50, 2)} ms`,
-        `ratio service/bare         ${f(ratio, 3)}`,
-        `valid requests made        ${f(totalRequested)} (answered 200: ${f(totalAnswered)}; cut off in flight at the end: ${f(cutOff)})`,
+        `CPU per request            service ${f((cpu.service / serviceRun.requests) * 1e6, 1)} µs, local PostgreSQL ${f((cpu.postgres / serviceRun.requests) * 1e6, 1)} µs (during its rounds)`,
+        `ratio service/bare         ${f(ratio, 3)}   (per round: ${serviceRounds.map((r, i) => f(r.rps / bareRounds[i].rps, 3)).join(', ')})`,
+        `valid requests made        ${f(totalRequested)} (answered 200: ${f(totalAnswered)}; cut off in flight as a round ended: ${f(cutOff)})`,
         `opens recorded             ${f(totalRecorded)} (= answered ${f(totalAnswered)} + ${f(cutOffRecorded)} of the cut-off ones, which had reached the service)`,
         `missing / unexpected       ${f(missing)} / ${f(extra)}`,
       ],
@@ -189,6 +206,8 @@ function load(url, nextPath, seconds, answered) {
       (err, result) => {
         if (err) return reject(err);
         resolvePromise({
+          requests: result.requests.total,
+          seconds: result.duration,
           rps: result.requests.total / result.duration,
           p50: result.latency.p50,
           p99: result.latency.p99,
@@ -198,6 +217,19 @@ function load(url, nextPath, seconds, answered) {
       },
     );
   });
+}
+
+/** Several rounds as one: requests over seconds, the worst round's latencies, every error. */
+function overall(rounds) {
+  const sum = (key) => rounds.reduce((total, r) => total + r[key], 0);
+  return {
+    requests: sum('requests'),
+    rps: sum('requests') / sum('seconds'),
+    p50: Math.max(...rounds.map((r) => r.p50)),
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    errors: sum('errors'),
+    non2xx: sum('non2xx'),
+  };
 }
 
 /** Opens per message once the service has written everything (the count stops moving). */

@@ -3,7 +3,7 @@
 // PostgreSQL they clean up after themselves.
 
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
 const { once } = require('node:events');
@@ -67,6 +67,27 @@ function rssMb(pid, field = 'VmRSS') {
   return Number(match[1]) / 1024;
 }
 const peakRss = (pid) => rssMb(pid, 'VmHWM');
+
+/**
+ * CPU seconds (user + system) used so far by the service and, apart, by every local PostgreSQL process
+ * (Linux /proc, clock ticks of 1/100 s; processes that end in between are missed, which only under-counts).
+ */
+function cpuSeconds(servicePid) {
+  const ticks = (pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return { command: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), used: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return { command: '', used: 0 };
+    }
+  };
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const { command, used } = ticks(pid);
+    if (command === 'postgres') postgres += used;
+  }
+  return { service: ticks(servicePid).used / 100, postgres: postgres / 100 };
+}
 
 /** Deletes the keys a run's queues left under `prefix`. */
 async function dropRedisKeys(redisUrl, prefix) {
@@ -149,6 +170,6 @@ function report(lines, checks) {
 const formatNumber = (n, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 module.exports = {
-  ROOT, sleep, startService, stopService, waitForHealth, call, rssMb, peakRss, dropRedisKeys, withClient, freePort,
+  ROOT, sleep, startService, stopService, waitForHealth, call, rssMb, peakRss, cpuSeconds, dropRedisKeys, withClient, freePort,
   scratchStores, serviceEnv, runCleanups, report, formatNumber,
 };
