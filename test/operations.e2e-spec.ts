@@ -97,6 +97,24 @@ describe('operations (e2e)', () => {
         await t.db.drop();
       }
     });
+    it('leaves no connection to Redis open or reconnecting once closed, even when closed twice', async () => {
+      const t = await createTestApp({ REDIS_URL: '' });
+      try {
+        const queues = Object.values(QueueName).map((name) => t.app.get<Queue>(getQueueToken(name)));
+        await t.http().get('/health').expect(200);
+        // A second close (a signal during a programmatic close) runs every shutdown hook again.
+        await t.app.close();
+        await t.app.close();
+        // ioredis retries a dropped connection after 50 ms first: a client left behind is reconnecting by now.
+        await new Promise((r) => setTimeout(r, 1000));
+        const clients = queues.flatMap((q) => q.clients);
+        expect(clients.length).toBeGreaterThan(queues.length);
+        expect(clients.map((c) => c.status).filter((status) => status !== 'end')).toEqual([]);
+      } finally {
+        await t.db.drop();
+      }
+    });
+
     it('lets campaign and order mail that SMTP is receiving finish before the connections close', async () => {
       const sink = await new SmtpSink().start();
       let release!: () => void;

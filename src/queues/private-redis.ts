@@ -46,7 +46,9 @@ export class PrivateRedis {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    await Promise.race([exited, delay(5000)]);
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timeout);
     this.child = undefined;
   }
 }

@@ -7,6 +7,11 @@ import { ignoreWorkerNameFailures } from './bull-worker-name';
 import { defaultJobOptions } from './queues';
 import { RedisConnection } from './redis-connection';
 
+/** Bull sets `closing` (the promise of its close) once Queue#close has been called. */
+function isClosing(queue: Bull.Queue): boolean {
+  return (queue as Bull.Queue & { closing?: Promise<void> }).closing !== undefined;
+}
+
 /**
  * Stops the queues, then the private redis-server (if this process started one), when the app shuts down.
  *
@@ -28,7 +33,9 @@ class QueueLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(
-      this.queues().map(async (queue) => {
+      // Not a queue closed already (the app closed twice): Bull's pause would reopen its blocking connection,
+      // which nothing closes again and which reconnects for ever once Redis is gone.
+      this.queues().filter((queue) => !isClosing(queue)).map(async (queue) => {
         // local pause without waiting: no new job is taken; Bull retries a failed pause on its own close
         await queue.pause(true, true).catch(() => undefined);
         await Promise.all(runningOf(queue));
