@@ -23,6 +23,7 @@ export class SmtpSink {
   beforeAccept?: () => Promise<void>;
   /** every RCPT TO address offered, accepted or not, in order: tells how often a message was tried */
   readonly rcptAttempts: string[] = [];
+  readonly connectionErrors: Error[] = [];
   private server?: SMTPServer;
   port = 0;
 
@@ -63,6 +64,9 @@ export class SmtpSink {
       },
       ...options,
     });
+    // A client that dies mid-session (a test SIGKILLs the service) resets its connection: smtp-server reports
+    // that as an 'error' event, which would throw if nobody listened. Kept for a test to look at.
+    this.server.on('error', (err) => this.connectionErrors.push(err));
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     return this;
   }
