@@ -97,6 +97,7 @@ describe('operations (e2e)', () => {
         await t.db.drop();
       }
     });
+
     it('leaves no connection to Redis open or reconnecting once closed, even when closed twice', async () => {
       const t = await createTestApp({ REDIS_URL: '' });
       try {
