@@ -77,7 +77,6 @@ async function main() {
     log('loading the same file with COPY');
     const copySeconds = await copyBaseline(databaseUrl, csvPath);
 
-    await checkpoint(databaseUrl);
     log('loading the same people with COPY into copies of the service\'s own tables');
     const schemaSeconds = await schemaCopyFloor(databaseUrl, work, list.id);
 
