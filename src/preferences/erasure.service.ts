@@ -4,14 +4,14 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { SoftBounce } from '../bounces/soft-bounce.entity';
 import { inTransaction } from '../database/transaction';
 import { MessageEvent } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
+import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
 import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHash } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
 import { messagesOfQuery } from './data-export.service';
-import { ERASED, mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
+import { mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
 
 const SLICE = 500;
 
@@ -53,7 +53,7 @@ export class ErasureService {
     for (let i = 0; i < messages.length; i += SLICE) {
       const slice = messages.slice(i, i + SLICE);
       const ids = slice.map((x) => x.id);
-      await m.update(Message, { id: In(ids) }, { toEmail: ERASED, toName: '', data: null, subscriberId: null });
+      await m.update(Message, { id: In(ids) }, { toEmail: ERASED_RECIPIENT, toName: '', data: null, subscriberId: null });
       // Mail not yet handed to SMTP is not sent any more.
       const waiting = slice.filter((x) => x.status === 'queued').map((x) => x.id);
       if (waiting.length) {
