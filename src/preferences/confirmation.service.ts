@@ -2,18 +2,15 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { MailingList } from '../lists/list.entity';
-import { JobName, JobOf, QueueName } from '../queues/queues';
+import { confirmJobId, JobName, JobOf, QueueName } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
 import { Consent } from './consent.entity';
 
 export const CONFIRM_TOKEN_DAYS = 7;
-/** Re-requests within this window share one job (a double click sends one mail); later ones send again. */
-const MAIL_DEDUP_SECONDS = 10 * 60;
 const AWAITING: SubscriptionStatus[] = ['unconfirmed', 'unsubscribed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,13 +36,9 @@ export class ConfirmationService {
 
   async enqueueMail(subscriberId: string, listIds: string[]): Promise<void> {
     const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId, listIds };
-    const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
-    const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
-    await this.queue.add(JobName.SendSubscriptionConfirm, payload, {
-      jobId: `confirm-${subscriberId}-${lists}-${bucket}`,
-      // Kept as long as its window lasts, so the same jobId is still known (and ignored) after the mail went.
-      removeOnComplete: { age: MAIL_DEDUP_SECONDS },
-    });
+    // Completed jobs are kept longer than the window (KEEP_COMPLETED), so the same jobId is still known
+    // (and ignored) after the mail went.
+    await this.queue.add(JobName.SendSubscriptionConfirm, payload, { jobId: confirmJobId(subscriberId, listIds) });
   }
 
   tokenFor(subscriberId: string, listIds: string[]): string {
