@@ -43,10 +43,14 @@ export type JobOf<N extends JobName> = JobPayloads[N];
 /** Asking again within this window shares one job (a double click sends one mail); later ones send again. */
 export const MAIL_DEDUP_SECONDS = 10 * 60;
 
-/** The id of a confirmation mail's job: per subscriber, set of lists and 10-minute window. */
-export function confirmJobId(subscriberId: string, listIds: string[]): string {
+/**
+ * The id of a confirmation mail's job: per subscriber, set of lists and 10-minute window, and `leftAt`, the
+ * last time the person unsubscribed from one of them: a sign-up again after leaving gets its own new mail
+ * (its link is the only one that can bring them back) even within the window of an earlier one.
+ */
+export function confirmJobId(subscriberId: string, listIds: string[], leftAt: Date | null = null): string {
   const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
-  return `confirm-${subscriberId}-${lists}-${Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS)}`;
+  return `confirm-${subscriberId}-${lists}-${Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS)}${leftAt ? `-${leftAt.getTime()}` : ''}`;
 }
 
 /**
