@@ -2,9 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SoftBounce } from '../bounces/soft-bounce.entity';
+import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
+import { removeOutboxFiles } from '../delivery/outbox-files';
 import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHash } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
@@ -22,6 +24,8 @@ const SLICE = 500;
  *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
  *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
  * - the address is cut out of import error lists;
+ * - in outbox mode (no SMTP_URL), the .eml files of their messages (and of their confirmation mails) are
+ *   deleted, found by id in the file names; last in the transaction, so a failure leaves nothing half done;
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
  *   bring the person back (it replaces an earlier suppression of another reason and its detail).
  */
@@ -29,7 +33,10 @@ const SLICE = 500;
 export class ErasureService {
   private readonly logger = new Logger(ErasureService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
@@ -43,9 +50,10 @@ export class ErasureService {
       await m.delete(SoftBounce, { emailHash: hash });
       await m.delete(Suppression, { emailHash: hash });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
-      return messages.length;
+      const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, [subscriber.id, ...messages.map((x) => x.id)]);
+      return { messages: messages.length, files };
     });
-    this.logger.log({ messages: count }, 'subscriber erased at their request');
+    this.logger.log(count, 'subscriber erased at their request');
   }
 
   private async scrubMessages(m: EntityManager, messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[], needles: string[]) {
