@@ -8,7 +8,7 @@ import { MessageEvent } from '../delivery/message-event.entity';
 import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
 import { removeOutboxFiles } from '../delivery/outbox-files';
 import { Suppression } from '../delivery/suppression.entity';
-import { suppressionHash } from '../delivery/suppression.service';
+import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
@@ -46,9 +46,10 @@ export class ErasureService {
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
       await m.delete(Subscriber, { id: subscriber.id }); // memberships go with it (ON DELETE CASCADE)
+      // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);
-      await m.delete(SoftBounce, { emailHash: hash });
-      await m.delete(Suppression, { emailHash: hash });
+      await m.delete(SoftBounce, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
+      await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
       const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, [subscriber.id, ...messages.map((x) => x.id)]);
       return { messages: messages.length, files };

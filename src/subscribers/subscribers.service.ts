@@ -14,7 +14,8 @@ import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
 import { planMemberships } from './membership-plan';
 import { countSubscribers, filteredSubscribers, filtersOf } from './subscriber-query';
-import { emailKeyOf, Subscriber } from './subscriber.entity';
+import { emailKeyOf } from './email-key';
+import { Subscriber } from './subscriber.entity';
 import { SubscriberView, toSubscriberView } from './subscriber.view';
 import { Subscription } from './subscription.entity';
 
