@@ -117,11 +117,15 @@ describe('Addresses are one key however they are spelled: Unicode NFC and IDNA (
     ];
     for (const r of rows) await repo.insert({ ...r, name: '', attributes: {}, status: 'enabled', createdAt: new Date(Date.now() - 1000 * (10 - rows.indexOf(r))) });
     const runner = db().createQueryRunner();
+    const warnings: unknown[] = [];
+    const warn = jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(...args));
     try {
       await new NormalisedEmailKeys1764110000000().up(runner);
     } finally {
+      warn.mockRestore();
       await runner.release();
     }
+    expect(warnings).toEqual([expect.stringMatching(/is the same address as subscriber .*: kept its old key; merge them by hand/)]);
     expect((await repo.findOneBy({ email: zoe.nfd }))?.emailKey).toBe(zoe.key);
     expect((await repo.findOneBy({ email: twin.nfc }))?.emailKey).toBe(twin.key); // the older of the two
     expect((await repo.findOneBy({ email: twin.punycode }))?.emailKey).toBe(twin.punycode.toLowerCase());
