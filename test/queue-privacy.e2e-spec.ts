@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { Queue } from 'bull';
 import { createHash } from 'node:crypto';
 import { JobName, QueueName } from '../src/queues/queues';
+import { TokenService } from '../src/tokens/token.service';
 import { makeSubscriber, uniqueTag } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
@@ -92,6 +93,21 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
     });
     for (const job of stored) {
       expect([job.name, job.opts.removeOnComplete, job.opts.removeOnFail]).toEqual([job.name, { age: DAY }, { age: 7 * DAY }]);
+    }
+  });
+
+  it("erasure takes the person's transactional jobs out of Redis, where a failed attempt keeps the SMTP answer naming the address", async () => {
+    const person = await makeSubscriber(t, { email: `full-${uniqueTag()}@example.com` });
+    sink.reject = (rcpt) => (rcpt === person.email ? { code: 452, message: `4.2.2 <${rcpt}>: mailbox full` } : undefined);
+    try {
+      await t.http().post('/api/public/preferences-link').send({ email: person.email }).expect(202);
+      const transactional = queueOf(QueueName.Transactional);
+      await until('the refused attempt to be kept in Redis', async () => (await redisTextOf(transactional)).includes(`<${person.email}>: mailbox full`));
+      const token = t.app.get(TokenService).sign('preferences', { s: person.id }, 3600);
+      await t.http().post(`/p/${token}/erase`).type('form').send({}).expect(200);
+      expect(await redisTextOf(transactional)).not.toContain(person.email);
+    } finally {
+      sink.reject = undefined;
     }
   });
 });

@@ -1,5 +1,7 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SoftBounce } from '../bounces/soft-bounce.entity';
 import { AppConfig } from '../config/app-config';
@@ -10,6 +12,7 @@ import { removeOutboxFiles } from '../delivery/outbox-files';
 import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
+import { QueueName } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
 import { messagesOfQuery } from './data-export.service';
@@ -24,6 +27,8 @@ const SLICE = 500;
  *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
  *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
  * - the address is cut out of import error lists;
+ * - after the commit, their transactional jobs leave Redis (a failed one keeps the SMTP error for a week,
+ *   and an SMTP answer may quote the address; campaign and confirmation jobs hold ids only);
  * - in outbox mode (no SMTP_URL), the .eml files of their messages (and of their confirmation mails) are
  *   deleted, found by id in the file names; last in the transaction, so a failure leaves nothing half done;
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
@@ -36,12 +41,13 @@ export class ErasureService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    @InjectQueue(QueueName.Transactional) private readonly transactional: Queue,
   ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
     const count = await inTransaction(this.db, async (m) => {
-      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
+      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.stream', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
@@ -52,9 +58,27 @@ export class ErasureService {
       await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
       const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, [subscriber.id, ...messages.map((x) => x.id)]);
-      return { messages: messages.length, files };
+      return { messages, files };
     });
-    this.logger.log(count, 'subscriber erased at their request');
+    const jobs = await this.forgetJobs(count.messages.filter((x) => x.stream === 'transactional').map((x) => x.id));
+    this.logger.log({ messages: count.messages.length, files: count.files, jobs }, 'subscriber erased at their request');
+  }
+
+  /** Removes the jobs of these transactional messages (job id = message id); one still running is left to finish as skipped. */
+  private async forgetJobs(ids: string[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) {
+      try {
+        const job = await this.transactional.getJob(id);
+        if (job) {
+          await job.remove();
+          removed++;
+        }
+      } catch (err) {
+        this.logger.warn({ err, messageId: id }, 'could not remove the job of an erased message');
+      }
+    }
+    return removed;
   }
 
   private async scrubMessages(m: EntityManager, messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[], needles: string[]) {
