@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -25,17 +25,42 @@ export function refOfOutboxFile(fileName: string): string | null {
   return NAME.exec(name)?.[1] ?? null;
 }
 
-/** Deletes every outbox file named after one of `refs`; answers how many. A missing outbox holds none. */
-export async function removeOutboxFiles(dataDir: string, refs: Iterable<string>): Promise<number> {
+/**
+ * Deletes every outbox file named after one of `refs`, and every file written before names carried a ref
+ * whose headers name one of `addresses` (case-insensitively); answers how many. A missing outbox holds none.
+ */
+export async function removeOutboxFiles(dataDir: string, refs: Iterable<string>, addresses: string[] = []): Promise<number> {
   const wanted = new Set([...refs].map((r) => r.toLowerCase()));
+  const dir = outboxDir(dataDir);
   let names: string[];
   try {
-    names = await readdir(outboxDir(dataDir));
+    names = await readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  const doomed = names.filter((n) => wanted.has(refOfOutboxFile(n)?.toLowerCase() ?? ''));
-  for (const name of doomed) await rm(join(outboxDir(dataDir), name), { force: true });
+  const doomed: string[] = [];
+  for (const name of names) {
+    const ref = refOfOutboxFile(name);
+    if (ref !== null ? wanted.has(ref.toLowerCase()) : name.endsWith('.eml') && (await headersName(join(dir, name), addresses))) doomed.push(name);
+  }
+  for (const name of doomed) await rm(join(dir, name), { force: true });
   return doomed.length;
+}
+
+/** Whether the message's header block (its first 64 KB at most) mentions one of the addresses. */
+async function headersName(path: string, addresses: string[]): Promise<boolean> {
+  if (!addresses.length) return false;
+  const file = await open(path, 'r').catch(() => null);
+  if (!file) return false;
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    const end = text.search(/\r?\n\r?\n/);
+    const headers = (end < 0 ? text : text.slice(0, end)).toLowerCase();
+    return addresses.some((a) => a && headers.includes(a.toLowerCase()));
+  } finally {
+    await file.close();
+  }
 }

@@ -30,7 +30,8 @@ const SLICE = 500;
  * - after the commit, their transactional jobs leave Redis (a failed one keeps the SMTP error for a week,
  *   and an SMTP answer may quote the address; campaign and confirmation jobs hold ids only);
  * - in outbox mode (no SMTP_URL), the .eml files of their messages (and of their confirmation mails) are
- *   deleted, found by id in the file names; last in the transaction, so a failure leaves nothing half done;
+ *   deleted, found by id in the file names (files written before names carried an id: by the address in their
+ *   headers); last in the transaction, so a failure leaves nothing half done;
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
  *   bring the person back (it replaces an earlier suppression of another reason and its detail).
  */
@@ -57,7 +58,8 @@ export class ErasureService {
       await m.delete(SoftBounce, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
-      const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, [subscriber.id, ...messages.map((x) => x.id)]);
+      const refs = [subscriber.id, ...messages.map((x) => x.id)];
+      const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, refs, [subscriber.email.trim(), ...needles.filter((n) => n.includes('@'))]);
       return { messages, files };
     });
     const jobs = await this.forgetJobs(count.messages.filter((x) => x.stream === 'transactional').map((x) => x.id));
