@@ -199,6 +199,39 @@ describe('public sign-up with double opt-in (e2e)', () => {
     expect(await membership(subscriber.id, listId)).toMatchObject({ status: 'confirmed', unsubscribedAt: null });
   });
 
+  it('an old confirmation link does not re-subscribe someone who unsubscribed later; a new sign-up mails a link that does', async () => {
+    const listId = await createList('double', 'Weekly');
+    const email = newEmail('came-back');
+    await subscribe({ email, listIds: [listId] }).expect(202);
+    const old = tokenIn(await mailTo(email));
+    await t.http().post(`/confirm/${old}`).type('form').send('').expect(200);
+    const subscriber = (await subscriberOf(email))!;
+    const prefs = t.app.get(TokenService).sign('preferences', { s: subscriber.id }, 3600);
+    await t.http().post(`/p/${prefs}/unsubscribe-all`).type('form').send('').expect(200);
+    expect((await membership(subscriber.id, listId))!.status).toBe('unsubscribed');
+
+    const stale = async () => {
+      const get = await t.http().get(`/confirm/${old}`).expect(410);
+      expect(get.text).toContain('This link is no longer valid');
+      expect(get.text).toContain('To subscribe again, please sign up on our site');
+      expect(get.text).not.toContain('<form');
+      const post = await t.http().post(`/confirm/${old}`).type('form').send('').expect(410);
+      expect(post.text).toContain('This link is no longer valid');
+      expect((await membership(subscriber.id, listId))!.status).toBe('unsubscribed');
+    };
+    await stale();
+
+    // Signing up again mails a new link; until it is used the old one still changes nothing.
+    await subscribe({ email, listIds: [listId] }).expect(202);
+    const mails = await sink.waitFor((m) => sentTo(m, email), 2);
+    const fresh = tokenIn(mails[1]);
+    expect(fresh).not.toBe(old);
+    await stale();
+    const page = await t.http().post(`/confirm/${fresh}`).type('form').send('').expect(200);
+    expect(page.text).toContain('Weekly');
+    expect(await membership(subscriber.id, listId)).toMatchObject({ status: 'confirmed', unsubscribedAt: null });
+  });
+
   it('a tampered or made-up token is a 404 page on GET and POST, and nothing changes', async () => {
     const listId = await createList('double');
     const email = newEmail('tamper');

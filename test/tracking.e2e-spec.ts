@@ -185,6 +185,23 @@ describe('Open and click tracking (e2e)', () => {
     expect(await eventsOf(message.id, 'opened')).toEqual([]);
     expect(await eventsOf(message.id, 'clicked')).toEqual([]);
   });
+
+  it('records nothing ever again for a person who erased their data, not even with IP or user agent; the image and the link still work', async () => {
+    const list = await makeList(t);
+    const person = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
+    const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [list.id] }, 1);
+    const links = linksOf(sent.mails.get(person.email)!);
+    const message = sent.messages.get(person.email)!;
+    const erase = `/p/${t.app.get(TokenService).sign('preferences', { s: person.id }, 3600)}/erase`;
+    await t.http().post(erase).type('form').send({}).expect(200);
+    await t.http().get(pathOf(links.pixel)).set('User-Agent', DESKTOP).set('X-Forwarded-For', '198.51.100.61').expect(200).expect('Content-Type', 'image/gif');
+    expect((await t.http().get(pathOf(links.clicks[0])).set('X-Forwarded-For', '198.51.100.62').expect(302)).headers.location).toBe(SPRING);
+    await t.http().head(pathOf(links.clicks[1])).expect(302);
+    expect(await eventsOf(message.id, 'opened')).toEqual([]);
+    expect(await eventsOf(message.id, 'clicked')).toEqual([]);
+    const events = await t.app.get(DataSource).getRepository(MessageEvent).findBy({ messageId: message.id });
+    expect(JSON.stringify(events)).not.toMatch(/198\.51\.100\.6|Macintosh/);
+  });
 });
 
 describe('Open and click tracking: stopping the service (e2e)', () => {

@@ -5,7 +5,8 @@ import { inTransaction } from '../database/transaction';
 import { MessageEvent, MessageEventType } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
-import { emailKeyOf, Subscriber } from '../subscribers/subscriber.entity';
+import { storedEmailKeyOf } from '../subscribers/email-key';
+import { Subscriber } from '../subscribers/subscriber.entity';
 import { SoftBounce } from './soft-bounce.entity';
 import type { BounceType, ParsedReport } from './report-parser';
 
@@ -60,7 +61,7 @@ export class BouncesService {
 
   async apply(input: BounceInput): Promise<BounceOutcome> {
     const email = input.email.trim();
-    const message = await this.linkedMessage(input.messageId, emailKeyOf(email));
+    const message = await this.linkedMessage(input.messageId, storedEmailKeyOf(email));
     // The suppression list keeps addresses as hashes: its detail must not name the address either.
     const detail = withoutAddress(input.detail ?? '', email) || null;
     const eventDetail = { type: input.type, source: input.source, ...(detail ? { detail } : {}) };
@@ -98,7 +99,7 @@ export class BouncesService {
       (UUID.test(id) ? await repo.findOneBy({ id }) : null) ??
       (await repo.findOneBy({ smtpMessageId: bracketed })) ??
       (localPart && UUID.test(localPart) ? await repo.findOneBy({ id: localPart }) : null);
-    return found && emailKeyOf(found.toEmail) === emailKey ? found : null;
+    return found && storedEmailKeyOf(found.toEmail) === emailKey ? found : null;
   }
 
   private async markBounced(id: string, eventDetail: Record<string, unknown>, detail: string | null): Promise<void> {
@@ -123,7 +124,7 @@ export class BouncesService {
 
   /** The address's soft-bounce run after this one (see the class comment). */
   private async countSoft(email: string, message: Message | null): Promise<number> {
-    const key = emailKeyOf(email);
+    const key = storedEmailKeyOf(email);
     const subscriber = await this.db.getRepository(Subscriber).findOne({ select: { email: true }, where: { emailKey: key } });
     // to_email is stored as written; these are the spellings it can have for this address.
     const spellings = [...new Set([email, key, message?.toEmail, subscriber?.email].filter((s): s is string => !!s))];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { suppressionHash, SuppressionService } from '../delivery/suppression.service';
+import { SuppressionService } from '../delivery/suppression.service';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Recipient } from './campaign-messages.service';
 
@@ -44,7 +44,7 @@ export class AudienceService {
     const rows: Recipient[] = await qb.getRawMany();
     const suppressed = await this.suppressions.suppressedAmong(rows.map((r) => r.email));
     return {
-      recipients: suppressed.size ? rows.filter((r) => !suppressed.has(suppressionHash(r.email))) : rows,
+      recipients: suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows,
       last: rows.length ? rows[rows.length - 1].subscriberId : null,
     };
   }
@@ -106,7 +106,7 @@ export class AudienceService {
       const row = r.subscriberId ? byId.get(r.subscriberId) : undefined;
       const why: Ineligibility | null = !row
         ? 'deleted'
-        : suppressed.has(suppressionHash(r.toEmail))
+        : suppressed.has(r.toEmail)
           ? 'suppressed'
           : row.status !== 'enabled'
             ? 'blocklisted'

@@ -59,6 +59,7 @@ export class CampaignMailService {
       html: rendered.html,
       text: rendered.text,
       messageId: this.messageIdFor(campaign, recipient.messageId),
+      ref: recipient.messageId,
       headers: campaignHeaders({ campaignId: campaign.id, unsubscribeUrl: urls.unsubscribeUrl, list, fromAddress: from.address }),
     };
   }

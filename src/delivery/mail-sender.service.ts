@@ -26,6 +26,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** `<id@domain>`; give the stored one so a retry goes out with the same Message-ID */
   messageId?: string;
+  /** the id the mail belongs to (its message row, else its subscriber): names its outbox file, so erasure can delete it */
+  ref?: string;
 }
 
 export type { SentMail };
@@ -82,6 +84,7 @@ export class MailSender implements OnApplicationShutdown {
       text: mail.text,
       headers,
       messageId,
+      ref: mail.ref,
     });
   }
 

@@ -1,14 +1,19 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Options as SendMailOptions, Transporter } from 'nodemailer/lib/mailer';
 import { AppConfig } from '../config/app-config';
+import { outboxDir, outboxFileName } from './outbox-files';
 
 export interface SentMail {
   messageId: string;
   /** The SMTP server's answer, or the .eml file written. */
   response: string;
+}
+
+/** A message to send; `ref` names its outbox file (see outboxFileName) and is not sent. */
+export interface TransportMail extends SendMailOptions {
+  ref?: string;
 }
 
 export interface PoolOptions {
@@ -46,16 +51,16 @@ export class MailTransportService {
         dkim,
       });
     } else {
-      this.outbox = join(config.dataDir, 'outbox');
+      this.outbox = outboxDir(config.dataDir);
       this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim });
     }
   }
 
-  async send(message: SendMailOptions): Promise<SentMail> {
+  async send({ ref, ...message }: TransportMail): Promise<SentMail> {
     const info = await this.transport.sendMail({ from: this.config.mailFrom, ...message });
     if (!this.outbox) return { messageId: info.messageId, response: String(info.response ?? '') };
     await mkdir(this.outbox, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
+    const name = outboxFileName(ref);
     // Written under a temporary name first, so a reader of the outbox never sees half a message.
     const tmp = join(this.outbox, `.${name}.tmp`);
     await writeFile(tmp, info.message as Buffer);

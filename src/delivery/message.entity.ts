@@ -5,6 +5,12 @@ export type MessageStream = 'transactional' | 'campaign';
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'skipped' | 'cancelled';
 
 /**
+ * The recipient of a message whose person erased their data. It also marks the message for good: nothing
+ * about it is recorded any more (opens, clicks), whatever token a copy of the mail still carries.
+ */
+export const ERASED_RECIPIENT = '[erased]';
+
+/**
  * One message to one recipient, on either stream: the log behind GET /api/messages/:id and, for a
  * campaign, the record of who was sent what (the database, not the queue, is the truth).
  * subscriberId has no foreign key: the log outlives the erasure of the person.

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Options as SendMailOptions } from 'nodemailer/lib/mailer';
 import { AppConfig } from '../config/app-config';
-import type { PoolOptions, SentMail } from './mail-transport.service';
+import type { PoolOptions, SentMail, TransportMail } from './mail-transport.service';
 
 /** A message as it crosses to the thread: the bodies as bytes, moved rather than copied. */
-export interface ThreadMessage extends Omit<SendMailOptions, 'html' | 'text'> {
+export interface ThreadMessage extends Omit<TransportMail, 'html' | 'text'> {
   html: Uint8Array;
   text: Uint8Array;
 }
@@ -32,7 +31,7 @@ export class SmtpThread {
     private readonly pool: PoolOptions,
   ) {}
 
-  send(message: SendMailOptions): Promise<SentMail> {
+  send(message: TransportMail): Promise<SentMail> {
     const html = new TextEncoder().encode(String(message.html ?? ''));
     const text = new TextEncoder().encode(String(message.text ?? ''));
     const id = this.nextId++;

@@ -1,6 +1,6 @@
 import { isEmail } from 'class-validator';
 import { ATTRIBUTES_MAX_BYTES, NO_CONTROL_CHARS } from '../subscribers/dto/subscriber-fields';
-import { emailKeyOf } from '../subscribers/subscriber.entity';
+import { emailKeyOf } from '../subscribers/email-key';
 
 export const MAX_EMAIL_LENGTH = 320;
 export const MAX_NAME_LENGTH = 200;
@@ -71,6 +71,12 @@ export function parseRow(layout: CsvLayout, fields: string[]): ImportRow | { err
   if (email === '') return { error: 'email is missing' };
   if (email.length > MAX_EMAIL_LENGTH) return { error: `email is longer than ${MAX_EMAIL_LENGTH} characters` };
   if (!NO_CONTROL_CHARS.test(email) || !isEmail(email)) return { error: `"${shorten(email)}" is not a valid email address` };
+  let emailKey: string;
+  try {
+    emailKey = emailKeyOf(email);
+  } catch {
+    return { error: `"${shorten(email)}" has a domain that is not a valid internationalised domain name (IDNA)` };
+  }
 
   const name = layout.name >= 0 ? fields[layout.name].trim() : '';
   if (name.length > MAX_NAME_LENGTH) return { error: `name is longer than ${MAX_NAME_LENGTH} characters` };
@@ -92,7 +98,7 @@ export function parseRow(layout: CsvLayout, fields: string[]): ImportRow | { err
       return { error: `attributes must be at most ${ATTRIBUTES_MAX_BYTES / 1024} KB as JSON (got ${bytes} bytes)` };
     }
   }
-  return { email, emailKey: emailKeyOf(email), name, attributes };
+  return { email, emailKey, name, attributes };
 }
 
 function shorten(value: string): string {

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CsvError } from 'csv-parse';
-import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
+import { SuppressionService, suppressionHashes } from '../delivery/suppression.service';
 import { ListsService } from '../lists/lists.service';
 import { CsvFileError, readCsvRecords } from './csv-file';
 import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
@@ -101,7 +101,7 @@ export class ImportRunner {
             reject(row, parsed.error);
             continue;
           }
-          if (erased.size && erased.has(suppressionHash(parsed.emailKey))) {
+          if (erased.size && suppressionHashes(parsed.email).some((h) => erased.has(h))) {
             // The row number only: the address itself is not written back into the import's errors.
             reject(row, 'this address was erased at its owner\'s request and cannot be imported again');
             continue;

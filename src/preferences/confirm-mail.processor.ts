@@ -45,6 +45,7 @@ export class ConfirmMailProcessor {
       text: mail.text,
       html: mail.html,
       headers: { 'Auto-Submitted': 'auto-generated' },
+      ref: subscriber.id, // no message row: its outbox file is named after the person
     });
     this.logger.log({ subscriberId: subscriber.id, lists: lists.length }, 'subscription confirmation sent');
     return 'sent';

@@ -2,26 +2,30 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { MailingList } from '../lists/list.entity';
-import { JobName, JobOf, QueueName } from '../queues/queues';
+import { confirmJobId, JobName, JobOf, QueueName } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
 import { Consent } from './consent.entity';
 
 export const CONFIRM_TOKEN_DAYS = 7;
-/** Re-requests within this window share one job (a double click sends one mail); later ones send again. */
-const MAIL_DEDUP_SECONDS = 10 * 60;
 const AWAITING: SubscriptionStatus[] = ['unconfirmed', 'unsubscribed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What a confirm token names: a subscriber and lists. */
+/** What a confirm token names: a subscriber, lists, and when it was issued (ms). */
 interface ConfirmClaims {
   s: string;
   l: string[];
+  issuedAt: number;
 }
+
+/**
+ * What a confirm link does: confirms (or, used again, answers) the lists named; or is `stale`: valid, but
+ * the person left those lists after it was issued, so only a new sign-up (and its new mail) brings them back.
+ */
+export type ConfirmOutcome = { kind: 'lists'; names: string[] } | { kind: 'stale' };
 
 export interface PendingConfirmation {
   subscriber: Subscriber;
@@ -37,19 +41,17 @@ export class ConfirmationService {
     private readonly tokens: TokenService,
   ) {}
 
-  async enqueueMail(subscriberId: string, listIds: string[]): Promise<void> {
+  /** `leftAt`: when the person last unsubscribed from one of the lists (see confirmJobId). */
+  async enqueueMail(subscriberId: string, listIds: string[], leftAt: Date | null = null): Promise<void> {
     const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId, listIds };
-    const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
-    const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
-    await this.queue.add(JobName.SendSubscriptionConfirm, payload, {
-      jobId: `confirm-${subscriberId}-${lists}-${bucket}`,
-      // Kept as long as its window lasts, so the same jobId is still known (and ignored) after the mail went.
-      removeOnComplete: { age: MAIL_DEDUP_SECONDS },
-    });
+    // Completed jobs are kept longer than the window (KEEP_COMPLETED), so the same jobId is still known
+    // (and ignored) after the mail went.
+    await this.queue.add(JobName.SendSubscriptionConfirm, payload, { jobId: confirmJobId(subscriberId, listIds, leftAt) });
   }
 
+  /** `t`: when it was issued, so that a later unsubscribe makes it stale (see fresh()). */
   tokenFor(subscriberId: string, listIds: string[]): string {
-    return this.tokens.sign('confirm', { s: subscriberId, l: listIds }, CONFIRM_TOKEN_DAYS * 24 * 3600);
+    return this.tokens.sign('confirm', { s: subscriberId, l: listIds, t: Date.now() }, CONFIRM_TOKEN_DAYS * 24 * 3600);
   }
 
   /** The subscriber and those of `listIds` whose membership still awaits confirmation; null when none does. */
@@ -63,24 +65,30 @@ export class ConfirmationService {
     return { subscriber, lists: await this.listsOf(this.db.manager, waiting) };
   }
 
-  /** The names of the lists a valid token would confirm; null for any unusable token. Changes nothing. */
-  async preview(token: string): Promise<string[] | null> {
+  /** What the token would do (the lists it names, or stale); null for any unusable token. Changes nothing. */
+  async preview(token: string): Promise<ConfirmOutcome | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    const memberships = await this.memberships(this.db.manager, claims);
-    return memberships && (await this.listsOf(this.db.manager, memberships)).map((l) => l.name);
+    const found = await this.memberships(this.db.manager, claims);
+    const usable = found?.filter((m) => fresh(m, claims.issuedAt));
+    if (!found || !usable) return null;
+    if (!usable.length) return { kind: 'stale' };
+    return { kind: 'lists', names: (await this.listsOf(this.db.manager, usable)).map((l) => l.name) };
   }
 
   /**
-   * Confirms the token's memberships that are unconfirmed or unsubscribed, and their consent records.
+   * Confirms the token's memberships that are unconfirmed or unsubscribed, and their consent records, except
+   * those the person left after the token was issued (an old mail's link does not undo a later unsubscribe).
    * Idempotent: a second use confirms nothing more and answers the same list names.
    */
-  async confirm(token: string): Promise<string[] | null> {
+  async confirm(token: string): Promise<ConfirmOutcome | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    return this.db.transaction(async (em) => {
-      const memberships = await this.memberships(em, claims);
-      if (!memberships) return null;
+    return this.db.transaction(async (em): Promise<ConfirmOutcome | null> => {
+      const found = await this.memberships(em, claims);
+      if (!found) return null;
+      const memberships = found.filter((m) => fresh(m, claims.issuedAt));
+      if (!memberships.length) return { kind: 'stale' };
       const listIds = memberships.filter((m) => m.status !== 'confirmed').map((m) => m.listId);
       if (listIds.length) {
         const now = new Date();
@@ -93,7 +101,7 @@ export class ConfirmationService {
         );
         await em.update(Consent, { subscriberId, listId: In(listIds), confirmedAt: IsNull() }, { confirmedAt: now });
       }
-      return (await this.listsOf(em, memberships)).map((l) => l.name);
+      return { kind: 'lists', names: (await this.listsOf(em, memberships)).map((l) => l.name) };
     });
   }
 
@@ -102,7 +110,9 @@ export class ConfirmationService {
     if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
     const lists = claims.l;
     if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && UUID.test(l))) return null;
-    return { s: claims.s, l: lists as string[] };
+    // Tokens from before `t` existed: issued when they were valid from (their expiry less their lifetime).
+    const issuedAt = typeof claims.t === 'number' ? claims.t : typeof claims.exp === 'number' ? (claims.exp - CONFIRM_TOKEN_DAYS * 24 * 3600) * 1000 : 0;
+    return { s: claims.s, l: lists as string[], issuedAt };
   }
 
   /** The token's memberships that still exist, for an enabled subscriber; null when there are none. */
@@ -116,4 +126,12 @@ export class ConfirmationService {
   private listsOf(em: EntityManager, memberships: Subscription[]): Promise<MailingList[]> {
     return em.find(MailingList, { where: { id: In(memberships.map((m) => m.listId)) }, order: { name: 'ASC' } });
   }
+}
+
+/**
+ * Whether a token issued at `issuedAt` may still act on this membership: not when the person unsubscribed
+ * from the list after it was issued (a later re-sign-up mails a new token, issued after that).
+ */
+function fresh(m: Subscription, issuedAt: number): boolean {
+  return m.status === 'confirmed' || !m.unsubscribedAt || new Date(m.unsubscribedAt).getTime() <= issuedAt;
 }

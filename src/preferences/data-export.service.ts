@@ -5,18 +5,26 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { Suppression } from '../delivery/suppression.entity';
-import { suppressionHash } from '../delivery/suppression.service';
+import { suppressionHashes } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
+import { legacyKeysOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
 import { Consent } from './consent.entity';
 
-/** The messages that are about one person: sent to their subscriber id, or to their address on any stream. */
-export function messagesOfQuery(db: DataSource | EntityManager, subscriber: Pick<Subscriber, 'id' | 'emailKey'>) {
+/**
+ * The messages that are about one person: sent to their subscriber id, or to their address on any stream.
+ * A message keeps its address as written, so it is looked for under each spelling the key stands for (Unicode
+ * or punycode domain, composed or decomposed) and as the person typed it. SQL's LOWER folds ASCII only on
+ * SQLite: an address written with upper-case non-ASCII letters on a message without a subscriber id is the
+ * one spelling this misses there.
+ */
+export function messagesOfQuery(db: DataSource | EntityManager, subscriber: Pick<Subscriber, 'id' | 'emailKey'> & Partial<Pick<Subscriber, 'email'>>) {
+  const spellings = [...new Set([subscriber.emailKey, ...legacyKeysOf(subscriber.emailKey), ...(subscriber.email ? [subscriber.email.trim().toLowerCase()] : [])])];
   return db
     .getRepository(Message)
     .createQueryBuilder('m')
-    .where(new Brackets((w) => w.where('m.subscriberId = :id', { id: subscriber.id }).orWhere('LOWER(m.toEmail) = :key', { key: subscriber.emailKey })));
+    .where(new Brackets((w) => w.where('m.subscriberId = :id', { id: subscriber.id }).orWhere('LOWER(m.toEmail) IN (:...spellings)', { spellings })));
 }
 
 /**
@@ -34,7 +42,7 @@ export class DataExportService {
       this.db.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
       this.db.getRepository(Consent).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
       messagesOfQuery(this.db, subscriber).orderBy('m.createdAt', 'ASC').getMany(),
-      this.db.getRepository(Suppression).findOneBy({ emailHash: suppressionHash(subscriber.emailKey) }),
+      this.db.getRepository(Suppression).findOneBy({ emailHash: In(suppressionHashes(subscriber.emailKey)) }),
     ]);
     const listIds = [...new Set([...memberships.map((m) => m.listId), ...consents.map((c) => c.listId).filter((l): l is string => !!l)])];
     const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];

@@ -1,3 +1,5 @@
+import { legacyKeysOf } from '../subscribers/email-key';
+
 /**
  * What erasure keeps of a message event's detail: the flags and facts behind the aggregate numbers
  * (machine open, scanner click, the link, an SMTP outcome), never where it came from (IP, user agent)
@@ -6,9 +8,9 @@
 const KEPT_KEYS = new Set(['type', 'kind', 'machine', 'proxy', 'scanner', 'human', 'url', 'link', 'reason', 'error', 'response', 'status', 'code', 'source']);
 export const ERASED = '[erased]';
 
-/** The strings to cut out of free text: the address (as stored, as a key, URL-encoded) and a name of 3+ characters. */
+/** The strings to cut out of free text: the address (as stored, as a key and its other spellings, URL-encoded) and a name of 3+ characters. */
 export function needlesOf(person: { email: string; emailKey: string; name: string }): string[] {
-  const found = [person.email.trim(), person.emailKey, encodeURIComponent(person.emailKey)];
+  const found = [person.email.trim(), person.emailKey, encodeURIComponent(person.emailKey), ...legacyKeysOf(person.emailKey)];
   if (person.name.trim().length >= 3) found.push(person.name.trim());
   return [...new Set(found.filter(Boolean))];
 }

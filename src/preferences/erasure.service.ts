@@ -1,17 +1,22 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SoftBounce } from '../bounces/soft-bounce.entity';
+import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { MessageEvent } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
+import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
+import { removeOutboxFiles } from '../delivery/outbox-files';
 import { Suppression } from '../delivery/suppression.entity';
-import { suppressionHash } from '../delivery/suppression.service';
+import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
+import { QueueName } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
 import { messagesOfQuery } from './data-export.service';
-import { ERASED, mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
+import { mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
 
 const SLICE = 500;
 
@@ -22,6 +27,11 @@ const SLICE = 500;
  *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
  *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
  * - the address is cut out of import error lists;
+ * - after the commit, their transactional jobs leave Redis (a failed one keeps the SMTP error for a week,
+ *   and an SMTP answer may quote the address; campaign and confirmation jobs hold ids only);
+ * - in outbox mode (no SMTP_URL), the .eml files of their messages (and of their confirmation mails) are
+ *   deleted, found by id in the file names (files written before names carried an id: by the address in their
+ *   headers); last in the transaction, so a failure leaves nothing half done;
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
  *   bring the person back (it replaces an earlier suppression of another reason and its detail).
  */
@@ -29,23 +39,48 @@ const SLICE = 500;
 export class ErasureService {
   private readonly logger = new Logger(ErasureService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+    @InjectQueue(QueueName.Transactional) private readonly transactional: Queue,
+  ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
     const count = await inTransaction(this.db, async (m) => {
-      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
+      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.stream', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
       await m.delete(Subscriber, { id: subscriber.id }); // memberships go with it (ON DELETE CASCADE)
+      // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);
-      await m.delete(SoftBounce, { emailHash: hash });
-      await m.delete(Suppression, { emailHash: hash });
+      await m.delete(SoftBounce, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
+      await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
-      return messages.length;
+      const refs = [subscriber.id, ...messages.map((x) => x.id)];
+      const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, refs, [subscriber.email.trim(), ...needles.filter((n) => n.includes('@'))]);
+      return { messages, files };
     });
-    this.logger.log({ messages: count }, 'subscriber erased at their request');
+    const jobs = await this.forgetJobs(count.messages.filter((x) => x.stream === 'transactional').map((x) => x.id));
+    this.logger.log({ messages: count.messages.length, files: count.files, jobs }, 'subscriber erased at their request');
+  }
+
+  /** Removes the jobs of these transactional messages (job id = message id); one still running is left to finish as skipped. */
+  private async forgetJobs(ids: string[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) {
+      try {
+        const job = await this.transactional.getJob(id);
+        if (job) {
+          await job.remove();
+          removed++;
+        }
+      } catch (err) {
+        this.logger.warn({ err, messageId: id }, 'could not remove the job of an erased message');
+      }
+    }
+    return removed;
   }
 
   private async scrubMessages(m: EntityManager, messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[], needles: string[]) {
@@ -53,7 +88,7 @@ export class ErasureService {
     for (let i = 0; i < messages.length; i += SLICE) {
       const slice = messages.slice(i, i + SLICE);
       const ids = slice.map((x) => x.id);
-      await m.update(Message, { id: In(ids) }, { toEmail: ERASED, toName: '', data: null, subscriberId: null });
+      await m.update(Message, { id: In(ids) }, { toEmail: ERASED_RECIPIENT, toName: '', data: null, subscriberId: null });
       // Mail not yet handed to SMTP is not sent any more.
       const waiting = slice.filter((x) => x.status === 'queued').map((x) => x.id);
       if (waiting.length) {

@@ -8,22 +8,22 @@ import { inTransaction } from '../database/transaction';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { PREFERENCES_TOKEN_TTL_SECONDS, preferencesUrlOf } from '../delivery/personalize';
-import { suppressionHash } from '../delivery/suppression.service';
-import { deliveryJobOptions, JobName, JobOf, QueueName } from '../queues/queues';
-import { emailKeyOf, Subscriber } from '../subscribers/subscriber.entity';
+import { deliveryJobOptions, JobName, JobOf, MAIL_DEDUP_SECONDS, QueueName } from '../queues/queues';
+import { emailKeyOf } from '../subscribers/email-key';
+import { Subscriber } from '../subscribers/subscriber.entity';
 import { TemplatesService } from '../templates/templates.service';
 import { TokenService } from '../tokens/token.service';
 import { SettingsService } from '../settings/settings.service';
 
 export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
-/** Asking again within this window shares one job: a double click or a script sends one mail. */
-const DEDUP_SECONDS = 10 * 60;
 
 /**
  * The way into the preference centre for someone without a recent campaign mail: their address gets
  * a `preferences-link` mail whose token (7 days) proves they hold the mailbox.
- * The request only queues a job, whatever the address; the job looks the address up. So neither the
- * answer nor its timing tells whether the address is known.
+ * The request looks the address up (one indexed read) and queues one job whatever it finds: the
+ * subscriber's id, or null for an unknown address. The job carries no address (Redis keeps finished jobs
+ * for a while), and neither the answer nor its timing tells whether the address is known: both cost one
+ * read and one job.
  */
 @Injectable()
 export class PreferencesLinkService {
@@ -38,23 +38,19 @@ export class PreferencesLinkService {
   ) {}
 
   async request(email: string): Promise<void> {
-    const payload: JobOf<typeof JobName.SendPreferencesLink> = { email: email.trim() };
-    const bucket = Math.floor(Date.now() / 1000 / DEDUP_SECONDS);
-    await this.systemMail.add(JobName.SendPreferencesLink, payload, {
-      jobId: `prefs-link:${suppressionHash(email)}:${bucket}`,
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: DEDUP_SECONDS },
-      removeOnFail: false,
-    });
+    const found = await this.db.getRepository(Subscriber).findOne({ select: { id: true }, where: { emailKey: emailKeyOf(email) } });
+    const payload: JobOf<typeof JobName.SendPreferencesLink> = { subscriberId: found?.id ?? null };
+    // A known address: one job per 10 minutes (a double click or a script sends one mail). Otherwise Bull's own id.
+    const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
+    await this.systemMail.add(JobName.SendPreferencesLink, payload, found ? { jobId: `prefs-link:${found.id}:${bucket}` } : {});
   }
 
   /**
    * The job: a known address gets a transactional message (logged, retried by the transactional worker,
-   * no tracking, no List-Unsubscribe). An unknown or erased address gets nothing.
+   * no tracking, no List-Unsubscribe). An unknown address, or a person erased since, gets nothing.
    */
-  async send(email: string): Promise<'queued' | 'skipped'> {
-    const subscriber = await this.db.getRepository(Subscriber).findOneBy({ emailKey: emailKeyOf(email) });
+  async send(subscriberId: string | null): Promise<'queued' | 'skipped'> {
+    const subscriber = subscriberId ? await this.db.getRepository(Subscriber).findOneBy({ id: subscriberId }) : null;
     if (!subscriber) return 'skipped';
     const { source } = await this.templates.resolve(PREFERENCES_LINK_TEMPLATE);
     const data = {

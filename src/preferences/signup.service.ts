@@ -4,7 +4,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
-import { Subscriber, emailKeyOf } from '../subscribers/subscriber.entity';
+import { emailKeyOf } from '../subscribers/email-key';
+import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
 import { isUniqueViolation } from '../users/users.service';
 import { ConfirmationService } from './confirmation.service';
@@ -44,7 +45,7 @@ export class SignupService {
     if (!pending) return;
     // The mail goes through the queue, so the answer takes no longer for a known address than for a new one.
     // If Redis refuses, the memberships stay as written (a new request asks again) and the answer stays the same.
-    await this.confirmation.enqueueMail(pending.subscriberId, pending.listIds).catch((err) => {
+    await this.confirmation.enqueueMail(pending.subscriberId, pending.listIds, pending.leftAt).catch((err) => {
       this.logger.error({ err, subscriberId: pending.subscriberId }, 'could not queue the subscription confirmation mail');
     });
   }
@@ -55,7 +56,7 @@ export class SignupService {
     input: PublicSubscribeDto,
     lists: MailingList[],
     origin: SignupOrigin,
-  ): Promise<{ subscriberId: string; listIds: string[] } | null> {
+  ): Promise<{ subscriberId: string; listIds: string[]; leftAt: Date | null } | null> {
     const emailKey = emailKeyOf(input.email);
     let subscriber = await em.findOneBy(Subscriber, { emailKey });
     if (subscriber?.status === 'blocklisted') return null;
@@ -63,9 +64,8 @@ export class SignupService {
       em.create(Subscriber, { email: input.email, emailKey, name: input.name ?? '', attributes: input.attributes ?? {}, status: 'enabled' }),
     );
     const subscriberId = subscriber.id;
-    const current = new Map(
-      (await em.findBy(Subscription, { subscriberId, listId: In(lists.map((l) => l.id)) })).map((s) => [s.listId, s.status]),
-    );
+    const memberships = await em.findBy(Subscription, { subscriberId, listId: In(lists.map((l) => l.id)) });
+    const current = new Map(memberships.map((s) => [s.listId, s.status]));
 
     const now = new Date();
     const toConfirm: string[] = [];
@@ -80,7 +80,8 @@ export class SignupService {
       await em.insert(Consent, { subscriberId, listId: list.id, ...origin, confirmedAt: action === 'confirm' ? now : null });
       if (needsConfirmation(action)) toConfirm.push(list.id);
     }
-    return toConfirm.length ? { subscriberId, listIds: toConfirm } : null;
+    const left = memberships.filter((s) => s.status === 'unsubscribed' && s.unsubscribedAt).map((s) => new Date(s.unsubscribedAt!).getTime());
+    return toConfirm.length ? { subscriberId, listIds: toConfirm, leftAt: left.length ? new Date(Math.max(...left)) : null } : null;
   }
 
   /** Two sign-ups of the same new address at once: the loser's transaction fails on a unique key, and its retry finds the row. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The catalogue of queues and jobs. Jobs carry ids only: the database is the truth,
  * and every job can be re-derived from it if Redis loses it.
@@ -24,10 +26,11 @@ export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
   [JobName.SendSubscriptionConfirm]: { subscriberId: string; listIds: string[] };
   /**
-   * The one job that carries an address: an unknown address has no id, and looking it up before the 202
-   * would let the answer's timing tell known from unknown. jobId `prefs-link:<address hash>:<10-min bucket>`.
+   * The address is looked up before the job is queued, and only the id travels; an unknown address queues
+   * the same job with `null` (so known and unknown cost the request the same work), which sends nothing.
+   * jobId `prefs-link:<subscriberId>:<10-min bucket>` for a known address.
    */
-  [JobName.SendPreferencesLink]: { email: string };
+  [JobName.SendPreferencesLink]: { subscriberId: string | null };
   /** jobId = messageId */
   [JobName.SendTransactional]: { messageId: string };
   /** jobId `prepare:<campaignId>:<n>` */
@@ -37,12 +40,33 @@ export interface JobPayloads {
 }
 export type JobOf<N extends JobName> = JobPayloads[N];
 
-/** Defaults for every job: keep failures for inspection, drop what completed. */
+/** Asking again within this window shares one job (a double click sends one mail); later ones send again. */
+export const MAIL_DEDUP_SECONDS = 10 * 60;
+
+/**
+ * The id of a confirmation mail's job: per subscriber, set of lists and 10-minute window, and `leftAt`, the
+ * last time the person unsubscribed from one of them: a sign-up again after leaving gets its own new mail
+ * (its link is the only one that can bring them back) even within the window of an earlier one.
+ */
+export function confirmJobId(subscriberId: string, listIds: string[], leftAt: Date | null = null): string {
+  const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
+  return `confirm-${subscriberId}-${lists}-${Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS)}${leftAt ? `-${leftAt.getTime()}` : ''}`;
+}
+
+/**
+ * How long Redis keeps a finished job. A completed one is kept a day (its deterministic id still
+ * de-duplicates a second enqueue meanwhile); a failed one a week, so an operator can still look at it.
+ * Then both go: nothing stays in Redis for ever, whatever an error message may have said.
+ */
+export const KEEP_COMPLETED = { age: 24 * 3600 } as const;
+export const KEEP_FAILED = { age: 7 * 24 * 3600 } as const;
+
+/** Defaults for every job of every queue (set once, in QueuesModule). */
 export const defaultJobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: true,
-  removeOnFail: false,
+  removeOnComplete: KEEP_COMPLETED,
+  removeOnFail: KEEP_FAILED,
 } as const;
 
 /**
@@ -63,6 +87,6 @@ export const deliveryQueueSettings = { backoffStrategies: { [DELIVERY_BACKOFF]: 
 export const deliveryJobOptions = {
   attempts: 14,
   backoff: { type: DELIVERY_BACKOFF },
-  removeOnComplete: true,
-  removeOnFail: false,
+  removeOnComplete: KEEP_COMPLETED,
+  removeOnFail: KEEP_FAILED,
 } as const;

@@ -5,7 +5,9 @@ import { Subscription } from './subscription.entity';
 export type SubscriberStatus = 'enabled' | 'blocklisted';
 export type Attributes = Record<string, unknown>;
 
-/** A person the service writes to. `emailKey` is the trimmed, lower-cased address that makes them unique. */
+export { emailKeyOf } from './email-key';
+
+/** A person the service writes to. `emailKey` is the normalised address that makes them unique (see emailKeyOf). */
 @Entity('subscribers')
 export class Subscriber {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -19,9 +21,4 @@ export class Subscriber {
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
   @OneToMany(() => Subscription, (s) => s.subscriber) subscriptions?: Subscription[];
-}
-
-/** The one way an address becomes a key: trimmed and lower-cased. */
-export function emailKeyOf(email: string): string {
-  return email.trim().toLowerCase();
 }

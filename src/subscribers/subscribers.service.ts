@@ -2,20 +2,20 @@ import { InjectQueue } from '@nestjs/bull';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bull';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
 import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
-import { JobName, JobOf, QueueName } from '../queues/queues';
+import { confirmJobId, JobName, JobOf, QueueName } from '../queues/queues';
 import { isUniqueViolation } from '../users/users.service';
 import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
 import { planMemberships } from './membership-plan';
 import { countSubscribers, filteredSubscribers, filtersOf } from './subscriber-query';
-import { emailKeyOf, Subscriber } from './subscriber.entity';
+import { emailKeyOf } from './email-key';
+import { Subscriber } from './subscriber.entity';
 import { SubscriberView, toSubscriberView } from './subscriber.view';
 import { Subscription } from './subscription.entity';
 
@@ -167,7 +167,7 @@ export class SubscribersService {
 
   /**
    * Asks for the confirmation mail of newly joined double opt-in lists, after the commit so the mail job
-   * finds the rows. The job id is derived from the subscriber and the lists, so asking twice queues one job.
+   * finds the rows. The job id is derived from the subscriber, the lists and a 10-minute window, so asking twice queues one job.
    * A blocklisted subscriber is sent nothing. If Redis refuses, the memberships stay `unconfirmed` (the
    * database remains the truth) and the failure is logged rather than turning a committed change into an error.
    */
@@ -175,9 +175,8 @@ export class SubscribersService {
     if (awaitingConfirmation.length === 0 || subscriber.status === 'blocklisted') return;
     const listIds = [...awaitingConfirmation].sort();
     const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId: subscriber.id, listIds };
-    const jobId = `confirm:${subscriber.id}:${createHash('sha256').update(listIds.join(',')).digest('hex').slice(0, 20)}`;
     try {
-      await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, { jobId });
+      await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, { jobId: confirmJobId(subscriber.id, listIds) });
     } catch (err) {
       this.logger.error({ err, subscriberId: subscriber.id, listIds }, 'could not queue the subscription confirmation mail');
     }

@@ -5,7 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { inTransaction } from '../database/transaction';
 import { uuid7 } from '../database/uuid7';
 import { MessageEvent } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
+import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { BURST_MS, burstClicks, machineOpen, scannerClick } from './classify';
 import { EventBuffer, EventBufferOptions } from './event-buffer';
@@ -96,17 +96,19 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   }
 
   /**
-   * The messages whose clicks may be recorded (insertOpens applies the same rule to opens). A valid token
-   * may name a message deleted since (with its campaign), or a person who has turned tracking off in the
-   * preference centre after the mail went out, or whose data was erased: nothing is recorded for those
-   * (the pixel and the redirect still work).
+   * The messages whose clicks may be recorded (insertOpens applies the same rule to opens): those of a person
+   * who still has tracking on, and those that never had a person (no campaign mail today, but rows made
+   * without one, as the pixel benchmark's). A valid token may name a message deleted since (with its
+   * campaign), a person who turned tracking off after the mail went out, or one whose data was erased:
+   * nothing is recorded for those (the pixel and the redirect still work). An erased message is known by
+   * its mark (ERASED_RECIPIENT), not by its missing subscriber, so it can never count as "never had one".
    */
   private async trackedMessages(m: EntityManager, ids: string[]): Promise<Set<string>> {
-    const messages = await m.find(Message, { select: { id: true, subscriberId: true }, where: { id: In(ids) } });
+    const messages = await m.find(Message, { select: { id: true, subscriberId: true, toEmail: true }, where: { id: In(ids) } });
     const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
     const people = personIds.length ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } }) : [];
     const allowed = new Set(people.filter((p) => p.trackingEnabled).map((p) => p.id));
-    return new Set(messages.filter((r) => !r.subscriberId || allowed.has(r.subscriberId)).map((r) => r.id));
+    return new Set(messages.filter((r) => (r.subscriberId ? allowed.has(r.subscriberId) : r.toEmail !== ERASED_RECIPIENT)).map((r) => r.id));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ERASED_RECIPIENT } from '../delivery/message.entity';
 
 /** One open to write: the message, when, and the event's detail. */
 export interface OpenRow {
@@ -9,9 +10,11 @@ export interface OpenRow {
 }
 
 /**
- * Writes a batch of opens as `opened` message events in one statement, keeping only those whose message
- * still exists and whose person has not turned tracking off (nor been erased). The whole batch travels as
- * one JSON parameter, so building and parsing the statement costs the same for 1 open or 2,000.
+ * Writes a batch of opens as `opened` message events in one statement, keeping only those the rule of
+ * EngagementRecorder allows: the message still exists, and either its person exists with tracking on, or
+ * it has no person and was never erased (an erased message is marked by its recipient, ERASED_RECIPIENT).
+ * No query more than before: the rule is part of the one INSERT … SELECT. The whole batch travels as one
+ * JSON parameter, so building and parsing the statement costs the same for 1 open or 2,000.
  * The opens are most of what the recorder writes; clicks, rarer, go through the entity manager.
  */
 export async function insertOpens(m: EntityManager, rows: OpenRow[]): Promise<void> {
@@ -24,8 +27,8 @@ export async function insertOpens(m: EntityManager, rows: OpenRow[]): Promise<vo
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, m uuid, at timestamptz, d jsonb)
        JOIN messages msg ON msg.id = r.m
        LEFT JOIN subscribers s ON s.id = msg.subscriber_id
-       WHERE msg.subscriber_id IS NULL OR s.tracking_enabled`,
-      [json],
+       WHERE s.tracking_enabled OR (msg.subscriber_id IS NULL AND msg.to_email <> $2)`,
+      [json, ERASED_RECIPIENT],
     );
     return;
   }
@@ -37,7 +40,7 @@ export async function insertOpens(m: EntityManager, rows: OpenRow[]): Promise<vo
      FROM json_each(?) AS j
      JOIN messages msg ON msg.id = json_extract(j.value, '$.m')
      LEFT JOIN subscribers s ON s.id = msg.subscriber_id
-     WHERE msg.subscriber_id IS NULL OR s.tracking_enabled = 1`,
-    [json],
+     WHERE s.tracking_enabled = 1 OR (msg.subscriber_id IS NULL AND msg.to_email <> ?)`,
+    [json, ERASED_RECIPIENT],
   );
 }

@@ -54,6 +54,7 @@ export class TransactionalProcessor implements OnApplicationBootstrap {
         html: rendered.html,
         text: rendered.text,
         messageId: smtpMessageId,
+        ref: message.id,
       });
       await this.log.markSent(message.id, sent);
       return 'sent';

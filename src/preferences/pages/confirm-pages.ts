@@ -36,3 +36,12 @@ export function invalidLinkPage(): string {
 <p class="muted">To subscribe, please sign up again.</p>`,
   );
 }
+
+/** A real link, but the person unsubscribed after it was mailed: it no longer subscribes anyone. */
+export function staleLinkPage(): string {
+  return htmlPage(
+    'This link is no longer valid',
+    `<p>You unsubscribed after this confirmation link was sent, so it no longer subscribes you. Nothing was changed.</p>
+<p class="muted">To subscribe again, please sign up on our site: you will get a new confirmation mail.</p>`,
+  );
+}

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
+import { hasEmailKey } from '../email-key';
 
 /** `attributes` may hold at most this many bytes once serialized as JSON. */
 export const ATTRIBUTES_MAX_BYTES = 16 * 1024;
@@ -60,5 +61,21 @@ export function EmailAddress(): PropertyDecorator {
     Matches(NO_CONTROL_CHARS, { message: 'email must not contain line breaks or other control characters' }),
     MaxLength(320),
     IsEmail({}, { message: 'email must be a valid email address' }),
+    HasEmailKey(),
   );
+}
+
+/** The address's domain has an ASCII (IDNA) form, so it can be keyed (see emailKeyOf). */
+export function HasEmailKey(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'hasEmailKey',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || hasEmailKey(value),
+        defaultMessage: (args: ValidationArguments) => `${args.property} has a domain that is not a valid internationalised domain name (IDNA)`,
+      },
+    });
 }
