@@ -42,6 +42,9 @@ export class PreferenceCentreService {
   async subscriberOf(token: string): Promise<Subscriber | null> {
     const claims = this.tokens.verify<Record<string, unknown>>('preferences', token);
     if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    // Tokens naming a message (`m`) were put in campaign mail and on the unsubscribe page before links
+    // were only ever mailed on request: an old or forwarded mail must not open anyone's data.
+    if (claims.m !== undefined) return null;
     return this.db.getRepository(Subscriber).findOneBy({ id: claims.s });
   }
 
