@@ -30,8 +30,9 @@ export interface RequestOrigin {
 export type SaveResult = { saved: PreferenceView } | { errors: string[]; view: PreferenceView };
 
 /**
- * The preference centre behind GET|POST /p/:token. The token (signed, 7 days, from a campaign mail or
- * the preferences-link mail) names one subscriber and is the only credential: it proves the mailbox.
+ * The preference centre behind GET|POST /p/:token. The token (signed, 7 days, only ever in the
+ * preferences-link mail, sent to the address on file) names one subscriber and is the only credential:
+ * it proves the mailbox.
  * It offers the public lists and the private ones the person is on (a private list they left is gone
  * from the page, and joining one is refused), and only the attributes an admin marked editable.
  */

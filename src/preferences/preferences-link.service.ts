@@ -20,7 +20,7 @@ export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
 const DEDUP_SECONDS = 10 * 60;
 
 /**
- * The way into the preference centre for someone without a recent campaign mail: their address gets
+ * The only way into the preference centre (asked for here or from a mail's unsubscribe page): their address gets
  * a `preferences-link` mail whose token (7 days) proves they hold the mailbox.
  * The request only queues a job, whatever the address; the job looks the address up. So neither the
  * answer nor its timing tells whether the address is known.

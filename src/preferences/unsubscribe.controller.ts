@@ -17,7 +17,7 @@ import {
 import { TEST_MAIL, UnsubscribeService } from './unsubscribe.service';
 
 /**
- * The List-Unsubscribe link of campaign mail. GET only shows a page with one button; POST unsubscribes:
+ * The List-Unsubscribe link of campaign mail. GET only shows a page with the unsubscribe button; POST unsubscribes:
  * RFC 8058 one-click (`List-Unsubscribe=One-Click`, urlencoded or multipart, no cookie, no CSRF token)
  * and the page's button (an empty form) alike, answering 200 with a page, never a redirect.
  * Invalid tokens are a 404 page and count against the IP's rate limit; valid ones are never limited.
