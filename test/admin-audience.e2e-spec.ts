@@ -38,23 +38,29 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await name.fill(`Newsletter ${tag}`);
     await page.getByLabel('Description').fill('Monthly news');
     await page.getByRole('radio', { name: /^Double/ }).check();
+    await expect(page.getByRole('radio', { name: /^Public/ }).isChecked()).resolves.toBe(true); // the default
+    await page.getByRole('radio', { name: /^Private/ }).check();
     await page.getByRole('button', { name: 'Create list' }).click();
     await page.waitForURL('**/admin/lists');
     await expect(page.getByRole('status').textContent()).resolves.toContain(`List “Newsletter ${tag}” created`);
     const row = page.getByRole('row', { name: new RegExp(`Newsletter ${tag}`) });
     await expect(row.getByText('Double').isVisible()).resolves.toBe(true);
+    await expect(row.getByText('Private').isVisible()).resolves.toBe(true);
     const stored = await t.app.get(DataSource).getRepository(MailingList).findOneByOrFail({ name: `Newsletter ${tag}` });
-    expect(stored).toMatchObject({ description: 'Monthly news', optIn: 'double' });
+    expect(stored).toMatchObject({ description: 'Monthly news', optIn: 'double', visibility: 'private' });
 
     await page.getByRole('link', { name: `Edit Newsletter ${tag}` }).click();
     await page.getByLabel('Name').fill(`Weekly ${tag}`);
     await page.getByRole('radio', { name: /^Single/ }).check();
+    await expect(page.getByRole('radio', { name: /^Private/ }).isChecked()).resolves.toBe(true);
+    await page.getByRole('radio', { name: /^Public/ }).check();
     await page.getByRole('button', { name: 'Save list' }).click();
     await page.waitForURL('**/admin/lists');
     await expect(page.getByRole('status').textContent()).resolves.toContain(`List “Weekly ${tag}” saved`);
     await expect(t.app.get(DataSource).getRepository(MailingList).findOneByOrFail({ id: stored.id })).resolves.toMatchObject({
       name: `Weekly ${tag}`,
       optIn: 'single',
+      visibility: 'public',
     });
     const customers = await makeList(t, { name: `Customers ${tag}`, description: 'Everyone who ordered', optIn: 'double' });
     for (const status of ['confirmed', 'confirmed', 'unconfirmed'] as const) await makeSubscriber(t, { lists: { [customers.id]: status } });

@@ -24,11 +24,24 @@ describe('lists (e2e)', () => {
         name: 'Weekly news',
         description: 'Every Monday',
         optIn: 'double',
+        visibility: 'public',
         subscriberCount: 0,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
       });
       const got = await t.http().get(`/api/lists/${res.body.id}`).set(auth(editor)).expect(200);
       expect(got.body).toEqual(res.body);
+    });
+
+    it('creates a private list, and documents visibility in the OpenAPI schema', async () => {
+      const res = await t.http().post('/api/lists').set(auth(editor)).send({ name: 'Staff', optIn: 'single', visibility: 'private' }).expect(201);
+      expect(res.body.visibility).toBe('private');
+      expect((await t.http().get(`/api/lists/${res.body.id}`).set(auth(viewer)).expect(200)).body.visibility).toBe('private');
+      const listed = (await t.http().get('/api/lists').set(auth(viewer)).expect(200)).body.items;
+      expect(listed.find((l: { id: string }) => l.id === res.body.id).visibility).toBe('private');
+      const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+      for (const schema of ['CreateListDto', 'UpdateListDto']) {
+        expect(doc.components.schemas[schema].properties.visibility).toMatchObject({ enum: ['public', 'private'] });
+      }
     });
 
     it('defaults description to null', async () => {
@@ -46,6 +59,7 @@ describe('lists (e2e)', () => {
       ['an unknown optIn', { name: 'News', optIn: 'triple' }, 'optIn'],
       ['a description that is not a string', { name: 'News', optIn: 'single', description: ['x'] }, 'description'],
       ['an unknown field', { name: 'News', optIn: 'single', color: 'red' }, 'color'],
+      ['an unknown visibility', { name: 'News', optIn: 'single', visibility: 'hidden' }, 'visibility'],
     ])('refuses %s with 400 naming the field', async (_, body, field) => {
       const before = (await t.http().get('/api/lists').set(auth(editor)).expect(200)).body.total;
       const res = await t.http().post('/api/lists').set(auth(editor)).send(body).expect(400);
@@ -124,6 +138,8 @@ describe('lists (e2e)', () => {
       const cleared = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send({ description: null }).expect(200);
       expect(cleared.body).toMatchObject({ name: 'After', description: null, optIn: 'double' });
       expect((await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200)).body).toEqual(cleared.body);
+      const hidden = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send({ visibility: 'private' }).expect(200);
+      expect(hidden.body).toMatchObject({ name: 'After', optIn: 'double', visibility: 'private' });
     });
 
     it.each([
@@ -131,6 +147,8 @@ describe('lists (e2e)', () => {
       [{ name: '' }, 'name'],
       [{ optIn: 'none' }, 'optIn'],
       [{ optIn: null }, 'optIn'],
+      [{ visibility: 'secret' }, 'visibility'],
+      [{ visibility: null }, 'visibility'],
       [{ id: MISSING }, 'id'],
     ])('refuses PATCH %j with 400', async (body, field) => {
       const list = await makeList(t, { name: 'Unchanged' });

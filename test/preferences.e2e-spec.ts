@@ -8,7 +8,10 @@ import { suppressionHash } from '../src/delivery/suppression.service';
 import { Consent } from '../src/preferences/consent.entity';
 import { QueueName } from '../src/queues/queues';
 import { Subscriber } from '../src/subscribers/subscriber.entity';
+import { SettingsService } from '../src/settings/settings.service';
 import { TokenService } from '../src/tokens/token.service';
+import { UsersService } from '../src/users/users.service';
+import request from 'supertest';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
@@ -123,14 +126,18 @@ describe('Preference centre (e2e)', () => {
     const firstId = (await db().getRepository(Message).findOneByOrFail({ subscriberId: ada.id, stream: 'campaign' })).id;
     await until('the open and the click to be recorded', async () => (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'opened' })) > 0 && (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'clicked' })) > 0);
 
+    // The admin lets readers change their city and age, under labels.
+    await t.app.get(SettingsService).setEditableAttribute({ key: 'city', label: 'City' });
+    await t.app.get(SettingsService).setEditableAttribute({ key: 'age', label: 'Age' });
+
     // The link mail, and the page it leads to: everything escaped.
     const url = await requestLink(email);
     const page = await t.http().get(pathOf(url)).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).not.toContain('<script>');
-    expect(page.text).toContain('Paris &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.text).toContain('City<input type="text" name="a:city" value="Paris &lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(page.text).toContain('Weekly &lt;deals&gt;');
-    expect(page.text).toContain('12 Rue Quincampoix'); // nested: shown read-only
+    expect(page.text).not.toContain('12 Rue Quincampoix'); // not editable: in the download, not on the page
     expect(page.text).toMatch(/name="tracking" value="on" checked/);
 
     // A tampered or expired token is a 404 page, and changes nothing.
@@ -255,6 +262,98 @@ describe('Preference centre (e2e)', () => {
     const res = await t.http().post(`/p/${token}/unsubscribe-all`).type('form').send('').expect(200);
     expect(res.text).toContain('You are unsubscribed');
     expect((await membershipsOf(t, person.id)).map((m) => m.status)).toEqual(['unsubscribed', 'unsubscribed']);
+  });
+
+  const centreOf = (subscriberId: string) => `/p/${t.app.get(TokenService).sign('preferences', { s: subscriberId }, 3600)}`;
+
+  it('shows the public lists and the private ones the person is on; joining a private list is refused', async () => {
+    const open = await makeList(t, { name: `Open ${uniqueTag()}` });
+    const internal = await makeList(t, { name: `Internal VIP ${uniqueTag()}`, visibility: 'private' });
+    const staff = await makeList(t, { name: `Staff ${uniqueTag()}`, visibility: 'private' });
+    const person = await makeSubscriber(t, { lists: { [open.id]: 'confirmed', [staff.id]: 'confirmed' } });
+    const centre = centreOf(person.id);
+    const page = await t.http().get(centre).expect(200);
+    expect(page.text).toContain(open.name);
+    expect(page.text).toContain(staff.name); // private, but she is on it
+    expect(page.text).not.toContain(internal.name);
+    expect(page.text).not.toContain(internal.id);
+
+    // A forged form joining the private list: 400, nothing saved.
+    const forged = await t.http().post(centre).type('form').send(`name=Eve&list=${open.id}&list=${staff.id}&list=${internal.id}`).expect(400);
+    expect(forged.text).toContain('Nothing was saved');
+    expect(forged.text).toContain('cannot be joined here');
+    expect(await membershipsOf(t, person.id)).toEqual(
+      [
+        { listId: open.id, status: 'confirmed' },
+        { listId: staff.id, status: 'confirmed' },
+      ].sort((a, b) => a.listId.localeCompare(b.listId)),
+    );
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).name).toBe('');
+
+    // Leaving the private list works; after that it is gone from her page and cannot be joined again.
+    await t.http().post(centre).type('form').send(`list=${open.id}`).expect(200);
+    expect((await membershipsOf(t, person.id)).find((m) => m.listId === staff.id)?.status).toBe('unsubscribed');
+    expect((await t.http().get(centre).expect(200)).text).not.toContain(staff.name);
+    await t.http().post(centre).type('form').send(`list=${open.id}&list=${staff.id}`).expect(400);
+    expect((await membershipsOf(t, person.id)).find((m) => m.listId === staff.id)?.status).toBe('unsubscribed');
+  });
+
+  it('public sign-up ignores private lists: the same 202, nobody added to them', async () => {
+    const open = await makeList(t);
+    const internal = await makeList(t, { visibility: 'private' });
+    const both = `both-${uniqueTag()}@example.com`;
+    const onlyPrivate = `only-private-${uniqueTag()}@example.com`;
+    const a = await t.http().post('/api/public/subscribe').send({ email: both, listIds: [open.id, internal.id] }).expect(202);
+    const b = await t.http().post('/api/public/subscribe').send({ email: onlyPrivate, listIds: [internal.id] }).expect(202);
+    expect(b.body).toEqual(a.body);
+    const subscriber = await db().getRepository(Subscriber).findOneByOrFail({ emailKey: both });
+    expect(await membershipsOf(t, subscriber.id)).toEqual([{ listId: open.id, status: 'confirmed' }]);
+    expect(await db().getRepository(Subscriber).existsBy({ emailKey: onlyPrivate })).toBe(false);
+    expect(await db().getRepository(Consent).countBy({ listId: internal.id })).toBe(0);
+  });
+
+  it('refuses forged changes of attributes an admin did not mark editable: 400, nothing saved', async () => {
+    await t.app.get(SettingsService).setEditableAttribute({ key: 'city', label: 'City' });
+    const person = await makeSubscriber(t, { name: 'Mallory', attributes: { tier: 'bronze', discount: 0, city: 'Oslo' } });
+    const centre = centreOf(person.id);
+    const page = await t.http().get(centre).expect(200);
+    expect(page.text).not.toMatch(/name="a:(tier|discount)"/);
+    expect(page.text).not.toContain('bronze');
+    for (const forged of ['a%3Atier=platinum', 'a%3Adiscount=95', 'a%3Anew=1']) {
+      const res = await t.http().post(centre).type('form').send(`name=Mallory&a%3Acity=Bergen&${forged}`).expect(400);
+      expect(res.text).toContain('this detail cannot be changed here');
+    }
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ tier: 'bronze', discount: 0, city: 'Oslo' });
+    // Fields the form never has (a bare "tier") change nothing either.
+    await t.http().post(centre).type('form').send('name=Mallory&tier=platinum&attributes=x').expect(200);
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ tier: 'bronze', discount: 0, city: 'Oslo' });
+  });
+
+  it('an admin marks an attribute editable with a label in Settings (postcode: "Post code"); the reader sees the label, not the key, and changes it', async () => {
+    const email = `admin-${uniqueTag()}@example.com`;
+    await t.app.get(UsersService).create(email, 'correct horse battery', 'admin');
+    const agent = request.agent(t.baseUrl);
+    const login = await agent.get('/admin/login').expect(200);
+    await agent.post('/admin/login').type('form').send({ email, password: 'correct horse battery', _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)![1] }).expect(303);
+    const settings = await agent.get('/admin/settings').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(settings.text)![1];
+    const bad = await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postal\ncode', label: '' }).expect(400);
+    expect(bad.text).toContain('label must not be empty');
+    await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postcode', label: 'Postcode' }).expect(303);
+    await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postcode', label: 'Post code' }).expect(303);
+    expect((await agent.get('/admin/settings').expect(200)).text).toMatch(/<code>postcode<\/code><\/td>\s*<td>Post code<\/td>/);
+
+    const person = await makeSubscriber(t, { attributes: { postcode: 'N1 9GU' } });
+    const centre = centreOf(person.id);
+    const page = await t.http().get(centre).expect(200);
+    expect(page.text).toContain('Post code<input type="text" name="a:postcode" value="N1 9GU"');
+    expect(page.text).not.toMatch(/>postcode</);
+    await t.http().post(centre).type('form').send('name=P&a%3Apostcode=EC1A%201BB').expect(200);
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ postcode: 'EC1A 1BB' });
+
+    await agent.post('/admin/settings/editable-attributes/remove').type('form').send({ _csrf: csrf, key: 'postcode' }).expect(303);
+    expect((await t.http().get(centre).expect(200)).text).not.toContain('name="a:postcode"');
+    await t.http().post(centre).type('form').send('name=P&a%3Apostcode=X').expect(400);
   });
 
   it('throttles link requests per IP', async () => {

@@ -52,8 +52,11 @@ describe('Unsubscribe (e2e)', () => {
     const { a, person, path, messageId } = await mailedPerson();
     const before = await membershipsOf(t, person.id);
     const res = await t.http().get(path).expect(200).expect('Content-Type', /text\/html/);
-    expect(res.text.match(/<form\b[^>]*>/g)).toEqual(['<form method="post">']);
-    expect(res.text.match(/<button\b/g)).toHaveLength(1);
+    // The unsubscribe button posts to this very URL; the only other one asks for a preferences link by mail.
+    const token = path.slice('/u/'.length);
+    expect(res.text.match(/<form\b[^>]*>/g)).toEqual(['<form method="post">', `<form method="post" action="${token}/preferences-link">`]);
+    expect(res.text.match(/<button\b/g)).toHaveLength(2);
+    expect(res.text).not.toMatch(/\/p\//);
     // the list name an editor typed is escaped
     expect(res.text).toContain(a.name.replace('<b>', '&lt;b&gt;').replace('</b>', '&lt;/b&gt;'));
     expect(res.text).not.toContain('<b>news</b>');

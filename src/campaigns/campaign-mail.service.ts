@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
-import { CampaignRecipient, PersonalizeContext, recipientData, recipientUrls, trackingHooks } from '../delivery/personalize';
+import { randomUUID } from 'node:crypto';
+import { RenderHooks } from '../templates/render/render-hooks';
+import { CampaignRecipient, PersonalizeContext, RecipientUrls, recipientData, recipientUrls, testTrackingHooks, testUrls, trackingHooks } from '../delivery/personalize';
 import { campaignHeaders, domainOf } from '../delivery/personalize-headers';
 import { CompiledTemplate, RendererService } from '../templates/render/renderer.service';
 import { TokenService } from '../tokens/token.service';
@@ -50,6 +52,35 @@ export class CampaignMailService {
     const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
     const urls = recipientUrls(ctx, campaign.id, recipient);
     const hooks = trackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
+    return this.build(ctx, campaign, compiled, recipient, list, urls, hooks);
+  }
+
+  /**
+   * A test send or a preview: filled with `sample`'s data (a real recipient's, possibly) but every link
+   * (unsubscribe, preferences, pixel, clicks) names nobody, so the mail acts on no one whoever gets it.
+   */
+  composeTest(
+    campaign: Campaign,
+    compiled: CompiledTemplate,
+    sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>,
+    list: { id: string; name: string },
+    companyAddress?: string,
+  ): OutgoingMail {
+    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
+    const hooks = testTrackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) });
+    const recipient = { ...sample, messageId: randomUUID(), subscriberId: '' };
+    return this.build(ctx, campaign, compiled, recipient, list, testUrls(ctx, campaign.id), hooks);
+  }
+
+  private build(
+    ctx: PersonalizeContext,
+    campaign: Campaign,
+    compiled: CompiledTemplate,
+    recipient: CampaignRecipient,
+    list: { id: string; name: string },
+    urls: RecipientUrls,
+    hooks: RenderHooks,
+  ): OutgoingMail {
     const rendered = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
     const from = this.fromOf(campaign);
     return {

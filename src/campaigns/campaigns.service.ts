@@ -16,7 +16,6 @@ import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
-import { trackingAllowed } from './campaign-sender.service';
 import { Campaign, CampaignStatus } from './campaign.entity';
 import { campaignView, CampaignView } from './campaign.view';
 import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
@@ -180,7 +179,8 @@ export class CampaignsService {
 
   /**
    * What test sends and the preview render with: the data of the first subscriber the campaign would reach,
-   * or `fallback` when its lists have nobody yet; no tracking, no message row.
+   * or `fallback` when its lists have nobody yet. Every link is a test link that names nobody (no tracking
+   * recorded, nobody unsubscribed, no preference centre opened), and there is no message row.
    */
   private async sampleOf(campaign: Campaign) {
     const compiled = await this.content.compiled(campaign);
@@ -189,14 +189,11 @@ export class CampaignsService {
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
     const companyAddress = await this.settings.companyAddress();
     const compose = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      this.mail.compose(
+      this.mail.composeTest(
         campaign,
         compiled,
-        first
-          ? { messageId: randomUUID(), subscriberId: first.subscriberId, email: first.email, name: first.name, attributes: profile?.attributes ?? {} }
-          : { messageId: randomUUID(), subscriberId: randomUUID(), ...fallback },
+        first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback,
         list,
-        trackingAllowed(undefined),
         companyAddress,
       );
     return { first, compose };

@@ -4,7 +4,7 @@ import { RendererService, TemplateSource } from '../templates/render/renderer.se
 import { TokenService } from '../tokens/token.service';
 import { campaignHeaders, domainOf, listId } from './personalize-headers';
 import { addFooter, addPixel, campaignHtmlPass, wrapLinks } from './personalize-html';
-import { CampaignRecipient, PersonalizeContext, recipientData, recipientUrls, trackingHooks } from './personalize';
+import { CampaignRecipient, PersonalizeContext, preferencesUrlOf, recipientData, recipientUrls, testTrackingHooks, testUrls, trackingHooks } from './personalize';
 
 const PUBLIC = 'https://mail.shop.test';
 const tokens = new TokenService({ appSecret: 'personalize-spec-secret-personalize-spec' } as AppConfig);
@@ -148,11 +148,32 @@ describe('a personalised campaign message', () => {
     expect(a.urls.unsubscribeUrl).not.toBe(b.urls.unsubscribeUrl);
   });
 
-  it('issues preference links that expire after 7 days', () => {
+  it('gives campaign mail no preference-centre link: its preferencesUrl asks for one to be mailed', () => {
     const urls = recipientUrls(ctx, campaign.id, recipient(8));
-    const payload = tokens.verify<{ exp: number }>('preferences', urls.preferencesUrl.slice(`${PUBLIC}/p/`.length));
+    expect(urls.preferencesUrl).toBe(`${urls.unsubscribeUrl}/preferences`);
+    expect(urls.preferencesUrl).not.toContain('/p/');
+  });
+
+  it('issues mailed preference links that expire after 7 days and name only the subscriber', () => {
+    const url = preferencesUrlOf(tokens, PUBLIC, { s: recipient(8).subscriberId });
+    const payload = tokens.verify<{ exp: number; s: string }>('preferences', url.slice(`${PUBLIC}/p/`.length));
+    expect(payload!.s).toBe(recipient(8).subscriberId);
+    expect(Object.keys(payload!).sort()).toEqual(['exp', 's']);
     expect(payload!.exp - Date.now() / 1000).toBeGreaterThan(7 * 24 * 3600 - 60);
     expect(payload!.exp - Date.now() / 1000).toBeLessThanOrEqual(7 * 24 * 3600);
+  });
+
+  it('gives test sends links that name nobody: unsubscribe, preferences, pixel and clicks', async () => {
+    const { renderer } = setup();
+    const compiled = await renderer.compile({ versionId: 'v:test', subject: 'S', mjml: template, htmlPass: campaignHtmlPass });
+    const urls = testUrls(ctx, campaign.id);
+    const out = renderer.fill(compiled, recipientData(ctx, campaign, recipient(9), urls), testTrackingHooks(ctx, campaign));
+    expect(tokens.verify('unsubscribe', urls.unsubscribeUrl.slice(`${PUBLIC}/u/`.length))).toEqual({ t: 1, c: campaign.id });
+    const pixel = /\/o\/([^"]+)"/.exec(out.html)![1];
+    expect(tokens.verify('open', pixel)).toEqual({ t: 1 });
+    const clicks = [...out.html.matchAll(/\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)].map((m) => tokens.verify<{ t: number; u: string; m?: string }>('click', m[1]));
+    expect(clicks.length).toBeGreaterThan(0);
+    for (const c of clicks) expect(c).toEqual({ t: 1, u: expect.stringMatching(/^https:\/\/shop\.test\//) });
   });
 });
 

@@ -9,9 +9,14 @@ import type { TokenPurpose } from '../tokens/token.service';
  *
  * Token payloads (the pages behind /u, /p, /o and /c read them):
  *   unsubscribe {m: messageId, s: subscriberId, c: campaignId}   no expiry
- *   preferences {s: subscriberId, m: messageId}                   7 days
+ *   preferences {s: subscriberId}                                 7 days, only ever mailed (preferences-link)
  *   open        {m: messageId}                                    no expiry
  *   click       {m: messageId, u: the exact original URL}         no expiry
+ * Test sends and previews get tokens `{t: 1, …}` that name nobody (see testUrls, testTrackingHooks).
+ *
+ * A campaign mail's `preferencesUrl` is not a preference-centre link: an old or forwarded mail must not
+ * open anyone's data. It leads to /u/TOKEN/preferences, a page whose button mails a fresh 7-day link to
+ * the address on file (identity verified by the mailbox at that moment).
  */
 export interface TokenSigner {
   sign(purpose: TokenPurpose, payload: Record<string, unknown>, ttlSeconds?: number): string;
@@ -54,17 +59,28 @@ export interface RecipientUrls {
 }
 
 export function recipientUrls(ctx: PersonalizeContext, campaignId: string, r: Pick<CampaignRecipient, 'messageId' | 'subscriberId'>): RecipientUrls {
-  const base = trimSlash(ctx.publicUrl);
-  const unsubscribe = ctx.tokens.sign('unsubscribe', { m: r.messageId, s: r.subscriberId, c: campaignId });
-  return { unsubscribeUrl: `${base}/u/${unsubscribe}`, preferencesUrl: preferencesUrlOf(ctx.tokens, base, { s: r.subscriberId, m: r.messageId }) };
+  return urlsOf(ctx, ctx.tokens.sign('unsubscribe', { m: r.messageId, s: r.subscriberId, c: campaignId }));
 }
 
 /**
- * A subscriber's preference-centre link, valid PREFERENCES_TOKEN_TTL_SECONDS: from a campaign mail (`m`
- * names the message) or asked for by address (no message).
+ * The links of a test send or a preview: they look like a recipient's but name nobody. The unsubscribe
+ * page says it is a test mail and changes nothing; the preferences page likewise.
  */
-export function preferencesUrlOf(tokens: TokenSigner, publicUrl: string, claims: { s: string; m?: string }): string {
-  return `${trimSlash(publicUrl)}/p/${tokens.sign('preferences', claims, PREFERENCES_TOKEN_TTL_SECONDS)}`;
+export function testUrls(ctx: Pick<PersonalizeContext, 'publicUrl' | 'tokens'>, campaignId?: string): RecipientUrls {
+  return urlsOf(ctx, ctx.tokens.sign('unsubscribe', campaignId ? { t: 1, c: campaignId } : { t: 1 }));
+}
+
+function urlsOf(ctx: Pick<PersonalizeContext, 'publicUrl'>, unsubscribeToken: string): RecipientUrls {
+  const base = trimSlash(ctx.publicUrl);
+  return { unsubscribeUrl: `${base}/u/${unsubscribeToken}`, preferencesUrl: `${base}/u/${unsubscribeToken}/preferences` };
+}
+
+/**
+ * A subscriber's preference-centre link, valid PREFERENCES_TOKEN_TTL_SECONDS. Only the preferences-link
+ * mail carries one: it goes to the address on file at that moment, which is what proves the reader.
+ */
+export function preferencesUrlOf(tokens: TokenSigner, publicUrl: string, claims: { s: string }): string {
+  return `${trimSlash(publicUrl)}/p/${tokens.sign('preferences', { s: claims.s }, PREFERENCES_TOKEN_TTL_SECONDS)}`;
 }
 
 /** The variables every campaign mail has (contract: Templates and rendering). */
@@ -98,6 +114,24 @@ export function trackingHooks(
       const u = url.trim();
       if (!/^https?:\/\//i.test(u) || own.some((prefix) => u.startsWith(prefix))) return url;
       return `${base}/c/${ctx.tokens.sign('click', { m: messageId, u })}`;
+    };
+  }
+  return hooks;
+}
+
+/**
+ * The hooks of a test send: a pixel and click links like the real ones, whose tokens name no message, so
+ * the pixel records nothing and a click only redirects (the editor can check every link).
+ */
+export function testTrackingHooks(ctx: Pick<PersonalizeContext, 'publicUrl' | 'tokens'>, campaign: Pick<CampaignInfo, 'trackOpens' | 'trackClicks'>): RenderHooks {
+  const base = trimSlash(ctx.publicUrl);
+  const hooks: RenderHooks = {};
+  if (campaign.trackOpens) hooks.openPixel = () => `${base}/o/${ctx.tokens.sign('open', { t: 1 })}`;
+  if (campaign.trackClicks) {
+    hooks.link = (url) => {
+      const u = url.trim();
+      if (!/^https?:\/\//i.test(u) || u.startsWith(`${base}/u/`) || u.startsWith(`${base}/p/`)) return url;
+      return `${base}/c/${ctx.tokens.sign('click', { t: 1, u })}`;
     };
   }
   return hooks;

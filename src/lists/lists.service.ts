@@ -5,13 +5,14 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
 import { CreateListDto, UpdateListDto } from './dto/list.dto';
-import { MailingList, OptIn } from './list.entity';
+import { ListVisibility, MailingList, OptIn } from './list.entity';
 
 export interface ListView {
   id: string;
   name: string;
   description: string | null;
   optIn: OptIn;
+  visibility: ListVisibility;
   /** members who have not left: unconfirmed or confirmed */
   subscriberCount: number;
   createdAt: Date;
@@ -28,7 +29,7 @@ export class ListsService {
   ) {}
 
   async create(body: CreateListDto): Promise<ListView> {
-    const list = await this.lists.save(this.lists.create({ name: body.name, description: body.description ?? null, optIn: body.optIn }));
+    const list = await this.lists.save(this.lists.create({ name: body.name, description: body.description ?? null, optIn: body.optIn, visibility: body.visibility ?? 'public' }));
     return toListView(list, 0);
   }
 
@@ -52,6 +53,7 @@ export class ListsService {
     if (body.name !== undefined) list.name = body.name;
     if (body.description !== undefined) list.description = body.description;
     if (body.optIn !== undefined) list.optIn = body.optIn;
+    if (body.visibility !== undefined) list.visibility = body.visibility;
     await this.lists.save(list);
     return this.get(id);
   }
@@ -105,6 +107,7 @@ export function toListView(list: MailingList, subscriberCount: number): ListView
     name: list.name,
     description: list.description,
     optIn: list.optIn,
+    visibility: list.visibility,
     subscriberCount,
     createdAt: list.createdAt,
   };

@@ -15,42 +15,61 @@ export interface PreferenceChanges {
   tracking: boolean;
 }
 
+/** What the reader may change besides the name: the attributes an admin marked (Settings), and the lists offered. */
+export interface FormRules {
+  editable: ReadonlyArray<{ key: string; label: string }>;
+  /** the lists the page offers (public ones and those the person is on) */
+  lists: ReadonlySet<string>;
+}
+
 export const ATTRIBUTE_FIELD = 'a:';
 const VALUE_MAX_LENGTH = 2000;
 
-/** Attribute values shown as a text input; objects and arrays are shown read-only and kept as they are. */
-export function isEditable(value: unknown): value is string | number | boolean | null {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+/** Attribute values shown as a text input; objects and arrays are not editable on the page. */
+export function isEditable(value: unknown): value is string | number | boolean | null | undefined {
+  return value === null || value === undefined || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 /** How an attribute value is shown in its input. */
-export function inputValue(value: string | number | boolean | null): string {
-  return value === null ? '' : String(value);
+export function inputValue(value: string | number | boolean | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
 }
 
 /**
- * The changes a submitted form asks for, or the problems that refuse it (each naming the field).
- * Only existing attributes can be edited; each keeps its type where the text allows it
- * (a number stays a number, true/false stay booleans, an emptied null stays null).
+ * The changes a submitted form asks for, or the problems that refuse it (each naming the field by the
+ * label the reader sees). Only attributes an admin marked editable change; a field for any other (a
+ * forged `a:tier`), or a list the page does not offer, refuses the whole form: nothing is saved.
+ * Each value keeps its type where the text allows it (a number stays a number, true/false stay
+ * booleans, an emptied null stays null); an emptied attribute the person did not have stays absent.
  */
-export function readForm(body: FormBody, current: Attributes): PreferenceChanges | { errors: string[] } {
+export function readForm(body: FormBody, current: Attributes, rules: FormRules): PreferenceChanges | { errors: string[] } {
   const errors: string[] = [];
   const name = one(body.name).trim();
   if (name.length > 200) errors.push('Name: at most 200 characters');
   if (!NO_CONTROL_CHARS.test(name)) errors.push('Name: line breaks and control characters are not allowed');
 
+  const editable = new Map(rules.editable.map((a) => [a.key, a.label]));
   const attributes: Attributes = { ...current };
-  for (const [key, value] of Object.entries(current)) {
-    const field = body[ATTRIBUTE_FIELD + key];
-    if (!isEditable(value) || field === undefined) continue;
-    const text = one(field);
-    if (text.length > VALUE_MAX_LENGTH) errors.push(`${key}: at most ${VALUE_MAX_LENGTH} characters`);
-    else if (text.includes('\u0000')) errors.push(`${key}: NUL characters are not allowed`);
-    else attributes[key] = typed(value, text);
+  for (const [field, given] of Object.entries(body)) {
+    if (!field.startsWith(ATTRIBUTE_FIELD) || given === undefined) continue;
+    const key = field.slice(ATTRIBUTE_FIELD.length);
+    const label = editable.get(key);
+    const before = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
+    if (label === undefined || !isEditable(before)) {
+      errors.push(`${label ?? key}: this detail cannot be changed here`);
+      continue;
+    }
+    const text = one(given);
+    if (text.length > VALUE_MAX_LENGTH) errors.push(`${label}: at most ${VALUE_MAX_LENGTH} characters`);
+    else if (!NO_CONTROL_CHARS.test(text)) errors.push(`${label}: line breaks and control characters are not allowed`);
+    else if (before === undefined) {
+      if (text.trim()) attributes[key] = text.trim();
+    } else attributes[key] = typed(before, text);
   }
   if (Buffer.byteLength(JSON.stringify(attributes), 'utf8') > ATTRIBUTES_MAX_BYTES) errors.push('Your details are too long (16 KB at most)');
 
   const lists = body.list === undefined ? [] : ([] as string[]).concat(body.list);
+  if (lists.some((id) => !rules.lists.has(id))) errors.push('Lists: one of the lists chosen cannot be joined here');
   if (errors.length) return { errors };
   return { name, attributes, listIds: new Set(lists), tracking: body.tracking !== undefined };
 }

@@ -5,6 +5,7 @@ import { inTransaction } from '../database/transaction';
 import { MailingList } from '../lists/list.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import { EditableAttribute, SettingsService } from '../settings/settings.service';
 import { TokenService } from '../tokens/token.service';
 import { Consent } from './consent.entity';
 import { FormBody, readForm } from './preference-centre-form';
@@ -15,8 +16,10 @@ export const PREFERENCE_CENTRE_SOURCE = 'preference-centre';
 /** What the preference centre page shows. */
 export interface PreferenceView {
   subscriber: Subscriber;
-  /** every list, with this person's membership status if they have one */
+  /** the public lists and the private ones the person is on, with this person's membership status if any */
   lists: { list: MailingList; status: SubscriptionStatus | null }[];
+  /** the attributes an admin marked editable (Settings), under their labels, with this person's value */
+  attributes: { key: string; label: string; value: unknown }[];
 }
 
 export interface RequestOrigin {
@@ -27,31 +30,44 @@ export interface RequestOrigin {
 export type SaveResult = { saved: PreferenceView } | { errors: string[]; view: PreferenceView };
 
 /**
- * The preference centre behind GET|POST /p/:token. The token (signed, 7 days, from a campaign mail or
- * the preferences-link mail) names one subscriber and is the only credential: it proves the mailbox.
- * Lists have no "private" flag yet, so every list is offered.
+ * The preference centre behind GET|POST /p/:token. The token (signed, 7 days, only ever in the
+ * preferences-link mail, sent to the address on file) names one subscriber and is the only credential:
+ * it proves the mailbox.
+ * It offers the public lists and the private ones the person is on (a private list they left is gone
+ * from the page, and joining one is refused), and only the attributes an admin marked editable.
  */
 @Injectable()
 export class PreferenceCentreService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
+    private readonly settings: SettingsService,
   ) {}
 
   /** The subscriber id of a valid, unexpired preferences token whose subscriber still exists; else null. */
   async subscriberOf(token: string): Promise<Subscriber | null> {
     const claims = this.tokens.verify<Record<string, unknown>>('preferences', token);
     if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    // Tokens naming a message (`m`) were put in campaign mail and on the unsubscribe page before links
+    // were only ever mailed on request: an old or forwarded mail must not open anyone's data.
+    if (claims.m !== undefined) return null;
     return this.db.getRepository(Subscriber).findOneBy({ id: claims.s });
   }
 
-  async view(subscriber: Subscriber, m: EntityManager = this.db.manager): Promise<PreferenceView> {
-    const [lists, memberships] = await Promise.all([
+  async view(subscriber: Subscriber, m: EntityManager = this.db.manager, editable?: EditableAttribute[]): Promise<PreferenceView> {
+    const [lists, memberships, marked] = await Promise.all([
       m.find(MailingList, { order: { name: 'ASC', id: 'ASC' } }),
       m.findBy(Subscription, { subscriberId: subscriber.id }),
+      editable ?? this.settings.editableAttributes(),
     ]);
     const status = new Map(memberships.map((s) => [s.listId, s.status]));
-    return { subscriber, lists: lists.map((list) => ({ list, status: status.get(list.id) ?? null })) };
+    const offered = lists.filter((l) => l.visibility !== 'private' || ['unconfirmed', 'confirmed'].includes(status.get(l.id) ?? ''));
+    const own = subscriber.attributes ?? {};
+    return {
+      subscriber,
+      lists: offered.map((list) => ({ list, status: status.get(list.id) ?? null })),
+      attributes: marked.map((a) => ({ ...a, value: own[a.key] })),
+    };
   }
 
   /**
@@ -61,16 +77,19 @@ export class PreferenceCentreService {
    * person leaves unticked stay as they are. A blocklisted subscriber may leave lists but not join any.
    */
   async save(subscriber: Subscriber, body: FormBody, origin: RequestOrigin): Promise<SaveResult> {
-    const changes = readForm(body, subscriber.attributes ?? {});
-    if ('errors' in changes) return { errors: changes.errors, view: await this.view(subscriber) };
+    const editable = await this.settings.editableAttributes();
+    const before = await this.view(subscriber, this.db.manager, editable);
+    const changes = readForm(body, subscriber.attributes ?? {}, { editable, lists: new Set(before.lists.map((l) => l.list.id)) });
+    if ('errors' in changes) return { errors: changes.errors, view: before };
     const saved = await inTransaction(this.db, async (m) => {
       const fresh = await m.findOneByOrFail(Subscriber, { id: subscriber.id });
       fresh.name = changes.name;
-      fresh.attributes = changes.attributes;
+      // Only the editable keys change; the rest is taken from the row as it is now.
+      fresh.attributes = { ...(fresh.attributes ?? {}), ...Object.fromEntries(editable.filter((a) => a.key in changes.attributes).map((a) => [a.key, changes.attributes[a.key]])) };
       fresh.trackingEnabled = changes.tracking;
       await m.save(fresh);
       const now = new Date();
-      const { lists } = await this.view(fresh, m);
+      const { lists } = await this.view(fresh, m, editable);
       for (const { list, status } of lists) {
         const wanted = changes.listIds.has(list.id);
         if (wanted && status !== 'confirmed' && fresh.status === 'enabled') {
@@ -84,7 +103,7 @@ export class PreferenceCentreService {
           await m.update(Subscription, { subscriberId: fresh.id, listId: list.id }, { status: 'unsubscribed', unsubscribedAt: now });
         }
       }
-      return this.view(fresh, m);
+      return this.view(fresh, m, editable);
     });
     return { saved };
   }

@@ -18,7 +18,7 @@ import { SettingsService } from '../settings/settings.service';
 export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
 
 /**
- * The way into the preference centre for someone without a recent campaign mail: their address gets
+ * The only way into the preference centre (asked for here or from a mail's unsubscribe page): their address gets
  * a `preferences-link` mail whose token (7 days) proves they hold the mailbox.
  * The request looks the address up (one indexed read) and queues one job whatever it finds: the
  * subscriber's id, or null for an unknown address. The job carries no address (Redis keeps finished jobs

@@ -42,5 +42,7 @@ import { SettingsModule } from '../settings/settings.module';
     DataExportService,
     ErasureService,
   ],
+  // the unsubscribe page's "email me a link to my preferences" goes the same way as the public request
+  exports: [PreferencesLinkService],
 })
 export class PreferencesModule {}

@@ -24,6 +24,7 @@ export interface SignupOrigin {
 /**
  * Public sign-up. Nobody may act for someone else here: a known address keeps its name and attributes,
  * and a membership that was left or never confirmed only comes back through the confirmation mail.
+ * Private lists are ignored: the answer is the same 202 and nobody is added to them.
  */
 @Injectable()
 export class SignupService {
@@ -37,8 +38,10 @@ export class SignupService {
   ) {}
 
   async subscribe(input: PublicSubscribeDto, origin: SignupOrigin): Promise<void> {
-    // List existence is not secret: an unknown id is a 400 naming it.
-    const lists = await this.lists.assertListsExist(input.listIds);
+    // List existence is not secret: an unknown id is a 400 naming it. Private lists are ignored (same
+    // answer): only an admin adds people to them.
+    const lists = (await this.lists.assertListsExist(input.listIds)).filter((l) => l.visibility !== 'private');
+    if (!lists.length) return;
     // Erasure check: an address erased at its owner's request is not brought back (the answer stays the same).
     if (await this.suppressions.isErased(input.email)) return;
     const pending = await this.withOneRetry(() => this.db.transaction((em) => this.apply(em, input, lists, clip(origin))));

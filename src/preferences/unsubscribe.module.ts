@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { PreferencesModule } from './preferences.module';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
 
-/** GET/POST /u/:token, the unsubscribe link every campaign mail carries (List-Unsubscribe, RFC 8058). */
+/**
+ * GET/POST /u/:token, the unsubscribe link every campaign mail carries (List-Unsubscribe, RFC 8058), and
+ * /u/:token/preferences, the mail's way to ask for a preference-centre link.
+ */
 @Module({
+  imports: [PreferencesModule],
   controllers: [UnsubscribeController],
   providers: [UnsubscribeService],
 })

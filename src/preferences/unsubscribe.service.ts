@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
 import { Message } from '../delivery/message.entity';
-import { preferencesUrlOf } from '../delivery/personalize';
 import { MailingList } from '../lists/list.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
+import { PreferencesLinkService } from './preferences-link.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,11 +20,17 @@ interface UnsubscribeClaims {
   c: string;
 }
 
-/** What a valid token leads to: the lists it leaves (names; `all` when its campaign is gone) and a preferences link. */
+/**
+ * What a valid token leads to: the lists it leaves (names; `all` when its campaign is gone). The page
+ * names the campaign's lists even when they are private: the reader is on them, the mail came from them.
+ */
 export interface UnsubscribeOutcome {
   lists: string[] | 'all';
-  preferencesUrl: string | null;
 }
+
+/** The answer to a test send's or a preview's token (`{t: 1}`): it names nobody, so nothing happens. */
+export const TEST_MAIL = 'test-mail' as const;
+export type TestMail = typeof TEST_MAIL;
 
 /** How the request came: a mail client's RFC 8058 one-click POST, or the page's button. */
 export type UnsubscribeVia = 'one-click' | 'page';
@@ -33,7 +38,8 @@ export type UnsubscribeVia = 'one-click' | 'page';
 /**
  * The unsubscribe link of campaign mail. The token names one recipient of one message; using it takes that
  * subscriber off the campaign's lists at once (all their lists if the campaign was deleted since, so an old
- * link always works). A token whose message is not that recipient's (a test mail) does nothing.
+ * link always works). A token whose message is not that recipient's does nothing; a test mail's token
+ * says so. The same token asks for a preference-centre link, which is mailed to the address on file.
  */
 @Injectable()
 export class UnsubscribeService {
@@ -41,21 +47,21 @@ export class UnsubscribeService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
     private readonly log: MessageLogService,
-    private readonly config: AppConfig,
+    private readonly links: PreferencesLinkService,
   ) {}
 
   /** What using the token would do; null for an unusable token. Changes nothing. */
-  async preview(token: string): Promise<UnsubscribeOutcome | null> {
+  async preview(token: string): Promise<UnsubscribeOutcome | TestMail | null> {
     const claims = this.claimsOf(token);
-    if (!claims) return null;
+    if (!claims || claims === TEST_MAIL) return claims;
     const target = await this.target(this.db.manager, claims);
-    return target && this.outcome(this.db.manager, claims, target.listIds, target.all);
+    return target && this.outcome(this.db.manager, target.listIds, target.all);
   }
 
   /** Unsubscribes; idempotent (a second use changes nothing and records nothing more). Null for an unusable token. */
-  async unsubscribe(token: string, via: UnsubscribeVia): Promise<UnsubscribeOutcome | null> {
+  async unsubscribe(token: string, via: UnsubscribeVia): Promise<UnsubscribeOutcome | TestMail | null> {
     const claims = this.claimsOf(token);
-    if (!claims) return null;
+    if (!claims || claims === TEST_MAIL) return claims;
     return inTransaction(this.db, async (em) => {
       const target = await this.target(em, claims);
       if (!target) return null;
@@ -70,12 +76,35 @@ export class UnsubscribeService {
         );
         if (result.affected && target.message) await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
       }
-      return this.outcome(em, claims, target.listIds, target.all);
+      return this.outcome(em, target.listIds, target.all);
     });
   }
 
-  private claimsOf(token: string): UnsubscribeClaims | null {
+  /** Whether the token may ask for a preference-centre link (a test mail's may not; it is told so). Changes nothing. */
+  async canRequestLink(token: string): Promise<boolean | TestMail> {
+    const claims = this.claimsOf(token);
+    if (!claims || claims === TEST_MAIL) return claims === TEST_MAIL ? TEST_MAIL : false;
+    return (await this.target(this.db.manager, claims)) !== null && (await this.db.manager.exists(Subscriber, { where: { id: claims.s } }));
+  }
+
+  /**
+   * Mails a fresh preference-centre link to the subscriber's address on file, never to one typed in, by the
+   * same path as POST /api/public/preferences-link (one mail per address per 10 minutes). The answer never
+   * names the address; an unusable token is null.
+   */
+  async requestPreferencesLink(token: string): Promise<'sent' | TestMail | null> {
+    const claims = this.claimsOf(token);
+    if (!claims || claims === TEST_MAIL) return claims;
+    if (!(await this.target(this.db.manager, claims))) return null;
+    const subscriber = await this.db.manager.findOne(Subscriber, { select: { id: true, email: true }, where: { id: claims.s } });
+    if (!subscriber) return null;
+    await this.links.request(subscriber.email);
+    return 'sent';
+  }
+
+  private claimsOf(token: string): UnsubscribeClaims | TestMail | null {
     const claims = this.tokens.verify<Record<string, unknown>>('unsubscribe', token);
+    if (claims && claims.t === 1 && claims.s === undefined && claims.m === undefined) return TEST_MAIL;
     if (!claims || ![claims.m, claims.s, claims.c].every((v) => typeof v === 'string' && UUID.test(v))) return null;
     return { m: String(claims.m).toLowerCase(), s: String(claims.s).toLowerCase(), c: String(claims.c).toLowerCase() };
   }
@@ -92,10 +121,8 @@ export class UnsubscribeService {
     return { listIds: campaign.listIds, all: false, message };
   }
 
-  private async outcome(em: EntityManager, claims: UnsubscribeClaims, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
+  private async outcome(em: EntityManager, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
     const lists = all || !listIds.length ? [] : await em.find(MailingList, { select: { id: true, name: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
-    const known = await em.exists(Subscriber, { where: { id: claims.s } });
-    const preferencesUrl = known ? preferencesUrlOf(this.tokens, this.config.publicUrl, { s: claims.s, m: claims.m }) : null;
-    return { lists: all ? 'all' : lists.map((l) => l.name), preferencesUrl };
+    return { lists: all ? 'all' : lists.map((l) => l.name) };
   }
 }

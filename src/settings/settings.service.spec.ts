@@ -36,6 +36,24 @@ describe('SettingsService', () => {
     await expect(s.senders()).resolves.toEqual([{ name: 'News', email: 'news@localhost' }]);
   });
 
+  it('keeps the editable attributes with their labels: none at first, relabelled in place, removed, bad input refused', async () => {
+    const s = service();
+    await expect(s.editableAttributes()).resolves.toEqual([]);
+    await s.setEditableAttribute({ key: ' city ', label: ' City ' });
+    await s.setEditableAttribute({ key: 'phone', label: 'Phone' });
+    await s.setEditableAttribute({ key: 'city', label: 'Town' });
+    await expect(s.editableAttributes()).resolves.toEqual([
+      { key: 'city', label: 'Town' },
+      { key: 'phone', label: 'Phone' },
+    ]);
+    await expect(s.setEditableAttribute({ key: 'a\nb', label: 'X' })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(s.setEditableAttribute({ key: 'zip', label: '  ' })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(s.setEditableAttribute({ key: 'zip', label: 'Zip\r\nBcc' })).rejects.toBeInstanceOf(BadRequestException);
+    await s.removeEditableAttribute('city');
+    await expect(s.editableAttributes()).resolves.toEqual([{ key: 'phone', label: 'Phone' }]);
+    await expect(s.removeEditableAttribute('city')).rejects.toThrow(/No editable attribute city/);
+  });
+
   it('parses MAIL_FROM with or without a name', () => {
     expect(parseMailFrom('"Shop News" <news@shop.example>')).toEqual({ name: 'Shop News', email: 'news@shop.example' });
     expect(parseMailFrom('news@shop.example')).toEqual({ name: '', email: 'news@shop.example' });

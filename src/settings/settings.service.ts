@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { EditableAttributeDto } from './dto/editable-attribute.dto';
 import { SenderDto } from './dto/settings.dto';
 import { Setting } from './setting.entity';
 
@@ -12,13 +13,22 @@ export interface Sender {
   email: string;
 }
 
+/** An attribute readers may change in the preference centre, shown under `label`. */
+export interface EditableAttribute {
+  key: string;
+  label: string;
+}
+
 const COMPANY_ADDRESS = 'companyAddress';
+const EDITABLE_ATTRIBUTES = 'editableAttributes';
+const MAX_EDITABLE_ATTRIBUTES = 50;
 const SENDERS = 'senders';
 const MAX_SENDERS = 50;
 
 /**
  * Settings an admin changes in the UI, stored in the database so that every process (HTTP and workers)
- * reads the same: the company's postal address and the sender addresses. Until one is stored, the
+ * reads the same: the company's postal address, the sender addresses, and the attributes readers may
+ * change in the preference centre (with their labels). Until one is stored, the
  * configuration's value stands (COMPANY_ADDRESS, MAIL_FROM). Read from the database on each call: the
  * callers read once per batch or page, and a cache would go stale in the other processes.
  */
@@ -88,6 +98,34 @@ export class SettingsService {
     return rest;
   }
 
+  /** The attributes readers may change (none until an admin marks one; the name is always editable). */
+  async editableAttributes(): Promise<EditableAttribute[]> {
+    const stored = await this.read(EDITABLE_ATTRIBUTES);
+    if (!Array.isArray(stored)) return [];
+    return stored
+      .filter((a): a is EditableAttribute => typeof a?.key === 'string' && typeof a?.label === 'string')
+      .map((a) => ({ key: a.key, label: a.label }));
+  }
+
+  /** Marks an attribute editable, or gives an editable one a new label. */
+  async setEditableAttribute(attribute: EditableAttribute): Promise<EditableAttribute[]> {
+    const a = checkDto(EditableAttributeDto, attribute);
+    const current = await this.editableAttributes();
+    const at = current.findIndex((c) => c.key === a.key);
+    if (at < 0 && current.length >= MAX_EDITABLE_ATTRIBUTES) throw new BadRequestException(`At most ${MAX_EDITABLE_ATTRIBUTES} editable attributes`);
+    const next = at < 0 ? [...current, { key: a.key, label: a.label }] : current.map((c, i) => (i === at ? { key: a.key, label: a.label } : c));
+    await this.write(EDITABLE_ATTRIBUTES, next);
+    return next;
+  }
+
+  async removeEditableAttribute(key: string): Promise<EditableAttribute[]> {
+    const current = await this.editableAttributes();
+    const rest = current.filter((c) => c.key !== key.trim());
+    if (rest.length === current.length) throw new NotFoundException(`No editable attribute ${key}`);
+    await this.write(EDITABLE_ATTRIBUTES, rest);
+    return rest;
+  }
+
   private async read(key: string): Promise<unknown> {
     return (await this.settings.findOne({ where: { key } }))?.value ?? null;
   }
@@ -95,6 +133,13 @@ export class SettingsService {
   private async write(key: string, value: unknown): Promise<void> {
     await this.settings.upsert({ key, value: value as object }, ['key']);
   }
+}
+
+function checkDto<T extends object>(cls: new () => T, input: object): T {
+  const dto = plainToInstance(cls, { ...input });
+  const errors = validateSync(dto);
+  if (errors.length) throw new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  return dto;
 }
 
 function checkSender(sender: Sender): Sender {

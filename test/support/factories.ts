@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeyScope } from '../../src/auth/api-key.entity';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
-import { MailingList, OptIn } from '../../src/lists/list.entity';
+import { ListVisibility, MailingList, OptIn } from '../../src/lists/list.entity';
 import { Attributes, emailKeyOf, Subscriber, SubscriberStatus } from '../../src/subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../../src/subscribers/subscription.entity';
 import { TestApp } from './test-app';
@@ -17,9 +17,14 @@ export function uniqueTag(): string {
   return randomBytes(5).toString('hex');
 }
 
-export async function makeList(t: TestApp, fields: { name?: string; description?: string | null; optIn?: OptIn } = {}): Promise<MailingList> {
+export async function makeList(
+  t: TestApp,
+  fields: { name?: string; description?: string | null; optIn?: OptIn; visibility?: ListVisibility } = {},
+): Promise<MailingList> {
   const repo = t.app.get(DataSource).getRepository(MailingList);
-  return repo.save(repo.create({ name: fields.name ?? `List ${uniqueTag()}`, description: fields.description ?? null, optIn: fields.optIn ?? 'single' }));
+  return repo.save(
+    repo.create({ name: fields.name ?? `List ${uniqueTag()}`, description: fields.description ?? null, optIn: fields.optIn ?? 'single', visibility: fields.visibility ?? 'public' }),
+  );
 }
 
 export interface SubscriberFields {

@@ -11,7 +11,7 @@ import { ListExportService } from './list-export.service';
 import { pageParam, pagerOf } from '../pager';
 
 const PAGE_SIZE = 50;
-type ListForm = { id?: string; name?: unknown; description?: unknown; optIn?: unknown };
+type ListForm = { id?: string; name?: unknown; description?: unknown; optIn?: unknown; visibility?: unknown };
 
 /** /admin/lists: the lists with their member counts; create, edit, delete, export. */
 @AdminController('lists')
@@ -36,7 +36,7 @@ export class AdminListsController {
 
   @Get('new')
   newForm(@Req() req: AdminRequest, @Res() res: Response): void {
-    this.form(req, res, { optIn: 'single' });
+    this.form(req, res, { optIn: 'single', visibility: 'public' });
   }
 
   @Post()
@@ -89,5 +89,5 @@ export class AdminListsController {
 /** The form's fields as the DTO takes them: an empty description is none. */
 function listFields(body: Record<string, unknown>): Record<string, unknown> {
   const description = typeof body.description === 'string' && body.description.trim() ? body.description : null;
-  return { name: body.name ?? '', description, optIn: body.optIn };
+  return { name: body.name ?? '', description, optIn: body.optIn, visibility: body.visibility ?? 'public' };
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { SAMPLE_RECIPIENT } from '../../delivery/personalize';
+import { SAMPLE_RECIPIENT, testUrls } from '../../delivery/personalize';
 import { SettingsService } from '../../settings/settings.service';
 import { RendererService } from '../../templates/render/renderer.service';
 import { TemplateProblem } from '../../templates/template-errors';
 import { TemplateKind } from '../../templates/template.entity';
 import { TemplatesService } from '../../templates/templates.service';
+import { TokenService } from '../../tokens/token.service';
 
 /** One variable a template may use, as the editor lists it. */
 export interface TemplateVariable {
@@ -27,7 +28,7 @@ export const CAMPAIGN_VARIABLES: TemplateVariable[] = [
   { name: 'subscriber.name', description: 'the recipient’s name (may be empty)' },
   { name: 'subscriber.attributes.*', description: 'any attribute of the subscriber, e.g. subscriber.attributes.city' },
   { name: 'unsubscribeUrl', description: 'one-click unsubscribe link (a footer with it is added when missing)' },
-  { name: 'preferencesUrl', description: 'the recipient’s preference centre' },
+  { name: 'preferencesUrl', description: 'a page where the recipient asks for a link to their preference centre, mailed to them' },
   { name: 'companyAddress', description: 'your postal address (Settings)' },
   { name: 'campaign.name', description: 'the campaign’s name' },
 ];
@@ -43,6 +44,7 @@ export class TemplatePreviewService {
     private readonly templates: TemplatesService,
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
+    private readonly tokens: TokenService,
   ) {}
 
   async preview(mjml: string, subject: string, kind: TemplateKind, slug?: string | null): Promise<EditorPreview> {
@@ -67,14 +69,13 @@ export class TemplatePreviewService {
   async sampleData(kind: TemplateKind, slug?: string | null): Promise<Record<string, unknown>> {
     const builtIn = slug ? await this.templates.getBuiltIn(slug).catch(() => null) : null;
     if (kind === 'transactional') return builtIn?.sample ?? {};
-    const base = this.config.publicUrl.replace(/\/$/, '');
     return {
       subscriber: SAMPLE_RECIPIENT,
       campaign: { name: 'Preview' },
-      unsubscribeUrl: `${base}/u/preview`,
-      preferencesUrl: `${base}/p/preview`,
       companyAddress: await this.settings.companyAddress(),
       ...(builtIn?.kind === 'campaign' ? builtIn.sample : {}),
+      // test links: they open a page saying this is a test mail, and act on nobody
+      ...testUrls({ publicUrl: this.config.publicUrl, tokens: this.tokens }),
     };
   }
 }

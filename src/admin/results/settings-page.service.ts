@@ -12,7 +12,7 @@ import { AdminViews } from '../views/admin-views.service';
 /** What one of the settings page's forms sends back after a refused change: the input, errors, a message. */
 export interface SettingsFormState {
   /** the section the state belongs to */
-  form: 'user' | 'users' | 'apiKey' | 'apiKeys' | 'sender' | 'company';
+  form: 'user' | 'users' | 'apiKey' | 'apiKeys' | 'sender' | 'company' | 'attribute';
   values?: Record<string, unknown>;
   errors?: FieldErrors | null;
   /** a refusal not tied to one field (the last admin, a duplicate) */
@@ -26,8 +26,8 @@ export const SCOPE_HINTS: Record<(typeof API_KEY_SCOPES)[number], string> = {
 };
 
 /**
- * The settings page (admins only): users and roles, API keys, sender addresses and the company's postal
- * address, each a card with its own form. A refused change shows the page again with that form's input
+ * The settings page (admins only): users and roles, API keys, sender addresses, the company's postal
+ * address and the attributes readers may change in the preference centre, each a card with its own form. A refused change shows the page again with that form's input
  * kept and its errors beside the fields.
  */
 @Injectable()
@@ -40,12 +40,13 @@ export class SettingsPageService {
   ) {}
 
   async show(req: AdminRequest, res: Response, state?: SettingsFormState, status = 200): Promise<void> {
-    const [users, keys, senders, storedSenders, companyAddress] = await Promise.all([
+    const [users, keys, senders, storedSenders, companyAddress, editableAttributes] = await Promise.all([
       this.users.list(),
       this.apiKeys.list(),
       this.settings.senders(),
       this.settings.hasStoredSenders(),
       this.settings.companyAddress(),
+      this.settings.editableAttributes(),
     ]);
     const me = req.adminUser!;
     const form = (name: SettingsFormState['form']) => (state?.form === name ? state : undefined);
@@ -73,6 +74,8 @@ export class SettingsPageService {
       apiKeysState: form('apiKeys'),
       senderForm: form('sender'),
       companyForm: form('company'),
+      editableAttributes,
+      attributeForm: form('attribute'),
       me,
     });
   }

@@ -1,6 +1,7 @@
 import { Body, Get, Post, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { MinRole } from '../../auth/auth.decorators';
+import { EditableAttributeDto } from '../../settings/dto/editable-attribute.dto';
 import { CompanyAddressDto, SenderDto } from '../../settings/dto/settings.dto';
 import { SettingsService } from '../../settings/settings.service';
 import { AdminController } from '../admin-controller';
@@ -9,7 +10,7 @@ import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { SettingsPageService } from './settings-page.service';
 
-/** /admin/settings (admins only): the page, sender addresses and the company's postal address. */
+/** /admin/settings (admins only): the page, sender addresses, the company's postal address, the preference centre's editable attributes. */
 @AdminController('settings')
 @MinRole('admin')
 export class SettingsController {
@@ -61,5 +62,31 @@ export class SettingsController {
       return this.page.show(req, res, { form: 'company', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
     }
     this.views.redirect(res, '/admin/settings#company', 'Postal address saved: the next campaigns carry it in their footer');
+  }
+
+  /** Marks an attribute editable in the preference centre (or relabels it). */
+  @Post('editable-attributes')
+  @MinRole('admin')
+  async setAttribute(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const { value, errors } = await validateForm(EditableAttributeDto, body);
+    if (errors) return this.page.show(req, res, { form: 'attribute', values: body, errors }, 400);
+    try {
+      await this.settings.setEditableAttribute(value);
+    } catch (err) {
+      return this.page.show(req, res, { form: 'attribute', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+    }
+    this.views.redirect(res, '/admin/settings#preference-centre', `Readers can now change “${value.label}” in their preference centre`);
+  }
+
+  @Post('editable-attributes/remove')
+  @MinRole('admin')
+  async removeAttribute(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const key = typeof body.key === 'string' ? body.key : '';
+    try {
+      await this.settings.removeEditableAttribute(key);
+    } catch (err) {
+      return this.page.show(req, res, { form: 'attribute', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+    }
+    this.views.redirect(res, '/admin/settings#preference-centre', `Readers can no longer change ${key}`);
   }
 }

@@ -36,12 +36,12 @@ export interface PageNotes {
 export function preferenceCentrePage(view: PreferenceView, token: string, notes: PageNotes = {}): string {
   const s = view.subscriber;
   const here = escapeHtml(token);
-  const attributes = Object.entries(s.attributes ?? {});
-  const details = attributes
-    .map(([key, value]) =>
+  // Only the attributes an admin marked editable, under their labels; the rest is in the download.
+  const details = view.attributes
+    .map(({ key, label, value }) =>
       isEditable(value)
-        ? `<label class="field">${escapeHtml(key)}<input type="text" name="${escapeHtml(ATTRIBUTE_FIELD + key)}" value="${escapeHtml(inputValue(value))}" maxlength="2000"></label>`
-        : `<div class="field"><span class="muted">${escapeHtml(key)} (shown as stored; write to us to change it)</span><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></div>`,
+        ? `<label class="field">${escapeHtml(label)}<input type="text" name="${escapeHtml(ATTRIBUTE_FIELD + key)}" value="${escapeHtml(inputValue(value))}" maxlength="2000"></label>`
+        : `<div class="field"><span class="muted">${escapeHtml(label)} (shown as stored; write to us to change it)</span><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></div>`,
     )
     .join('\n');
   const blocked = s.status !== 'enabled';
@@ -65,6 +65,7 @@ ${notes.errors?.length ? `<div class="errors" role="alert"><p>Nothing was saved:
 <legend>Your details</legend>
 <label class="field">Name<input type="text" name="name" value="${escapeHtml(s.name)}" maxlength="200" autocomplete="name"></label>
 ${details}
+<p class="muted">Everything else we hold about you is in the download below.</p>
 </fieldset>
 <fieldset>
 <legend>What we send you</legend>
