@@ -28,4 +28,11 @@ describe('admin pages (e2e)', () => {
     const asset = await t.http().get('/admin/assets/admin.css').expect(200);
     expect(asset.headers['cache-control']).not.toBe('no-store');
   });
+
+  it('the settings page refuses a password longer than 72 bytes in UTF-8, naming the limit', async () => {
+    const { agent, csrf } = await signedInAgent(t, 'admin');
+    const res = await agent.post('/admin/settings/users').type('form').send({ _csrf: csrf, email: 'long@example.com', password: 'ß'.repeat(40), role: 'viewer' }).expect(400);
+    expect(res.text).toContain('password must be at most 72 bytes in UTF-8');
+    await t.http().post('/api/auth/login').send({ email: 'long@example.com', password: 'ß'.repeat(40) }).expect(401);
+  });
 });

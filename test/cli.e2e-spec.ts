@@ -48,6 +48,8 @@ describe('command line (e2e)', () => {
       [['create-admin', '--email', 'new@example.com'], /^Error: a password is required/],
       [['create-admin', '--email', 'nobody', '--password', PASSWORD], /^Error: --email must be an email address$/],
       [['create-admin', '--email', 'new@example.com', '--password', 'short'], /^Error: the password must be at least 10 characters$/],
+      [['create-admin', '--email', 'new@example.com', '--password', `${PASSWORD}${'ü'.repeat(30)}`], /^Error: the password must be at most 72 bytes in UTF-8/],
+      [['set-password', '--email', 'chief@example.com', '--password', 'x'.repeat(73)], /^Error: the password must be at most 72 bytes in UTF-8/],
       [['create-admin', '--email', 'new@example.com', '--password', PASSWORD, '--role', 'owner'], /^Error: --role must be one of: admin, editor, viewer$/],
       [['create-admin', '--email', 'new@example.com', '--password', 'cli', 'password', '123'], /^Error: unexpected argument/],
       [['make-coffee'], /^Error: unknown command "make-coffee"/],
