@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { FooterNeeds, footerNeeds, withLegalFooter } from '../delivery/legal-footer';
 import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
 import { CampaignRecipient, PersonalizeContext, recipientData, recipientUrls, trackingHooks } from '../delivery/personalize';
 import { campaignHeaders, domainOf } from '../delivery/personalize-headers';
@@ -47,10 +48,9 @@ export class CampaignMailService {
     tracking: boolean,
     companyAddress?: string,
   ): OutgoingMail {
-    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
-    const urls = recipientUrls(ctx, campaign.id, recipient);
-    const hooks = trackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
-    const rendered = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
+    const { filled, footer, urls } = this.fill(campaign, compiled, recipient, tracking, companyAddress);
+    // What the template left out of a part (the address, the unsubscribe link) is added as a footer.
+    const rendered = withLegalFooter(filled, footer);
     const from = this.fromOf(campaign);
     return {
       from,
@@ -61,6 +61,20 @@ export class CampaignMailService {
       messageId: this.messageIdFor(campaign, recipient.messageId),
       headers: campaignHeaders({ campaignId: campaign.id, unsubscribeUrl: urls.unsubscribeUrl, list, fromAddress: from.address }),
     };
+  }
+
+  /** What the legal footer adds to this recipient's mail: what the review step says before sending. */
+  footerNeeds(campaign: Campaign, compiled: CompiledTemplate, recipient: CampaignRecipient, companyAddress?: string): FooterNeeds {
+    const { filled, footer } = this.fill(campaign, compiled, recipient, false, companyAddress);
+    return footerNeeds(filled, footer);
+  }
+
+  private fill(campaign: Campaign, compiled: CompiledTemplate, recipient: CampaignRecipient, tracking: boolean, companyAddress?: string) {
+    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
+    const urls = recipientUrls(ctx, campaign.id, recipient);
+    const hooks = trackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
+    const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
+    return { filled, urls, footer: { ...urls, companyAddress: ctx.companyAddress } };
   }
 }
 

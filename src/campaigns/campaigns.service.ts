@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
+import { footerNotice } from '../delivery/legal-footer';
 import { MailSender } from '../delivery/mail-sender.service';
 import { CampaignRecipient, SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { describeSmtpError } from '../delivery/smtp-errors';
@@ -172,10 +173,13 @@ export class CampaignsService {
    * The message as the first recipient the campaign would reach gets it (sample data when its lists
    * have nobody yet), without tracking: what an editor reviews before sending.
    */
-  async preview(id: string): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null }> {
+  async preview(
+    id: string,
+  ): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null; footerNotice: string | null }> {
     const sample = await this.sampleOf(await this.find(id));
     const mail = sample.compose(SAMPLE_RECIPIENT);
-    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name } };
+    const footer = footerNotice(sample.footerNeeds(SAMPLE_RECIPIENT));
+    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name }, footerNotice: footer };
   }
 
   /**
@@ -188,18 +192,15 @@ export class CampaignsService {
     const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
     const companyAddress = await this.settings.companyAddress();
+    const recipientOf = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>): CampaignRecipient =>
+      first
+        ? { messageId: randomUUID(), subscriberId: first.subscriberId, email: first.email, name: first.name, attributes: profile?.attributes ?? {} }
+        : { messageId: randomUUID(), subscriberId: randomUUID(), ...fallback };
     const compose = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      this.mail.compose(
-        campaign,
-        compiled,
-        first
-          ? { messageId: randomUUID(), subscriberId: first.subscriberId, email: first.email, name: first.name, attributes: profile?.attributes ?? {} }
-          : { messageId: randomUUID(), subscriberId: randomUUID(), ...fallback },
-        list,
-        trackingAllowed(undefined),
-        companyAddress,
-      );
-    return { first, compose };
+      this.mail.compose(campaign, compiled, recipientOf(fallback), list, trackingAllowed(undefined), companyAddress);
+    const footerNeeds = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
+      this.mail.footerNeeds(campaign, compiled, recipientOf(fallback), companyAddress);
+    return { first, compose, footerNeeds };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {

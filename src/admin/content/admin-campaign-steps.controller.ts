@@ -188,7 +188,7 @@ export class AdminCampaignStepsController {
   ): Promise<void> {
     const lists = await this.pages.allLists();
     const recipients = await this.pages.recipientCount(campaign.listIds);
-    let preview: { subject: string; html: string; recipient: { email: string; name: string } | null } | null = null;
+    let preview: { subject: string; html: string; recipient: { email: string; name: string } | null; footerNotice: string | null } | null = null;
     let previewError: string | null = null;
     try {
       const p = await this.campaigns.preview(campaign.id);
