@@ -33,7 +33,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     }),
   );
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For only from the proxies TRUST_PROXY names; none by default (req.ip is the connection's address).
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.use(adminNoStore);

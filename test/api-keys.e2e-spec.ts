@@ -10,6 +10,8 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { loadConfig } from '../src/config/load-config';
 import { AppConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
+import { QueuesModule } from '../src/queues/queues.module';
+import { redisOptionsOf } from '../src/queues/redis-connection';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -172,6 +174,7 @@ describe('API key scopes (guard with the real key store)', () => {
         AppConfigModule.forRoot(loadConfig({ ...db.env, LOG_LEVEL: 'silent' })),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: 120 }]),
         DatabaseModule,
+        QueuesModule.forRoot({ options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), stop: async () => undefined }),
         AuthModule,
       ],
       controllers: [ScopeProbeController],

@@ -65,4 +65,8 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
   QUEUE_PREFIX?: string;
+
+  /** The reverse proxies whose X-Forwarded-For is believed: checked in load-config.ts (trust-proxy.ts). */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }

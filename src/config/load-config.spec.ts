@@ -56,6 +56,12 @@ describe('loadConfig', () => {
       expect(config.sendRate).toBeUndefined();
       expect(config.admin).toBeUndefined();
       expect(config.production).toBe(false);
+      expect(config.trustProxy).toEqual([]);
+    });
+
+    it('takes TRUST_PROXY as a list of addresses, ranges and named ranges', () => {
+      const config = loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8, loopback ' });
+      expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8', 'loopback']);
     });
 
     it('without SMTP_URL every message is written as an .eml file under DATA_DIR/outbox', async () => {
@@ -148,6 +154,8 @@ describe('loadConfig', () => {
       ['SEND_RATE=-1', { SEND_RATE: '-1' }, 'SEND_RATE'],
       ['SEND_RATE=fast', { SEND_RATE: 'fast' }, 'SEND_RATE'],
       ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      ['TRUST_PROXY with a host name', { TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
+      ['TRUST_PROXY with a bad range', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     ];
     it.each(cases)('%s', (_name, env, variable) => {
       const message = problemWith({ DATA_DIR: dataDir, ...env });
