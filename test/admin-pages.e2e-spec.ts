@@ -1,4 +1,7 @@
+import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { SettingsService } from '../src/settings/settings.service';
 import { signedInAgent } from './support/admin-agent';
+import { makeList } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** What every admin page answers, seen over HTTP without a browser. */
@@ -34,5 +37,28 @@ describe('admin pages (e2e)', () => {
     const res = await agent.post('/admin/settings/users').type('form').send({ _csrf: csrf, email: 'long@example.com', password: 'ß'.repeat(40), role: 'viewer' }).expect(400);
     expect(res.text).toContain('password must be at most 72 bytes in UTF-8');
     await t.http().post('/api/auth/login').send({ email: 'long@example.com', password: 'ß'.repeat(40) }).expect(401);
+  });
+
+  it('the campaign settings step offers only the senders set up in Settings, and refuses another address', async () => {
+    const editor = await t.tokenFor('editor');
+    const list = await makeList(t);
+    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const created = await t.http().post('/api/campaigns').set('Authorization', `Bearer ${editor}`).send({ name: 'Senders', subject: 'S', mjml, listIds: [list.id] }).expect(201);
+    await t.app.get(SettingsService).setSenders([{ name: 'Offers', email: 'offers@shop.example' }]);
+    try {
+      const { agent, csrf } = await signedInAgent(t, 'editor');
+      const page = await agent.get(`/admin/campaigns/${created.body.id}/settings`).expect(200);
+      const select = /<select id="s-from-email" name="fromEmail"[^>]*>([\s\S]*?)<\/select>/.exec(page.text)![1];
+      expect([...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1])).toEqual(['', 'offers@shop.example']);
+      expect(page.text).not.toMatch(/<input[^>]*name="fromEmail"/);
+
+      const form = { _csrf: csrf, name: 'Senders', subject: 'S', fromName: '', trackOpens: 'on', trackClicks: 'on' };
+      const refused = await agent.post(`/admin/campaigns/${created.body.id}/settings`).type('form').send({ ...form, fromEmail: 'ceo@elsewhere.example' }).expect(400);
+      expect(refused.text).toContain('fromEmail must be one of the senders set up in Settings: offers@shop.example');
+      await agent.post(`/admin/campaigns/${created.body.id}/settings`).type('form').send({ ...form, fromEmail: 'offers@shop.example' }).expect(303);
+      expect((await t.app.get(CampaignsService).get(created.body.id)).fromEmail).toBe('offers@shop.example');
+    } finally {
+      await t.app.get(SettingsService).setSenders([]);
+    }
   });
 });

@@ -44,6 +44,7 @@ export class CampaignsService {
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
+    const fromEmail = await this.allowedSender(dto.fromEmail);
     const id = await inTransaction(this.dataSource, async (m) => {
       const templateVersionId = await this.content.versionFor(m, dto, dto.subject);
       const saved = await m.save(
@@ -52,7 +53,7 @@ export class CampaignsService {
           name: dto.name,
           subject: dto.subject,
           fromName: dto.fromName ?? null,
-          fromEmail: dto.fromEmail ?? null,
+          fromEmail,
           templateId: dto.templateId ?? null,
           templateVersionId,
           listIds: lists.map((l) => l.id),
@@ -86,9 +87,10 @@ export class CampaignsService {
     this.assertStatus(campaign, EDITABLE, 'edited');
     const changes: Partial<Campaign> = {};
     if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
-    for (const key of ['name', 'subject', 'fromName', 'fromEmail', 'trackOpens', 'trackClicks'] as const) {
+    for (const key of ['name', 'subject', 'fromName', 'trackOpens', 'trackClicks'] as const) {
       if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
     }
+    if (dto.fromEmail !== undefined) changes.fromEmail = await this.allowedSender(dto.fromEmail);
     const subject = dto.subject ?? campaign.subject;
     await inTransaction(this.dataSource, async (m) => {
       if (dto.templateId !== undefined || dto.mjml !== undefined) {
@@ -213,6 +215,21 @@ export class CampaignsService {
       { id: campaign.id, name: campaign.name },
       true,
     );
+  }
+
+  /**
+   * A campaign's From address is one of the senders an admin set up in Settings (by default MAIL_FROM's), so a
+   * campaign cannot go out in the name of an address the domain's owner never approved (SPF/DKIM alignment, and
+   * an editor impersonating someone). Null or absent: MAIL_FROM's, always allowed. Answers the sender as stored.
+   */
+  private async allowedSender(fromEmail: string | null | undefined): Promise<string | null> {
+    if (fromEmail === undefined || fromEmail === null) return null;
+    const senders = await this.settings.senders();
+    const match = senders.find((s) => s.email.toLowerCase() === fromEmail.toLowerCase());
+    if (!match) {
+      throw new BadRequestException([`fromEmail must be one of the senders set up in Settings: ${senders.map((s) => s.email).join(', ')}`]);
+    }
+    return match.email;
   }
 
   private async move(id: string, from: CampaignStatus[], to: CampaignStatus, verb: string): Promise<void> {

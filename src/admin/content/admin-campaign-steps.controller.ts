@@ -87,6 +87,7 @@ export class AdminCampaignStepsController {
       await this.campaigns.update(id, value);
     } catch (e) {
       const failure = formFailure(e);
+      if (failure.alert?.startsWith('fromEmail')) failure.errors.fromEmail = failure.alert;
       return this.showSettings(req, res, campaign, form, { ...failure.errors, ...(failure.alert && !failure.errors.subject ? { form: failure.alert } : {}) }, 400);
     }
     this.views.redirect(res, `/admin/campaigns/${id}/review`, 'Settings saved');
@@ -166,6 +167,10 @@ export class AdminCampaignStepsController {
     status?: number,
   ): Promise<void> {
     const senders = await this.pages.senders();
+    const chosen = typeof form.fromEmail === 'string' ? form.fromEmail.trim().toLowerCase() : '';
+    const senderChoices = senders.map((s) => ({ ...s, selected: s.email.toLowerCase() === chosen, stale: false }));
+    // A campaign saved before its sender was removed keeps showing it, marked, until another is chosen.
+    if (chosen && !senderChoices.some((s) => s.selected)) senderChoices.push({ name: '', email: String(form.fromEmail), selected: true, stale: true });
     this.views.page(req, res, 'campaigns/settings', {
       title: `${campaign.name}: settings`,
       nav: 'campaigns',
@@ -174,6 +179,7 @@ export class AdminCampaignStepsController {
       steps: this.pages.steps(campaign.id, 'settings'),
       form,
       senders,
+      senderChoices,
       defaultFrom: this.pages.defaultFrom(),
       errors: errors ?? {},
       alert: errors ? (errors.form ?? 'Please correct the fields marked below') : null,
