@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { SettingsService } from '../src/settings/settings.service';
 import { signedInAgent } from './support/admin-agent';
@@ -60,5 +62,41 @@ describe('admin pages (e2e)', () => {
     } finally {
       await t.app.get(SettingsService).setSenders([]);
     }
+  });
+
+  describe('CSRF tokens never travel in a URL', () => {
+    const uploads = () => (existsSync(join(t.config.dataDir, 'uploads')) ? readdirSync(join(t.config.dataDir, 'uploads')) : []);
+
+    it('the import form sends its token in the multipart body, first, and no page puts a token in a URL', async () => {
+      const { agent } = await signedInAgent(t, 'editor');
+      const form = (await agent.get('/admin/imports/new').expect(200)).text;
+      expect(form).toMatch(/<form[^>]*action="\/admin\/imports"[^>]*enctype="multipart\/form-data"[^>]*>\s*(\{\{!--.*--\}\})?\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+      for (const path of ['/admin', '/admin/imports/new', '/admin/lists', '/admin/subscribers', '/admin/campaigns', '/admin/templates']) {
+        expect([path, (await agent.get(path).expect(200)).text.match(/[?&]_csrf=/)]).toEqual([path, null]);
+      }
+    });
+
+    it('refuses an upload whose token is in the query string, or comes after the file, storing nothing', async () => {
+      const list = await makeList(t);
+      const { agent, csrf } = await signedInAgent(t, 'editor');
+      const before = uploads();
+      const inQuery = await agent.post(`/admin/imports?_csrf=${csrf}`).field('mode', 'subscribe').field('listIds', list.id).attach('file', Buffer.from('email\nq@example.com\n'), 'people.csv');
+      expect(inQuery.status).toBe(403);
+      const afterFile = await agent.post('/admin/imports').field('mode', 'subscribe').attach('file', Buffer.from('email\nr@example.com\n'), 'people.csv').field('_csrf', csrf);
+      expect(afterFile.status).toBe(403);
+      const noFile = await agent.post('/admin/imports').field('mode', 'subscribe').field('listIds', list.id);
+      expect(noFile.status).toBe(403);
+      expect(uploads()).toEqual(before);
+      // A plain form with the token only in its URL is refused too.
+      await agent.post(`/admin/lists?_csrf=${csrf}`).type('form').send({ name: 'Via query', optIn: 'single' }).expect(403);
+    });
+
+    it('accepts an upload whose token comes first in the body', async () => {
+      const list = await makeList(t);
+      const { agent, csrf } = await signedInAgent(t, 'editor');
+      const res = await agent.post('/admin/imports').field('_csrf', csrf).field('mode', 'subscribe').field('listIds', list.id).attach('file', Buffer.from(`email\nupload-${list.id.slice(0, 8)}@example.com\n`), 'people.csv');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/admin\/imports\/[0-9a-f-]{36}$/);
+    });
   });
 });
