@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { SettingsService } from '../src/settings/settings.service';
 import { signedInAgent } from './support/admin-agent';
-import { makeList } from './support/factories';
+import { makeList, makeSubscriber } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** What every admin page answers, seen over HTTP without a browser. */
@@ -97,6 +97,63 @@ describe('admin pages (e2e)', () => {
       const res = await agent.post('/admin/imports').field('_csrf', csrf).field('mode', 'subscribe').field('listIds', list.id).attach('file', Buffer.from(`email\nupload-${list.id.slice(0, 8)}@example.com\n`), 'people.csv');
       expect(res.status).toBe(303);
       expect(res.headers.location).toMatch(/^\/admin\/imports\/[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('a viewer is not shown forms it cannot submit', () => {
+    /** Every POST form of a page except signing out, and every link to a page that only makes something. */
+    const writeControls = (html: string) => [
+      ...[...html.matchAll(/<form\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => /method="post"/i.test(tag) && !/action="\/admin\/logout"/.test(tag)),
+      ...[...html.matchAll(/href="(\/admin\/[^"]*\/new)(\?[^"]*)?"/g)].map((m) => m[1]),
+      ...[...html.matchAll(/<button\b[^>]*data-(?:post|confirm)[^>]*>/gi)].map((m) => m[0]),
+    ];
+
+    it('no page offers a viewer a form, a button or a link to a change it would be refused', async () => {
+      const editor = await t.tokenFor('editor');
+      const api = (path: string, body: object) => t.http().post(path).set('Authorization', `Bearer ${editor}`).send(body);
+      const list = await makeList(t, { name: 'Viewer list' });
+      const subscriber = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
+      const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{companyAddress}} {{unsubscribeUrl}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+      const template = (await api('/api/templates', { name: 'Viewer template', kind: 'campaign', subject: 'S', mjml }).expect(201)).body;
+      const draft = (await api('/api/campaigns', { name: 'Viewer draft', subject: 'S', mjml, listIds: [list.id] }).expect(201)).body;
+      const imported = await t.http().post('/api/imports').set('Authorization', `Bearer ${editor}`).field('listIds', list.id).attach('file', Buffer.from('email\nviewer-import@example.com\n'), 'v.csv').expect(202);
+
+      const { agent } = await signedInAgent(t, 'viewer');
+      const pages = [
+        '/admin',
+        '/admin/campaigns',
+        `/admin/campaigns/${draft.id}`,
+        `/admin/campaigns/${draft.id}/review`,
+        `/admin/campaigns/${draft.id}/report`,
+        '/admin/templates',
+        `/admin/templates/${template.id}`,
+        '/admin/templates/built-in/newsletter',
+        '/admin/lists',
+        `/admin/lists/${list.id}`,
+        '/admin/subscribers',
+        `/admin/subscribers/${subscriber.id}`,
+        '/admin/imports',
+        `/admin/imports/${imported.body.id}`,
+        '/admin/messages',
+      ];
+      const shown: Array<[string, number, string[]]> = [];
+      for (const path of pages) {
+        const res = await agent.get(path);
+        shown.push([path, res.status, writeControls(res.text)]);
+      }
+      expect(shown).toEqual(pages.map((path) => [path, 200, []]));
+    });
+
+    it('the pages that only make or change something are 403 for a viewer', async () => {
+      const editor = await t.tokenFor('editor');
+      const list = await makeList(t);
+      const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+      const draft = (await t.http().post('/api/campaigns').set('Authorization', `Bearer ${editor}`).send({ name: 'D', subject: 'S', mjml, listIds: [list.id] }).expect(201)).body;
+      const { agent } = await signedInAgent(t, 'viewer');
+      const paths = ['/admin/campaigns/new', '/admin/templates/new', '/admin/lists/new', '/admin/subscribers/new', '/admin/imports/new', `/admin/campaigns/${draft.id}/content`, `/admin/campaigns/${draft.id}/audience`, `/admin/campaigns/${draft.id}/settings`];
+      const statuses: Array<[string, number]> = [];
+      for (const path of paths) statuses.push([path, (await agent.get(path)).status]);
+      expect(statuses).toEqual(paths.map((p) => [p, 403]));
     });
   });
 });

@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { BadRequestException, Body, Get, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Response } from 'express';
@@ -41,6 +42,7 @@ export class AdminImportsController {
   }
 
   @Get('new')
+  @MinRole('editor')
   async newForm(@Req() req: AdminRequest, @Res() res: Response, @Query('listId') listId?: string): Promise<void> {
     await this.form(req, res, { mode: 'subscribe', listIds: listId ? [listId] : [] });
   }

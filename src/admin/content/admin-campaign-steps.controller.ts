@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { Body, Get, Post, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { CampaignView } from '../../campaigns/campaign.view';
@@ -31,6 +32,7 @@ export class AdminCampaignStepsController {
   ) {}
 
   @Get(':id/content')
+  @MinRole('editor')
   async contentStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.content.show(req, res, await this.content.of(campaign), campaign);
@@ -44,6 +46,7 @@ export class AdminCampaignStepsController {
   }
 
   @Get(':id/audience')
+  @MinRole('editor')
   async audienceStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.showAudience(req, res, campaign, campaign.listIds);
@@ -64,6 +67,7 @@ export class AdminCampaignStepsController {
   }
 
   @Get(':id/settings')
+  @MinRole('editor')
   async settingsStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.showSettings(req, res, campaign, settingsFormOf(campaign));
