@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -46,7 +46,8 @@ export class LoginLimiter implements OnModuleDestroy {
   async attempt(email: string, ip: string): Promise<void> {
     const account = accountKey(email);
     const [a, b] = await Promise.allSettled([this.byAccount.consume(account), this.byAddress.consume(ip)]);
-    for (const r of [a, b]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw r.reason;
+    // Without its counts the limit cannot hold: sign-in waits for Redis rather than going unlimited.
+    for (const r of [a, b]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw new ServiceUnavailableException('Sign-in is unavailable for a moment: try again shortly');
     if (a.status === 'fulfilled' && b.status === 'fulfilled') return;
     // Refused: the attempt is not made, so the limiter that still allowed it gets its point back.
     if (a.status === 'fulfilled') await this.byAccount.reward(account);
