@@ -1,7 +1,7 @@
-import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CONNECTION, RedisConnection } from '../queues/redis-connection';
 
@@ -36,18 +36,29 @@ export class LoginLimiter implements OnModuleDestroy {
   private readonly byAddress: RateLimiterRedis;
 
   constructor(@Inject(REDIS_CONNECTION) connection: RedisConnection, config: AppConfig) {
-    this.redis = new Redis({ ...connection.options, lazyConnect: true, maxRetriesPerRequest: 2 });
+    // No offline queue: while Redis is away a count fails at once and the in-memory insurance below takes over.
+    this.redis = new Redis({ ...connection.options, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis.on('error', () => undefined); // reconnects on its own; /health reports Redis down
     const prefix = `${config.queuePrefix}:signin`;
-    this.byAccount = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:account`, points: ACCOUNT_ATTEMPTS, duration: WINDOW_SECONDS });
-    this.byAddress = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:address`, points: ADDRESS_ATTEMPTS, duration: WINDOW_SECONDS });
+    const limiter = (name: string, points: number) =>
+      new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${prefix}:${name}`,
+        points,
+        duration: WINDOW_SECONDS,
+        rejectIfRedisNotReady: true,
+        // While Redis cannot be reached the limit still holds, per process: sign-in neither stops nor goes unlimited.
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration: WINDOW_SECONDS }),
+      });
+    this.byAccount = limiter('account', ACCOUNT_ATTEMPTS);
+    this.byAddress = limiter('address', ADDRESS_ATTEMPTS);
   }
 
   /** Takes one attempt for this account and address; throws TooManySignInAttempts when either has none left. */
   async attempt(email: string, ip: string): Promise<void> {
     const account = accountKey(email);
     const [a, b] = await Promise.allSettled([this.byAccount.consume(account), this.byAddress.consume(ip)]);
-    // Without its counts the limit cannot hold: sign-in waits for Redis rather than going unlimited.
-    for (const r of [a, b]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw new ServiceUnavailableException('Sign-in is unavailable for a moment: try again shortly');
+    for (const r of [a, b]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw r.reason;
     if (a.status === 'fulfilled' && b.status === 'fulfilled') return;
     // Refused: the attempt is not made, so the limiter that still allowed it gets its point back.
     if (a.status === 'fulfilled') await this.byAccount.reward(account);
@@ -63,7 +74,8 @@ export class LoginLimiter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.redis.status !== 'wait' && this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }
 
