@@ -176,6 +176,7 @@ function prebuiltMessage() {
   const { RendererService } = require('../dist/templates/render/renderer.service');
   const { campaignHtmlPass } = require('../dist/delivery/personalize-html');
   const { recipientData, recipientUrls, trackingHooks } = require('../dist/delivery/personalize');
+  const { withLegalFooter } = require('../dist/delivery/legal-footer');
   const { TokenService } = require('../dist/tokens/token.service');
   const renderer = new RendererService(new MjmlCompiler());
   const ctx = { publicUrl: 'https://mail.bench.example', companyAddress: 'Northwind Goods Ltd', tokens: new TokenService({ appSecret: 'bench-secret-bench-secret-bench' }) };
@@ -184,7 +185,8 @@ function prebuiltMessage() {
     .compile({ versionId: 'bench', subject: 'Spring is here, {{subscriber.name}}', mjml: NEWSLETTER, htmlPass: campaignHtmlPass })
     .then((compiled) => {
       const urls = recipientUrls(ctx, 'c', r);
-      const out = renderer.fill(compiled, recipientData(ctx, { name: 'Spring 2026' }, r, urls), trackingHooks(ctx, { trackOpens: true, trackClicks: true }, r.messageId, true));
+      const filled = renderer.fill(compiled, recipientData(ctx, { name: 'Spring 2026' }, r, urls), trackingHooks(ctx, { trackOpens: true, trackClicks: true }, r.messageId, true));
+      const out = withLegalFooter(filled, { ...urls, companyAddress: ctx.companyAddress });
       return { ...out, bytes: Buffer.byteLength(out.html) + Buffer.byteLength(out.text) };
     });
 }

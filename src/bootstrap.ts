@@ -33,9 +33,11 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     }),
   );
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For only from the proxies TRUST_PROXY names; none by default (req.ip is the connection's address).
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  app.use(adminNoStore);
   app.use(cookieParser());
   app.useStaticAssets(ADMIN_PUBLIC_DIR, { prefix: '/admin/assets/', maxAge: '1h', index: false });
   app.useBodyParser('json', { limit: JSON_LIMIT });
@@ -61,6 +63,15 @@ function securityHeaders(): RequestHandler {
   const admin = helmet({ contentSecurityPolicy: { directives: { imgSrc: ["'self'", 'data:', 'https:', 'http:'] } } });
   return (req, res, next) => (req.path.startsWith('/admin') ? admin : strict)(req, res, next);
 }
+
+/**
+ * Admin pages (login, errors and redirects included) hold personal data and CSRF tokens: no browser or proxy
+ * may keep a copy. The admin's static assets are the exception and keep their own caching.
+ */
+const adminNoStore: RequestHandler = (req, res, next) => {
+  if (req.path.startsWith('/admin') && !req.path.startsWith('/admin/assets/')) res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 /** Workers only, no HTTP: `npm run start:worker`. */
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {

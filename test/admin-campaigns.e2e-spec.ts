@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AudienceService } from '../src/campaigns/audience.service';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { Message } from '../src/delivery/message.entity';
+import { SettingsService } from '../src/settings/settings.service';
 import { TemplatesService } from '../src/templates/templates.service';
 import { makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { launchBrowser, screenshot, signedInPage, until, stopAppAndBrowser } from './support/browser';
@@ -26,6 +27,8 @@ describe('admin UI: campaigns', () => {
     sink = await new SmtpSink().start();
     // A send rate slow enough to pause a campaign of 40 in the middle, fast enough for the rest.
     t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'News <news@ui.example>', SEND_RATE: '8' });
+    // Campaigns go out only from the senders an admin set up.
+    await t.app.get(SettingsService).setSenders([{ name: 'News', email: 'news@ui.example' }, { name: 'Corner Shop', email: 'shop@ui.example' }]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -74,7 +77,7 @@ describe('admin UI: campaigns', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByLabel('Subject').fill('Spring news for {{subscriber.name}}');
     await page.getByLabel('From name').fill('Corner Shop');
-    await page.getByLabel('From address').fill('shop@ui.example');
+    await page.getByLabel('From address').selectOption('shop@ui.example');
     await page.getByLabel('Track clicks (links go through this server)').uncheck();
     await page.getByRole('button', { name: 'Save and continue' }).click();
 

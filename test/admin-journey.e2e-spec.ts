@@ -89,7 +89,7 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByLabel('From name').fill('Autumn Shop');
-    await page.getByLabel('From address').fill('news@journey.example');
+    await page.getByLabel('From address').selectOption('news@journey.example');
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Review and send' }).waitFor();
     const reviewPreview = page.frameLocator('iframe[title="Campaign preview"]').locator('body');

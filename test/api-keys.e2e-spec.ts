@@ -10,6 +10,9 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { loadConfig } from '../src/config/load-config';
 import { AppConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
+import { QueuesModule } from '../src/queues/queues.module';
+import { redisOptionsOf } from '../src/queues/redis-connection';
+import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -55,12 +58,61 @@ describe('API keys (e2e)', () => {
     await t.http().post('/api/api-keys').set(asKey).send({ name: 'escalate', scopes: ['events:ingest'] }).expect(403);
   });
 
-  it('a subscribers:write key reaches the import routes; a key of another scope gets 403 there', async () => {
-    const writer = (await create({ name: 'CRM sync', scopes: ['subscribers:write'] }).expect(201)).body.key;
+  it('a subscribers:read key reads subscribers, lists and imports; a key of another scope gets 403 there', async () => {
+    const reader = (await create({ name: 'Reporting', scopes: ['subscribers:read'] }).expect(201)).body.key;
     const sender = (await create({ name: 'Shop', scopes: ['transactional:send'] }).expect(201)).body.key;
-    const res = await t.http().get('/api/imports').set('Authorization', `Bearer ${writer}`).expect(200);
-    expect(res.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
-    await t.http().get('/api/imports').set('Authorization', `Bearer ${sender}`).expect(403);
+    for (const path of ['/api/imports', '/api/subscribers', '/api/lists']) {
+      const res = await t.http().get(path).set('Authorization', `Bearer ${reader}`).expect(200);
+      expect(res.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+      await t.http().get(path).set('Authorization', `Bearer ${sender}`).expect(403);
+    }
+    // Reading is all it does.
+    await t.http().post('/api/subscribers').set('Authorization', `Bearer ${reader}`).send({ email: 'reader-made@example.com' }).expect(403);
+  });
+
+  it('a subscribers:write key creates, changes and unsubscribes subscribers and starts imports, and nothing more', async () => {
+    const writer = { Authorization: `Bearer ${(await create({ name: 'CRM sync', scopes: ['subscribers:write'] }).expect(201)).body.key}` };
+    const list = await makeList(t);
+    const other = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
+
+    const created = await t.http().post('/api/subscribers').set(writer).send({ email: `crm-${uniqueTag()}@example.com`, listIds: [list.id] }).expect(201);
+    await t.http().patch(`/api/subscribers/${created.body.id}`).set(writer).send({ name: 'Changed by key' }).expect(200);
+    // Taking someone off a list is a PATCH of their lists.
+    const offList = await t.http().patch(`/api/subscribers/${created.body.id}`).set(writer).send({ listIds: [] });
+    expect([offList.status, offList.body.lists]).toEqual([200, []]);
+    await t.http().post('/api/imports').set(writer).field('listIds', list.id).attach('file', Buffer.from(`email\nimported-${uniqueTag()}@example.com\n`), 'people.csv').expect(202);
+
+    // No reading: not the list of everyone, not one subscriber, not the lists, not an import's status.
+    for (const path of ['/api/subscribers', `/api/subscribers/${other.id}`, '/api/lists', `/api/lists/${list.id}`, '/api/imports']) {
+      const res = await t.http().get(path).set(writer);
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+    // No deleting and no list changes.
+    await t.http().delete(`/api/subscribers/${other.id}`).set(writer).expect(403);
+    await t.http().delete(`/api/lists/${list.id}`).set(writer).expect(403);
+    await t.http().post('/api/lists').set(writer).send({ name: 'By key', optIn: 'single' }).expect(403);
+    await t.http().patch(`/api/lists/${list.id}`).set(writer).send({ name: 'Renamed by key' }).expect(403);
+    expect(await membershipsOf(t, other.id)).toEqual([{ listId: list.id, status: 'confirmed' }]);
+  });
+
+  it('deleting lists and subscribers is for staff: even a key with every scope gets 403, an editor 204', async () => {
+    const all = { Authorization: `Bearer ${(await create({ name: 'Everything', scopes: ['transactional:send', 'events:ingest', 'subscribers:read', 'subscribers:write'] }).expect(201)).body.key}` };
+    const list = await makeList(t);
+    const someone = await makeSubscriber(t);
+    const refused = await t.http().delete(`/api/lists/${list.id}`).set(all).expect(403);
+    expect(refused.body.message).toBe('API keys cannot call this endpoint');
+    await t.http().delete(`/api/subscribers/${someone.id}`).set(all).expect(403);
+    const editor = { Authorization: `Bearer ${await t.tokenFor('editor')}` };
+    await t.http().delete(`/api/lists/${list.id}`).set(editor).expect(204);
+    await t.http().delete(`/api/subscribers/${someone.id}`).set(editor).expect(204);
+  });
+
+  it('the OpenAPI page names the scopes each route accepts', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    expect(doc.paths['/api/subscribers'].get['x-api-key-scopes']).toEqual(['subscribers:read']);
+    expect(doc.paths['/api/subscribers'].post['x-api-key-scopes']).toEqual(['subscribers:write']);
+    expect(doc.paths['/api/subscribers/{id}'].delete['x-api-key-scopes']).toBeUndefined();
+    expect(doc.components.schemas.CreateApiKeyDto.properties.scopes.items.enum).toContain('subscribers:read');
   });
 
   it('a wrong key, or a revoked one, is 401', async () => {
@@ -122,6 +174,7 @@ describe('API key scopes (guard with the real key store)', () => {
         AppConfigModule.forRoot(loadConfig({ ...db.env, LOG_LEVEL: 'silent' })),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: 120 }]),
         DatabaseModule,
+        QueuesModule.forRoot({ options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), stop: async () => undefined }),
         AuthModule,
       ],
       controllers: [ScopeProbeController],

@@ -5,6 +5,7 @@ import { SuppressionService } from '../src/delivery/suppression.service';
 import { TokenService } from '../src/tokens/token.service';
 import { makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
+import { SettingsService } from '../src/settings/settings.service';
 import { createTestApp, TestApp } from './support/test-app';
 
 const MJML = `<mjml><mj-body><mj-section><mj-column>
@@ -106,6 +107,29 @@ describe('Campaigns (e2e)', () => {
         .post('/api/campaigns', { ...base, mjml: '<mjml><mj-body><mj-section><mj-column>\n<mj-text padding="wide">x</mj-text></mj-column></mj-section></mj-body></mjml>' })
         .expect(400);
       expect(invalid.body.message).toEqual([expect.objectContaining({ line: 2, tagName: 'mj-text' })]);
+    });
+
+    it('takes fromEmail only from the senders set up in Settings (by default MAIL_FROM’s), else 400 naming them', async () => {
+      const list = await makeList(t);
+      const base = { name: 'From', subject: 'S', mjml: MJML, listIds: [list.id] };
+      const refused = await api().post('/api/campaigns', { ...base, fromEmail: 'ceo@elsewhere.example' }).expect(400);
+      expect(refused.body.message).toEqual(['fromEmail must be one of the senders set up in Settings: news@shop.example']);
+      const byDefault = await api().post('/api/campaigns', { ...base, fromEmail: 'NEWS@shop.example' }).expect(201);
+      expect(byDefault.body.fromEmail).toBe('news@shop.example');
+
+      const settings = t.app.get(SettingsService);
+      await settings.setSenders([{ name: 'Offers', email: 'offers@shop.example' }, { name: 'Team', email: 'team@shop.example' }]);
+      try {
+        const patched = await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'team@shop.example' }).expect(200);
+        expect(patched.body.fromEmail).toBe('team@shop.example');
+        const bad = await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'news@shop.example' }).expect(400);
+        expect(bad.body.message).toEqual(['fromEmail must be one of the senders set up in Settings: offers@shop.example, team@shop.example']);
+        // null goes back to MAIL_FROM's, the service's own.
+        await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: null }).expect(200);
+        expect((await api().get(`/api/campaigns/${byDefault.body.id}`).expect(200)).body.fromEmail).toBeNull();
+      } finally {
+        await settings.setSenders([]);
+      }
     });
 
     it('refuses edits once sending started, and sending twice', async () => {

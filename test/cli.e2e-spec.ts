@@ -41,6 +41,17 @@ describe('command line (e2e)', () => {
     expect(result.stdout).not.toContain(PASSWORD);
   });
 
+  it('refuses a password longer than the 72 bytes bcrypt reads, counted in UTF-8, on create-admin and set-password', async () => {
+    for (const args of [
+      ['create-admin', '--email', 'new@example.com', '--password', `${PASSWORD}${'ü'.repeat(30)}`],
+      ['set-password', '--email', 'chief@example.com', '--password', 'x'.repeat(73)],
+    ]) {
+      const result = await cli(...args);
+      expect({ args: args[0], code: result.code }).toEqual({ args: args[0], code: 1 });
+      expect(result.stderr.trim()).toBe('Error: the password must be at most 72 bytes in UTF-8 (bcrypt reads no more)');
+    }
+  });
+
   it('mistakes are one line on stderr, exit code 1, without the password', async () => {
     const cases: [string[], RegExp][] = [
       [['create-admin', '--email', 'chief@example.com', '--password', PASSWORD], /^Error: A user with email chief@example\.com already exists$/],

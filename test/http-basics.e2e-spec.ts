@@ -46,13 +46,13 @@ describe('HTTP basics (e2e)', () => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/api-keys', '/health']));
   });
 
-  it('throttles login per client address: the 11th attempt within a minute is 429', async () => {
-    // The service trusts X-Forwarded-For from a proxy on loopback, so each test client gets its own address.
-    const attempt = (ip: string, i: number) =>
-      t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: 'nobody@example.com', password: `guess number ${i}` });
+  it('throttles login: the 11th failed attempt on one account within 15 minutes is 429 (more in auth.e2e-spec)', async () => {
+    // The test app trusts X-Forwarded-For from loopback (TRUST_PROXY), so each test client gets its own address.
+    const attempt = (ip: string, i: number, email = 'nobody@example.com') =>
+      t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password: `guess number ${i}` });
     for (let i = 1; i <= 10; i++) await attempt('203.0.113.7', i).expect(401);
     const res = await attempt('203.0.113.7', 11).expect(429);
     expect(res.body).toMatchObject({ statusCode: 429 });
-    await attempt('203.0.113.8', 1).expect(401);
+    await attempt('203.0.113.8', 1, 'somebody-else@example.com').expect(401);
   });
 });

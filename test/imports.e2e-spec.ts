@@ -259,8 +259,8 @@ describe('imports (e2e)', () => {
     });
   });
 
-  it('an API key with subscribers:write can import and follow it', async () => {
-    const key = await makeApiKey(t, ['subscribers:write']);
+  it('an API key with subscribers:write can import, and with subscribers:read too, follow it', async () => {
+    const key = await makeApiKey(t, ['subscribers:write', 'subscribers:read']);
     const tag = uniqueTag();
     const res = await upload(`email\nby-key-${tag}@example.com\n`, { listIds: list.id }, key).expect(202);
     expect(await finished(res.body.id, key)).toMatchObject({ status: 'done', imported: 1 });

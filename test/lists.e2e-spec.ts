@@ -184,13 +184,18 @@ describe('lists (e2e)', () => {
       expect((await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200)).body.name).toBe('Read only');
     });
 
-    it('refuses an API key without subscribers:write (403) and serves one with it', async () => {
+    it('API keys: subscribers:read reads lists; no key creates, changes or deletes one (403)', async () => {
       const without = await makeApiKey(t, ['transactional:send']);
-      await t.http().post('/api/lists').set(auth(without)).send({ name: 'x', optIn: 'single' }).expect(403);
       await t.http().get('/api/lists').set(auth(without)).expect(403);
-      const withScope = await makeApiKey(t, ['subscribers:write']);
-      const created = await t.http().post('/api/lists').set(auth(withScope)).send({ name: 'By key', optIn: 'single' }).expect(201);
-      await t.http().get(`/api/lists/${created.body.id}`).set(auth(withScope)).expect(200);
+      const reader = await makeApiKey(t, ['subscribers:read']);
+      const list = await makeList(t, { name: 'Read by key' });
+      await t.http().get(`/api/lists/${list.id}`).set(auth(reader)).expect(200);
+      await t.http().get('/api/lists').set(auth(reader)).expect(200);
+      const everything = await makeApiKey(t, ['subscribers:read', 'subscribers:write']);
+      await t.http().post('/api/lists').set(auth(everything)).send({ name: 'x', optIn: 'single' }).expect(403);
+      await t.http().patch(`/api/lists/${list.id}`).set(auth(everything)).send({ name: 'x' }).expect(403);
+      await t.http().delete(`/api/lists/${list.id}`).set(auth(everything)).expect(403);
+      expect((await t.http().get(`/api/lists/${list.id}`).set(auth(reader)).expect(200)).body.name).toBe('Read by key');
     });
   });
 });

@@ -54,6 +54,24 @@ describe('users API (e2e)', () => {
     await t.http().patch('/api/users/not-a-uuid').set(as(admin)).send({ role: 'viewer' }).expect(400);
   });
 
+  it('a password longer than bcrypt reads (72 bytes in UTF-8) is 400 naming the limit, on create and on change', async () => {
+    const tooLong = 'é'.repeat(37); // 37 characters, 74 bytes
+    const created = await t.http().post('/api/users').set(as(admin)).send({ email: 'long-pw@example.com', password: tooLong, role: 'viewer' }).expect(400);
+    expect(JSON.stringify(created.body.message)).toContain('password must be at most 72 bytes in UTF-8');
+    const fits = 'é'.repeat(36); // 72 bytes
+    const user = await t.http().post('/api/users').set(as(admin)).send({ email: 'long-pw@example.com', password: fits, role: 'viewer' }).expect(201);
+    await t.http().post('/api/auth/login').send({ email: 'long-pw@example.com', password: fits }).expect(200);
+    const changed = await t.http().patch(`/api/users/${user.body.id}`).set(as(admin)).send({ password: 'x'.repeat(73) }).expect(400);
+    expect(JSON.stringify(changed.body.message)).toContain('72 bytes');
+  });
+
+  it('a login with a password longer than 72 bytes never succeeds, even when its first 72 bytes are the password', async () => {
+    const stored = 'a'.repeat(72);
+    await t.http().post('/api/users').set(as(admin)).send({ email: 'prefix@example.com', password: stored, role: 'viewer' }).expect(201);
+    await t.http().post('/api/auth/login').send({ email: 'prefix@example.com', password: stored }).expect(200);
+    await t.http().post('/api/auth/login').send({ email: 'prefix@example.com', password: `${stored}anything after` }).expect(401);
+  });
+
   it('the last admin cannot be demoted or removed (409); with a second admin it can', async () => {
     const demote = await t.http().patch(`/api/users/${adminId}`).set(as(admin)).send({ role: 'editor' }).expect(409);
     expect(demote.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: expect.stringMatching(/last admin/) });

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Query, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Redirect, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
+import { TooManySignInAttempts } from '../auth/login-limiter.service';
+import { messageOf } from './admin-form';
 import { AdminExceptionFilter } from './admin-exception.filter';
 import { AdminGuard } from './session/admin.guard';
 import { AdminSessionService, LOGIN_CSRF_COOKIE, sameToken } from './session/admin-session.service';
@@ -28,9 +29,8 @@ export class AdminAuthController {
     this.views.page(req, res, 'login', { title: 'Sign in', csrf, next: safeNext(next) }, 'bare-layout');
   }
 
+  /** Limited like POST /api/auth/login (the same counters): a refusal shows the form again with 429 and Retry-After. */
   @Post('login')
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ default: { ttl: 60_000, limit: 10 } })
   async login(@Req() req: AdminRequest, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     const next = safeNext(body.next);
     if (!sameToken(body._csrf, req.cookies?.[LOGIN_CSRF_COOKIE])) {
@@ -39,13 +39,17 @@ export class AdminAuthController {
       return;
     }
     try {
-      const { user } = await this.auth.login(String(body.email ?? ''), String(body.password ?? ''));
+      const { user } = await this.auth.login(String(body.email ?? ''), String(body.password ?? ''), req.ip ?? '');
       await this.sessions.start(res, user.id);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin' });
       res.redirect(303, next);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof UnauthorizedException) && !(err instanceof TooManySignInAttempts)) throw err;
+      const throttled = err instanceof TooManySignInAttempts;
+      if (throttled) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      const error = throttled ? messageOf(err) : 'Wrong email or password';
       const csrf = this.sessions.issueLoginCsrf(res);
-      this.views.page(req, res, 'login', { title: 'Sign in', csrf, next, email: body.email, error: 'Wrong email or password', status: 401 }, 'bare-layout');
+      this.views.page(req, res, 'login', { title: 'Sign in', csrf, next, email: body.email, error, status: throttled ? 429 : 401 }, 'bare-layout');
     }
   }
 

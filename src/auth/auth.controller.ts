@@ -1,22 +1,27 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Request, Response } from 'express';
 import { Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { TooManySignInAttempts } from './login-limiter.service';
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  /** Throttled per IP: 10 attempts a minute. */
+  /** Limited per account and per client address (shared in Redis); a refusal says when to retry (Retry-After). */
   @Public()
   @Post('login')
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ default: { limit: 10, ttl: 60_000 } })
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body.email, body.password);
+  @ApiTooManyRequestsResponse({ description: 'too many failed attempts for this account or from this address; see Retry-After' })
+  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.auth.login(body.email, body.password, req.ip ?? '');
+    } catch (err) {
+      if (err instanceof TooManySignInAttempts) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { ApiKeyScope } from './api-key.entity';
 import { Role } from '../users/user.entity';
 
@@ -15,5 +16,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
  */
 export const MinRole = (role: Role) => SetMetadata(MIN_ROLE_KEY, role);
 
-/** API keys with any of these scopes may call the route; keys are refused (403) everywhere else. */
-export const Scopes = (...scopes: ApiKeyScope[]) => SetMetadata(SCOPES_KEY, scopes);
+/**
+ * API keys with any of these scopes may call the route; keys are refused (403) everywhere else, so a route
+ * without @Scopes is for signed-in users only. The OpenAPI page names the scopes as `x-api-key-scopes`.
+ */
+export const Scopes = (...scopes: ApiKeyScope[]) => applyDecorators(SetMetadata(SCOPES_KEY, scopes), ApiExtension('x-api-key-scopes', scopes));

@@ -11,6 +11,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginLimiter } from './login-limiter.service';
 
 @Module({
   imports: [
@@ -23,7 +24,7 @@ import { AuthService } from './auth.service';
     }),
   ],
   controllers: [AuthController, ApiKeysController],
-  providers: [AuthService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, ApiKeysService, LoginLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, ApiKeysService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { checkPassword } from '../users/password';
+import { LoginLimiter } from './login-limiter.service';
 import { User } from '../users/user.entity';
 import { toUserView, UsersService } from '../users/users.service';
 
@@ -18,13 +19,20 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly limiter: LoginLimiter,
   ) {}
 
-  async login(email: string, password: string) {
+  /**
+   * Signs in from client address `ip` (the API and the admin login form alike). Throws TooManySignInAttempts (429)
+   * when the account or the address has used up its attempts, before the password is even checked.
+   */
+  async login(email: string, password: string, ip: string) {
+    await this.limiter.attempt(email, ip);
     const user = await this.users.findByEmail(email);
     if (!(await checkPassword(password, user?.passwordHash)) || !user) {
       throw new UnauthorizedException('Wrong email or password');
     }
+    await this.limiter.succeeded(email, ip);
     const claims: AccessClaims = { sub: user.id, ep: user.sessionEpoch, use: 'api' };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ACCESS_TOKEN_TTL });
     const { id, role } = toUserView(user);

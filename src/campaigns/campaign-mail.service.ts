@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { FooterNeeds, footerNeeds, withLegalFooter } from '../delivery/legal-footer';
 import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
 import { randomUUID } from 'node:crypto';
 import { RenderHooks } from '../templates/render/render-hooks';
@@ -68,8 +69,15 @@ export class CampaignMailService {
   ): OutgoingMail {
     const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
     const hooks = testTrackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) });
-    const recipient = { ...sample, messageId: randomUUID(), subscriberId: '' };
-    return this.build(ctx, campaign, compiled, recipient, list, testUrls(ctx, campaign.id), hooks);
+    return this.build(ctx, campaign, compiled, testRecipient(sample), list, testUrls(ctx, campaign.id), hooks);
+  }
+
+  /** What the legal footer adds to a test or preview of this campaign: what the review step says before sending. */
+  footerNeeds(campaign: Campaign, compiled: CompiledTemplate, sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>, companyAddress?: string): FooterNeeds {
+    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
+    const urls = testUrls(ctx, campaign.id);
+    const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, testRecipient(sample), urls), {});
+    return footerNeeds(filled, { ...urls, companyAddress: ctx.companyAddress });
   }
 
   private build(
@@ -81,7 +89,9 @@ export class CampaignMailService {
     urls: RecipientUrls,
     hooks: RenderHooks,
   ): OutgoingMail {
-    const rendered = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
+    const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
+    // What the template left out of a part (the address, the unsubscribe link) is added as a footer.
+    const rendered = withLegalFooter(filled, { ...urls, companyAddress: ctx.companyAddress });
     const from = this.fromOf(campaign);
     return {
       from,
@@ -94,6 +104,10 @@ export class CampaignMailService {
       headers: campaignHeaders({ campaignId: campaign.id, unsubscribeUrl: urls.unsubscribeUrl, list, fromAddress: from.address }),
     };
   }
+}
+
+function testRecipient(sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>): CampaignRecipient {
+  return { ...sample, messageId: randomUUID(), subscriberId: '' };
 }
 
 /** `News <news@localhost>` or `news@localhost` → name and address. */

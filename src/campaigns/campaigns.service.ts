@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
+import { footerNotice } from '../delivery/legal-footer';
 import { MailSender } from '../delivery/mail-sender.service';
 import { CampaignRecipient, SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { describeSmtpError } from '../delivery/smtp-errors';
@@ -42,6 +43,7 @@ export class CampaignsService {
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
+    const fromEmail = await this.allowedSender(dto.fromEmail);
     const id = await inTransaction(this.dataSource, async (m) => {
       const templateVersionId = await this.content.versionFor(m, dto, dto.subject);
       const saved = await m.save(
@@ -50,7 +52,7 @@ export class CampaignsService {
           name: dto.name,
           subject: dto.subject,
           fromName: dto.fromName ?? null,
-          fromEmail: dto.fromEmail ?? null,
+          fromEmail,
           templateId: dto.templateId ?? null,
           templateVersionId,
           listIds: lists.map((l) => l.id),
@@ -84,9 +86,10 @@ export class CampaignsService {
     this.assertStatus(campaign, EDITABLE, 'edited');
     const changes: Partial<Campaign> = {};
     if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
-    for (const key of ['name', 'subject', 'fromName', 'fromEmail', 'trackOpens', 'trackClicks'] as const) {
+    for (const key of ['name', 'subject', 'fromName', 'trackOpens', 'trackClicks'] as const) {
       if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
     }
+    if (dto.fromEmail !== undefined) changes.fromEmail = await this.allowedSender(dto.fromEmail);
     const subject = dto.subject ?? campaign.subject;
     await inTransaction(this.dataSource, async (m) => {
       if (dto.templateId !== undefined || dto.mjml !== undefined) {
@@ -171,10 +174,13 @@ export class CampaignsService {
    * The message as the first recipient the campaign would reach gets it (sample data when its lists
    * have nobody yet), without tracking: what an editor reviews before sending.
    */
-  async preview(id: string): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null }> {
+  async preview(
+    id: string,
+  ): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null; footerNotice: string | null }> {
     const sample = await this.sampleOf(await this.find(id));
     const mail = sample.compose(SAMPLE_RECIPIENT);
-    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name } };
+    const footer = footerNotice(sample.footerNeeds(SAMPLE_RECIPIENT));
+    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name }, footerNotice: footer };
   }
 
   /**
@@ -188,15 +194,13 @@ export class CampaignsService {
     const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
     const companyAddress = await this.settings.companyAddress();
+    const sampleOf = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
+      first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback;
     const compose = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      this.mail.composeTest(
-        campaign,
-        compiled,
-        first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback,
-        list,
-        companyAddress,
-      );
-    return { first, compose };
+      this.mail.composeTest(campaign, compiled, sampleOf(fallback), list, companyAddress);
+    const footerNeeds = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
+      this.mail.footerNeeds(campaign, compiled, sampleOf(fallback), companyAddress);
+    return { first, compose, footerNeeds };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {
@@ -209,6 +213,21 @@ export class CampaignsService {
       { id: campaign.id, name: campaign.name },
       true,
     );
+  }
+
+  /**
+   * A campaign's From address is one of the senders an admin set up in Settings (by default MAIL_FROM's), so a
+   * campaign cannot go out in the name of an address the domain's owner never approved (SPF/DKIM alignment, and
+   * an editor impersonating someone). Null or absent: MAIL_FROM's, always allowed. Answers the sender as stored.
+   */
+  private async allowedSender(fromEmail: string | null | undefined): Promise<string | null> {
+    if (fromEmail === undefined || fromEmail === null) return null;
+    const senders = await this.settings.senders();
+    const match = senders.find((s) => s.email.toLowerCase() === fromEmail.toLowerCase());
+    if (!match) {
+      throw new BadRequestException([`fromEmail must be one of the senders set up in Settings: ${senders.map((s) => s.email).join(', ')}`]);
+    }
+    return match.email;
   }
 
   private async move(id: string, from: CampaignStatus[], to: CampaignStatus, verb: string): Promise<void> {

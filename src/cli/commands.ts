@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { Role, ROLES } from '../users/user.entity';
+import { PASSWORD_TOO_LONG, passwordTooLong } from '../users/password-rules';
 import { UsersService } from '../users/users.service';
 import { readPassword } from './password-input';
 
@@ -67,6 +68,7 @@ async function requirePassword(given: string | undefined): Promise<string> {
   const value = given ?? (await readPassword().catch((err: Error) => Promise.reject(new UsageError(err.message))));
   if (!value) throw new UsageError('a password is required: type it when asked, pipe it on stdin, or give --password');
   if (value.length < MIN_PASSWORD) throw new UsageError(`the password must be at least ${MIN_PASSWORD} characters`);
+  if (passwordTooLong(value)) throw new UsageError(`the password ${PASSWORD_TOO_LONG}`);
   return value;
 }
 

@@ -31,4 +31,9 @@ export abstract class AppConfig {
   /** messages per second across all workers; undefined is unlimited */
   abstract readonly sendRate?: number;
   abstract readonly logLevel: string;
+  /**
+   * The proxies (addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is
+   * believed; empty: none, the client's address is the connection's.
+   */
+  abstract readonly trustProxy: string[];
 }

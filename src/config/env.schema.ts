@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
+import { PASSWORD_TOO_LONG, PasswordFitsBcrypt } from '../users/password-rules';
 
 const PORT_RANGE = 'must be a whole number from 0 to 65535';
 const SEND_RATE_RANGE = 'must be a number of messages per second greater than 0';
@@ -40,7 +41,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(10, { message: 'must be at least 10 characters' })
+  @IsOptional() @IsString() @MinLength(10, { message: 'must be at least 10 characters' }) @PasswordFitsBcrypt({ message: PASSWORD_TOO_LONG })
   ADMIN_PASSWORD?: string;
 
   @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { message: 'must be a domain name' })
@@ -64,4 +65,8 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
   QUEUE_PREFIX?: string;
+
+  /** The reverse proxies whose X-Forwarded-For is believed: checked in load-config.ts (trust-proxy.ts). */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }

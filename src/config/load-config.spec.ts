@@ -56,6 +56,12 @@ describe('loadConfig', () => {
       expect(config.sendRate).toBeUndefined();
       expect(config.admin).toBeUndefined();
       expect(config.production).toBe(false);
+      expect(config.trustProxy).toEqual([]);
+    });
+
+    it('takes TRUST_PROXY as a list of addresses, ranges and named ranges', () => {
+      const config = loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8, loopback ' });
+      expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8', 'loopback']);
     });
 
     it('without SMTP_URL every message is written as an .eml file under DATA_DIR/outbox', async () => {
@@ -137,6 +143,7 @@ describe('loadConfig', () => {
       ['MAIL_FROM without an address', { MAIL_FROM: 'News' }, 'MAIL_FROM'],
       ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_PASSWORD'],
       ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
+      ['ADMIN_PASSWORD longer than bcrypt reads', { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'ü'.repeat(40) }, 'ADMIN_PASSWORD'],
       ['ADMIN_EMAIL not an address', { ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
       ['DKIM partial: no selector', { DKIM_DOMAIN: 'shop.example', DKIM_PRIVATE_KEY: PEM }, 'DKIM_SELECTOR'],
       ['DKIM partial: no key', { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail' }, 'DKIM_PRIVATE_KEY'],
@@ -147,6 +154,8 @@ describe('loadConfig', () => {
       ['SEND_RATE=-1', { SEND_RATE: '-1' }, 'SEND_RATE'],
       ['SEND_RATE=fast', { SEND_RATE: 'fast' }, 'SEND_RATE'],
       ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      ['TRUST_PROXY with a host name', { TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
+      ['TRUST_PROXY with a bad range', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     ];
     it.each(cases)('%s', (_name, env, variable) => {
       const message = problemWith({ DATA_DIR: dataDir, ...env });
@@ -158,6 +167,9 @@ describe('loadConfig', () => {
       expect(problemWith({ PORT: 'abc' })).toBe('Configuration error: PORT must be a whole number from 0 to 65535');
       expect(problemWith({ SEND_RATE: '-1' })).toBe('Configuration error: SEND_RATE must be a number of messages per second greater than 0');
       expect(problemWith({ DATABASE_URL: 'mysql://x' })).toBe('Configuration error: DATABASE_URL must be a postgres:// URL');
+      expect(problemWith({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'ü'.repeat(40) })).toBe(
+        'Configuration error: ADMIN_PASSWORD must be at most 72 bytes in UTF-8 (bcrypt reads no more)',
+      );
     });
 
     it('a file that holds no PEM key names DKIM_PRIVATE_KEY', () => {

@@ -8,6 +8,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config-error';
 import { EnvironmentVariables } from './env.schema';
+import { parseTrustProxy } from './trust-proxy';
 
 type Env = Record<string, string | undefined>;
 
@@ -54,6 +55,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dkim: loadDkim(vars),
     sendRate: vars.SEND_RATE,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
   };
 }
 

@@ -3,7 +3,8 @@ import { MjmlCompiler } from '../templates/render/mjml-compiler';
 import { RendererService, TemplateSource } from '../templates/render/renderer.service';
 import { TokenService } from '../tokens/token.service';
 import { campaignHeaders, domainOf, listId } from './personalize-headers';
-import { addFooter, addPixel, campaignHtmlPass, wrapLinks } from './personalize-html';
+import { withLegalFooter } from './legal-footer';
+import { addPixel, campaignHtmlPass, wrapLinks } from './personalize-html';
 import { CampaignRecipient, PersonalizeContext, preferencesUrlOf, recipientData, recipientUrls, testTrackingHooks, testUrls, trackingHooks } from './personalize';
 
 const PUBLIC = 'https://mail.shop.test';
@@ -28,7 +29,8 @@ function setup() {
     const compiled = await renderer.compile(source);
     const urls = recipientUrls(ctx, campaign.id, r);
     const hooks = trackingHooks(ctx, { ...campaign, ...opts }, r.messageId, opts.tracking ?? true);
-    return { ...renderer.fill(compiled, recipientData(ctx, campaign, r, urls), hooks), urls };
+    const filled = renderer.fill(compiled, recipientData(ctx, campaign, r, urls), hooks);
+    return { ...withLegalFooter(filled, { ...urls, companyAddress: ctx.companyAddress }), urls };
   };
   return { mjml, renderer, render };
 }
@@ -68,12 +70,6 @@ describe('the campaign HTML pass', () => {
     }
   });
 
-  it('adds the footer only when the template has no {{unsubscribeUrl}}', () => {
-    const withFooter = addFooter('<body><p>x</p></body>');
-    expect(withFooter).toMatch(/<p>x<\/p><div[^>]*>.*\{\{unsubscribeUrl\}\}.*\{\{companyAddress\}\}.*<\/div><\/body>/);
-    const own = '<body><a href="{{unsubscribeUrl}}">leave</a></body>';
-    expect(addFooter(own)).toBe(own);
-  });
 });
 
 describe('a personalised campaign message', () => {
@@ -120,11 +116,13 @@ describe('a personalised campaign message', () => {
     expect(tokens.verify('unsubscribe', token)).toEqual({ m: r.messageId, s: r.subscriberId, c: campaign.id });
   });
 
-  it('keeps an unsubscribe link of the template itself untracked, and adds no second one', async () => {
+  it('keeps an unsubscribe link of the template itself untracked, adds no second one, and still adds the address', async () => {
     const { render } = setup();
     const out = await render(body('<mj-text><a href="{{unsubscribeUrl}}">Leave</a> <a href="https://shop.test">Shop</a></mj-text>'), recipient(4));
     expect(out.html.split(out.urls.unsubscribeUrl).length - 1).toBe(1);
-    expect(out.html).not.toContain('Shop Ltd');
+    expect(out.text.split(out.urls.unsubscribeUrl).length - 1).toBe(1);
+    expect(out.html).toContain('Shop Ltd, 1 High St');
+    expect(out.text).toContain('Shop Ltd, 1 High St');
   });
 
   it('has no pixel and no rewritten links for a recipient who turned tracking off, nor for a campaign that tracks nothing', async () => {

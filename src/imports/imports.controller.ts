@@ -8,16 +8,16 @@ import { CreateImportBody, CreateImportDto } from './dto/create-import.dto';
 import { ImportsService } from './imports.service';
 import { DeleteUploadOnError } from './upload';
 
-/** CSV imports: editors (or API keys with `subscribers:write`) upload, viewers follow the progress. */
+/** CSV imports: editors (or API keys with `subscribers:write`) upload; viewers (or keys with `subscribers:read`) follow the progress. */
 @ApiTags('imports')
 @ApiBearerAuth()
-@Scopes('subscribers:write')
 @Controller('api/imports')
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   /** 202 {id}: the file is read by a background job; follow it with GET /api/imports/:id. */
   @Post()
+  @Scopes('subscribers:write')
   @HttpCode(202)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateImportBody })
@@ -28,11 +28,13 @@ export class ImportsController {
   }
 
   @Get()
+  @Scopes('subscribers:read')
   list(@Query() query: PageQuery) {
     return this.imports.list(query);
   }
 
   @Get(':id')
+  @Scopes('subscribers:read')
   get(@IdParam() id: string) {
     return this.imports.get(id);
   }

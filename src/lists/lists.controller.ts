@@ -6,10 +6,12 @@ import { PageQuery } from '../common/pagination';
 import { CreateListDto, UpdateListDto } from './dto/list.dto';
 import { ListsService } from './lists.service';
 
-/** Mailing lists. Viewers read, editors write; API keys with `subscribers:write` may do both. */
+/**
+ * Mailing lists. Viewers read, editors write. API keys with `subscribers:read` read; no key creates, changes or
+ * deletes a list (routes without @Scopes refuse every key).
+ */
 @ApiTags('lists')
 @ApiBearerAuth()
-@Scopes('subscribers:write')
 @Controller('api/lists')
 export class ListsController {
   constructor(private readonly lists: ListsService) {}
@@ -20,11 +22,13 @@ export class ListsController {
   }
 
   @Get()
+  @Scopes('subscribers:read')
   list(@Query() query: PageQuery) {
     return this.lists.list(query);
   }
 
   @Get(':id')
+  @Scopes('subscribers:read')
   get(@IdParam() id: string) {
     return this.lists.get(id);
   }

@@ -5,7 +5,7 @@ import Bull from 'bull';
 import { AppConfig } from '../config/app-config';
 import { ignoreWorkerNameFailures } from './bull-worker-name';
 import { defaultJobOptions } from './queues';
-import { RedisConnection } from './redis-connection';
+import { REDIS_CONNECTION, RedisConnection } from './redis-connection';
 
 /** Bull sets `closing` (the promise of its close) once Queue#close has been called. */
 function isClosing(queue: Bull.Queue): boolean {
@@ -77,8 +77,11 @@ export class QueuesModule {
           useFactory: (config: AppConfig) => ({ redis: connection.options, prefix: config.queuePrefix, defaultJobOptions }),
         }),
       ],
-      providers: [{ provide: QueueLifecycle, inject: [DiscoveryService], useFactory: (discovery: DiscoveryService) => new QueueLifecycle(connection, discovery) }],
-      exports: [BullModule],
+      providers: [
+        { provide: QueueLifecycle, inject: [DiscoveryService], useFactory: (discovery: DiscoveryService) => new QueueLifecycle(connection, discovery) },
+        { provide: REDIS_CONNECTION, useValue: connection },
+      ],
+      exports: [BullModule, REDIS_CONNECTION],
     };
   }
 }

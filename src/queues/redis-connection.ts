@@ -2,6 +2,9 @@ import { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { PrivateRedis } from './private-redis';
 
+/** Injection token of the app's RedisConnection (provided by QueuesModule.forRoot), for features that need Redis beyond Bull. */
+export const REDIS_CONNECTION = 'REDIS_CONNECTION';
+
 export interface RedisConnection {
   options: RedisOptions;
   /** Stops the private redis-server if this process started one. */

@@ -6,30 +6,36 @@ import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
 import { SubscribersService } from './subscribers.service';
 
-/** Subscribers. Viewers read, editors write; API keys with `subscribers:write` may do both. */
+/**
+ * Subscribers. Viewers read, editors write. API keys: `subscribers:read` reads, `subscribers:write` creates and
+ * changes (unsubscribing included); deleting is for signed-in staff only.
+ */
 @ApiTags('subscribers')
 @ApiBearerAuth()
-@Scopes('subscribers:write')
 @Controller('api/subscribers')
 export class SubscribersController {
   constructor(private readonly subscribers: SubscribersService) {}
 
   @Post()
+  @Scopes('subscribers:write')
   create(@Body() body: CreateSubscriberDto) {
     return this.subscribers.create(body);
   }
 
   @Get()
+  @Scopes('subscribers:read')
   list(@Query() query: ListSubscribersQuery) {
     return this.subscribers.list(query);
   }
 
   @Get(':id')
+  @Scopes('subscribers:read')
   get(@IdParam() id: string) {
     return this.subscribers.view(id);
   }
 
   @Patch(':id')
+  @Scopes('subscribers:write')
   update(@IdParam() id: string, @Body() body: UpdateSubscriberDto) {
     return this.subscribers.update(id, body);
   }

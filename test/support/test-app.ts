@@ -34,6 +34,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     QUEUE_PREFIX: `mctest-${randomBytes(5).toString('hex')}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     PORT: String(port),
+    // The tests' client stands in for a proxy on this machine: specs give each simulated client an address of
+    // its own with X-Forwarded-For. The default (no proxy trusted) is tested by passing TRUST_PROXY: ''.
+    TRUST_PROXY: 'loopback',
     ...db.env,
     ...env,
   });

@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { BadRequestException, Body, Get, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Response } from 'express';
@@ -10,6 +11,7 @@ import { ListView, ListsService } from '../../lists/lists.service';
 import { AdminController } from '../admin-controller';
 import { FieldErrors, formArray, messageOf, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
+import { CsrfInMultipartBody, csrfFileFilter, MultipartCsrfCheck } from '../session/multipart-csrf';
 import { AdminViews } from '../views/admin-views.service';
 import { ImportProgressService } from './import-progress.service';
 import { pageParam, pagerOf } from '../pager';
@@ -40,13 +42,15 @@ export class AdminImportsController {
   }
 
   @Get('new')
+  @MinRole('editor')
   async newForm(@Req() req: AdminRequest, @Res() res: Response, @Query('listId') listId?: string): Promise<void> {
     await this.form(req, res, { mode: 'subscribe', listIds: listId ? [listId] : [] });
   }
 
-  /** Multipart: the CSRF token comes in the action's query (multer reads the body after the guard ran). */
+  /** Multipart: the CSRF token comes first in the body, and is checked before the file is stored. */
   @Post()
-  @UseInterceptors(FileInterceptor('file'), DeleteUploadOnError)
+  @CsrfInMultipartBody()
+  @UseInterceptors(FileInterceptor('file', { fileFilter: csrfFileFilter }), MultipartCsrfCheck, DeleteUploadOnError)
   async create(
     @Req() req: AdminRequest,
     @Res() res: Response,

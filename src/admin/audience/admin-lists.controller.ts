@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { IdParam } from '../../common/id-param';
@@ -35,6 +36,7 @@ export class AdminListsController {
   }
 
   @Get('new')
+  @MinRole('editor')
   newForm(@Req() req: AdminRequest, @Res() res: Response): void {
     this.form(req, res, { optIn: 'single', visibility: 'public' });
   }

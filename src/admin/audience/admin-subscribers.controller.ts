@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { BadRequestException, Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { IdParam } from '../../common/id-param';
@@ -64,6 +65,7 @@ export class AdminSubscribersController {
   }
 
   @Get('new')
+  @MinRole('editor')
   async newForm(@Req() req: AdminRequest, @Res() res: Response, @Query('listId') listId?: string): Promise<void> {
     await this.form(req, res, { email: '', name: '', attributesText: '', listIds: listId ? [listId] : [], preconfirm: false });
   }

@@ -29,6 +29,8 @@ interface PreviewAnswer {
   subject: string;
   html: string;
   errors: Problem[];
+  /** what the service will add to every mail of this template (campaigns), or null */
+  footerNotice?: string | null;
 }
 
 const DEBOUNCE_MS = 400;
@@ -61,6 +63,7 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
   const list = root.querySelector<HTMLElement>('[data-editor-errors]');
   const status = root.querySelector<HTMLElement>('[data-editor-status]');
   const subjectOut = root.querySelector<HTMLElement>('[data-preview-subject]');
+  const footerOut = root.querySelector<HTMLElement>('[data-footer-notice]');
   if (!textarea || !frame) return null;
   const subjectInput = root.dataset.subjectInput ? document.querySelector<HTMLInputElement>(root.dataset.subjectInput) : null;
   const readOnly = textarea.readOnly;
@@ -151,6 +154,10 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
       if (mine !== seq) return;
       frame.srcdoc = answer.html;
       if (subjectOut) subjectOut.textContent = answer.subject;
+      if (footerOut) {
+        footerOut.textContent = answer.footerNotice ?? '';
+        footerOut.hidden = !answer.footerNotice;
+      }
       showProblems(answer.errors);
       root.dispatchEvent(new CustomEvent('mjml-preview', { detail: answer }));
     } catch (err) {

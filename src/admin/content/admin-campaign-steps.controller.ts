@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { Body, Get, Post, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { CampaignView } from '../../campaigns/campaign.view';
@@ -31,6 +32,7 @@ export class AdminCampaignStepsController {
   ) {}
 
   @Get(':id/content')
+  @MinRole('editor')
   async contentStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.content.show(req, res, await this.content.of(campaign), campaign);
@@ -44,6 +46,7 @@ export class AdminCampaignStepsController {
   }
 
   @Get(':id/audience')
+  @MinRole('editor')
   async audienceStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.showAudience(req, res, campaign, campaign.listIds);
@@ -64,6 +67,7 @@ export class AdminCampaignStepsController {
   }
 
   @Get(':id/settings')
+  @MinRole('editor')
   async settingsStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.editable(res, id);
     if (campaign) await this.showSettings(req, res, campaign, settingsFormOf(campaign));
@@ -87,6 +91,7 @@ export class AdminCampaignStepsController {
       await this.campaigns.update(id, value);
     } catch (e) {
       const failure = formFailure(e);
+      if (failure.alert?.startsWith('fromEmail')) failure.errors.fromEmail = failure.alert;
       return this.showSettings(req, res, campaign, form, { ...failure.errors, ...(failure.alert && !failure.errors.subject ? { form: failure.alert } : {}) }, 400);
     }
     this.views.redirect(res, `/admin/campaigns/${id}/review`, 'Settings saved');
@@ -166,6 +171,10 @@ export class AdminCampaignStepsController {
     status?: number,
   ): Promise<void> {
     const senders = await this.pages.senders();
+    const chosen = typeof form.fromEmail === 'string' ? form.fromEmail.trim().toLowerCase() : '';
+    const senderChoices = senders.map((s) => ({ ...s, selected: s.email.toLowerCase() === chosen, stale: false }));
+    // A campaign saved before its sender was removed keeps showing it, marked, until another is chosen.
+    if (chosen && !senderChoices.some((s) => s.selected)) senderChoices.push({ name: '', email: String(form.fromEmail), selected: true, stale: true });
     this.views.page(req, res, 'campaigns/settings', {
       title: `${campaign.name}: settings`,
       nav: 'campaigns',
@@ -174,6 +183,7 @@ export class AdminCampaignStepsController {
       steps: this.pages.steps(campaign.id, 'settings'),
       form,
       senders,
+      senderChoices,
       defaultFrom: this.pages.defaultFrom(),
       errors: errors ?? {},
       alert: errors ? (errors.form ?? 'Please correct the fields marked below') : null,
@@ -188,7 +198,7 @@ export class AdminCampaignStepsController {
   ): Promise<void> {
     const lists = await this.pages.allLists();
     const recipients = await this.pages.recipientCount(campaign.listIds);
-    let preview: { subject: string; html: string; recipient: { email: string; name: string } | null } | null = null;
+    let preview: { subject: string; html: string; recipient: { email: string; name: string } | null; footerNotice: string | null } | null = null;
     let previewError: string | null = null;
     try {
       const p = await this.campaigns.preview(campaign.id);

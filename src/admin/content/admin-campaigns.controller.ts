@@ -1,3 +1,4 @@
+import { MinRole } from '../../auth/auth.decorators';
 import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { isUUID } from 'class-validator';
@@ -38,6 +39,7 @@ export class AdminCampaignsController {
   }
 
   @Get('new')
+  @MinRole('editor')
   async create(@Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     await this.content.show(req, res, await this.content.blank(), null);
   }

@@ -48,6 +48,7 @@ export class AdminTemplatesController {
   }
 
   @Get('new')
+  @MinRole('editor')
   async create(@Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     const form: TemplateForm = { name: '', slug: '', kind: 'campaign', subject: 'News from us', mjml: STARTER_MJML };
     await this.editor(req, res, form, { isNew: true });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { FooterValues, footerNeeds, footerNotice, withLegalFooter } from '../../delivery/legal-footer';
 import { SAMPLE_RECIPIENT, testUrls } from '../../delivery/personalize';
 import { SettingsService } from '../../settings/settings.service';
 import { RendererService } from '../../templates/render/renderer.service';
@@ -20,6 +21,8 @@ export interface EditorPreview {
   subject: string;
   html: string;
   errors: Array<TemplateProblem & { label: string }>;
+  /** campaign templates: what the service adds to every mail because the template does not show it, or null */
+  footerNotice: string | null;
 }
 
 /** The variables every campaign mail has (contract: Templates and rendering). */
@@ -27,9 +30,9 @@ export const CAMPAIGN_VARIABLES: TemplateVariable[] = [
   { name: 'subscriber.email', description: 'the recipient’s address' },
   { name: 'subscriber.name', description: 'the recipient’s name (may be empty)' },
   { name: 'subscriber.attributes.*', description: 'any attribute of the subscriber, e.g. subscriber.attributes.city' },
-  { name: 'unsubscribeUrl', description: 'one-click unsubscribe link (a footer with it is added when missing)' },
+  { name: 'unsubscribeUrl', description: 'one-click unsubscribe link (a footer with it is added to each part that lacks it)' },
   { name: 'preferencesUrl', description: 'a page where the recipient asks for a link to their preference centre, mailed to them' },
-  { name: 'companyAddress', description: 'your postal address (Settings)' },
+  { name: 'companyAddress', description: 'your postal address (Settings; a footer with it is added to each part that lacks it)' },
   { name: 'campaign.name', description: 'the campaign’s name' },
 ];
 
@@ -49,8 +52,12 @@ export class TemplatePreviewService {
 
   async preview(mjml: string, subject: string, kind: TemplateKind, slug?: string | null): Promise<EditorPreview> {
     const data = await this.sampleData(kind, slug);
-    const out = await this.renderer.preview(mjml, subject, data);
-    return { subject: out.subject, html: framed(out.html), errors: out.errors.map((e) => ({ ...e, label: problemLabel(e) })) };
+    const rendered = await this.renderer.preview(mjml, subject, data);
+    // A campaign mail gets the legal footer where the template lacks it: the preview shows it and says so.
+    const footer = kind === 'campaign' && rendered.html ? footerValuesOf(data) : null;
+    const notice = footer ? footerNotice(footerNeeds(rendered, footer)) : null;
+    const out = footer ? withLegalFooter(rendered, footer) : rendered;
+    return { subject: out.subject, html: framed(out.html), errors: out.errors.map((e) => ({ ...e, label: problemLabel(e) })), footerNotice: notice };
   }
 
   /** The variables to list beside the editor: a built-in's documented data, else the campaign variables. */
@@ -78,6 +85,11 @@ export class TemplatePreviewService {
       ...testUrls({ publicUrl: this.config.publicUrl, tokens: this.tokens }),
     };
   }
+}
+
+function footerValuesOf(data: Record<string, unknown>): FooterValues {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { unsubscribeUrl: str(data.unsubscribeUrl), preferencesUrl: str(data.preferencesUrl), companyAddress: str(data.companyAddress) };
 }
 
 /** "Line 4 (mj-text): …", "Subject: …". */

@@ -22,7 +22,8 @@ export interface SettingsFormState {
 export const SCOPE_HINTS: Record<(typeof API_KEY_SCOPES)[number], string> = {
   'transactional:send': 'send transactional mail and order events, read their messages',
   'events:ingest': 'report bounces and complaints',
-  'subscribers:write': 'add and change subscribers',
+  'subscribers:read': 'read subscribers, lists and imports',
+  'subscribers:write': 'add, change and unsubscribe subscribers, start imports',
 };
 
 /**

@@ -4,6 +4,7 @@ import { MIN_ROLE_KEY } from '../../auth/auth.decorators';
 import { Role } from '../../users/user.entity';
 import { AdminSessionService, SESSION_COOKIE, sameToken } from './admin-session.service';
 import { AdminRequest, hasRole } from './admin-user';
+import { CSRF_IN_MULTIPART_KEY, CSRF_REFUSAL } from './multipart-csrf';
 
 /** Thrown when there is no valid session; the admin filter turns it into a redirect to the login page. */
 export class AdminLoginRequired extends Error {}
@@ -13,7 +14,8 @@ const SAFE_METHODS = ['GET', 'HEAD'];
 /**
  * Every admin page: a valid session cookie, the role the route needs (@MinRole; by default viewer to
  * read and editor to change), and on every change the session's CSRF token, from the form field
- * `_csrf`, the X-CSRF-Token header or the `_csrf` query parameter. The field is removed from the body so form DTOs never see it.
+ * `_csrf` or the X-CSRF-Token header, never from the URL. The field is removed from the body so form DTOs never
+ * see it. An upload route marked @CsrfInMultipartBody checks a multipart body's token itself (multipart-csrf.ts).
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
@@ -30,14 +32,16 @@ export class AdminGuard implements CanActivate {
     req.csrfToken = session.csrf;
 
     const safe = SAFE_METHODS.includes(req.method);
-    if (!safe) {
-      // Multipart forms (CSV upload) are parsed after guards run: they carry the token in the action's query.
-      const sent = req.body?._csrf ?? req.headers['x-csrf-token'] ?? req.query._csrf;
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    // Multipart bodies are read after guards run: the route checks their token before storing anything.
+    const deferred = this.reflector.getAllAndOverride<boolean>(CSRF_IN_MULTIPART_KEY, targets) && !!req.is('multipart/form-data');
+    if (!safe && !deferred) {
+      const sent = req.body?._csrf ?? req.headers['x-csrf-token'];
       if (req.body && typeof req.body === 'object') delete req.body._csrf;
-      if (!sameToken(sent, session.csrf)) throw new ForbiddenException('The form expired or did not come from this site: reload the page and try again');
+      if (!sameToken(sent, session.csrf)) throw new ForbiddenException(CSRF_REFUSAL);
     }
     const needed =
-      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, [ctx.getHandler(), ctx.getClass()]) ?? (safe ? 'viewer' : 'editor');
+      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (safe ? 'viewer' : 'editor');
     if (!hasRole(session.user, needed)) throw new ForbiddenException(`This needs the ${needed} role; you are signed in as ${session.user.role}`);
     return true;
   }

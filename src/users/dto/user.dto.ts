@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PasswordFitsBcrypt } from '../password-rules';
 import { ROLES, Role } from '../user.entity';
 
 /** Addresses are compared trimmed and lower-cased; a stray space from a paste is not an error. */
@@ -8,11 +9,11 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CreateUserDto {
   @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
-  @ApiProperty() @IsString() @MinLength(10) @MaxLength(200) password: string;
+  @ApiProperty({ description: 'at least 10 characters, at most 72 bytes in UTF-8' }) @IsString() @MinLength(10) @PasswordFitsBcrypt() password: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(10) @MaxLength(200) password?: string;
+  @ApiPropertyOptional({ description: 'at least 10 characters, at most 72 bytes in UTF-8' }) @IsOptional() @IsString() @MinLength(10) @PasswordFitsBcrypt() password?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
 }
