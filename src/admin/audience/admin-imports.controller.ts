@@ -2,6 +2,7 @@ import { BadRequestException, Body, Get, Post, Query, Req, Res, UploadedFile, Us
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Response } from 'express';
 import { rm } from 'node:fs/promises';
+import { BodyTypes } from '../../common/body-types';
 import { IdParam } from '../../common/id-param';
 import { CreateImportDto } from '../../imports/dto/create-import.dto';
 import { ImportsService } from '../../imports/imports.service';
@@ -46,6 +47,7 @@ export class AdminImportsController {
 
   /** Multipart: the CSRF token comes in the action's query (multer reads the body after the guard ran). */
   @Post()
+  @BodyTypes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file'), DeleteUploadOnError)
   async create(
     @Req() req: AdminRequest,
