@@ -57,6 +57,22 @@ describe('render limits (e2e)', () => {
     expect(res.body.message).toMatch(/^Rendering stopped: the message would be larger than 10 MB/);
   });
 
+  it('refuses templates too costly to compile (deep nesting, thousands of mustaches), naming the problem', async () => {
+    const nested = mjml('{{#if a}}'.repeat(1500) + 'x' + '{{/if}}'.repeat(1500));
+    const crowded = mjml('{{a}} '.repeat(20_000));
+    // Each used to take Handlebars' compiler 10 s or more (the nested one then overflowed the stack).
+    const previews = Promise.all([nested, crowded].map((m) => t.http().post('/api/templates/preview').set(as(editor)).send({ mjml: m, data: { a: 1 } }).then((r) => r)));
+    expect((await t.http().get('/health')).status).toBe(200);
+    const [deep, many] = await previews;
+    expect(deep.status).toBe(200);
+    expect(deep.body.errors).toEqual([expect.objectContaining({ field: 'mjml', message: 'Handlebars: more than 2000 {{…}} expressions (3000)' })]);
+    expect(many.body.errors).toEqual([expect.objectContaining({ message: 'Handlebars: more than 2000 {{…}} expressions (20000)' })]);
+    const tooDeep = await t.http().post('/api/templates/preview').set(as(editor)).send({ mjml: mjml('{{#if a}}'.repeat(60) + 'x' + '{{/if}}'.repeat(60)) }).expect(200);
+    expect(tooDeep.body.errors).toEqual([expect.objectContaining({ message: 'Handlebars: blocks are nested more than 50 levels deep' })]);
+    const saved = await t.http().post('/api/templates').set(as(editor)).send({ name: `Crowded ${uniqueTag()}`, kind: 'campaign', subject: 'Hi', mjml: crowded }).expect(400);
+    expect(saved.body.message).toEqual([expect.objectContaining({ field: 'mjml', line: 1, message: expect.stringContaining('more than 2000') })]);
+  });
+
   it('refuses a transactional message whose data makes the template run away, with 400 naming the limit', async () => {
     const slug = `runaway-${uniqueTag()}`;
     await t.http().post('/api/templates').set(as(editor)).send({ name: slug, slug, kind: 'transactional', subject: 'Order', mjml: mjml(cubed('items')) }).expect(201);

@@ -5,6 +5,7 @@ import { helpers, HELPER_NAMES } from './helpers';
 import { withRenderBudget } from './render-budget';
 import { HookFrame, hookHelpers, HOOK_HELPER_NAMES } from './render-hooks';
 import { tokensOf } from './mustache-scanner';
+import { complexityProblem } from './template-complexity';
 
 /** `frame`: the per-recipient hooks (see render-hooks.ts), given to helpers as `@data`. */
 export type TemplateFn = (data: object, frame?: HookFrame) => string;
@@ -59,7 +60,10 @@ export function compileTemplate(hb: typeof Handlebars, source: string, escape: b
  */
 export function handlebarsProblems(hb: typeof Handlebars, source: string, field: TemplateProblem['field']): TemplateProblem[] {
   const problem = (line: number | null, message: string): TemplateProblem => ({ field, line, tagName: null, message });
-  if (tokensOf(source).some((t) => t.kind === 'rawBlock')) return [problem(null, 'Raw blocks ({{{{ }}}}) are not supported')];
+  const tokens = tokensOf(source);
+  if (tokens.some((t) => t.kind === 'rawBlock')) return [problem(null, 'Raw blocks ({{{{ }}}}) are not supported')];
+  const tooComplex = complexityProblem(tokens);
+  if (tooComplex) return [problem(source.slice(0, tooComplex.start).split('\n').length, tooComplex.message)];
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
