@@ -18,9 +18,9 @@ export function budgeted(hb: typeof Handlebars): typeof Handlebars {
   const template = hb.template.bind(hb);
   hb.template = ((spec: TemplateSpec) => {
     const main = spec.main;
-    spec.main = function (this: unknown, container: Container, ...rest: unknown[]) {
+    spec.main = function (this: unknown, container: Container, depth0: unknown, helpers: unknown, partials: unknown, data: unknown, blockParams: unknown, depths: unknown) {
       container.lambda = countedLambda;
-      return main.call(this, container, ...rest);
+      return main.call(this, container, depth0, helpers, partials, data, blockParams, depths);
     };
     return template(spec);
   }) as typeof hb.template;
@@ -32,7 +32,7 @@ interface Container {
   lambda: (current: unknown, context: unknown) => unknown;
 }
 interface TemplateSpec {
-  main: (this: unknown, container: Container, ...rest: unknown[]) => string;
+  main: (this: unknown, container: Container, depth0: unknown, helpers: unknown, partials: unknown, data: unknown, blockParams: unknown, depths: unknown) => string;
 }
 
 /** Handlebars' own lambda (a function in the data is called; ours never has one), counted. */
@@ -43,9 +43,11 @@ function countedLambda(current: unknown, context: unknown): unknown {
 }
 
 function countedCall(helper: HelperDelegate): HelperDelegate {
-  return function (this: unknown, ...args: unknown[]) {
+  return function (this: unknown) {
     renderStep();
-    return (helper as (...a: unknown[]) => unknown).apply(this, args);
+    // `arguments` as is: helpers check how many they were given (`if` takes exactly one value).
+    // eslint-disable-next-line prefer-rest-params
+    return (helper as (...a: unknown[]) => unknown).apply(this, arguments as unknown as unknown[]);
   };
 }
 
@@ -57,13 +59,14 @@ function countedEach(each: HelperDelegate): HelperDelegate {
   return function (this: unknown, context: unknown, options: HelperOptions) {
     if (!options || typeof options.fn !== 'function') return each.apply(this, [context, options]);
     const fn = options.fn;
-    const body = ((ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
+    // The compiled template builds a new options object for every call: changing it here is safe.
+    options.fn = ((ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
       renderStep();
       const before = renderedChars();
       const out = fn(ctx, opts);
       renderWrite(Math.max(0, out.length - (renderedChars() - before)));
       return out;
     }) as Handlebars.TemplateDelegate;
-    return each.call(this, context, { ...options, fn: body });
+    return each.call(this, context, options);
   };
 }
