@@ -1,7 +1,7 @@
 import { INestApplicationContext, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { RequestHandler } from 'express';
+import { RequestHandler, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
@@ -9,13 +9,21 @@ import { Logger } from 'nestjs-pino';
 import { ADMIN_PUBLIC_DIR } from './admin/admin-paths';
 import { AppModule } from './app.module';
 import { bodyErrorHandler } from './common/body-errors';
+import { bodyShapeLimit } from './common/body-limits';
+import { BodyTypeInterceptor } from './common/body-types';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { connectRedis, RedisConnection } from './queues/redis-connection';
 
-/** JSON bodies up to 1 MB (a large MJML newsletter fits); forms are small. Uploads have their own limit. */
+/** JSON bodies up to 1 MB (a large MJML newsletter fits). Uploads and raw bounces have their own limits. */
 const JSON_LIMIT = '1mb';
-const FORM_LIMIT = '64kb';
+/** Forms outside the admin UI (sign-up, preference centre, unsubscribe) take as much as the API. */
+const FORM_LIMIT = '1mb';
+/**
+ * Admin forms carry what the API takes as JSON (a template's MJML, up to 500,000 characters): URL
+ * encoding writes each byte that is not a letter or digit as three, so they may be up to three times larger.
+ */
+const ADMIN_FORM_LIMIT = '3mb';
 /**
  * On these signals the app closes in order (HTTP server, queues after their running jobs, database,
  * the private redis-server last) and then exits with code 0, as process managers expect.
@@ -41,8 +49,12 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   app.use(cookieParser());
   app.useStaticAssets(ADMIN_PUBLIC_DIR, { prefix: '/admin/assets/', maxAge: '1h', index: false });
   app.useBodyParser('json', { limit: JSON_LIMIT });
+  // The first parser that reads a body marks it read; the general one then leaves it alone.
+  app.use('/admin', urlencoded({ limit: ADMIN_FORM_LIMIT, extended: false }));
   app.useBodyParser('urlencoded', { limit: FORM_LIMIT, extended: false });
+  app.use(bodyShapeLimit);
   app.use(bodyErrorHandler);
+  app.useGlobalInterceptors(new BodyTypeInterceptor(app.get(Reflector)));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });

@@ -154,11 +154,12 @@ describe('templates (e2e)', () => {
     await t.http().post('/api/templates/render').set(as(editor)).send({ template: 'no-such-template', data: {} }).expect(404);
   });
 
-  it('previews MJML with data as it would be sent, with MJML’s errors', async () => {
+  it('previews MJML with data as it would be sent, with MJML’s errors (editors: a viewer is refused)', async () => {
+    await t.http().post('/api/templates/preview').set(as(viewer)).send({ mjml: mjml('x') }).expect(403);
     const res = await t
       .http()
       .post('/api/templates/preview')
-      .set(as(viewer))
+      .set(as(editor))
       .send({
         mjml: mjml('Hello {{subscriber.name}}') + '\n',
         subject: 'For {{subscriber.name}}',
@@ -172,11 +173,11 @@ describe('templates (e2e)', () => {
     expect(res.body.html).not.toContain('<script>alert');
     expect(res.body.text).toContain('Hello <script>alert(1)</script>');
 
-    const broken = await t.http().post('/api/templates/preview').set(as(viewer)).send({ mjml: mjml('x</mj-text>\n<mj-oops />\n<mj-text>y') }).expect(200);
+    const broken = await t.http().post('/api/templates/preview').set(as(editor)).send({ mjml: mjml('x</mj-text>\n<mj-oops />\n<mj-text>y') }).expect(200);
     expect(broken.body.errors).toEqual([expect.objectContaining({ line: 6, tagName: 'mj-oops', message: expect.stringContaining("doesn't exist") })]);
     expect(broken.body.html).toContain('>y</div>');
 
-    const trick = await t.http().post('/api/templates/preview').set(as(viewer)).send({ mjml: mjml('{{constructor.constructor "return process"}}'), data: {} }).expect(200);
+    const trick = await t.http().post('/api/templates/preview').set(as(editor)).send({ mjml: mjml('{{constructor.constructor "return process"}}'), data: {} }).expect(200);
     expect(trick.body.errors[0]).toEqual(expect.objectContaining({ line: 5, message: expect.stringContaining('unknown helper') }));
     expect(trick.body.html).not.toMatch(/\[object process\]|function Function/);
   });

@@ -1,3 +1,6 @@
+import { BadRequestException } from '@nestjs/common';
+import { MAX_PAGE } from '../common/pagination';
+
 /** What the pager partial (partials/pager.hbs) shows: "Page 2 of 7" and links keeping the filters. */
 export interface Pager {
   page: number;
@@ -19,8 +22,10 @@ export function pagerOf(path: string, filters: Record<string, string | undefined
   return { page, pages, total, prevUrl: page > 1 ? url(Math.min(page - 1, pages)) : null, nextUrl: page < pages ? url(page + 1) : null };
 }
 
-/** ?page= from a query string: a whole number from 1, anything else is page 1. */
+/** ?page= from a query string: absent is page 1; a whole number from 1 to MAX_PAGE, anything else a 400 (an error page). */
 export function pageParam(v: unknown): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+  if (v === undefined || v === '') return 1;
+  const n = typeof v === 'string' && /^\d{1,7}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= MAX_PAGE)) throw new BadRequestException(`page must be a whole number from 1 to ${MAX_PAGE}`);
+  return n;
 }

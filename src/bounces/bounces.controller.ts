@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, HttpCode, Post, Req, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Scopes } from '../auth/auth.decorators';
+import { BodyTypes } from '../common/body-types';
 import { BouncesService } from './bounces.service';
 import { BounceDto } from './dto/bounce.dto';
 import { readRawBody } from './raw-body';
@@ -21,7 +22,7 @@ export class BouncesController {
   @Post('bounces')
   @HttpCode(200)
   @Scopes('events:ingest')
-  @ApiConsumes('application/json', 'message/rfc822')
+  @BodyTypes('application/json', 'message/rfc822', 'multipart/report')
   @ApiBody({ type: BounceDto })
   @ApiOkResponse({ schema: { example: { results: [{ email: 'ada@example.com', type: 'hard', messageId: null, suppressed: true }] } } })
   async ingest(@Req() req: Request) {

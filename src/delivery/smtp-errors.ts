@@ -25,7 +25,8 @@ export function classifySmtpError(err: unknown): SmtpOutcome {
 
 /** A short, single-line description of an SMTP failure for the message log. */
 export function describeSmtpError(err: unknown): string {
-  const e = (err ?? {}) as SmtpErrorLike & { message?: string; response?: string };
-  const parts = [e.code, e.command, e.response ?? e.message].filter(Boolean);
+  const e = (err ?? {}) as SmtpErrorLike & { message?: string; response?: unknown };
+  // SMTP's answer is a string; an HttpException (a template that cannot be rendered) keeps an object there.
+  const parts = [e.code, e.command, typeof e.response === 'string' ? e.response : e.message].filter(Boolean);
   return parts.join(' ').replace(/\s+/g, ' ').slice(0, 1000) || String(err);
 }

@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { BodyTypes } from '../common/body-types';
 import { Scopes } from '../auth/auth.decorators';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
@@ -19,7 +20,7 @@ export class ImportsController {
   @Post()
   @Scopes('subscribers:write')
   @HttpCode(202)
-  @ApiConsumes('multipart/form-data')
+  @BodyTypes('multipart/form-data')
   @ApiBody({ type: CreateImportBody })
   @UseInterceptors(FileInterceptor('file'), DeleteUploadOnError)
   create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: CreateImportDto) {

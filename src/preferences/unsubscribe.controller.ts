@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { ANY_BODY_TYPE, BodyTypes } from '../common/body-types';
 import { HtmlPage } from '../common/html-page';
 import { InvalidTokenThrottlerGuard, TokenRoute } from '../tracking/invalid-token-throttler.guard';
 import {
@@ -61,6 +62,8 @@ export class UnsubscribeController {
 
   @Post(':token')
   @HttpCode(200)
+  // RFC 8058 mail providers post a form (urlencoded or multipart); whatever they send, the POST unsubscribes.
+  @BodyTypes(ANY_BODY_TYPE)
   @UseInterceptors(NoFilesInterceptor({ limits: { fields: 10, fieldSize: 1024, parts: 10 } }))
   @HtmlPage()
   async unsubscribe(@Param('token') token: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {

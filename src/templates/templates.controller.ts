@@ -7,7 +7,7 @@ import { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './dto/
 import { RendererService } from './render/renderer.service';
 import { TemplatesService } from './templates.service';
 
-/** Templates: viewers read (and preview), editors write. */
+/** Templates: viewers read, editors write and preview (a preview runs whatever template it is given). */
 @ApiTags('templates')
 @ApiBearerAuth()
 @Controller('api/templates')
@@ -30,7 +30,7 @@ export class TemplatesController {
   /** MJML + data in, the message out as it would be sent, with MJML's and Handlebars' findings. */
   @Post('preview')
   @HttpCode(200)
-  @MinRole('viewer')
+  @MinRole('editor')
   preview(@Body() body: PreviewTemplateDto) {
     return this.renderer.preview(body.mjml, body.subject, body.data, body.text);
   }

@@ -3,6 +3,7 @@ import { BadRequestException, Body, Get, Post, Query, Req, Res, UploadedFile, Us
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Response } from 'express';
 import { rm } from 'node:fs/promises';
+import { BodyTypes } from '../../common/body-types';
 import { IdParam } from '../../common/id-param';
 import { CreateImportDto } from '../../imports/dto/create-import.dto';
 import { ImportsService } from '../../imports/imports.service';
@@ -50,6 +51,7 @@ export class AdminImportsController {
   /** Multipart: the CSRF token comes first in the body, and is checked before the file is stored. */
   @Post()
   @CsrfInMultipartBody()
+  @BodyTypes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file', { fileFilter: csrfFileFilter }), MultipartCsrfCheck, DeleteUploadOnError)
   async create(
     @Req() req: AdminRequest,

@@ -123,6 +123,7 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
   };
 
   const refresh = async () => {
+    if (!root.dataset.previewUrl) return; // a viewer: the server's preview stays
     const mjml = view.state.doc.toString();
     if (!mjml.trim()) {
       frame.srcdoc = '';
@@ -147,7 +148,10 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
       });
       if (mine !== seq) return;
       if (!res.ok) {
-        if (status) status.textContent = `The preview could not be updated (HTTP ${res.status})`;
+        // A 4xx names what is wrong (a render limit, a body too large): show it.
+        const reason = res.status < 500 ? ((await res.json().catch(() => null)) as { message?: unknown } | null)?.message : null;
+        if (mine !== seq) return;
+        if (status) status.textContent = `The preview could not be updated: ${typeof reason === 'string' ? reason : `HTTP ${res.status}`}`;
         return;
       }
       const answer = (await res.json()) as PreviewAnswer;

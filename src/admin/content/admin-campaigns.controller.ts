@@ -6,6 +6,7 @@ import { CampaignView } from '../../campaigns/campaign.view';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { IdParam } from '../../common/id-param';
 import { AdminController } from '../admin-controller';
+import { pageParam } from '../pager';
 import { formArray } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
@@ -26,8 +27,8 @@ export class AdminCampaignsController {
   ) {}
 
   @Get()
-  async index(@Req() req: AdminRequest, @Res() res: Response, @Query('page') pageParam?: string): Promise<void> {
-    const page = Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1);
+  async index(@Req() req: AdminRequest, @Res() res: Response, @Query('page') pageQuery?: string): Promise<void> {
+    const page = pageParam(pageQuery);
     const found = await this.campaigns.list({ page, limit: PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
     this.views.page(req, res, 'campaigns/index', {

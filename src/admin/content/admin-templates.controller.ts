@@ -6,6 +6,7 @@ import { CreateTemplateDto, UpdateTemplateDto } from '../../templates/dto/templa
 import { TemplateKind } from '../../templates/template.entity';
 import { TemplatesService } from '../../templates/templates.service';
 import { AdminController } from '../admin-controller';
+import { pageParam } from '../pager';
 import { FieldErrors, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
@@ -34,8 +35,8 @@ export class AdminTemplatesController {
   ) {}
 
   @Get()
-  async index(@Req() req: AdminRequest, @Res() res: Response, @Query('page') pageParam?: string): Promise<void> {
-    const page = Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1);
+  async index(@Req() req: AdminRequest, @Res() res: Response, @Query('page') pageQuery?: string): Promise<void> {
+    const page = pageParam(pageQuery);
     const found = await this.templates.list(page, PAGE_SIZE);
     const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
     this.views.page(req, res, 'templates/index', {
@@ -67,10 +68,10 @@ export class AdminTemplatesController {
     }
   }
 
-  /** JSON for the editor's live preview: the same renderer as POST /api/templates/preview. */
+  /** JSON for the editor's live preview: the same renderer as POST /api/templates/preview; editors only. */
   @Post('preview')
   @HttpCode(200)
-  @MinRole('viewer')
+  @MinRole('editor')
   async preview(@Body() body: AdminPreviewDto): Promise<EditorPreview> {
     return this.previews.preview(body.mjml, body.subject ?? '', body.kind ?? 'campaign', body.slug);
   }

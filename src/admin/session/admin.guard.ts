@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { MIN_ROLE_KEY } from '../../auth/auth.decorators';
+import { throwDeferredBodyError } from '../../common/body-errors';
 import { Role } from '../../users/user.entity';
 import { AdminSessionService, SESSION_COOKIE, sameToken } from './admin-session.service';
 import { AdminRequest, hasRole } from './admin-user';
@@ -30,6 +31,8 @@ export class AdminGuard implements CanActivate {
     if (!session) throw new AdminLoginRequired();
     req.adminUser = session.user;
     req.csrfToken = session.csrf;
+    // A body that could not be read (too large…) has no CSRF token either: say what really went wrong.
+    throwDeferredBodyError(req);
 
     const safe = SAFE_METHODS.includes(req.method);
     const targets = [ctx.getHandler(), ctx.getClass()];

@@ -1,8 +1,11 @@
 import Handlebars from 'handlebars';
 import { TemplateProblem } from '../template-errors';
+import { budgeted } from './budgeted-runtime';
 import { helpers, HELPER_NAMES } from './helpers';
+import { withRenderBudget } from './render-budget';
 import { HookFrame, hookHelpers, HOOK_HELPER_NAMES } from './render-hooks';
 import { tokensOf } from './mustache-scanner';
+import { complexityProblem } from './template-complexity';
 
 /** `frame`: the per-recipient hooks (see render-hooks.ts), given to helpers as `@data`. */
 export type TemplateFn = (data: object, frame?: HookFrame) => string;
@@ -14,13 +17,14 @@ const ALLOWED_HELPERS = new Set([...BUILT_IN_HELPERS, ...HELPER_NAMES]);
 /**
  * An isolated Handlebars: our helpers, Handlebars' safe built-ins, no `log`, no partials, and no
  * access to prototype properties or methods (so `{{constructor.constructor}}` resolves to nothing).
+ * Every loop, value and helper call counts against the render budget (budgeted-runtime.ts).
  */
 export function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
   for (const [name, fn] of Object.entries(hookHelpers)) hb.registerHelper(name, fn);
-  return hb;
+  return budgeted(hb);
 }
 
 const RUNTIME: Handlebars.RuntimeOptions = {
@@ -41,10 +45,13 @@ const COMPILE: CompileOptions = {
   },
 };
 
-/** `escape`: HTML-escape values (the HTML part); off for the subject and the text part. */
+/**
+ * `escape`: HTML-escape values (the HTML part); off for the subject and the text part. A call runs under
+ * the render budget, its own or that of the message it is part of (see RendererService).
+ */
 export function compileTemplate(hb: typeof Handlebars, source: string, escape: boolean): TemplateFn {
   const template = hb.compile(source, { ...COMPILE, noEscape: !escape });
-  return (data, frame) => template(data, frame ? { ...RUNTIME, data: frame } : RUNTIME);
+  return (data, frame) => withRenderBudget(() => template(data, frame ? { ...RUNTIME, data: frame } : RUNTIME));
 }
 
 /**
@@ -53,7 +60,10 @@ export function compileTemplate(hb: typeof Handlebars, source: string, escape: b
  */
 export function handlebarsProblems(hb: typeof Handlebars, source: string, field: TemplateProblem['field']): TemplateProblem[] {
   const problem = (line: number | null, message: string): TemplateProblem => ({ field, line, tagName: null, message });
-  if (tokensOf(source).some((t) => t.kind === 'rawBlock')) return [problem(null, 'Raw blocks ({{{{ }}}}) are not supported')];
+  const tokens = tokensOf(source);
+  if (tokens.some((t) => t.kind === 'rawBlock')) return [problem(null, 'Raw blocks ({{{{ }}}}) are not supported')];
+  const tooComplex = complexityProblem(tokens);
+  if (tooComplex) return [problem(source.slice(0, tooComplex.start).split('\n').length, tooComplex.message)];
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);

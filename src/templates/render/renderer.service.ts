@@ -5,6 +5,7 @@ import { compileTemplate, createHandlebars, handlebarsProblems, TemplateFn } fro
 import { LruCache } from './lru-cache';
 import { MjmlCompiler } from './mjml-compiler';
 import { protectStructuralMustaches } from './mjml-passthrough';
+import { RenderLimitError, withRenderBudget } from './render-budget';
 import { RenderHooks } from './render-hooks';
 import { BLOCK_KINDS, tokensOf } from './mustache-scanner';
 import { assertRequired, plainData, TemplateData } from './template-data';
@@ -108,7 +109,8 @@ export class RendererService {
     try {
       return { ...compiled.render(plainData(data)), errors: compiled.errors };
     } catch (e) {
-      if (!(e instanceof TemplateDataError)) throw e;
+      // Past a render limit is not a data problem to show beside the preview: the request is refused.
+      if (!(e instanceof TemplateDataError) || e instanceof RenderLimitError) throw e;
       const messages = ([] as string[]).concat(e.messages);
       return unfilled([...compiled.errors, ...messages.map((message) => ({ field: 'data' as const, line: null, tagName: null, message }))]);
     }
@@ -161,14 +163,16 @@ export class RendererService {
     return {
       ...base,
       textMode: source.text ? 'own' : text ? 'derived' : 'per-recipient',
-      render: (data, hooks) => {
-        const body = html(data, hooks && { hooks, html: true });
-        return {
-          subject: oneLine(subject(data)),
-          html: body,
-          text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
-        };
-      },
+      // One budget (render-budget.ts) for the three parts of the message.
+      render: (data, hooks) =>
+        withRenderBudget(() => {
+          const body = html(data, hooks && { hooks, html: true });
+          return {
+            subject: oneLine(subject(data)),
+            html: body,
+            text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
+          };
+        }),
     };
   }
 }

@@ -1,0 +1,58 @@
+import { NextFunction, Request, Response } from 'express';
+
+/**
+ * How many keys and how deep a parsed body may be. class-transformer's cost grows with the square of
+ * an object's key count (90,000 keys under the 1 MB limit held the event loop for 12–20 s) and it
+ * recurses once per level (a 6 KB body nested 3,000 deep overflowed the stack), so bodies are measured
+ * before anything transforms them. No request needs more: the largest legitimate objects are free JSON
+ * (subscriber `attributes`, at most 16 KB; a transactional message's or a preview's `data`, whose
+ * template data may be nested at most 32 levels).
+ */
+export const BODY_LIMITS = {
+  /** levels of objects and arrays, the body itself being the first */
+  depth: 40,
+  /** keys of any one object */
+  keysPerObject: 1_000,
+  /** object keys and array elements in the whole body */
+  values: 20_000,
+} as const;
+
+export type BodyLimits = { [K in keyof typeof BODY_LIMITS]: number };
+
+/**
+ * What is wrong with a parsed body's shape, or null. An iterative walk (no recursion to overflow) that
+ * stops at the first limit passed, so its cost is linear in what it read and never above the limits.
+ */
+export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS): string | null {
+  if (body === null || typeof body !== 'object') return null;
+  const stack: Array<[value: object, depth: number]> = [[body, 1]];
+  let values = 0;
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (depth > limits.depth) return `Request body is nested more than ${limits.depth} levels deep`;
+    let children: unknown[];
+    if (Array.isArray(value)) {
+      children = value;
+    } else {
+      const keys = Object.keys(value);
+      if (keys.length > limits.keysPerObject) return `Request body has an object with more than ${limits.keysPerObject} keys`;
+      children = keys.map((k) => (value as Record<string, unknown>)[k]);
+    }
+    values += children.length;
+    if (values > limits.values) return `Request body has more than ${limits.values} keys and array elements`;
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return null;
+}
+
+/** An error for bodyErrorHandler (body-errors.ts), like those of Express's parsers. */
+export class BodyShapeError extends Error {
+  readonly status = 400;
+  readonly type = 'entity.shape.refused';
+}
+
+/** After the parsers: a parsed body over the limits stops here with a 400 naming the limit. */
+export function bodyShapeLimit(req: Request, _res: Response, next: NextFunction): void {
+  const problem = bodyShapeProblem(req.body);
+  next(problem ? new BodyShapeError(problem) : undefined);
+}
