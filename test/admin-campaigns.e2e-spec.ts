@@ -25,7 +25,7 @@ describe('admin UI: campaigns', () => {
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
-    // A send rate slow enough to pause a campaign of 40 in the middle, fast enough for the rest.
+    // A send rate slow enough to pause a campaign of 100 in the middle, fast enough for the rest.
     t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'News <news@ui.example>', SEND_RATE: '8' });
     // Campaigns go out only from the senders an admin set up.
     await t.app.get(SettingsService).setSenders([{ name: 'News', email: 'news@ui.example' }, { name: 'Corner Shop', email: 'shop@ui.example' }]);
@@ -153,7 +153,8 @@ describe('admin UI: campaigns', () => {
 
   it('pauses, resumes and cancels a sending campaign from its page, with a live progress bar', async () => {
     const list = await makeList(t);
-    for (let i = 0; i < 40; i++) await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
+    // 100 at SEND_RATE 8 take 12 s: time, on a busy machine too, for the clicks to land before the last one goes.
+    for (let i = 0; i < 100; i++) await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
     const campaigns = t.app.get(CampaignsService);
     const { id } = await campaigns.create({ name: `Big ${uniqueTag()}`, subject: 'Big news', mjml: MJML, listIds: [list.id] });
     await campaigns.send(id, {});
@@ -186,7 +187,7 @@ describe('admin UI: campaigns', () => {
     await until(async () => !(await hasInFlight(t, id)), 'nothing in flight');
     const final = (await campaigns.get(id)).progress;
     expect(final.cancelled).toBeGreaterThan(0);
-    expect(final.sent + final.cancelled).toBe(40);
+    expect(final.sent + final.cancelled).toBe(100);
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.received.filter(campaignMail(id))).toHaveLength(final.sent);
     expect(consoleErrors).toEqual([]);

@@ -29,6 +29,13 @@ describe('the legal footer', () => {
     expect(footerNotice(footerNeeds(message, values))).toBe('A footer with the postal address will be added to every mail: this template does not show it.');
   });
 
+  it('does not take the preferences link (the unsubscribe link with /preferences after it) for the unsubscribe link', () => {
+    const prefs = { ...values, preferencesUrl: `${values.unsubscribeUrl}/preferences` };
+    const message = { subject: 's', html: html(`<a href="${prefs.preferencesUrl}">Preferences</a> ${ADDRESS_HTML}`), text: `Preferences: ${prefs.preferencesUrl}\n${ADDRESS_TEXT}` };
+    expect(footerNeeds(message, prefs)).toEqual({ html: { unsubscribe: true, address: false }, text: { unsubscribe: true, address: false } });
+    expect(withLegalFooter(message, prefs).html).toContain(`<a href="${prefs.unsubscribeUrl}"`);
+  });
+
   it('adds the unsubscribe and preference links where the template has only the address', () => {
     const message = { subject: 's', html: html(ADDRESS_HTML), text: ADDRESS_TEXT };
     const out = withLegalFooter(message, values);

@@ -31,11 +31,11 @@ export function footerNeeds(message: Pick<RenderedMessage, 'html' | 'text'>, val
   const lines = addressLines(values.companyAddress);
   return {
     html: {
-      unsubscribe: !containsEither(message.html, values.unsubscribeUrl),
+      unsubscribe: !containsEither(message.html, values.unsubscribeUrl, true),
       address: lines.length > 0 && !lines.every((line) => containsEither(message.html, line)),
     },
     text: {
-      unsubscribe: !message.text.includes(values.unsubscribeUrl),
+      unsubscribe: !hasWholeUrl(message.text, values.unsubscribeUrl),
       address: lines.length > 0 && !lines.every((line) => message.text.includes(line)),
     },
   };
@@ -95,18 +95,34 @@ function addressLines(address: string): string[] {
     .filter(Boolean);
 }
 
-/** In HTML a value appears as written by `{{{x}}}` or escaped by `{{x}}`, and counts only outside `<!-- comments -->`. */
-function containsEither(html: string, value: string): boolean {
-  if (visibleIn(html, value)) return true;
+/**
+ * In HTML a value appears as written by `{{{x}}}` or escaped by `{{x}}`, and counts only outside `<!-- comments -->`.
+ * A URL counts only whole: the preferences link is the unsubscribe link with `/preferences` after it.
+ */
+function containsEither(html: string, value: string, url = false): boolean {
+  if (visibleIn(html, value, url)) return true;
   const escaped = Handlebars.escapeExpression(value);
-  return escaped !== value && visibleIn(html, escaped);
+  return escaped !== value && visibleIn(html, escaped, url);
 }
 
-function visibleIn(html: string, value: string): boolean {
+function visibleIn(html: string, value: string, url: boolean): boolean {
   for (let at = html.indexOf(value); at >= 0; at = html.indexOf(value, at + 1)) {
+    if (url && continuesUrl(html, at + value.length)) continue;
     if (html.lastIndexOf('<!--', at) <= html.lastIndexOf('-->', at)) return true;
   }
   return false;
+}
+
+/** Whether `url` stands in `text` with nothing after it that would make it another URL (a path, a query). */
+function hasWholeUrl(text: string, url: string): boolean {
+  for (let at = text.indexOf(url); at >= 0; at = text.indexOf(url, at + 1)) {
+    if (!continuesUrl(text, at + url.length)) return true;
+  }
+  return false;
+}
+
+function continuesUrl(text: string, at: number): boolean {
+  return /[\w\-./?#%&=~+]/.test(text.charAt(at));
 }
 
 function insertBeforeBodyEnd(html: string, footer: string): string {
