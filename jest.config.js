@@ -5,7 +5,8 @@ module.exports = {
   testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testEnvironment: 'node',
-  testTimeout: 60000,
+  // Journeys through the browser take tens of seconds; on a busy shared machine several times that.
+  testTimeout: 120000,
   maxWorkers: 2,
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
 };
