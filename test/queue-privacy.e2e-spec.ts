@@ -91,7 +91,7 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
         ...(await queueOf(QueueName.SystemMail).getJobs(['completed'])),
         ...(await queueOf(QueueName.Transactional).getJobs(['completed'])),
       ].filter((j) => j && (j.name !== JobName.SendPreferencesLink || j.data.subscriberId === person.id));
-      return jobs.some((j) => j.name === JobName.SendTransactional) && jobs.some((j) => j.name === JobName.SendPreferencesLink) && jobs;
+      return jobs.some((j) => j.name === JobName.SendMessage) && jobs.some((j) => j.name === JobName.SendPreferencesLink) && jobs;
     });
     for (const job of stored) {
       expect([job.name, job.opts.removeOnComplete, job.opts.removeOnFail]).toEqual([job.name, { age: DAY }, { age: 7 * DAY }]);

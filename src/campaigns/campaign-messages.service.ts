@@ -56,6 +56,7 @@ export class CampaignMessagesService {
       .map((r) => ({
         id: randomUUID(),
         stream: 'campaign' as const,
+        kind: 'campaign' as const,
         campaignId: campaign.id,
         subscriberId: r.subscriberId,
         toEmail: r.email,

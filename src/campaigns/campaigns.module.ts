@@ -18,6 +18,8 @@ import { Campaign } from './campaign.entity';
 import { CampaignProcessor } from './campaign.processor';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { CampaignSampleService } from './campaign-sample.service';
+import { TestMailComposer } from './test-mail.composer';
 
 /** Campaigns: editing, the audience, and sending in batches on the campaign queue (its own SMTP pool). */
 @Module({
@@ -39,6 +41,9 @@ import { CampaignsService } from './campaigns.service';
     CampaignMailService,
     AudienceService,
     CampaignProcessor,
+    // test sends: their sample data, and how the outbox writes them
+    CampaignSampleService,
+    TestMailComposer,
   ],
   exports: [CampaignsService, AudienceService],
 })

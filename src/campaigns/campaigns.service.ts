@@ -1,22 +1,20 @@
-import { BadGatewayException, BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
 import { footerNotice } from '../delivery/legal-footer';
-import { MailSender } from '../delivery/mail-sender.service';
-import { CampaignRecipient, SAMPLE_RECIPIENT } from '../delivery/personalize';
-import { describeSmtpError } from '../delivery/smtp-errors';
+import { OutboxService } from '../delivery/outbox.service';
+import { SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignSampleService, TEST_RECIPIENT_NAME } from './campaign-sample.service';
 import { Campaign, CampaignStatus } from './campaign.entity';
 import { campaignView, CampaignView } from './campaign.view';
 import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
@@ -28,16 +26,15 @@ const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 export class CampaignsService {
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
-    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly lists: ListsService,
     private readonly content: CampaignContentService,
     private readonly messages: CampaignMessagesService,
     private readonly jobs: CampaignJobsService,
     private readonly runs: CampaignRunsService,
-    private readonly audience: AudienceService,
     private readonly mail: CampaignMailService,
-    private readonly sender: MailSender,
+    private readonly samples: CampaignSampleService,
+    private readonly outbox: OutboxService,
     private readonly settings: SettingsService,
   ) {}
 
@@ -154,20 +151,26 @@ export class CampaignsService {
   }
 
   /**
-   * A test send to a few addresses: rendered with the data of the first subscriber the campaign would reach
-   * (else sample data), subject marked [Test], no message row, nothing counted. Sent before answering.
+   * A test send to a few addresses, through the outbox: one message per address (campaign stream, kind 'test',
+   * in the message log with its events, retried like any mail), rendered when sent with the data of the first
+   * subscriber the campaign would reach (else sample data), subject marked [Test], nothing counted for the
+   * campaign. Rendered once here first, so that a campaign that cannot be rendered is a 400 now.
    */
-  async test(id: string, emails: string[]): Promise<{ sent: number }> {
-    const sample = await this.sampleOf(await this.find(id));
+  async test(id: string, emails: string[]): Promise<{ messages: { id: string; to: string }[] }> {
+    const campaign = await this.find(id);
+    (await this.samples.of(campaign)).compose({ email: emails[0], name: TEST_RECIPIENT_NAME, attributes: {} });
+    const messages: { id: string; to: string }[] = [];
     for (const email of emails) {
-      const outgoing = sample.compose({ email, name: 'Test Recipient', attributes: {} });
-      try {
-        await this.sender.send('campaign', { ...outgoing, to: { address: email }, subject: `[Test] ${outgoing.subject}` });
-      } catch (err) {
-        throw new BadGatewayException(`The test mail to ${email} was refused: ${describeSmtpError(err)}`);
-      }
+      const messageId = await this.outbox.send({
+        kind: 'test',
+        to: { email },
+        template: 'campaign',
+        templateVersionId: campaign.templateVersionId,
+        data: { campaignId: campaign.id },
+      });
+      messages.push({ id: messageId, to: email });
     }
-    return { sent: emails.length };
+    return { messages };
   }
 
   /**
@@ -177,30 +180,10 @@ export class CampaignsService {
   async preview(
     id: string,
   ): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null; footerNotice: string | null }> {
-    const sample = await this.sampleOf(await this.find(id));
+    const sample = await this.samples.of(await this.find(id));
     const mail = sample.compose(SAMPLE_RECIPIENT);
     const footer = footerNotice(sample.footerNeeds(SAMPLE_RECIPIENT));
-    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first && { email: sample.first.email, name: sample.first.name }, footerNotice: footer };
-  }
-
-  /**
-   * What test sends and the preview render with: the data of the first subscriber the campaign would reach,
-   * or `fallback` when its lists have nobody yet. Every link is a test link that names nobody (no tracking
-   * recorded, nobody unsubscribed, no preference centre opened), and there is no message row.
-   */
-  private async sampleOf(campaign: Campaign) {
-    const compiled = await this.content.compiled(campaign);
-    const first = await this.audience.first(campaign.listIds);
-    const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
-    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
-    const companyAddress = await this.settings.companyAddress();
-    const sampleOf = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback;
-    const compose = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      this.mail.composeTest(campaign, compiled, sampleOf(fallback), list, companyAddress);
-    const footerNeeds = (fallback: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>) =>
-      this.mail.footerNeeds(campaign, compiled, sampleOf(fallback), companyAddress);
-    return { first, compose, footerNeeds };
+    return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first, footerNotice: footer };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {

@@ -2,16 +2,23 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { deliveryQueueSettings, QueueName } from '../queues/queues';
+import { MailComposers } from './mail-composers';
 import { MailSender } from './mail-sender.service';
 import { MessageEvent } from './message-event.entity';
 import { Message } from './message.entity';
 import { MessageLogService } from './message-log.service';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
+import { OutboxProcessor } from './outbox.processor';
+import { OutboxService } from './outbox.service';
 import { Suppression } from './suppression.entity';
 import { SuppressionService } from './suppression.service';
 
-/** How mail leaves (MailSender), who must not get campaign mail (SuppressionService), and the message log. */
+/**
+ * How mail leaves: the outbox (OutboxService: a message row, then its job; OutboxProcessor sends it with what
+ * the kind's feature registered in MailComposers) and, under it, MailSender; who must not get campaign mail
+ * (SuppressionService); and the message log.
+ */
 @Global()
 @Module({
   imports: [
@@ -19,7 +26,7 @@ import { SuppressionService } from './suppression.service';
     BullModule.registerQueue({ name: QueueName.Transactional, settings: deliveryQueueSettings }),
   ],
   controllers: [MessagesController],
-  providers: [MailSender, SuppressionService, MessageLogService, MessagesService],
-  exports: [MailSender, SuppressionService, MessageLogService, MessagesService, BullModule],
+  providers: [MailSender, SuppressionService, MessageLogService, MessagesService, MailComposers, OutboxService, OutboxProcessor],
+  exports: [MailSender, SuppressionService, MessageLogService, MessagesService, MailComposers, OutboxService, BullModule],
 })
 export class DeliveryModule {}

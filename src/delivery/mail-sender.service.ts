@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { QueueName } from '../queues/queues';
+import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { MailTransportService, SentMail } from './mail-transport.service';
 import { SendRateLimiter } from './send-rate';
 import { SmtpThread } from './smtp-thread';
@@ -57,7 +56,7 @@ export class MailSender implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     // Any Bull queue's client is a connection to the shared Redis; this one is always registered here.
-    @InjectQueue(QueueName.Transactional) queue: Queue,
+    @InjectQueue(QueueName.Transactional) queue: QueueOf<typeof JobName.SendMessage>,
   ) {
     this.transports = {
       transactional: new MailTransportService(config, POOLS.transactional),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, In, MoreThanOrEqual, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { inTransaction } from '../database/transaction';
 import { updateReturningIds } from '../database/update-returning';
@@ -31,11 +31,11 @@ export class MessageLogService {
     return this.dataSource.getRepository(Message).findOneBy({ id });
   }
 
-  /** Transactional messages still to send, from the last week only (older ones are left for an operator rather than sent days late). */
-  async pendingTransactional(): Promise<string[]> {
+  /** Outbox messages (every kind but campaign) still to send, from the last week only (older ones are left for an operator rather than sent days late). */
+  async pendingOutbox(): Promise<string[]> {
     const rows = await this.dataSource.getRepository(Message).find({
       select: { id: true },
-      where: { stream: 'transactional', status: In(['queued', 'sending']), createdAt: MoreThanOrEqual(new Date(Date.now() - PENDING_WINDOW_MS)) },
+      where: { kind: Not('campaign'), status: In(['queued', 'sending']), createdAt: MoreThanOrEqual(new Date(Date.now() - PENDING_WINDOW_MS)) },
       order: { createdAt: 'ASC' },
     });
     return rows.map((r) => r.id);

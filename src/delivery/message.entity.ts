@@ -2,6 +2,15 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { jsonType, nowDefault, timeType } from '../config/database-kind';
 
 export type MessageStream = 'transactional' | 'campaign';
+
+/**
+ * What a message is. The stream says which rules it follows (the contract's two values); the kind says where
+ * it came from: order/API mail, a campaign's own message, an editor's test send of a campaign (campaign
+ * stream), or the service's own mail to a person: a subscription confirmation or a preferences link
+ * (transactional stream). Every kind but 'campaign' leaves through OutboxService.
+ */
+export const MESSAGE_KINDS = ['transactional', 'campaign', 'test', 'confirmation', 'preferences-link'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'skipped' | 'cancelled';
 
 /**
@@ -23,6 +32,7 @@ export const ERASED_RECIPIENT = '[erased]';
 export class Message {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 16 }) stream: MessageStream;
+  @Column({ type: 'varchar', length: 32, default: 'transactional' }) kind: MessageKind;
   @Column({ type: 'uuid', nullable: true }) campaignId: string | null;
   @Column({ type: 'uuid', nullable: true }) subscriberId: string | null;
   @Column({ type: 'varchar', length: 320 }) toEmail: string;
@@ -30,7 +40,7 @@ export class Message {
   /** the template's slug, or 'campaign' */
   @Column({ type: 'varchar', length: 200 }) template: string;
   @Column({ type: 'varchar', length: 200, nullable: true }) templateVersionId: string | null;
-  /** the data a transactional message is rendered with; null for campaign mail */
+  /** the data a transactional message is rendered with; for a test send `{campaignId}`; null for campaign mail */
   @Column({ type: jsonType, nullable: true }) data: Record<string, unknown> | null;
   @Column({ type: 'varchar', length: 16 }) status: MessageStatus;
   @Column({ type: 'integer', default: 0 }) attempts: number;

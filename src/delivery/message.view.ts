@@ -8,7 +8,9 @@ export function publicStatus(status: MessageStatus): Exclude<MessageStatus, 'sen
 
 export interface MessageSummary {
   id: string;
+  /** the contract's two streams; `kind` says more: transactional, campaign, test, confirmation, preferences-link */
   stream: Message['stream'];
+  kind: Message['kind'];
   to: { email: string; name: string };
   template: string;
   status: ReturnType<typeof publicStatus>;
@@ -28,11 +30,13 @@ export function messageSummary(m: Message): MessageSummary {
   return {
     id: m.id,
     stream: m.stream,
+    kind: m.kind,
     to: { email: m.toEmail, name: m.toName },
     template: m.template,
     status: publicStatus(m.status),
     attempts: m.attempts,
-    campaignId: m.campaignId,
+    // A test send is no message of its campaign (nothing counts it), but it names the campaign it tried.
+    campaignId: m.campaignId ?? (m.kind === 'test' && typeof m.data?.campaignId === 'string' ? m.data.campaignId : null),
     idempotencyKey: m.idempotencyKey,
     lastError: m.lastError,
     createdAt: m.createdAt,

@@ -22,13 +22,17 @@ export class MessagesService {
     return messageView(message, events);
   }
 
-  /** Newest first; `search` matches the address or the idempotency key (e.g. `order:1042:`), case-insensitively. */
+  /**
+   * Newest first; `search` matches the address, the recipient's name or the idempotency key (e.g. `order:1042:`),
+   * case-insensitively (LOWER is ASCII-only on SQLite: a name with other capitals is found as it is spelled).
+   */
   async list(query: ListMessagesQuery): Promise<Page<MessageSummary>> {
     const qb = this.messages.createQueryBuilder('m');
     if (query.stream) qb.andWhere('m.stream = :stream', { stream: query.stream });
+    if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
     if (query.search) {
       const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(LOWER(m.to_email) LIKE :like ESCAPE '\\' OR LOWER(m.idempotency_key) LIKE :like ESCAPE '\\')", { like });
+      qb.andWhere("(LOWER(m.to_email) LIKE :like ESCAPE '\\' OR LOWER(m.to_name) LIKE :like ESCAPE '\\' OR LOWER(m.idempotency_key) LIKE :like ESCAPE '\\')", { like });
     }
     const [rows, total] = await qb
       .orderBy('m.created_at', 'DESC')

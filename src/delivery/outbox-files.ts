@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 /**
  * The .eml files of outbox mode (no SMTP_URL): `<time>-<ref>-<random>.eml`, where `ref` is the id of what the
- * mail belongs to (its message row, or the subscriber for mail that has none, such as the confirmation
- * mail). The time keeps a listing in sending order; the ref lets erasure find a person's files by id, never
+ * mail belongs to: its message row (every mail has one now; confirmation mails written before they did were named
+ * after the subscriber). The time keeps a listing in sending order; the ref lets erasure find a person's files by id, never
  * by reading their contents; the random part keeps two writes of one message apart.
  */
 const NAME = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-([A-Za-z0-9-]+)-[0-9a-f]{8}\.eml$/;

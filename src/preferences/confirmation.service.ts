@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bull';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { MailingList } from '../lists/list.entity';
-import { confirmJobId, JobName, JobOf, QueueName } from '../queues/queues';
+import { JobName, JobOf, QueueName, QueueOf, confirmJobId } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
@@ -37,7 +36,7 @@ export interface PendingConfirmation {
 export class ConfirmationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QueueName.SystemMail) private readonly queue: Queue,
+    @InjectQueue(QueueName.SystemMail) private readonly queue: QueueOf<typeof JobName.SendSubscriptionConfirm>,
     private readonly tokens: TokenService,
   ) {}
 

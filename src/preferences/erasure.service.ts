@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bull';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SoftBounce } from '../bounces/soft-bounce.entity';
 import { AppConfig } from '../config/app-config';
@@ -12,7 +11,7 @@ import { removeOutboxFiles } from '../delivery/outbox-files';
 import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
 import { Import } from '../imports/import.entity';
-import { QueueName } from '../queues/queues';
+import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
 import { messagesOfQuery } from './data-export.service';
@@ -27,10 +26,10 @@ const SLICE = 500;
  *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
  *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
  * - the address is cut out of import error lists;
- * - after the commit, their transactional jobs leave Redis (a failed one keeps the SMTP error for a week,
- *   and an SMTP answer may quote the address; campaign and confirmation jobs hold ids only);
- * - in outbox mode (no SMTP_URL), the .eml files of their messages (and of their confirmation mails) are
- *   deleted, found by id in the file names (files written before names carried an id: by the address in their
+ * - after the commit, the jobs of their outbox messages (every kind but campaign) leave Redis (a failed one keeps
+ *   the SMTP error for a week, and an SMTP answer may quote the address; campaign batch and sign-up jobs hold ids only);
+ * - in outbox mode (no SMTP_URL), the .eml files of their messages (confirmation mails included, and those
+ *   written before confirmations had a message row, named after the person) are deleted, found by id in the file names (files written before names carried an id: by the address in their
  *   headers); last in the transaction, so a failure leaves nothing half done;
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
  *   bring the person back (it replaces an earlier suppression of another reason and its detail).
@@ -42,13 +41,13 @@ export class ErasureService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
-    @InjectQueue(QueueName.Transactional) private readonly transactional: Queue,
+    @InjectQueue(QueueName.Transactional) private readonly transactional: QueueOf<typeof JobName.SendMessage>,
   ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
     const count = await inTransaction(this.db, async (m) => {
-      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.stream', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
+      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.kind', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
@@ -62,11 +61,11 @@ export class ErasureService {
       const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, refs, [subscriber.email.trim(), ...needles.filter((n) => n.includes('@'))]);
       return { messages, files };
     });
-    const jobs = await this.forgetJobs(count.messages.filter((x) => x.stream === 'transactional').map((x) => x.id));
+    const jobs = await this.forgetJobs(count.messages.filter((x) => x.kind !== 'campaign').map((x) => x.id));
     this.logger.log({ messages: count.messages.length, files: count.files, jobs }, 'subscriber erased at their request');
   }
 
-  /** Removes the jobs of these transactional messages (job id = message id); one still running is left to finish as skipped. */
+  /** Removes the jobs of these outbox messages (job id = message id); one still running is left to finish as skipped. */
   private async forgetJobs(ids: string[]): Promise<number> {
     let removed = 0;
     for (const id of ids) {

@@ -1,14 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
-import { MessageEvent } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
+import { messageIdFor, OutboxService } from '../delivery/outbox.service';
 import { PREFERENCES_TOKEN_TTL_SECONDS, preferencesUrlOf } from '../delivery/personalize';
-import { deliveryJobOptions, JobName, JobOf, MAIL_DEDUP_SECONDS, QueueName } from '../queues/queues';
+import { JobName, JobOf, MAIL_DEDUP_SECONDS, QueueName, QueueOf } from '../queues/queues';
 import { emailKeyOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { TemplatesService } from '../templates/templates.service';
@@ -29,8 +26,8 @@ export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
 export class PreferencesLinkService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QueueName.SystemMail) private readonly systemMail: Queue,
-    @InjectQueue(QueueName.Transactional) private readonly transactional: Queue,
+    @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendPreferencesLink>,
+    private readonly outbox: OutboxService,
     private readonly templates: TemplatesService,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
@@ -46,10 +43,11 @@ export class PreferencesLinkService {
   }
 
   /**
-   * The job: a known address gets a transactional message (logged, retried by the transactional worker,
-   * no tracking, no List-Unsubscribe). An unknown address, or a person erased since, gets nothing.
+   * The job: a known address gets a message in the outbox (transactional stream, kind 'preferences-link': logged,
+   * retried, no tracking, no List-Unsubscribe), whose id is derived from the job's (`jobKey`), so a retried job
+   * makes no second mail. An unknown address, or a person erased since, gets nothing.
    */
-  async send(subscriberId: string | null): Promise<'queued' | 'skipped'> {
+  async send(subscriberId: string | null, jobKey: string): Promise<'queued' | 'skipped'> {
     const subscriber = subscriberId ? await this.db.getRepository(Subscriber).findOneBy({ id: subscriberId }) : null;
     if (!subscriber) return 'skipped';
     const { source } = await this.templates.resolve(PREFERENCES_LINK_TEMPLATE);
@@ -59,24 +57,15 @@ export class PreferencesLinkService {
       validDays: PREFERENCES_TOKEN_TTL_SECONDS / 86400,
       companyAddress: (await this.settings.companyAddress()) || undefined,
     };
-    const id = await inTransaction(this.db, async (m) => {
-      const row = await m.save(
-        m.create(Message, {
-          stream: 'transactional',
-          subscriberId: subscriber.id,
-          toEmail: subscriber.email,
-          toName: subscriber.name,
-          template: PREFERENCES_LINK_TEMPLATE,
-          templateVersionId: source.versionId,
-          data,
-          status: 'queued',
-        }),
-      );
-      await m.insert(MessageEvent, { messageId: row.id, type: 'queued', at: new Date(), detail: null });
-      return row.id;
+    await this.outbox.send({
+      id: messageIdFor(`${JobName.SendPreferencesLink}:${jobKey}`),
+      kind: 'preferences-link',
+      subscriberId: subscriber.id,
+      to: { email: subscriber.email, name: subscriber.name },
+      template: PREFERENCES_LINK_TEMPLATE,
+      templateVersionId: source.versionId,
+      data,
     });
-    // Same job as POST /api/transactional/messages: the job id is the message id.
-    await this.transactional.add(JobName.SendTransactional, { messageId: id }, { ...deliveryJobOptions, jobId: id });
     return 'queued';
   }
 }

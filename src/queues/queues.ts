@@ -1,3 +1,4 @@
+import type { Queue } from 'bull';
 import { createHash } from 'node:crypto';
 
 /**
@@ -16,7 +17,8 @@ export const JobName = {
   RunImport: 'run-import',
   SendSubscriptionConfirm: 'send-subscription-confirm',
   SendPreferencesLink: 'send-preferences-link',
-  SendTransactional: 'send-transactional',
+  /** one message of the outbox (any kind but a campaign's own); the name predates the other kinds */
+  SendMessage: 'send-transactional',
   PrepareCampaign: 'prepare-campaign',
   SendCampaignBatch: 'send-campaign-batch',
 } as const;
@@ -24,6 +26,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
+  /** jobId confirmJobId(); it creates the confirmation's message (its id derived from the job id) in the outbox */
   [JobName.SendSubscriptionConfirm]: { subscriberId: string; listIds: string[] };
   /**
    * The address is looked up before the job is queued, and only the id travels; an unknown address queues
@@ -31,14 +34,16 @@ export interface JobPayloads {
    * jobId `prefs-link:<subscriberId>:<10-min bucket>` for a known address.
    */
   [JobName.SendPreferencesLink]: { subscriberId: string | null };
-  /** jobId = messageId */
-  [JobName.SendTransactional]: { messageId: string };
+  /** jobId = messageId (OutboxService) */
+  [JobName.SendMessage]: { messageId: string };
   /** jobId `prepare:<campaignId>:<n>` */
   [JobName.PrepareCampaign]: { campaignId: string };
   /** at most 200 ids; jobId `batch:<campaignId>:<first message id>` */
   [JobName.SendCampaignBatch]: { campaignId: string; messageIds: string[] };
 }
 export type JobOf<N extends JobName> = JobPayloads[N];
+/** A queue whose jobs carry this payload: what `@InjectQueue` gives, typed. */
+export type QueueOf<N extends JobName> = Queue<JobOf<N>>;
 
 /** Asking again within this window shares one job (a double click sends one mail); later ones send again. */
 export const MAIL_DEDUP_SECONDS = 10 * 60;

@@ -1,14 +1,13 @@
 import { InjectQueue } from '@nestjs/bull';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Queue } from 'bull';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
 import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
-import { confirmJobId, JobName, JobOf, QueueName } from '../queues/queues';
+import { JobName, JobOf, QueueName, QueueOf, confirmJobId } from '../queues/queues';
 import { isUniqueViolation } from '../users/users.service';
 import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
@@ -34,7 +33,7 @@ export class SubscribersService {
     @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
     @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
     private readonly lists: ListsService,
-    @InjectQueue(QueueName.SystemMail) private readonly systemMail: Queue,
+    @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendSubscriptionConfirm>,
     private readonly suppressions: SuppressionService,
   ) {}
 

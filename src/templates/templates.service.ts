@@ -134,6 +134,20 @@ export class TemplatesService {
     return { slug, kind: file.kind, builtIn: true, templateId: null, source: sourceOfBuiltIn(file) };
   }
 
+  /** The names of the templates with these slugs (stored first, else built-in), for lists that show slugs; unknown ones are left out. */
+  async namesOf(slugs: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(slugs)];
+    const names = new Map<string, string>();
+    for (const slug of wanted) {
+      const file = this.builtIns.get(slug);
+      if (file) names.set(slug, file.name);
+    }
+    if (wanted.length) {
+      for (const t of await this.templates.find({ select: { slug: true, name: true }, where: { slug: In(wanted) } })) names.set(t.slug, t.name);
+    }
+    return names;
+  }
+
   /** For senders holding a version id (a campaign): exactly that version, stored or `file:…`. */
   async getVersion(versionId: string): Promise<TemplateSource> {
     if (versionId.startsWith('file:')) {

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TemplatesModule } from '../templates/templates.module';
 import { TransactionalController } from './transactional.controller';
-import { TransactionalProcessor } from './transactional.processor';
+import { TemplateMailComposer } from './template-mail.composer';
 import { TransactionalService } from './transactional.service';
 
-/** The order system's mail: POST /api/transactional/messages and /api/orders/events, and their worker. */
+/**
+ * The order system's mail (POST /api/transactional/messages and /api/orders/events), and how the outbox writes
+ * every message made of a template and its data (TemplateMailComposer).
+ */
 @Module({
   imports: [TemplatesModule],
   controllers: [TransactionalController],
-  providers: [TransactionalService, TransactionalProcessor],
+  providers: [TransactionalService, TemplateMailComposer],
 })
 export class TransactionalModule {}

@@ -1,13 +1,10 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bull';
 import { DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
 import { inTransaction } from '../database/transaction';
-import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { publicStatus } from '../delivery/message.view';
-import { deliveryJobOptions, JobName, QueueName } from '../queues/queues';
+import { OutboxService } from '../delivery/outbox.service';
 import { RendererService } from '../templates/render/renderer.service';
 import { TemplateDataError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';
@@ -24,14 +21,14 @@ export interface TransactionalRequest {
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Validates a transactional message against its template, records it and queues its job.
+ * Validates a transactional message against its template and hands it to the outbox (a message row, then its job).
  * Everything that can be refused is refused here, before the 202: SMTP is only touched by the worker.
  */
 @Injectable()
 export class TransactionalService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Transactional) private readonly queueOfJobs: Queue,
+    private readonly outbox: OutboxService,
     private readonly templates: TemplatesService,
     private readonly renderer: RendererService,
   ) {}
@@ -58,20 +55,14 @@ export class TransactionalService {
             { idempotencyKey: () => `idempotency_key || '~' || id` },
           );
         }
-        const row = await m.save(
-          m.create(Message, {
-            stream: 'transactional',
-            toEmail: req.to.email,
-            toName: req.to.name ?? '',
-            template: req.template,
-            templateVersionId: versionId,
-            data: req.data,
-            status: 'queued',
-            idempotencyKey: key ?? null,
-          }),
-        );
-        await m.insert(MessageEvent, { messageId: row.id, type: 'queued', at: new Date(), detail: null });
-        return row.id;
+        return this.outbox.create(m, {
+          kind: 'transactional',
+          to: req.to,
+          template: req.template,
+          templateVersionId: versionId,
+          data: req.data,
+          idempotencyKey: key ?? null,
+        });
       });
     } catch (e) {
       // The same key posted twice at once: the other request created the message.
@@ -79,7 +70,7 @@ export class TransactionalService {
       if (winner) return this.answerFor(winner);
       throw e;
     }
-    await this.enqueue(id);
+    await this.outbox.enqueue(id);
     return { id, status: 'queued' };
   }
 
@@ -107,12 +98,7 @@ export class TransactionalService {
 
   /** A repeated request answers the first message; its job is queued again in case queueing failed the first time. */
   private async answerFor(message: Message): Promise<{ id: string; status: string }> {
-    if (message.status === 'queued' || message.status === 'sending') await this.enqueue(message.id);
+    if (message.status === 'queued' || message.status === 'sending') await this.outbox.enqueue(message.id);
     return { id: message.id, status: publicStatus(message.status) };
-  }
-
-  /** The job id is the message id: queueing a message twice is harmless. */
-  enqueue(messageId: string) {
-    return this.queueOfJobs.add(JobName.SendTransactional, { messageId }, { ...deliveryJobOptions, jobId: messageId });
   }
 }

@@ -118,7 +118,8 @@ export class AdminCampaignStepsController {
     } catch (e) {
       return this.showReview(req, res, campaign, { testEmails: typed, errors: { emails: formFailure(e).alert ?? 'The test was not sent' }, status: 400 });
     }
-    this.views.redirect(res, `/admin/campaigns/${id}/review`, `Test sent to ${emails.join(', ')}`);
+    // Queued in the outbox: it leaves within seconds, and the message log shows each one with its events.
+    this.views.redirect(res, `/admin/campaigns/${id}/review`, `Test sent to ${emails.join(', ')} (see the message log)`);
   }
 
   /** Now, or at a time given in UTC; the page asks for confirmation first. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module';
 import { SettingsModule } from '../../settings/settings.module';
+import { TemplatesModule } from '../../templates/templates.module';
 import { TrackingModule } from '../../tracking/tracking.module';
 import { AdminCoreModule } from '../admin-core.module';
 import { CampaignReportController } from './campaign-report.controller';
@@ -17,7 +18,7 @@ import { SettingsController } from './settings.controller';
  * MessagesService comes from the global DeliveryModule.
  */
 @Module({
-  imports: [AdminCoreModule, AuthModule, TrackingModule, SettingsModule],
+  imports: [AdminCoreModule, AuthModule, TrackingModule, SettingsModule, TemplatesModule],
   controllers: [CampaignReportController, MessageLogController, SettingsController, SettingsUsersController, SettingsApiKeysController],
   providers: [CampaignReportService, MessageLogPageService, SettingsPageService],
 })

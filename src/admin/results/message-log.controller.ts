@@ -11,7 +11,7 @@ import { MessageLogPageService } from './message-log-page.service';
 
 const PAGE_SIZE = 25;
 
-/** The message log (viewers and up): every message of both streams, searchable by address or order number. */
+/** The message log (viewers and up): every message of both streams, of every kind, searchable by address, name or order number. */
 @AdminController('messages')
 export class MessageLogController {
   constructor(
@@ -21,10 +21,12 @@ export class MessageLogController {
 
   @Get()
   async list(@Query() raw: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
-    const filters = { search: typeof raw.search === 'string' ? raw.search : '', stream: typeof raw.stream === 'string' ? raw.stream : '' };
+    const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : '');
+    const filters = { search: text('search'), stream: text('stream'), kind: text('kind') };
     const { value, errors } = await validateForm(ListMessagesQuery, {
       search: filters.search.trim() || undefined,
       stream: filters.stream || undefined,
+      kind: filters.kind || undefined,
       page: raw.page ?? '1',
       limit: String(PAGE_SIZE),
     });
@@ -34,7 +36,7 @@ export class MessageLogController {
       nav: 'messages',
       status: errors ? 400 : 200,
       filters,
-      filtered: Boolean(filters.search || filters.stream),
+      filtered: Boolean(filters.search || filters.stream || filters.kind),
       errors,
       result,
       pager: result && pagerOf('/admin/messages', filters, result.page, PAGE_SIZE, result.total),
