@@ -156,8 +156,9 @@ function headOf(raw: Buffer): Buffer {
   return raw.subarray(0, Math.min(end, REPORT_LIMITS.bytes));
 }
 
+/** A part's text, without NUL characters (PostgreSQL cannot store them; a NUL in a Message-ID or diagnostic was a 500). */
 function textOf(a: Attachment): string {
-  return typeof a.content === 'string' ? a.content : Buffer.from(a.content as ArrayBuffer).toString('utf8');
+  return (typeof a.content === 'string' ? a.content : Buffer.from(a.content as ArrayBuffer).toString('utf8')).replaceAll('\u0000', '');
 }
 
 function oneLine(value: string): string {

@@ -19,28 +19,38 @@ export const BODY_LIMITS = {
 
 export type BodyLimits = { [K in keyof typeof BODY_LIMITS]: number };
 
+/** PostgreSQL cannot store it in text or JSON (a 500 "invalid byte sequence" wherever it reached a query), and no field needs it. */
+const NUL = '\u0000';
+
 /**
  * What is wrong with a parsed body's shape, or null. An iterative walk (no recursion to overflow) that
  * stops at the first limit passed, so its cost is linear in what it read and never above the limits.
+ * A NUL character in any key or string is refused here too, once for every route.
  */
-export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS): string | null {
+export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS, what = 'Request body'): string | null {
+  const nul = `${what} must not contain the NUL character (\\u0000)`;
+  if (typeof body === 'string') return body.includes(NUL) ? nul : null;
   if (body === null || typeof body !== 'object') return null;
   const stack: Array<[value: object, depth: number]> = [[body, 1]];
   let values = 0;
   while (stack.length) {
     const [value, depth] = stack.pop()!;
-    if (depth > limits.depth) return `Request body is nested more than ${limits.depth} levels deep`;
+    if (depth > limits.depth) return `${what} is nested more than ${limits.depth} levels deep`;
     let children: unknown[];
     if (Array.isArray(value)) {
       children = value;
     } else {
       const keys = Object.keys(value);
-      if (keys.length > limits.keysPerObject) return `Request body has an object with more than ${limits.keysPerObject} keys`;
+      if (keys.length > limits.keysPerObject) return `${what} has an object with more than ${limits.keysPerObject} keys`;
+      if (keys.some((k) => k.includes(NUL))) return nul;
       children = keys.map((k) => (value as Record<string, unknown>)[k]);
     }
     values += children.length;
-    if (values > limits.values) return `Request body has more than ${limits.values} keys and array elements`;
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    if (values > limits.values) return `${what} has more than ${limits.values} keys and array elements`;
+    for (const child of children) {
+      if (typeof child === 'string' && child.includes(NUL)) return nul;
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
   }
   return null;
 }
@@ -51,8 +61,8 @@ export class BodyShapeError extends Error {
   readonly type = 'entity.shape.refused';
 }
 
-/** After the parsers: a parsed body over the limits stops here with a 400 naming the limit. */
+/** After the parsers: a parsed body over the limits (or a query string with a NUL) stops here with a 400 naming the limit. */
 export function bodyShapeLimit(req: Request, _res: Response, next: NextFunction): void {
-  const problem = bodyShapeProblem(req.body);
+  const problem = bodyShapeProblem(req.body) ?? bodyShapeProblem(req.query, BODY_LIMITS, 'Query string');
   next(problem ? new BodyShapeError(problem) : undefined);
 }
