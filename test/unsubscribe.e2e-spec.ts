@@ -178,4 +178,24 @@ describe('Unsubscribe (e2e)', () => {
     expect(row?.status).toBe('unsubscribed');
     expect(await t.app.get(DataSource).getRepository(Subscriber).existsBy({ id: person.id })).toBe(true);
   });
+
+  it('names the campaign\'s private lists only to their own members, before and after unsubscribing', async () => {
+    const open = await makeList(t, { name: `Weekly ${uniqueTag()}` });
+    const secret = await makeList(t, { name: `Churn risk ${uniqueTag()}`, visibility: 'private' });
+    const weeklyOnly = await makeSubscriber(t, { lists: { [open.id]: 'confirmed' } });
+    const member = await makeSubscriber(t, { lists: { [open.id]: 'confirmed', [secret.id]: 'confirmed' } });
+    const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [open.id, secret.id] }, 2);
+    const pathFor = (email: string) => pathOf(linksOf(sent.mails.get(email)!).unsubscribe);
+
+    const outsider = pathFor(weeklyOnly.email);
+    for (const res of [await t.http().get(outsider).expect(200), await t.http().post(outsider).type('form').send('').expect(200)]) {
+      expect(res.text).toContain(open.name);
+      expect(res.text).not.toContain(secret.name);
+    }
+    const insider = pathFor(member.email);
+    for (const res of [await t.http().get(insider).expect(200), await t.http().post(insider).type('form').send('').expect(200)]) {
+      expect(res.text).toContain(open.name);
+      expect(res.text).toContain(secret.name);
+    }
+  });
 });
