@@ -156,7 +156,7 @@ describe('hostile input (e2e)', () => {
     });
   });
 
-  describe('NUL characters', () => {
+  describe('text PostgreSQL cannot store: NUL characters and lone surrogates', () => {
     const NUL = '\u0000';
 
     it('answers a NUL in any string, key or query value with 400 naming it, before anything reaches the database (PostgreSQL answered 500)', async () => {
@@ -189,6 +189,17 @@ describe('hostile input (e2e)', () => {
       const page = await viewerAgent.get(`/admin/messages?search=${encodeURIComponent(NUL)}`);
       expect(page.status).toBe(400);
       expect(page.text).toContain('Query string must not contain the NUL character');
+    });
+
+    it('answers a UTF-16 surrogate without its pair (JSON "\\ud800") with 400 too, on every route (PostgreSQL answered 500 for JSON columns)', async () => {
+      const admin = await t.tokenFor('admin');
+      const message = 'Request body must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)';
+      const attributes = await t.http().post('/api/subscribers').set(as(admin)).send({ email: `s-${uniqueTag()}@example.com`, attributes: { a: 'x\ud800' } });
+      expect({ status: attributes.status, message: attributes.body.message }).toEqual({ status: 400, message });
+      const key = await t.http().post('/api/public/subscribe').set('Content-Type', 'application/json').send('{"email":"a@example.com","listIds":[],"attributes":{"\\udc00":1}}');
+      expect({ status: key.status, message: key.body.message }).toEqual({ status: 400, message });
+      // Paired surrogates are ordinary characters (emoji).
+      await t.http().post('/api/subscribers').set(as(admin)).send({ email: `s-${uniqueTag()}@example.com`, name: 'Zoë 😀', attributes: { mood: '😀' } }).expect(201);
     });
 
     it('drops NUL characters a raw bounce carries, rather than failing on them', async () => {
