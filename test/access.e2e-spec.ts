@@ -46,7 +46,8 @@ const key = (r: Route) => `${r.method} ${r.path}`;
 
 function routesOf(t: TestApp): Route[] {
   const express = t.app.getHttpAdapter().getInstance();
-  const stack: { route?: { path: string; methods: Record<string, boolean> } }[] = express.router.stack;
+  // Express 5's types give route layers no `methods`; the objects have them.
+  const stack = express.router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> } }[];
   const routes: Route[] = [];
   for (const layer of stack) {
     const route = layer.route;
