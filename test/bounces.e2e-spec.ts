@@ -165,4 +165,21 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     const res = await raw(huge).expect(413);
     expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });
+
+  it('answers 400 naming the limit, at once, for a report too costly to read: 100,000 MIME parts before the status, nesting past the parser\'s limit, 30,000 recipients', async () => {
+    const status = 'Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; zz@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n';
+    const report = (inner: string) => `Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n${inner}\r\n--B--\r\n`;
+    const manyParts = report(`${'--B\r\n\r\nx\r\n'.repeat(100_000)}--B\r\n${status}`);
+    expect((await raw(manyParts).expect(400)).body.message).toMatch(/^body: the message is neither a delivery status notification/);
+
+    let nested = 'x\r\n';
+    for (let i = 299; i >= 0; i--) nested = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${nested}--n${i}--\r\n`;
+    // The parser's own nesting limit speaks, as a 400 rather than a 500.
+    expect((await raw(nested).expect(400)).body.message).toMatch(/^body: the message cannot be read: Maximum MIME nesting depth/);
+
+    const blocks = Array.from({ length: 30_000 }, (_, i) => `Final-Recipient: rfc822; u${i}@example.com\r\nAction: failed\r\nStatus: 5.1.1`);
+    const manyRecipients = report(`--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n${blocks.join('\r\n\r\n')}`);
+    expect((await raw(manyRecipients).expect(400)).body.message).toBe('body: the report names more than 100 recipients');
+    expect(await suppression('u0@example.com')).toBeNull();
+  });
 });

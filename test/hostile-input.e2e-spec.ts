@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { UsersService } from '../src/users/users.service';
 import { Role } from '../src/users/user.entity';
-import { uniqueTag } from './support/factories';
+import { makeApiKey, uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 const manyKeys = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1])));
@@ -153,6 +153,81 @@ describe('hostile input (e2e)', () => {
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('Request body is too large: at most 3 MB');
       expect(res.text).toMatch(/<nav|class="page-head"/);
+    });
+  });
+
+  describe('text PostgreSQL cannot store: NUL characters and lone surrogates', () => {
+    const NUL = '\u0000';
+
+    it('answers a NUL in any string, key or query value with 400 naming it, before anything reaches the database (PostgreSQL answered 500)', async () => {
+      const admin = await t.tokenFor('admin');
+      const events = await makeApiKey(t, ['events:ingest']);
+      const message = 'Request body must not contain the NUL character (\\u0000)';
+      const sent: Array<[string, string, object]> = [
+        ['/api/lists', admin, { name: `a${NUL}`, optIn: 'single' }],
+        ['/api/api-keys', admin, { name: `a${NUL}`, scopes: ['events:ingest'] }],
+        ['/api/events/bounces', events, { email: 'x@example.com', type: 'hard', detail: `a${NUL}` }],
+        ['/api/events/bounces', events, { email: 'x@example.com', type: 'hard', messageId: `<a${NUL}@example.com>` }],
+        ['/api/public/subscribe', '', { email: 'x@example.com', listIds: [], attributes: { [`k${NUL}`]: 1 } }],
+      ];
+      for (const [route, token, body] of sent) {
+        const res = await t.http().post(route).set(token ? as(token) : {}).send(body);
+        expect({ route, status: res.status, message: res.body.message }).toEqual({ route, status: 400, message });
+      }
+      const query = await t.http().get(`/api/messages?search=a${encodeURIComponent(NUL)}`).set(as(viewer)).expect(400);
+      expect(query.body.message).toBe('Query string must not contain the NUL character (\\u0000)');
+    });
+
+    it('answers the admin login form (anonymous) and admin pages with a NUL with a 400 page, not a 500', async () => {
+      const agent = request.agent(t.baseUrl);
+      const login = await agent.get('/admin/login').expect(200);
+      const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
+      const res = await agent.post('/admin/login').type('form').send({ email: `a${NUL}@example.com`, password: 'x', _csrf: loginCsrf });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('Request body must not contain the NUL character');
+      const { agent: viewerAgent } = await adminSession('viewer');
+      const page = await viewerAgent.get(`/admin/messages?search=${encodeURIComponent(NUL)}`);
+      expect(page.status).toBe(400);
+      expect(page.text).toContain('Query string must not contain the NUL character');
+    });
+
+    it('answers a UTF-16 surrogate without its pair (JSON "\\ud800") with 400 too, on every route (PostgreSQL answered 500 for JSON columns)', async () => {
+      const admin = await t.tokenFor('admin');
+      const message = 'Request body must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)';
+      const attributes = await t.http().post('/api/subscribers').set(as(admin)).send({ email: `s-${uniqueTag()}@example.com`, attributes: { a: 'x\ud800' } });
+      expect({ status: attributes.status, message: attributes.body.message }).toEqual({ status: 400, message });
+      const key = await t.http().post('/api/public/subscribe').set('Content-Type', 'application/json').send('{"email":"a@example.com","listIds":[],"attributes":{"\\udc00":1}}');
+      expect({ status: key.status, message: key.body.message }).toEqual({ status: 400, message });
+      // Paired surrogates are ordinary characters (emoji).
+      await t.http().post('/api/subscribers').set(as(admin)).send({ email: `s-${uniqueTag()}@example.com`, name: 'Zoë 😀', attributes: { mood: '😀' } }).expect(201);
+    });
+
+    it('drops NUL characters a raw bounce carries, rather than failing on them', async () => {
+      const events = await makeApiKey(t, ['events:ingest']);
+      const email = `nul-${uniqueTag()}@example.com`;
+      const dsn = [
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.com',
+        '',
+        `Final-Recipient: rfc822; ${email}`,
+        'Action: failed',
+        'Status: 5.1.1',
+        `Diagnostic-Code: smtp; 550 5.1.1 no${NUL}such user`,
+        '',
+        '--B',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `Message-ID: <x${NUL}y@example.com>`,
+        '',
+        '--B--',
+        '',
+      ].join('\r\n');
+      const res = await t.http().post('/api/events/bounces').set(as(events)).set('Content-Type', 'message/rfc822').send(dsn).expect(200);
+      expect(res.body.results).toEqual([expect.objectContaining({ email, type: 'hard', suppressed: true })]);
     });
   });
 });

@@ -178,4 +178,33 @@ describe('Unsubscribe (e2e)', () => {
     expect(row?.status).toBe('unsubscribed');
     expect(await t.app.get(DataSource).getRepository(Subscriber).existsBy({ id: person.id })).toBe(true);
   });
+
+  it('names the campaign\'s private lists only to their own members, before and after unsubscribing, and never in List-Id', async () => {
+    const open = await makeList(t, { name: `Weekly ${uniqueTag()}` });
+    const secret = await makeList(t, { name: `Churn risk ${uniqueTag()}`, visibility: 'private' });
+    const weeklyOnly = await makeSubscriber(t, { lists: { [open.id]: 'confirmed' } });
+    const member = await makeSubscriber(t, { lists: { [open.id]: 'confirmed', [secret.id]: 'confirmed' } });
+    const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [secret.id, open.id] }, 2);
+    // List-Id is one header for all recipients: it names the first public list, never the private one.
+    for (const mail of sent.mails.values()) expect(mail.headers.get('list-id')).toEqual([`${open.name} <${open.id}.lists.shop.example>`]);
+    const pathFor = (email: string) => pathOf(linksOf(sent.mails.get(email)!).unsubscribe);
+
+    const outsider = pathFor(weeklyOnly.email);
+    for (const res of [await t.http().get(outsider).expect(200), await t.http().post(outsider).type('form').send('').expect(200)]) {
+      expect(res.text).toContain(open.name);
+      expect(res.text).not.toContain(secret.name);
+    }
+    const insider = pathFor(member.email);
+    for (const res of [await t.http().get(insider).expect(200), await t.http().post(insider).type('form').send('').expect(200)]) {
+      expect(res.text).toContain(open.name);
+      expect(res.text).toContain(secret.name);
+    }
+  });
+
+  it('gives List-Id no name when all of the campaign\'s lists are private', async () => {
+    const secret = await makeList(t, { name: `Churn risk ${uniqueTag()}`, visibility: 'private' });
+    const member = await makeSubscriber(t, { lists: { [secret.id]: 'confirmed' } });
+    const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [secret.id] }, 1);
+    expect(sent.mails.get(member.email)!.headers.get('list-id')).toEqual([`<${secret.id}.lists.shop.example>`]);
+  });
 });

@@ -17,7 +17,8 @@ export class BouncesController {
 
   /**
    * A bounce or complaint: normalised JSON, or a raw DSN (RFC 3464) / ARF (RFC 5965) message as
-   * `message/rfc822` (up to 10 MB; `multipart/report` with the report's boundary also works).
+   * `message/rfc822` (up to 10 MB, of which the first 5,000 lines are read; `multipart/report` with the report's
+   * boundary also works). A DSN naming more than 100 recipients, or a message the parser cannot read, is a 400.
    */
   @Post('bounces')
   @HttpCode(200)

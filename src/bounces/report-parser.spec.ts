@@ -1,5 +1,5 @@
 import { fixture } from '../../test/fixtures';
-import { classifyDsn, NotAReportError, parseReport } from './report-parser';
+import { classifyDsn, NotAReportError, parseReport, REPORT_LIMITS } from './report-parser';
 
 const RCPT = 'Ada.Reader@recipient.example';
 const OTHER = 'bob@other.example';
@@ -58,5 +58,35 @@ describe('classifyDsn', () => {
     ['relayed', null, null],
   ] as const)('%s %s → %s', (action, code, expected) => {
     expect(classifyDsn(action, code)).toBe(expected);
+  });
+});
+
+describe('parseReport limits', () => {
+  const status = (blocks: string[]) => `Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n${blocks.join('\r\n\r\n')}\r\n`;
+  const failed = (i: number) => `Final-Recipient: rfc822; u${i}@example.com\r\nAction: failed\r\nStatus: 5.1.1`;
+  const report = (...parts: string[]) => `Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n${parts.map((p) => `--B\r\n${p}\r\n`).join('')}--B--\r\n`;
+
+  it('reads only the head of a message: a report with a returned message of 200,000 lines reads, linked, at once', async () => {
+    const returned = `Content-Type: message/rfc822\r\n\r\nMessage-ID: ${MESSAGE_ID}\r\nContent-Type: text/plain\r\n\r\n${'x\r\n'.repeat(200_000)}`;
+    const started = Date.now();
+    const parsed = await parseReport(report(status([failed(1)]), returned));
+    expect(parsed.bounces).toEqual([expect.objectContaining({ email: 'u1@example.com', type: 'hard', messageId: MESSAGE_ID })]);
+    expect(Date.now() - started).toBeLessThan(3_000); // 200,000 lines took 6 s in postal-mime
+  });
+
+  it('does not reach a status part behind 100,000 empty parts', async () => {
+    await expect(parseReport(report(...Array(100_000).fill('\r\nx'), status([failed(1)])))).rejects.toThrow(NotAReportError);
+  });
+
+  it('refuses a DSN naming more recipients than the limit', async () => {
+    const many = Array.from({ length: REPORT_LIMITS.recipients + 1 }, (_, i) => failed(i));
+    await expect(parseReport(report(status(many)))).rejects.toThrow(new NotAReportError(`the report names more than ${REPORT_LIMITS.recipients} recipients`));
+    expect((await parseReport(report(status(many.slice(1))))).bounces).toHaveLength(REPORT_LIMITS.recipients);
+  });
+
+  it('turns the parser\'s own refusals (MIME nesting over its limit) into a NotAReportError', async () => {
+    let nested = 'x\r\n';
+    for (let i = 299; i >= 0; i--) nested = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${nested}--n${i}--\r\n`;
+    await expect(parseReport(nested)).rejects.toThrow(/^the message cannot be read: Maximum MIME nesting depth/);
   });
 });

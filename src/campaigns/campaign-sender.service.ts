@@ -185,12 +185,18 @@ export class CampaignSenderService {
     return [...queued.filter((m) => claimed.has(m.id)), ...taken];
   }
 
-  /** The list named in List-Id: the campaign's first list that still exists. */
+  /**
+   * The list named in List-Id, the same for every recipient: the campaign's first public list that still exists.
+   * A private list's name, or the campaign's, is for the editors: every recipient would read it in the header,
+   * members or not, so then List-Id carries the id alone, without a name.
+   */
   private async listIdList(campaign: Campaign): Promise<{ id: string; name: string }> {
     const found = await this.lists.findBy({ id: In(campaign.listIds) });
     const byId = new Map(found.map((l) => [l.id, l]));
-    const first = campaign.listIds.map((id) => byId.get(id)).find(Boolean);
-    return first ? { id: first.id, name: first.name } : { id: campaign.id, name: campaign.name };
+    const existing = campaign.listIds.map((id) => byId.get(id)).filter((l): l is MailingList => !!l);
+    const named = existing.find((l) => l.visibility === 'public');
+    if (named) return { id: named.id, name: named.name };
+    return { id: existing[0]?.id ?? campaign.id, name: '' };
   }
 
   private async profiles(messages: BatchMessage[]): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes' | 'trackingEnabled'>>> {

@@ -12,6 +12,24 @@ describe('bodyShapeProblem', () => {
     expect(bodyShapeProblem({ data: nested(33) })).toBeNull();
   });
 
+  it('refuses a NUL character in any string or key, at any depth, naming what carried it', () => {
+    const nul = 'Request body must not contain the NUL character (\\u0000)';
+    expect(bodyShapeProblem({ name: 'a\u0000' })).toBe(nul);
+    expect(bodyShapeProblem({ data: { items: [{ name: 'ok' }, { name: '\u0000' }] } })).toBe(nul);
+    expect(bodyShapeProblem({ attributes: { 'k\u0000': 1 } })).toBe(nul);
+    expect(bodyShapeProblem({ search: ['a', 'b\u0000'] }, BODY_LIMITS, 'Query string')).toBe('Query string must not contain the NUL character (\\u0000)');
+    expect(bodyShapeProblem({ name: 'a\u0001 é \u200b' })).toBeNull();
+  });
+
+  it('refuses a UTF-16 surrogate without its pair in any string or key, and passes paired ones (emoji)', () => {
+    const lone = 'Request body must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)';
+    expect(bodyShapeProblem({ attributes: { a: 'x\ud800' } })).toBe(lone);
+    expect(bodyShapeProblem({ name: '\udc00x' })).toBe(lone);
+    expect(bodyShapeProblem({ data: { ['\ud83d']: 1 } })).toBe(lone);
+    expect(bodyShapeProblem({ search: '\udfff\ud800' }, BODY_LIMITS, 'Query string')).toBe('Query string must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)');
+    expect(bodyShapeProblem({ name: 'Zoë 😀 \ud83d\ude00', data: { '😀': ['𝄞'] } })).toBeNull();
+  });
+
   it('refuses too many keys in one object, naming the limit', () => {
     expect(bodyShapeProblem(keys(90_000))).toBe(`Request body has an object with more than ${BODY_LIMITS.keysPerObject} keys`);
     expect(bodyShapeProblem({ attributes: keys(BODY_LIMITS.keysPerObject + 1) })).toMatch(/more than 1000 keys/);

@@ -20,27 +20,51 @@ export const BODY_LIMITS = {
 export type BodyLimits = { [K in keyof typeof BODY_LIMITS]: number };
 
 /**
+ * Text no field needs and PostgreSQL cannot store: NUL (a 500 "invalid byte sequence" wherever it reached a
+ * query) and a UTF-16 surrogate without its pair (JSON's "\ud800", a 500 "invalid input syntax for type json"
+ * in every JSON column: attributes, template data, event details).
+ */
+const NUL = '\u0000';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function textProblem(value: string, what: string): string | null {
+  if (value.includes(NUL)) return `${what} must not contain the NUL character (\\u0000)`;
+  if (LONE_SURROGATE.test(value)) return `${what} must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)`;
+  return null;
+}
+
+/**
  * What is wrong with a parsed body's shape, or null. An iterative walk (no recursion to overflow) that
  * stops at the first limit passed, so its cost is linear in what it read and never above the limits.
+ * Text PostgreSQL cannot store (textProblem) in any key or string is refused here too, once for every route.
  */
-export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS): string | null {
+export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS, what = 'Request body'): string | null {
+  if (typeof body === 'string') return textProblem(body, what);
   if (body === null || typeof body !== 'object') return null;
   const stack: Array<[value: object, depth: number]> = [[body, 1]];
   let values = 0;
   while (stack.length) {
     const [value, depth] = stack.pop()!;
-    if (depth > limits.depth) return `Request body is nested more than ${limits.depth} levels deep`;
+    if (depth > limits.depth) return `${what} is nested more than ${limits.depth} levels deep`;
     let children: unknown[];
     if (Array.isArray(value)) {
       children = value;
     } else {
       const keys = Object.keys(value);
-      if (keys.length > limits.keysPerObject) return `Request body has an object with more than ${limits.keysPerObject} keys`;
+      if (keys.length > limits.keysPerObject) return `${what} has an object with more than ${limits.keysPerObject} keys`;
+      for (const k of keys) {
+        const problem = textProblem(k, what);
+        if (problem) return problem;
+      }
       children = keys.map((k) => (value as Record<string, unknown>)[k]);
     }
     values += children.length;
-    if (values > limits.values) return `Request body has more than ${limits.values} keys and array elements`;
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    if (values > limits.values) return `${what} has more than ${limits.values} keys and array elements`;
+    for (const child of children) {
+      const problem = typeof child === 'string' ? textProblem(child, what) : null;
+      if (problem) return problem;
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
   }
   return null;
 }
@@ -51,8 +75,8 @@ export class BodyShapeError extends Error {
   readonly type = 'entity.shape.refused';
 }
 
-/** After the parsers: a parsed body over the limits stops here with a 400 naming the limit. */
+/** After the parsers: a parsed body over the limits (or a query string with text PostgreSQL cannot store) stops here with a 400 naming the limit. */
 export function bodyShapeLimit(req: Request, _res: Response, next: NextFunction): void {
-  const problem = bodyShapeProblem(req.body);
+  const problem = bodyShapeProblem(req.body) ?? bodyShapeProblem(req.query, BODY_LIMITS, 'Query string');
   next(problem ? new BodyShapeError(problem) : undefined);
 }

@@ -22,7 +22,9 @@ interface UnsubscribeClaims {
 
 /**
  * What a valid token leads to: the lists it leaves (names; `all` when its campaign is gone). The page
- * names the campaign's lists even when they are private: the reader is on them, the mail came from them.
+ * names the campaign's public lists, and its private lists the reader is (or was) on: the mail came from
+ * them. A private list of the same campaign the reader was never on stays unnamed (a campaign to "Weekly" and
+ * a private "Churn risk" must not tell every Weekly reader about the other).
  */
 export interface UnsubscribeOutcome {
   lists: string[] | 'all';
@@ -55,7 +57,7 @@ export class UnsubscribeService {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
     const target = await this.target(this.db.manager, claims);
-    return target && this.outcome(this.db.manager, target.listIds, target.all);
+    return target && this.outcome(this.db.manager, claims.s, target.listIds, target.all);
   }
 
   /** Unsubscribes; idempotent (a second use changes nothing and records nothing more). Null for an unusable token. */
@@ -76,7 +78,7 @@ export class UnsubscribeService {
         );
         if (result.affected && target.message) await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
       }
-      return this.outcome(em, target.listIds, target.all);
+      return this.outcome(em, claims.s, target.listIds, target.all);
     });
   }
 
@@ -121,8 +123,10 @@ export class UnsubscribeService {
     return { listIds: campaign.listIds, all: false, message };
   }
 
-  private async outcome(em: EntityManager, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
-    const lists = all || !listIds.length ? [] : await em.find(MailingList, { select: { id: true, name: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
-    return { lists: all ? 'all' : lists.map((l) => l.name) };
+  private async outcome(em: EntityManager, subscriberId: string, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
+    if (all || !listIds.length) return { lists: all ? 'all' : [] };
+    const lists = await em.find(MailingList, { select: { id: true, name: true, visibility: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
+    const own = new Set((await em.find(Subscription, { select: { listId: true }, where: { subscriberId, listId: In(listIds) } })).map((s) => s.listId));
+    return { lists: lists.filter((l) => l.visibility === 'public' || own.has(l.id)).map((l) => l.name) };
   }
 }
