@@ -4,20 +4,12 @@ import { createHash } from 'node:crypto';
 import { JobName, QueueName } from '../src/queues/queues';
 import { TokenService } from '../src/tokens/token.service';
 import { makeSubscriber, uniqueTag } from './support/factories';
+import { until } from './support/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
 const DAY = 24 * 3600;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Everything Redis holds under one queue's keys (job hashes, id lists and sets, key names), as text. */
 async function redisTextOf(queue: Queue): Promise<string> {
@@ -86,13 +78,13 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
     const person = await makeSubscriber(t);
     await t.http().post('/api/public/preferences-link').send({ email: person.email }).expect(202);
     await sink.waitFor((m) => m.to.includes(person.email));
-    const stored = await until('the finished jobs', async () => {
+    const stored = await until(async () => {
       const jobs = [
         ...(await queueOf(QueueName.SystemMail).getJobs(['completed'])),
         ...(await queueOf(QueueName.Transactional).getJobs(['completed'])),
       ].filter((j) => j && (j.name !== JobName.SendPreferencesLink || j.data.subscriberId === person.id));
       return jobs.some((j) => j.name === JobName.SendMessage) && jobs.some((j) => j.name === JobName.SendPreferencesLink) && jobs;
-    });
+    }, 'the finished jobs');
     for (const job of stored) {
       expect([job.name, job.opts.removeOnComplete, job.opts.removeOnFail]).toEqual([job.name, { age: DAY }, { age: 7 * DAY }]);
     }
@@ -104,7 +96,7 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
     try {
       await t.http().post('/api/public/preferences-link').send({ email: person.email }).expect(202);
       const transactional = queueOf(QueueName.Transactional);
-      await until('the refused attempt to be kept in Redis', async () => (await redisTextOf(transactional)).includes(`<${person.email}>: mailbox full`));
+      await until(async () => (await redisTextOf(transactional)).includes(`<${person.email}>: mailbox full`), 'the refused attempt to be kept in Redis');
       const token = t.app.get(TokenService).sign('preferences', { s: person.id }, 3600);
       await t.http().post(`/p/${token}/erase`).type('form').send({}).expect(200);
       expect(await redisTextOf(transactional)).not.toContain(person.email);

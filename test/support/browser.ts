@@ -69,7 +69,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Polls `fn` until it gives something truthy (a failed probe counts as not yet), or fails naming `what`. */
-export async function until<T>(fn: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
