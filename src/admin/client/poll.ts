@@ -2,10 +2,18 @@
 // writes each top-level value into the elements marked data-field="name" inside the block
 // (text, or the width of a .progress bar for data-field="percent"). Stops when the JSON's `data-poll-until`
 // key is true; then reloads the page if data-poll-reload is set, so the final state is server-rendered.
+// Once the page is being left (a form was submitted: Pause, Cancel…), polling stops: a reload then would cancel
+// that navigation, and with it the answer to the form (its message, the page it leads to).
+let leaving = false;
+window.addEventListener('beforeunload', () => {
+  leaving = true;
+});
+
 export function startPolling(root: HTMLElement): void {
   const url = root.dataset.poll!;
   const until = root.dataset.pollUntil ?? 'done';
   const tick = async (): Promise<void> => {
+    if (leaving) return;
     try {
       const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
       if (res.ok) {
@@ -22,7 +30,7 @@ export function startPolling(root: HTMLElement): void {
           }
         }
         if (data[until]) {
-          if (root.dataset.pollReload !== undefined) window.location.reload();
+          if (root.dataset.pollReload !== undefined && !leaving) window.location.reload();
           return;
         }
       }
