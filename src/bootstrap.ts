@@ -81,7 +81,8 @@ function securityHeaders(): RequestHandler {
  * may keep a copy. The admin's static assets are the exception and keep their own caching.
  */
 const adminNoStore: RequestHandler = (req, res, next) => {
-  if (req.path.startsWith('/admin') && !req.path.startsWith('/admin/assets/')) res.setHeader('Cache-Control', 'no-store');
+  if (req.path.startsWith('/admin') && !req.path.startsWith('/admin/assets/'))
+    res.setHeader('Cache-Control', 'no-store');
   next();
 };
 

@@ -19,7 +19,10 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const input = await command.parse(parseOptions(rest, command.options));
 
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: false,
+    abortOnError: false,
+  });
   try {
     console.log(await command.run(app, input));
   } finally {
@@ -40,7 +43,8 @@ function parseOptions(args: string[], names: string[]): Options {
     // parseArgs' own messages quote what was typed, which may be (part of) a password: say it in our words.
     const takes = `this command takes ${names.map((n) => `--${n}`).join(', ')}`;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument: ${takes} (quote a value with spaces)`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(`unexpected argument: ${takes} (quote a value with spaces)`);
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option: ${takes}`);
     throw new UsageError(`every option needs a value: ${takes} (write --password=-abc for a value that starts with -)`);
   }

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   } catch (err) {
     // Close what did start (the private redis-server above all) before saying why.
     await app.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError('PORT', `${config.port} is already in use by another program`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new ConfigError('PORT', `${config.port} is already in use by another program`);
     throw err;
   }
   Logger.log(`Listening on port ${config.port}; links in mail point to ${config.publicUrl}`, 'Main');

@@ -59,7 +59,10 @@ function routesOf(t: TestApp): Route[] {
 
 /** A concrete URL for a route: ids that name nothing, tokens that are forged. */
 function urlOf(path: string): string {
-  return path.replace(/:id\b/g, randomUUID()).replace(/:token\b/g, 'forged-token').replace(/:slug\b/g, 'newsletter');
+  return path
+    .replace(/:id\b/g, randomUUID())
+    .replace(/:token\b/g, 'forged-token')
+    .replace(/:slug\b/g, 'newsletter');
 }
 
 function call(agent: ReturnType<typeof request> | request.Agent, r: Route): request.Test {
@@ -92,7 +95,9 @@ describe('who can reach what (e2e)', () => {
 
   it('finds the routes of every feature', () => {
     expect(routes.length).toBeGreaterThan(100);
-    expect(routes.map(key)).toEqual(expect.arrayContaining(['GET /api/subscribers', 'POST /admin/campaigns/:id/send', ...PUBLIC]));
+    expect(routes.map(key)).toEqual(
+      expect.arrayContaining(['GET /api/subscribers', 'POST /admin/campaigns/:id/send', ...PUBLIC]),
+    );
   });
 
   it('an anonymous client reaches only the public routes: 401 on the API, the sign-in page for the admin UI', async () => {
@@ -119,7 +124,13 @@ describe('who can reach what (e2e)', () => {
   it('a viewer reads but changes nothing through the API: every other method is 403', async () => {
     const viewer = await t.tokenFor('viewer');
     const allowed: string[] = [];
-    for (const r of routes.filter((x) => x.path.startsWith('/api') && x.method !== 'GET' && !PUBLIC.includes(key(x)) && !VIEWER_MAY_POST.includes(key(x)))) {
+    for (const r of routes.filter(
+      (x) =>
+        x.path.startsWith('/api') &&
+        x.method !== 'GET' &&
+        !PUBLIC.includes(key(x)) &&
+        !VIEWER_MAY_POST.includes(key(x)),
+    )) {
       const res = await call(t.http(), r).set('Authorization', `Bearer ${viewer}`);
       if (res.status !== 403) allowed.push(`${key(r)} → ${res.status}`);
     }
@@ -131,12 +142,18 @@ describe('who can reach what (e2e)', () => {
     const agent = request.agent(t.baseUrl);
     const form = await agent.get('/admin/login').expect(200);
     const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    await agent.post('/admin/login').type('form').send({ email: 'access-viewer@example.com', password: 'correct horse battery', _csrf: loginCsrf }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'access-viewer@example.com', password: 'correct horse battery', _csrf: loginCsrf })
+      .expect(303);
     const page = await agent.get('/admin').expect(200);
     const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)![1];
 
     const allowed: string[] = [];
-    for (const r of routes.filter((x) => x.path.startsWith('/admin') && x.method === 'POST' && !VIEWER_MAY_POST.includes(key(x)))) {
+    for (const r of routes.filter(
+      (x) => x.path.startsWith('/admin') && x.method === 'POST' && !VIEWER_MAY_POST.includes(key(x)),
+    )) {
       if (key(r) === 'POST /admin/login') continue;
       const res = await call(agent, r).set('X-CSRF-Token', csrf).type('form').send({ _csrf: csrf });
       if (res.status !== 403) allowed.push(`${key(r)} → ${res.status}`);
@@ -164,7 +181,14 @@ describe('who can reach what (e2e)', () => {
     expect(reach).toEqual({
       'transactional:send': ['GET /api/messages/:id', 'POST /api/orders/events', 'POST /api/transactional/messages'],
       'events:ingest': ['POST /api/events/bounces'],
-      'subscribers:read': ['GET /api/imports', 'GET /api/imports/:id', 'GET /api/lists', 'GET /api/lists/:id', 'GET /api/subscribers', 'GET /api/subscribers/:id'],
+      'subscribers:read': [
+        'GET /api/imports',
+        'GET /api/imports/:id',
+        'GET /api/lists',
+        'GET /api/lists/:id',
+        'GET /api/subscribers',
+        'GET /api/subscribers/:id',
+      ],
       'subscribers:write': ['PATCH /api/subscribers/:id', 'POST /api/imports', 'POST /api/subscribers'],
     });
   });

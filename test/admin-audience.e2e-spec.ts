@@ -3,14 +3,24 @@ import { DataSource } from 'typeorm';
 import { MailingList } from '../src/lists/list.entity';
 import { emailKeyOf, Subscriber } from '../src/subscribers/subscriber.entity';
 import { Subscription } from '../src/subscribers/subscription.entity';
-import { screenshot, signedInPage, unexpectedConsoleErrors, startAppAndBrowser, stopAppAndBrowser } from './support/browser';
+import {
+  screenshot,
+  signedInPage,
+  unexpectedConsoleErrors,
+  startAppAndBrowser,
+  stopAppAndBrowser,
+} from './support/browser';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { TestApp } from './support/test-app';
 
 describe('admin UI: lists, subscribers, imports and exports', () => {
   let t: TestApp;
   let browser: Browser;
-  const subscriberOf = (email: string) => t.app.get(DataSource).getRepository(Subscriber).findOneBy({ emailKey: emailKeyOf(email) });
+  const subscriberOf = (email: string) =>
+    t.app
+      .get(DataSource)
+      .getRepository(Subscriber)
+      .findOneBy({ emailKey: emailKeyOf(email) });
   /** The messages of the confirm dialogs a page shows from now on (signedInPage accepts them). */
   const dialogsOf = (page: Page): string[] => {
     const seen: string[] = [];
@@ -46,7 +56,10 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     const row = page.getByRole('row', { name: new RegExp(`Newsletter ${tag}`) });
     await expect(row.getByText('Double').isVisible()).resolves.toBe(true);
     await expect(row.getByText('Private').isVisible()).resolves.toBe(true);
-    const stored = await t.app.get(DataSource).getRepository(MailingList).findOneByOrFail({ name: `Newsletter ${tag}` });
+    const stored = await t.app
+      .get(DataSource)
+      .getRepository(MailingList)
+      .findOneByOrFail({ name: `Newsletter ${tag}` });
     expect(stored).toMatchObject({ description: 'Monthly news', optIn: 'double', visibility: 'private' });
 
     await page.getByRole('link', { name: `Edit Newsletter ${tag}` }).click();
@@ -57,13 +70,20 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.getByRole('button', { name: 'Save list' }).click();
     await page.waitForURL('**/admin/lists');
     await expect(page.getByRole('status').textContent()).resolves.toContain(`List “Weekly ${tag}” saved`);
-    await expect(t.app.get(DataSource).getRepository(MailingList).findOneByOrFail({ id: stored.id })).resolves.toMatchObject({
+    await expect(
+      t.app.get(DataSource).getRepository(MailingList).findOneByOrFail({ id: stored.id }),
+    ).resolves.toMatchObject({
       name: `Weekly ${tag}`,
       optIn: 'single',
       visibility: 'public',
     });
-    const customers = await makeList(t, { name: `Customers ${tag}`, description: 'Everyone who ordered', optIn: 'double' });
-    for (const status of ['confirmed', 'confirmed', 'unconfirmed'] as const) await makeSubscriber(t, { lists: { [customers.id]: status } });
+    const customers = await makeList(t, {
+      name: `Customers ${tag}`,
+      description: 'Everyone who ordered',
+      optIn: 'double',
+    });
+    for (const status of ['confirmed', 'confirmed', 'unconfirmed'] as const)
+      await makeSubscriber(t, { lists: { [customers.id]: status } });
     await page.reload();
     await screenshot(page, 'lists');
 
@@ -81,7 +101,11 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     const news = await makeList(t, { name: `News ${tag}` });
     const vip = await makeList(t, { name: `VIP ${tag}`, optIn: 'double' });
     await makeSubscriber(t, { email: `dup-${tag}@example.com` });
-    const onVip = await makeSubscriber(t, { email: `vip-${tag}@example.com`, name: 'Very Important', lists: { [vip.id]: 'confirmed' } });
+    const onVip = await makeSubscriber(t, {
+      email: `vip-${tag}@example.com`,
+      name: 'Very Important',
+      lists: { [vip.id]: 'confirmed' },
+    });
     const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
     const dialogs = dialogsOf(page);
 
@@ -99,7 +123,9 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.getByLabel('Attributes').fill('{"city": "Lyon", "plan": "pro"}');
     await page.getByRole('button', { name: 'Add subscriber' }).click();
     await page.waitForURL(/\/admin\/subscribers\/[0-9a-f-]{36}$/);
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain(`Subscriber ada-${tag}@example.com added`);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      `Subscriber ada-${tag}@example.com added`,
+    );
     const ada = (await subscriberOf(`ada-${tag}@example.com`))!;
     expect(ada).toMatchObject({ name: 'Ada Lovelace', attributes: { city: 'Lyon', plan: 'pro' }, status: 'enabled' });
     await expect(membershipsOf(t, ada.id)).resolves.toEqual([{ listId: news.id, status: 'confirmed' }]);
@@ -112,7 +138,9 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     const res = page.waitForResponse((r) => r.url().endsWith('/admin/subscribers') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Add subscriber' }).click();
     expect((await res).status()).toBe(409);
-    await expect(page.locator('#email-error').textContent()).resolves.toContain(`A subscriber with email DUP-${tag}@Example.com already exists`);
+    await expect(page.locator('#email-error').textContent()).resolves.toContain(
+      `A subscriber with email DUP-${tag}@Example.com already exists`,
+    );
     await expect(page.getByLabel('Email').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByLabel('Name').inputValue()).resolves.toBe('Second Try');
 
@@ -145,8 +173,13 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.goto(`/admin/subscribers/${ada.id}`);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL(/\/admin\/subscribers$/);
-    await expect(page.getByRole('status').textContent()).resolves.toContain(`Subscriber ada-${tag}@example.com deleted`);
-    expect(dialogs).toEqual([expect.stringContaining(`Blocklist ada-${tag}@example.com?`), expect.stringContaining(`Delete ada-${tag}@example.com`)]);
+    await expect(page.getByRole('status').textContent()).resolves.toContain(
+      `Subscriber ada-${tag}@example.com deleted`,
+    );
+    expect(dialogs).toEqual([
+      expect.stringContaining(`Blocklist ada-${tag}@example.com?`),
+      expect.stringContaining(`Delete ada-${tag}@example.com`),
+    ]);
     await expect(subscriberOf(ada.email)).resolves.toBeNull();
     expect(unexpectedConsoleErrors(consoleErrors, 400, 409)).toEqual([]);
   });
@@ -157,7 +190,10 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     const b = await makeList(t, { name: `B ${tag}` });
     const left = await makeList(t, { name: `Left ${tag}` });
     await makeSubscriber(t, { email: `taken-${tag}@example.com` });
-    const s = await makeSubscriber(t, { email: `edit-${tag}@example.com`, lists: { [a.id]: 'confirmed', [left.id]: 'unsubscribed' } });
+    const s = await makeSubscriber(t, {
+      email: `edit-${tag}@example.com`,
+      lists: { [a.id]: 'confirmed', [left.id]: 'unsubscribed' },
+    });
     const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
 
     await page.goto(`/admin/subscribers/${s.id}`);
@@ -170,10 +206,17 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.getByRole('checkbox', { name: `A ${tag}` }).uncheck();
     await page.getByRole('checkbox', { name: `B ${tag}` }).check();
     await page.getByRole('button', { name: 'Save subscriber' }).click();
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain(`Subscriber edited-${tag}@example.com saved`);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      `Subscriber edited-${tag}@example.com saved`,
+    );
     const memberships = await membershipsOf(t, s.id);
     expect(memberships).toHaveLength(2);
-    expect(memberships).toEqual(expect.arrayContaining([{ listId: b.id, status: 'confirmed' }, { listId: left.id, status: 'unsubscribed' }]));
+    expect(memberships).toEqual(
+      expect.arrayContaining([
+        { listId: b.id, status: 'confirmed' },
+        { listId: left.id, status: 'unsubscribed' },
+      ]),
+    );
     expect(unexpectedConsoleErrors(consoleErrors, 409)).toEqual([]);
   });
 
@@ -186,22 +229,41 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.getByRole('button', { name: 'Start import' }).click();
     await expect(page.locator('#file-error').textContent()).resolves.toBe('Choose a CSV file to import');
 
-    const rows = ['email,name,city', `one-${tag}@example.com,One,Paris`, 'not-an-address,Bad,Nowhere', `two-${tag}@example.com,Two,Rome`];
+    const rows = [
+      'email,name,city',
+      `one-${tag}@example.com,One,Paris`,
+      'not-an-address,Bad,Nowhere',
+      `two-${tag}@example.com,Two,Rome`,
+    ];
     for (let i = 0; i < 40; i++) rows.push(`bulk-${i}-${tag}@example.com,Bulk ${i},Oslo`);
     rows.push(`one-${tag}@example.com,Again,Paris`);
-    await page.getByLabel('CSV file').setInputFiles({ name: `people-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: `people-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
     await page.getByRole('checkbox', { name: `Imported ${tag}` }).check();
     await page.getByRole('button', { name: 'Start import' }).click();
     await page.waitForURL(/\/admin\/imports\/[0-9a-f-]{36}$/);
     const importId = new URL(page.url()).pathname.split('/').pop()!;
 
     const progress = await page.request.get(`/admin/imports/${importId}/progress.json`);
-    expect(Object.keys(await progress.json()).sort()).toEqual(['done', 'imported', 'percent', 'skipped', 'status', 'total', 'updated']);
+    expect(Object.keys(await progress.json()).sort()).toEqual([
+      'done',
+      'imported',
+      'percent',
+      'skipped',
+      'status',
+      'total',
+      'updated',
+    ]);
     // The page polls, then reloads itself once the import is done to show the rejected rows.
     await page.getByRole('heading', { name: 'Rejected rows' }).waitFor({ timeout: 30_000 });
-    await expect(page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).resolves.toBe('100');
+    await expect(
+      page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow'),
+    ).resolves.toBe('100');
     await expect(page.locator('[data-field="status"]').textContent()).resolves.toBe('done');
-    const rejected = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
+    const rejected = await page
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
     expect(rejected).toEqual([
       '3 "not-an-address" is not a valid email address',
       `45 one-${tag}@example.com is already in row 2`,
@@ -236,7 +298,12 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
       attributes: { city: 'Lyon, FR', note: '+1 555', vip: true },
       lists: { [list.id]: 'confirmed' },
     });
-    await makeSubscriber(t, { email: `left-${tag}@example.com`, name: 'Left "Quote"', attributes: { city: '@home' }, lists: { [list.id]: 'unsubscribed' } });
+    await makeSubscriber(t, {
+      email: `left-${tag}@example.com`,
+      name: 'Left "Quote"',
+      attributes: { city: '@home' },
+      lists: { [list.id]: 'unsubscribed' },
+    });
     await makeSubscriber(t, { email: `elsewhere-${tag}@example.com`, lists: { [other.id]: 'confirmed' } });
     // Enough members for several pages of the export.
     const ds = t.app.get(DataSource);
@@ -245,24 +312,34 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
       return { email, emailKey: email, name: '', attributes: {}, status: 'enabled' as const };
     });
     for (let i = 0; i < bulk.length; i += 200) {
-      const ids = (await ds.getRepository(Subscriber).insert(bulk.slice(i, i + 200))).identifiers.map((x) => x.id as string);
-      await ds.getRepository(Subscription).insert(ids.map((subscriberId) => ({ subscriberId, listId: list.id, status: 'confirmed' as const })));
+      const ids = (await ds.getRepository(Subscriber).insert(bulk.slice(i, i + 200))).identifiers.map(
+        (x) => x.id as string,
+      );
+      await ds
+        .getRepository(Subscription)
+        .insert(ids.map((subscriberId) => ({ subscriberId, listId: list.id, status: 'confirmed' as const })));
     }
 
     const { page, consoleErrors } = await signedInPage(browser, t, 'viewer');
     const res = await page.request.get(`/admin/lists/${list.id}/export.csv`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers()['content-disposition']).toMatch(new RegExp(`^attachment; filename="Export-${tag}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+    expect(res.headers()['content-disposition']).toMatch(
+      new RegExp(`^attachment; filename="Export-${tag}-\\d{4}-\\d{2}-\\d{2}\\.csv"`),
+    );
     const lines = (await res.text()).split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines[0]).toBe('email,name,status,subscribed_at,city,note,vip');
     expect(lines).toHaveLength(1 + 2 + 2150);
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines.find((l) => l.startsWith(`formula-${tag}`))).toMatch(
-      new RegExp(`^formula-${tag}@example\\.com,"'=HYPERLINK\\(""http://evil\\.example"",""click""\\)",confirmed,\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z,"Lyon, FR",'\\+1 555,true$`),
+      new RegExp(
+        `^formula-${tag}@example\\.com,"'=HYPERLINK\\(""http://evil\\.example"",""click""\\)",confirmed,\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z,"Lyon, FR",'\\+1 555,true$`,
+      ),
     );
-    expect(lines.find((l) => l.startsWith(`left-${tag}`))).toMatch(/^left-\w+@example\.com,"Left ""Quote""",unsubscribed,[^,]+,'@home,,$/);
+    expect(lines.find((l) => l.startsWith(`left-${tag}`))).toMatch(
+      /^left-\w+@example\.com,"Left ""Quote""",unsubscribed,[^,]+,'@home,,$/,
+    );
     expect(lines.some((l) => l.startsWith(`elsewhere-${tag}`))).toBe(false);
     expect(lines.filter((l) => l.startsWith('bulk-'))).toHaveLength(2150);
 
@@ -270,7 +347,10 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.goto('/admin/lists');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('row', { name: new RegExp(`Export ${tag}`) }).getByRole('link', { name: `Export CSV of Export ${tag}` }).click(),
+      page
+        .getByRole('row', { name: new RegExp(`Export ${tag}`) })
+        .getByRole('link', { name: `Export CSV of Export ${tag}` })
+        .click(),
     ]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^Export ${tag}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     expect(consoleErrors).toEqual([]);
@@ -284,7 +364,9 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     const { page, consoleErrors } = await signedInPage(browser, t, 'viewer', { width: 820, height: 1180 });
 
     await page.goto('/admin/lists');
-    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
+    await expect(
+      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    ).resolves.toBe(true);
     await screenshot(page, 'lists-tablet');
     await expect(page.getByRole('link', { name: `Viewed ${tag}`, exact: true }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: 'New list' }).count()).resolves.toBe(0);
@@ -294,11 +376,18 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await expect(page.getByRole('button', { name: /Save|Delete|Blocklist/ }).count()).resolves.toBe(0);
 
     const csrf = (await page.locator('meta[name="csrf-token"]').getAttribute('content'))!;
-    const create = await page.request.post('/admin/lists', { form: { _csrf: csrf, name: `Sneaky ${tag}`, optIn: 'single' } });
+    const create = await page.request.post('/admin/lists', {
+      form: { _csrf: csrf, name: `Sneaky ${tag}`, optIn: 'single' },
+    });
     expect(create.status()).toBe(403);
     const remove = await page.request.post(`/admin/subscribers/${s.id}/delete`, { form: { _csrf: csrf } });
     expect(remove.status()).toBe(403);
-    await expect(t.app.get(DataSource).getRepository(MailingList).findOneBy({ name: `Sneaky ${tag}` })).resolves.toBeNull();
+    await expect(
+      t.app
+        .get(DataSource)
+        .getRepository(MailingList)
+        .findOneBy({ name: `Sneaky ${tag}` }),
+    ).resolves.toBeNull();
     await expect(subscriberOf(s.email)).resolves.not.toBeNull();
     expect(consoleErrors).toEqual([]);
   });

@@ -38,13 +38,22 @@ describe('admin UI: signing in and out', () => {
       const agent = request.agent(t.baseUrl);
       const form = await agent.get('/admin/login').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-      await agent.post('/admin/login').type('form').send({ email: 'two-browsers@example.com', password: 'correct horse battery', _csrf: csrf }).expect(303);
+      await agent
+        .post('/admin/login')
+        .type('form')
+        .send({ email: 'two-browsers@example.com', password: 'correct horse battery', _csrf: csrf })
+        .expect(303);
       const page = await agent.get('/admin').expect(200);
       return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] };
     };
     const laptop = await signIn();
     const tablet = await signIn();
-    await laptop.agent.post('/admin/logout').type('form').send({ _csrf: laptop.csrf }).expect(303).expect('location', '/admin/login');
+    await laptop.agent
+      .post('/admin/logout')
+      .type('form')
+      .send({ _csrf: laptop.csrf })
+      .expect(303)
+      .expect('location', '/admin/login');
     await laptop.agent.get('/admin').expect(303);
     await tablet.agent.get('/admin').expect(303);
 
@@ -68,12 +77,20 @@ describe('admin UI: signing in and out', () => {
 
   it('refuses a login form posted from another site (no CSRF cookie) and a change without the session CSRF token', async () => {
     await t.app.get(UsersService).create('csrf@example.com', 'correct horse battery', 'admin');
-    await request(t.baseUrl).post('/admin/login').type('form').send({ email: 'csrf@example.com', password: 'correct horse battery', _csrf: 'x' }).expect(403);
+    await request(t.baseUrl)
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'csrf@example.com', password: 'correct horse battery', _csrf: 'x' })
+      .expect(403);
 
     const agent = request.agent(t.baseUrl);
     const form = await agent.get('/admin/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    await agent.post('/admin/login').type('form').send({ email: 'csrf@example.com', password: 'correct horse battery', _csrf: csrf }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'csrf@example.com', password: 'correct horse battery', _csrf: csrf })
+      .expect(303);
     await agent.get('/admin').expect(200);
     // Signed in, but a change without the session's token (a cross-site form) is refused.
     await agent.post('/admin/logout').type('form').send({}).expect(403);

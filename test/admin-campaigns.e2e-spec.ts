@@ -28,7 +28,10 @@ describe('admin UI: campaigns', () => {
     // A send rate slow enough to pause a campaign of 100 in the middle, fast enough for the rest.
     t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'News <news@ui.example>', SEND_RATE: '8' });
     // Campaigns go out only from the senders an admin set up.
-    await t.app.get(SettingsService).setSenders([{ name: 'News', email: 'news@ui.example' }, { name: 'Corner Shop', email: 'shop@ui.example' }]);
+    await t.app.get(SettingsService).setSenders([
+      { name: 'News', email: 'news@ui.example' },
+      { name: 'Corner Shop', email: 'shop@ui.example' },
+    ]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -44,13 +47,27 @@ describe('admin UI: campaigns', () => {
     const tag = uniqueTag();
     const members = await makeList(t, { name: `Members ${tag}` });
     const vip = await makeList(t, { name: `VIP ${tag}` });
-    const both = await makeSubscriber(t, { name: 'Both', attributes: { city: 'Paris' }, lists: { [members.id]: 'confirmed', [vip.id]: 'confirmed' } });
-    const onlyMembers = await makeSubscriber(t, { name: 'Member', attributes: { city: 'Oslo' }, lists: { [members.id]: 'confirmed' } });
-    const onlyVip = await makeSubscriber(t, { name: 'Vip', attributes: { city: 'Rome' }, lists: { [vip.id]: 'confirmed' } });
+    const both = await makeSubscriber(t, {
+      name: 'Both',
+      attributes: { city: 'Paris' },
+      lists: { [members.id]: 'confirmed', [vip.id]: 'confirmed' },
+    });
+    const onlyMembers = await makeSubscriber(t, {
+      name: 'Member',
+      attributes: { city: 'Oslo' },
+      lists: { [members.id]: 'confirmed' },
+    });
+    const onlyVip = await makeSubscriber(t, {
+      name: 'Vip',
+      attributes: { city: 'Rome' },
+      lists: { [vip.id]: 'confirmed' },
+    });
     await makeSubscriber(t, { name: 'Left', lists: { [members.id]: 'unsubscribed' } });
     await makeSubscriber(t, { name: 'Blocked', status: 'blocklisted', lists: { [members.id]: 'confirmed' } });
     const recipients = [both, onlyMembers, onlyVip].map((s) => s.email).sort();
-    const template = await t.app.get(TemplatesService).create({ name: `Spring ${tag}`, kind: 'campaign', subject: 'Template subject', mjml: MJML });
+    const template = await t.app
+      .get(TemplatesService)
+      .create({ name: `Spring ${tag}`, kind: 'campaign', subject: 'Template subject', mjml: MJML });
 
     const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
     await page.goto('/admin/campaigns');
@@ -63,13 +80,23 @@ describe('admin UI: campaigns', () => {
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Audience' }).waitFor();
     const id = campaignIdOf(page);
-    expect(await t.app.get(CampaignsService).get(id)).toMatchObject({ status: 'draft', name: `Spring news ${tag}`, templateId: template.id });
+    expect(await t.app.get(CampaignsService).get(id)).toMatchObject({
+      status: 'draft',
+      name: `Spring news ${tag}`,
+      templateId: template.id,
+    });
 
     // 2. Audience: the count follows the ticked lists, each address once, the blocklisted and the unsubscribed left out.
     await page.getByLabel(`Members ${tag}`).check();
-    await until(async () => (await page.locator('[data-recipient-count]').textContent()) === '2', 'the count of one list');
+    await until(
+      async () => (await page.locator('[data-recipient-count]').textContent()) === '2',
+      'the count of one list',
+    );
     await page.getByLabel(`VIP ${tag}`).check();
-    await until(async () => (await page.locator('[data-recipient-count]').textContent()) === '3', 'the count of both lists');
+    await until(
+      async () => (await page.locator('[data-recipient-count]').textContent()) === '3',
+      'the count of both lists',
+    );
     await screenshot(page, 'campaign-audience');
     await page.getByRole('button', { name: 'Save and continue' }).click();
 
@@ -87,7 +114,11 @@ describe('admin UI: campaigns', () => {
     const firstSubscriber = [both, onlyMembers, onlyVip].find((s) => s.id === first.subscriberId)!;
     await expect(page.getByText(`Filled with the data of ${first.email}`).isVisible()).resolves.toBe(true);
     const preview = page.frameLocator('iframe[title="Campaign preview"]').locator('body');
-    await until(async () => (await preview.innerText()).includes(`Hello ${firstSubscriber.name} from ${firstSubscriber.attributes.city}`), 'the filled preview');
+    await until(
+      async () =>
+        (await preview.innerText()).includes(`Hello ${firstSubscriber.name} from ${firstSubscriber.attributes.city}`),
+      'the filled preview',
+    );
     await expect(page.locator('[data-recipient-total]').textContent()).resolves.toBe('3');
     await screenshot(page, 'campaign-review');
 
@@ -103,14 +134,29 @@ describe('admin UI: campaigns', () => {
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.waitForURL(`**/admin/campaigns/${id}`);
     await until(async () => (await statusBadge(page))?.trim() === 'sent', 'the campaign page to show it sent');
-    await expect(page.getByRole('link', { name: 'View report' }).getAttribute('href')).resolves.toBe(`/admin/campaigns/${id}/report`);
+    await expect(page.getByRole('link', { name: 'View report' }).getAttribute('href')).resolves.toBe(
+      `/admin/campaigns/${id}/report`,
+    );
     const progress = await (await page.request.get(`/admin/campaigns/${id}/progress.json`)).json();
-    expect(progress).toMatchObject({ status: 'sent', total: 3, sent: 3, failed: 0, pending: 0, percent: 100, done: true });
+    expect(progress).toMatchObject({
+      status: 'sent',
+      total: 3,
+      sent: 3,
+      failed: 0,
+      pending: 0,
+      percent: 100,
+      done: true,
+    });
 
     // Each member got it once, with the campaign's own subject and From.
     const sent = await sink.waitFor(campaignMail(id), 3);
     await new Promise((r) => setTimeout(r, 300));
-    expect(sink.received.filter(campaignMail(id)).flatMap((m) => m.to).sort()).toEqual(recipients);
+    expect(
+      sink.received
+        .filter(campaignMail(id))
+        .flatMap((m) => m.to)
+        .sort(),
+    ).toEqual(recipients);
     for (const mail of sent) {
       const person = [both, onlyMembers, onlyVip].find((s) => s.email === mail.to[0])!;
       expect(mail.parsed.subject).toBe(`Spring news for ${person.name}`);
@@ -131,7 +177,13 @@ describe('admin UI: campaigns', () => {
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(MJML.replace('Hello', 'Bonjour'));
-    await until(async () => (await page.frameLocator('iframe[title="Preview"]').locator('body').innerText()).includes('Bonjour Ada Lovelace'), 'the preview');
+    await until(
+      async () =>
+        (await page.frameLocator('iframe[title="Preview"]').locator('body').innerText()).includes(
+          'Bonjour Ada Lovelace',
+        ),
+      'the preview',
+    );
     await screenshot(page, 'campaign-content');
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Audience' }).waitFor();
@@ -156,7 +208,12 @@ describe('admin UI: campaigns', () => {
     // 100 at SEND_RATE 8 take 12 s: time, on a busy machine too, for the clicks to land before the last one goes.
     for (let i = 0; i < 100; i++) await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
     const campaigns = t.app.get(CampaignsService);
-    const { id } = await campaigns.create({ name: `Big ${uniqueTag()}`, subject: 'Big news', mjml: MJML, listIds: [list.id] });
+    const { id } = await campaigns.create({
+      name: `Big ${uniqueTag()}`,
+      subject: 'Big news',
+      mjml: MJML,
+      listIds: [list.id],
+    });
     await campaigns.send(id, {});
 
     const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
@@ -172,7 +229,10 @@ describe('admin UI: campaigns', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('status').filter({ hasText: 'Paused' }).waitFor();
     expect((await statusBadge(page))?.trim()).toBe('paused');
-    await until(async () => (await campaigns.get(id)).progress.pending > 0 && !(await hasInFlight(t, id)), 'nothing in flight');
+    await until(
+      async () => (await campaigns.get(id)).progress.pending > 0 && !(await hasInFlight(t, id)),
+      'nothing in flight',
+    );
     const pausedAt = (await campaigns.get(id)).progress.sent;
     await new Promise((r) => setTimeout(r, 700));
     expect((await campaigns.get(id)).progress.sent).toBe(pausedAt);
@@ -212,7 +272,10 @@ describe('admin UI: campaigns', () => {
 
     // The server refuses it anyway, with the viewer's own session and CSRF token.
     const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
-    const refused = await page.request.post(`/admin/campaigns/${id}/send`, { form: { _csrf: csrf!, when: 'now' }, maxRedirects: 0 });
+    const refused = await page.request.post(`/admin/campaigns/${id}/send`, {
+      form: { _csrf: csrf!, when: 'now' },
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(403);
     expect((await t.app.get(CampaignsService).get(id)).status).toBe('draft');
     expect(consoleErrors).toEqual([]);

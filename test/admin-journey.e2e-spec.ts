@@ -1,6 +1,13 @@
 import { Browser } from 'playwright-core';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
-import { launchBrowser, screenshot, signedInPage, until, replaceEditorText, stopAppAndBrowser } from './support/browser';
+import {
+  launchBrowser,
+  screenshot,
+  signedInPage,
+  until,
+  replaceEditorText,
+  stopAppAndBrowser,
+} from './support/browser';
 import { flushTracking, linksOf, pathOf } from './support/campaign-mail';
 import { uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -54,15 +61,23 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     await expect(page.getByRole('status').textContent()).resolves.toContain(`List “${listName}” created`);
 
     // Three people into it from a CSV; the bad row is shown, not imported.
-    const people = [`ana-${tag}@example.com,Ana,Lisbon`, `ben-${tag}@example.com,Ben,Berlin`, `cy-${tag}@example.com,Cy,Cork`];
+    const people = [
+      `ana-${tag}@example.com,Ana,Lisbon`,
+      `ben-${tag}@example.com,Ben,Berlin`,
+      `cy-${tag}@example.com,Cy,Cork`,
+    ];
     const csv = ['email,name,city', people[0], 'not-an-address,Nobody,Nowhere', people[1], people[2]].join('\n');
     await page.goto('/admin/imports/new');
-    await page.getByLabel('CSV file').setInputFiles({ name: `readers-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: `readers-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('checkbox', { name: listName }).check();
     await page.getByRole('button', { name: 'Start import' }).click();
     await page.getByRole('heading', { name: 'Rejected rows' }).waitFor({ timeout: 30_000 });
     await expect(page.locator('[data-field="imported"]').textContent()).resolves.toBe('3');
-    await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('"not-an-address" is not a valid email address');
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toContain(
+      '"not-an-address" is not a valid email address',
+    );
 
     // A template: the preview follows the editor.
     await page.goto('/admin/templates/new');
@@ -71,9 +86,15 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     const preview = page.frameLocator('iframe[title="Preview"]').locator('body');
     await until(async () => (await preview.innerText()).includes('Write your message here'), 'the starter preview');
     await replaceEditorText(page, templateSaying('The autumn collection is in'));
-    await until(async () => (await preview.innerText()).includes('The autumn collection is in, Ada Lovelace'), 'the preview to change');
+    await until(
+      async () => (await preview.innerText()).includes('The autumn collection is in, Ada Lovelace'),
+      'the preview to change',
+    );
     await page.getByRole('button', { name: 'Create template' }).click();
-    await page.getByRole('status').filter({ hasText: `Template “${templateName}” created` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Template “${templateName}” created` })
+      .waitFor();
 
     // The campaign: content, audience (counted), settings, review.
     await page.goto('/admin/campaigns');
@@ -85,7 +106,10 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     await page.getByRole('heading', { name: 'Audience' }).waitFor();
     const id = new URL(page.url()).pathname.split('/')[3];
     await page.getByLabel(listName).check();
-    await until(async () => (await page.locator('[data-recipient-count]').textContent()) === '3', 'the recipient count');
+    await until(
+      async () => (await page.locator('[data-recipient-count]').textContent()) === '3',
+      'the recipient count',
+    );
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByLabel('From name').fill('Autumn Shop');
@@ -93,13 +117,20 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Review and send' }).waitFor();
     const reviewPreview = page.frameLocator('iframe[title="Campaign preview"]').locator('body');
-    await until(async () => /The autumn collection is in, (Ana|Ben|Cy) from (Lisbon|Berlin|Cork)/.test(await reviewPreview.innerText()), 'a real reader in the preview');
+    await until(
+      async () =>
+        /The autumn collection is in, (Ana|Ben|Cy) from (Lisbon|Berlin|Cork)/.test(await reviewPreview.innerText()),
+      'a real reader in the preview',
+    );
     await screenshot(page, 'journey-campaign-review');
 
     // A test to a typed address arrives at the SMTP server.
     await page.getByLabel('Test addresses').fill(`proof-${tag}@example.com`);
     await page.getByRole('button', { name: 'Send test' }).click();
-    await page.getByRole('status').filter({ hasText: `Test sent to proof-${tag}@example.com` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Test sent to proof-${tag}@example.com` })
+      .waitFor();
     const [proof] = await sink.waitFor((m) => m.to.includes(`proof-${tag}@example.com`), 1);
     expect(proof.parsed.subject).toMatch(/^\[Test\] Autumn is here, (Ana|Ben|Cy)$/);
     expect(proof.parsed.text).toContain('The autumn collection is in');
@@ -107,8 +138,12 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     // Send now (the confirm dialog is accepted) and watch it finish.
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.waitForURL(`**/admin/campaigns/${id}`);
-    await until(async () => (await page.locator('h1 .badge').textContent())?.trim() === 'sent', 'the campaign to show it sent');
-    const ofCampaign = (m: ReceivedMail) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(id)) && !m.parsed.subject?.startsWith('[Test]');
+    await until(
+      async () => (await page.locator('h1 .badge').textContent())?.trim() === 'sent',
+      'the campaign to show it sent',
+    );
+    const ofCampaign = (m: ReceivedMail) =>
+      (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(id)) && !m.parsed.subject?.startsWith('[Test]');
     const mails = await sink.waitFor(ofCampaign, 3);
     expect(mails.flatMap((m) => m.to).sort()).toEqual(people.map((p) => p.split(',')[0]).sort());
     const ana = mails.find((m) => m.to[0] === `ana-${tag}@example.com`)!;
@@ -116,7 +151,11 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     expect(ana.parsed.html).toContain('The autumn collection is in, Ana from Lisbon');
 
     // Ana opens it; the report shows the sends and her open.
-    await t.http().get(pathOf(linksOf(ana).pixel)).set('User-Agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0').expect(200);
+    await t
+      .http()
+      .get(pathOf(linksOf(ana).pixel))
+      .set('User-Agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0')
+      .expect(200);
     await flushTracking(t);
     await page.getByRole('link', { name: 'View report' }).click();
     await page.waitForURL(`**/admin/campaigns/${id}/report`);
@@ -130,7 +169,9 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
 
     // A viewer sees the campaign and its report but has no button to send, and the server refuses it anyway.
     const viewer = await signedInPage(browser, t, 'viewer');
-    const draft = await t.app.get(CampaignsService).create({ name: `Viewer draft ${tag}`, subject: 'S', mjml: templateSaying('Hi'), listIds: [] });
+    const draft = await t.app
+      .get(CampaignsService)
+      .create({ name: `Viewer draft ${tag}`, subject: 'S', mjml: templateSaying('Hi'), listIds: [] });
     await viewer.page.goto(`/admin/campaigns/${id}/report`);
     await expect(viewer.page.locator('[data-stat="sent"] .value').textContent()).resolves.toBe('3');
     await viewer.page.goto(`/admin/campaigns/${draft.id}/review`);
@@ -138,7 +179,10 @@ describe('admin UI: an editor from an empty service to a sent campaign and its r
     await expect(viewer.page.getByRole('button', { name: 'Send now' }).count()).resolves.toBe(0);
     await expect(viewer.page.getByRole('button', { name: 'Send test' }).count()).resolves.toBe(0);
     const csrf = await viewer.page.locator('meta[name="csrf-token"]').getAttribute('content');
-    const refused = await viewer.page.request.post(`/admin/campaigns/${draft.id}/send`, { form: { _csrf: csrf!, when: 'now' }, maxRedirects: 0 });
+    const refused = await viewer.page.request.post(`/admin/campaigns/${draft.id}/send`, {
+      form: { _csrf: csrf!, when: 'now' },
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(403);
     expect((await t.app.get(CampaignsService).get(draft.id)).status).toBe('draft');
     expect(viewer.consoleErrors).toEqual([]);

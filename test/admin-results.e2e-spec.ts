@@ -7,7 +7,8 @@ import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/facto
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
-const DESKTOP = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+const DESKTOP =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
 /** What Apple Mail Privacy Protection's proxy sends: a machine open. */
 const APPLE_PROXY = 'Mozilla/5.0';
 const SALE = 'https://shop.example/sale?utm=mail';
@@ -42,8 +43,15 @@ describe('admin UI: campaign report and message log', () => {
     beforeAll(async () => {
       const list = await makeList(t);
       readers = [];
-      for (let i = 0; i < 3; i++) readers.push((await makeSubscriber(t, { name: `Reader ${i}`, lists: { [list.id]: 'confirmed' } })).email);
-      campaign = await sendCampaign(t, sink, editor, { name: `Spring sale ${uniqueTag()}`, mjml: MJML, listIds: [list.id] }, readers.length);
+      for (let i = 0; i < 3; i++)
+        readers.push((await makeSubscriber(t, { name: `Reader ${i}`, lists: { [list.id]: 'confirmed' } })).email);
+      campaign = await sendCampaign(
+        t,
+        sink,
+        editor,
+        { name: `Spring sale ${uniqueTag()}`, mjml: MJML, listIds: [list.id] },
+        readers.length,
+      );
       const links = readers.map((r) => linksOf(campaign.mails.get(r)!));
       // Reader 0 opens twice and clicks the sale; reader 1's mail is fetched by Apple's proxy only; reader 2 clicks the FAQ.
       await t.http().get(pathOf(links[0].pixel)).set('User-Agent', DESKTOP).expect(200);
@@ -57,8 +65,17 @@ describe('admin UI: campaign report and message log', () => {
     });
 
     it('shows the same numbers as the stats API, machine opens apart, the chart and clicks per link', async () => {
-      const api = await t.http().get(`/api/campaigns/${campaign.id}/stats`).set('Authorization', `Bearer ${editor}`).expect(200);
-      expect(api.body).toMatchObject({ recipients: 3, sent: 3, opens: { unique: 1, total: 2, machine: 1 }, clicks: { unique: 2, total: 2 } });
+      const api = await t
+        .http()
+        .get(`/api/campaigns/${campaign.id}/stats`)
+        .set('Authorization', `Bearer ${editor}`)
+        .expect(200);
+      expect(api.body).toMatchObject({
+        recipients: 3,
+        sent: 3,
+        opens: { unique: 1, total: 2, machine: 1 },
+        clicks: { unique: 2, total: 2 },
+      });
 
       const { page, consoleErrors } = await signedInPage(browser, t, 'viewer');
       await page.goto(`/admin/campaigns/${campaign.id}/report`);
@@ -87,7 +104,8 @@ describe('admin UI: campaign report and message log', () => {
       expect(bars[1]).toMatch(/: 2 clicks$/);
 
       const linksTable = page.getByRole('table');
-      const row = (url: string) => linksTable.getByRole('row').filter({ has: page.getByRole('cell', { name: url, exact: true }) });
+      const row = (url: string) =>
+        linksTable.getByRole('row').filter({ has: page.getByRole('cell', { name: url, exact: true }) });
       await expect(row(SALE).getByRole('cell').allTextContents()).resolves.toEqual([SALE, '1', '1', '50.0%']);
       await expect(row(FAQ).getByRole('cell').allTextContents()).resolves.toEqual([FAQ, '1', '1', '50.0%']);
       await screenshot(page, 'report');
@@ -95,14 +113,25 @@ describe('admin UI: campaign report and message log', () => {
       // The numbers a sending campaign's page polls: the same, and done once it is sent.
       const live = await page.request.get(`/admin/campaigns/${campaign.id}/report.json`);
       expect(live.status()).toBe(200);
-      expect(await live.json()).toMatchObject({ sent: '3', opensUnique: '1', opensMachine: '1', clicksUnique: '2', openRate: '33.3%', done: true });
+      expect(await live.json()).toMatchObject({
+        sent: '3',
+        opensUnique: '1',
+        opensMachine: '1',
+        clicksUnique: '2',
+        openRate: '33.3%',
+        done: true,
+      });
       expect(consoleErrors).toEqual([]);
     });
 
     it('shows an empty state for a campaign not sent yet, and 404 for an unknown one', async () => {
       const list = await makeList(t);
-      const draft = await t.http().post('/api/campaigns').set('Authorization', `Bearer ${editor}`)
-        .send({ name: 'Not yet', subject: 'Soon', mjml: MJML, listIds: [list.id] }).expect(201);
+      const draft = await t
+        .http()
+        .post('/api/campaigns')
+        .set('Authorization', `Bearer ${editor}`)
+        .send({ name: 'Not yet', subject: 'Soon', mjml: MJML, listIds: [list.id] })
+        .expect(201);
       const { page, consoleErrors } = await signedInPage(browser, t, 'viewer');
       await page.goto(`/admin/campaigns/${draft.body.id}/report`);
       await expect(page.getByText('No data yet').isVisible()).resolves.toBe(true);
@@ -126,15 +155,32 @@ describe('admin UI: campaign report and message log', () => {
       const sample = t.app.get(BuiltInTemplates).get('order-shipped')!.sample as { order: Record<string, unknown> };
       email = `buyer-${uniqueTag()}@example.com`;
       orderId = `A-${uniqueTag()}`;
-      const res = await t.http().post('/api/orders/events').set('Authorization', `Bearer ${key}`)
-        .send({ orderId, status: 'shipped', customer: { email, name: 'Ada Lovelace' }, order: { ...sample.order, number: orderId } })
+      const res = await t
+        .http()
+        .post('/api/orders/events')
+        .set('Authorization', `Bearer ${key}`)
+        .send({
+          orderId,
+          status: 'shipped',
+          customer: { email, name: 'Ada Lovelace' },
+          order: { ...sample.order, number: orderId },
+        })
         .expect(202);
       messageId = res.body.id;
       // Another order's mail, which a search must leave out.
-      await t.http().post('/api/orders/events').set('Authorization', `Bearer ${key}`)
-        .send({ orderId: `B-${uniqueTag()}`, status: 'shipped', customer: { email: `other-${uniqueTag()}@example.com` }, order: sample.order })
+      await t
+        .http()
+        .post('/api/orders/events')
+        .set('Authorization', `Bearer ${key}`)
+        .send({
+          orderId: `B-${uniqueTag()}`,
+          status: 'shipped',
+          customer: { email: `other-${uniqueTag()}@example.com` },
+          order: sample.order,
+        })
         .expect(202);
-      for (let i = 0; i < 300 && (await t.app.get(MessagesService).get(messageId)).status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && (await t.app.get(MessagesService).get(messageId)).status !== 'sent'; i++)
+        await new Promise((r) => setTimeout(r, 50));
     });
 
     it('finds an order mail by its order number and by its address, and shows its events', async () => {

@@ -13,7 +13,8 @@ import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** A template without {{unsubscribeUrl}}: the service adds the footer with the company's postal address. */
-const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+const MJML =
+  '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
 
 describe('admin UI: settings', () => {
   let sink: SmtpSink;
@@ -23,7 +24,11 @@ describe('admin UI: settings', () => {
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
-    t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'Shop <news@shop.example>', COMPANY_ADDRESS: 'Old Address Ltd, 1 Old Road' });
+    t = await createTestApp({
+      SMTP_URL: sink.url,
+      MAIL_FROM: 'Shop <news@shop.example>',
+      COMPANY_ADDRESS: 'Old Address Ltd, 1 Old Road',
+    });
     db = t.app.get(DataSource);
     browser = await launchBrowser();
   });
@@ -47,14 +52,18 @@ describe('admin UI: settings', () => {
     await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
     await page.getByRole('button', { name: 'Add user' }).click();
-    await expect(page.locator('#user-password-error').textContent()).resolves.toMatch(/password must be longer than or equal to 10 characters/);
+    await expect(page.locator('#user-password-error').textContent()).resolves.toMatch(
+      /password must be longer than or equal to 10 characters/,
+    );
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByLabel('Email', { exact: true }).inputValue()).resolves.toBe(email);
     expect(await roleOf(email)).toBeUndefined();
 
     await page.getByLabel('Password', { exact: true }).fill('a long enough password');
     await page.getByRole('button', { name: 'Add user' }).click();
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain(`${email} can now sign in as editor`);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      `${email} can now sign in as editor`,
+    );
     expect(await roleOf(email)).toBe('editor');
     await expect(page.getByLabel(`Role of ${email}`, { exact: true }).inputValue()).resolves.toBe('editor');
 
@@ -81,16 +90,21 @@ describe('admin UI: settings', () => {
     const { page, consoleErrors, email } = await signedInPage(browser, t, 'admin');
     // Leave this admin the only one.
     const users = t.app.get(UsersService);
-    for (const u of await users.list()) if (u.role === 'admin' && u.email !== email) await users.update(u.id, { role: 'editor' });
+    for (const u of await users.list())
+      if (u.role === 'admin' && u.email !== email) await users.update(u.id, { role: 'editor' });
 
     await page.goto('/admin/settings');
     await page.getByRole('button', { name: `Delete ${email}` }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('The last admin cannot be removed or demoted');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'The last admin cannot be removed or demoted',
+    );
     expect(await roleOf(email)).toBe('admin');
 
     await page.getByLabel(`Role of ${email}`, { exact: true }).selectOption('editor');
     await page.getByRole('button', { name: `Change role of ${email}` }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('The last admin cannot be removed or demoted');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'The last admin cannot be removed or demoted',
+    );
     expect(await roleOf(email)).toBe('admin');
     // Still signed in, still an admin.
     await page.goto('/admin/settings');
@@ -128,8 +142,16 @@ describe('admin UI: settings', () => {
 
     const sample = t.app.get(BuiltInTemplates).get('order-placed')!.sample as { order: Record<string, unknown> };
     const orderEvent = () =>
-      t.http().post('/api/orders/events').set('Authorization', `Bearer ${key}`)
-        .send({ orderId: `K-${uniqueTag()}`, status: 'placed', customer: { email: `k-${uniqueTag()}@example.com` }, order: sample.order });
+      t
+        .http()
+        .post('/api/orders/events')
+        .set('Authorization', `Bearer ${key}`)
+        .send({
+          orderId: `K-${uniqueTag()}`,
+          status: 'placed',
+          customer: { email: `k-${uniqueTag()}@example.com` },
+          order: sample.order,
+        });
     await orderEvent().expect(202);
     // Outside its scopes the key reaches nothing.
     await t.http().get('/api/lists').set('Authorization', `Bearer ${key}`).expect(403);
@@ -145,7 +167,9 @@ describe('admin UI: settings', () => {
     const { page, consoleErrors } = await signedInPage(browser, t, 'admin');
     await page.goto('/admin/settings');
     // Until one is added, the sender is MAIL_FROM's.
-    await expect(page.locator('[data-sender="news@shop.example"]').textContent()).resolves.toContain('default (MAIL_FROM)');
+    await expect(page.locator('[data-sender="news@shop.example"]').textContent()).resolves.toContain(
+      'default (MAIL_FROM)',
+    );
 
     await page.getByLabel('Sender name').fill('Shop News');
     await page.getByLabel('Sender email').fill('not an address');
@@ -175,11 +199,17 @@ describe('admin UI: settings', () => {
 
     await page.goto('/admin/settings');
     await page.getByRole('button', { name: 'Remove sender service@shop.example' }).click();
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain('Sender service@shop.example removed');
-    await expect(t.app.get(SettingsService).senders()).resolves.toEqual([{ name: 'Shop News', email: 'offers@shop.example' }]);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      'Sender service@shop.example removed',
+    );
+    await expect(t.app.get(SettingsService).senders()).resolves.toEqual([
+      { name: 'Shop News', email: 'offers@shop.example' },
+    ]);
 
     // The postal address: empty is refused beside the field, a new one is saved.
-    await expect(page.getByLabel('Postal address', { exact: true }).inputValue()).resolves.toBe('Old Address Ltd, 1 Old Road');
+    await expect(page.getByLabel('Postal address', { exact: true }).inputValue()).resolves.toBe(
+      'Old Address Ltd, 1 Old Road',
+    );
     await page.getByLabel('Postal address', { exact: true }).fill('   ');
     await page.getByRole('button', { name: 'Save address' }).click();
     await expect(page.locator('#company-error').textContent()).resolves.toContain('must not be empty');
@@ -202,7 +232,9 @@ describe('admin UI: settings', () => {
     expect(mail.parsed.html).not.toContain('Old Address Ltd');
     expect(mail.parsed.text).toContain(address);
     // So do the campaign preview and the mail that brings a preference-centre link.
-    await expect(t.app.get(CampaignsService).preview(sent.id)).resolves.toMatchObject({ html: expect.stringContaining(address) });
+    await expect(t.app.get(CampaignsService).preview(sent.id)).resolves.toMatchObject({
+      html: expect.stringContaining(address),
+    });
     await t.http().post('/api/public/preferences-link').send({ email: reader.email }).expect(202);
     const [link] = await sink.waitFor((m) => m.to.includes(reader.email) && !m.headers.has('feedback-id'), 1);
     expect(link.parsed.html).toContain(address);
@@ -211,15 +243,33 @@ describe('admin UI: settings', () => {
   it('is for admins only: an editor sees no Settings link and gets 403', async () => {
     const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
     await page.goto('/admin');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Message log' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Message log' }).isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByRole('link', { name: 'Settings' }).count()).resolves.toBe(0);
 
     const res = await page.goto('/admin/settings');
     expect(res?.status()).toBe(403);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('This needs the admin role');
     const csrf = await csrfOf(page);
-    for (const path of ['/admin/settings/users', '/admin/settings/api-keys', '/admin/settings/senders', '/admin/settings/company']) {
-      const post = await page.request.post(path, { form: { _csrf: csrf!, name: 'x', email: 'x@example.com', companyAddress: 'x', password: 'long enough password', role: 'admin', scopes: 'events:ingest' }, maxRedirects: 0 });
+    for (const path of [
+      '/admin/settings/users',
+      '/admin/settings/api-keys',
+      '/admin/settings/senders',
+      '/admin/settings/company',
+    ]) {
+      const post = await page.request.post(path, {
+        form: {
+          _csrf: csrf!,
+          name: 'x',
+          email: 'x@example.com',
+          companyAddress: 'x',
+          password: 'long enough password',
+          role: 'admin',
+          scopes: 'events:ingest',
+        },
+        maxRedirects: 0,
+      });
       expect(post.status()).toBe(403);
     }
     expect(await db.getRepository(User).countBy({ email: 'x@example.com' })).toBe(0);

@@ -3,7 +3,14 @@ import request from 'supertest';
 import { TemplatesService } from '../src/templates/templates.service';
 import { UsersService } from '../src/users/users.service';
 import { uniqueTag } from './support/factories';
-import { screenshot, signedInPage, until, replaceEditorText, startAppAndBrowser, stopAppAndBrowser } from './support/browser';
+import {
+  screenshot,
+  signedInPage,
+  until,
+  replaceEditorText,
+  startAppAndBrowser,
+  stopAppAndBrowser,
+} from './support/browser';
 import { TestApp } from './support/test-app';
 
 const mjmlSaying = (words: string) => `<mjml>
@@ -58,7 +65,10 @@ describe('admin UI: templates', () => {
     await until(async () => (await previewText(page)).includes('Write your message here'), 'the first preview');
 
     await replaceEditorText(page, mjmlSaying('Spring sale is here'));
-    await until(async () => (await previewText(page)).includes('Spring sale is here, Ada Lovelace'), 'the preview to follow the editor');
+    await until(
+      async () => (await previewText(page)).includes('Spring sale is here, Ada Lovelace'),
+      'the preview to follow the editor',
+    );
     await expect(page.locator('[data-preview-subject]').textContent()).resolves.toBe('Spring sale for Ada Lovelace');
     await expect(page.getByText('No problems found').isVisible()).resolves.toBe(true);
 
@@ -73,7 +83,12 @@ describe('admin UI: templates', () => {
     await page.getByRole('status').filter({ hasText: 'Template “Spring sale” created' }).waitFor();
     const id = new URL(page.url()).pathname.split('/').pop()!;
     const saved = await t.app.get(TemplatesService).get(id);
-    expect(saved).toMatchObject({ name: 'Spring sale', slug: 'spring-sale', kind: 'campaign', subject: 'Spring sale for {{subscriber.name}}' });
+    expect(saved).toMatchObject({
+      name: 'Spring sale',
+      slug: 'spring-sale',
+      kind: 'campaign',
+      subject: 'Spring sale for {{subscriber.name}}',
+    });
     expect(saved.mjml).toContain('Spring sale is here, {{subscriber.name}}');
     expect(consoleErrors).toEqual([]);
   });
@@ -125,7 +140,11 @@ describe('admin UI: templates', () => {
     const agent = request.agent(t.baseUrl);
     const login = await agent.get('/admin/login').expect(200);
     let csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
-    await agent.post('/admin/login').type('form').send({ email: 'nojs-templates@example.com', password: 'correct horse battery', _csrf: csrf }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'nojs-templates@example.com', password: 'correct horse battery', _csrf: csrf })
+      .expect(303);
     const form = await agent.get('/admin/templates/new').expect(200);
     expect(form.text).toMatch(/<textarea id="mjml" name="mjml"/);
     csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];

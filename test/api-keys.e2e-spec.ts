@@ -27,16 +27,26 @@ describe('API keys (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const create = (body: object, token = admin) => t.http().post('/api/api-keys').set('Authorization', `Bearer ${token}`).send(body);
+  const create = (body: object, token = admin) =>
+    t.http().post('/api/api-keys').set('Authorization', `Bearer ${token}`).send(body);
 
   it('an admin creates a key: 201 {id, name, scopes, key}; the key is in that answer only', async () => {
     const res = await create({ name: 'Order system', scopes: ['transactional:send', 'events:ingest'] }).expect(201);
-    expect(res.body).toMatchObject({ id: expect.any(String), name: 'Order system', scopes: ['transactional:send', 'events:ingest'], key: expect.stringMatching(/^mk_\S{40,}$/) });
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      name: 'Order system',
+      scopes: ['transactional:send', 'events:ingest'],
+      key: expect.stringMatching(/^mk_\S{40,}$/),
+    });
     expect(res.body.keyHash).toBeUndefined();
 
     const list = await t.http().get('/api/api-keys').set('Authorization', `Bearer ${admin}`).expect(200);
     const listed = list.body.find((k: { id: string }) => k.id === res.body.id);
-    expect(listed).toMatchObject({ id: res.body.id, name: 'Order system', scopes: ['transactional:send', 'events:ingest'] });
+    expect(listed).toMatchObject({
+      id: res.body.id,
+      name: 'Order system',
+      scopes: ['transactional:send', 'events:ingest'],
+    });
     expect(JSON.stringify(list.body)).not.toContain(res.body.key);
     expect(listed.key).toBeUndefined();
     expect(listed.keyHash).toBeUndefined();
@@ -55,7 +65,12 @@ describe('API keys (e2e)', () => {
     const asKey = { Authorization: `Bearer ${body.key}` };
     await t.http().get('/api/users').set(asKey).expect(403);
     await t.http().get('/api/api-keys').set(asKey).expect(403);
-    await t.http().post('/api/api-keys').set(asKey).send({ name: 'escalate', scopes: ['events:ingest'] }).expect(403);
+    await t
+      .http()
+      .post('/api/api-keys')
+      .set(asKey)
+      .send({ name: 'escalate', scopes: ['events:ingest'] })
+      .expect(403);
   });
 
   it('a subscribers:read key reads subscribers, lists and imports; a key of another scope gets 403 there', async () => {
@@ -67,23 +82,52 @@ describe('API keys (e2e)', () => {
       await t.http().get(path).set('Authorization', `Bearer ${sender}`).expect(403);
     }
     // Reading is all it does.
-    await t.http().post('/api/subscribers').set('Authorization', `Bearer ${reader}`).send({ email: 'reader-made@example.com' }).expect(403);
+    await t
+      .http()
+      .post('/api/subscribers')
+      .set('Authorization', `Bearer ${reader}`)
+      .send({ email: 'reader-made@example.com' })
+      .expect(403);
   });
 
   it('a subscribers:write key creates, changes and unsubscribes subscribers and starts imports, and nothing more', async () => {
-    const writer = { Authorization: `Bearer ${(await create({ name: 'CRM sync', scopes: ['subscribers:write'] }).expect(201)).body.key}` };
+    const writer = {
+      Authorization: `Bearer ${(await create({ name: 'CRM sync', scopes: ['subscribers:write'] }).expect(201)).body.key}`,
+    };
     const list = await makeList(t);
     const other = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
 
-    const created = await t.http().post('/api/subscribers').set(writer).send({ email: `crm-${uniqueTag()}@example.com`, listIds: [list.id] }).expect(201);
-    await t.http().patch(`/api/subscribers/${created.body.id}`).set(writer).send({ name: 'Changed by key' }).expect(200);
+    const created = await t
+      .http()
+      .post('/api/subscribers')
+      .set(writer)
+      .send({ email: `crm-${uniqueTag()}@example.com`, listIds: [list.id] })
+      .expect(201);
+    await t
+      .http()
+      .patch(`/api/subscribers/${created.body.id}`)
+      .set(writer)
+      .send({ name: 'Changed by key' })
+      .expect(200);
     // Taking someone off a list is a PATCH of their lists.
     const offList = await t.http().patch(`/api/subscribers/${created.body.id}`).set(writer).send({ listIds: [] });
     expect([offList.status, offList.body.lists]).toEqual([200, []]);
-    await t.http().post('/api/imports').set(writer).field('listIds', list.id).attach('file', Buffer.from(`email\nimported-${uniqueTag()}@example.com\n`), 'people.csv').expect(202);
+    await t
+      .http()
+      .post('/api/imports')
+      .set(writer)
+      .field('listIds', list.id)
+      .attach('file', Buffer.from(`email\nimported-${uniqueTag()}@example.com\n`), 'people.csv')
+      .expect(202);
 
     // No reading: not the list of everyone, not one subscriber, not the lists, not an import's status.
-    for (const path of ['/api/subscribers', `/api/subscribers/${other.id}`, '/api/lists', `/api/lists/${list.id}`, '/api/imports']) {
+    for (const path of [
+      '/api/subscribers',
+      `/api/subscribers/${other.id}`,
+      '/api/lists',
+      `/api/lists/${list.id}`,
+      '/api/imports',
+    ]) {
       const res = await t.http().get(path).set(writer);
       expect([path, res.status]).toEqual([path, 403]);
     }
@@ -96,7 +140,9 @@ describe('API keys (e2e)', () => {
   });
 
   it('deleting lists and subscribers is for staff: even a key with every scope gets 403, an editor 204', async () => {
-    const all = { Authorization: `Bearer ${(await create({ name: 'Everything', scopes: ['transactional:send', 'events:ingest', 'subscribers:read', 'subscribers:write'] }).expect(201)).body.key}` };
+    const all = {
+      Authorization: `Bearer ${(await create({ name: 'Everything', scopes: ['transactional:send', 'events:ingest', 'subscribers:read', 'subscribers:write'] }).expect(201)).body.key}`,
+    };
     const list = await makeList(t);
     const someone = await makeSubscriber(t);
     const refused = await t.http().delete(`/api/lists/${list.id}`).set(all).expect(403);
@@ -128,7 +174,11 @@ describe('API keys (e2e)', () => {
   it('only admins create keys: editor and viewer get 403, nobody 401', async () => {
     await create({ name: 'x', scopes: ['events:ingest'] }, await t.tokenFor('editor')).expect(403);
     await create({ name: 'x', scopes: ['events:ingest'] }, await t.tokenFor('viewer')).expect(403);
-    await t.http().post('/api/api-keys').send({ name: 'x', scopes: ['events:ingest'] }).expect(401);
+    await t
+      .http()
+      .post('/api/api-keys')
+      .send({ name: 'x', scopes: ['events:ingest'] })
+      .expect(401);
   });
 
   it('bad scopes or name are 400 naming the field', async () => {
@@ -174,7 +224,10 @@ describe('API key scopes (guard with the real key store)', () => {
         AppConfigModule.forRoot(loadConfig({ ...db.env, LOG_LEVEL: 'silent' })),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: 120 }]),
         DatabaseModule,
-        QueuesModule.forRoot({ options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), stop: async () => undefined }),
+        QueuesModule.forRoot({
+          options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+          stop: async () => undefined,
+        }),
         AuthModule,
       ],
       controllers: [ScopeProbeController],
@@ -187,7 +240,8 @@ describe('API key scopes (guard with the real key store)', () => {
     await db.drop();
   });
 
-  const call = (method: 'get' | 'post', path: string, key: string) => request(app.getHttpServer())[method](path).set('Authorization', `Bearer ${key}`);
+  const call = (method: 'get' | 'post', path: string, key: string) =>
+    request(app.getHttpServer())[method](path).set('Authorization', `Bearer ${key}`);
 
   it('a key reaches the routes of its scopes and gets 403 on the others', async () => {
     const send = (await keys.create('sender', ['transactional:send'])).key;

@@ -8,13 +8,16 @@ import { SmtpSink } from './support/smtp-sink';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const RECIPIENTS = 200;
-const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.email}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+const MJML =
+  '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.email}}</mj-text></mj-column></mj-section></mj-body></mjml>';
 
 /** Counts messages of a campaign by status, reading the service's database directly (the service is dead). */
 async function statusCounts(db: TestDatabase, campaignId: string): Promise<Record<string, number>> {
   const pg = Boolean(db.env.DATABASE_URL);
   const ds = await new DataSource(
-    pg ? { type: 'postgres', url: db.env.DATABASE_URL } : { type: 'better-sqlite3', database: join(db.dataDir, 'app.sqlite') },
+    pg
+      ? { type: 'postgres', url: db.env.DATABASE_URL }
+      : { type: 'better-sqlite3', database: join(db.dataDir, 'app.sqlite') },
   ).initialize();
   try {
     const rows: Array<{ status: string; n: string | number }> = await ds.query(
@@ -31,7 +34,12 @@ async function waitUntilHealthy(proc: ServiceProcess, baseUrl: string): Promise<
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
-    const status = await request(baseUrl).get('/health').then((r) => r.status, () => 0);
+    const status = await request(baseUrl)
+      .get('/health')
+      .then(
+        (r) => r.status,
+        () => 0,
+      );
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`not healthy in time:\n${proc.stdout}\n${proc.stderr}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -69,16 +77,31 @@ describe('a campaign survives the process being killed (e2e)', () => {
     });
     proc = new ServiceProcess('main', [], env);
     await waitUntilHealthy(proc, baseUrl);
-    const login = await request(baseUrl).post('/api/auth/login').send({ email: 'admin@crash.example', password: 'correct horse battery staple' }).expect(200);
+    const login = await request(baseUrl)
+      .post('/api/auth/login')
+      .send({ email: 'admin@crash.example', password: 'correct horse battery staple' })
+      .expect(200);
     const auth = { Authorization: `Bearer ${login.body.accessToken}` };
-    const list = await request(baseUrl).post('/api/lists').set(auth).send({ name: 'Crash', optIn: 'single' }).expect(201);
+    const list = await request(baseUrl)
+      .post('/api/lists')
+      .set(auth)
+      .send({ name: 'Crash', optIn: 'single' })
+      .expect(201);
     const emails: string[] = [];
     for (let i = 0; i < RECIPIENTS; i++) {
       const email = `reader-${i}@crash.example`;
-      await request(baseUrl).post('/api/subscribers').set(auth).send({ email, listIds: [list.body.id] }).expect(201);
+      await request(baseUrl)
+        .post('/api/subscribers')
+        .set(auth)
+        .send({ email, listIds: [list.body.id] })
+        .expect(201);
       emails.push(email);
     }
-    const campaign = await request(baseUrl).post('/api/campaigns').set(auth).send({ name: 'Crash', subject: 'Hi', mjml: MJML, listIds: [list.body.id] }).expect(201);
+    const campaign = await request(baseUrl)
+      .post('/api/campaigns')
+      .set(auth)
+      .send({ name: 'Crash', subject: 'Hi', mjml: MJML, listIds: [list.body.id] })
+      .expect(201);
     const id: string = campaign.body.id;
     await request(baseUrl).post(`/api/campaigns/${id}/send`).set(auth).expect(202);
 
@@ -97,7 +120,8 @@ describe('a campaign survives the process being killed (e2e)', () => {
         expect(res.body.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, pending: 0, failed: 0 });
         break;
       }
-      if (Date.now() > deadline) throw new Error(`campaign not finished after the restart: ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline)
+        throw new Error(`campaign not finished after the restart: ${JSON.stringify(res.body)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
 

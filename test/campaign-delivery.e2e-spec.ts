@@ -5,10 +5,14 @@ import { createTestApp, TestApp } from './support/test-app';
 // mailauth ships no types for this entry point.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(raw: Buffer, options: { resolver: (name: string, type: string) => Promise<string[][]> }): Promise<{ results: { status: { result: string } }[] }>;
+  dkimVerify(
+    raw: Buffer,
+    options: { resolver: (name: string, type: string) => Promise<string[][]> },
+  ): Promise<{ results: { status: { result: string } }[] }>;
 };
 
-const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+const MJML =
+  '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
 
 describe('Campaign mail as received: DKIM and headers (e2e)', () => {
   let sink: SmtpSink;
@@ -46,7 +50,12 @@ describe('Campaign mail as received: DKIM and headers (e2e)', () => {
     ];
     const editor = await t.tokenFor('editor');
     const id = (
-      await t.http().post('/api/campaigns').set('Authorization', `Bearer ${editor}`).send({ name: 'Signed', subject: 'Hi {{subscriber.name}}', mjml: MJML, listIds: [list.id] }).expect(201)
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set('Authorization', `Bearer ${editor}`)
+        .send({ name: 'Signed', subject: 'Hi {{subscriber.name}}', mjml: MJML, listIds: [list.id] })
+        .expect(201)
     ).body.id;
     await t.http().post(`/api/campaigns/${id}/send`).set('Authorization', `Bearer ${editor}`).expect(202);
     const mails = await sink.waitFor((m) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(id)), 2);
@@ -57,8 +66,28 @@ describe('Campaign mail as received: DKIM and headers (e2e)', () => {
       expect(verdict.results.map((r) => r.status.result)).toEqual(['pass']);
       const signature = mail.headers.get('dkim-signature')![0];
       const signed = /(?:^|;)\s*h=([^;]+)/.exec(signature)![1].replace(/\s+/g, '').toLowerCase().split(':');
-      expect(signed).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'list-id', 'feedback-id', 'from', 'to', 'subject']));
-      for (const name of ['message-id', 'date', 'from', 'to', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id', 'feedback-id']) {
+      expect(signed).toEqual(
+        expect.arrayContaining([
+          'list-unsubscribe',
+          'list-unsubscribe-post',
+          'list-id',
+          'feedback-id',
+          'from',
+          'to',
+          'subject',
+        ]),
+      );
+      for (const name of [
+        'message-id',
+        'date',
+        'from',
+        'to',
+        'subject',
+        'list-unsubscribe',
+        'list-unsubscribe-post',
+        'list-id',
+        'feedback-id',
+      ]) {
         expect([name, mail.headers.get(name)?.length]).toEqual([name, 1]);
       }
       expect(mail.headers.has('bcc')).toBe(false);

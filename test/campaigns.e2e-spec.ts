@@ -22,7 +22,11 @@ describe('Campaigns (e2e)', () => {
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
-    t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'Shop News <news@shop.example>', COMPANY_ADDRESS: 'Shop Ltd, 1 High St, London' });
+    t = await createTestApp({
+      SMTP_URL: sink.url,
+      MAIL_FROM: 'Shop News <news@shop.example>',
+      COMPANY_ADDRESS: 'Shop Ltd, 1 High St, London',
+    });
     editor = await t.tokenFor('editor');
     viewer = await t.tokenFor('viewer');
   });
@@ -37,14 +41,16 @@ describe('Campaigns (e2e)', () => {
     patch: (path: string, body: object) => t.http().patch(path).set('Authorization', `Bearer ${token}`).send(body),
     delete: (path: string) => t.http().delete(path).set('Authorization', `Bearer ${token}`),
   });
-  const mailOf = (campaignId: string) => (m: ReceivedMail) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(campaignId));
+  const mailOf = (campaignId: string) => (m: ReceivedMail) =>
+    (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(campaignId));
 
   async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, any>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await api().get(`/api/campaigns/${id}`).expect(200);
       if (res.body.status === status) return res.body;
-      if (Date.now() > deadline) throw new Error(`campaign ${id} is ${res.body.status}, not ${status}: ${JSON.stringify(res.body.progress)}`);
+      if (Date.now() > deadline)
+        throw new Error(`campaign ${id} is ${res.body.status}, not ${status}: ${JSON.stringify(res.body.progress)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -69,7 +75,9 @@ describe('Campaigns (e2e)', () => {
       expect((await api(viewer).get(`/api/campaigns/${id}`).expect(200)).body.name).toBe('Spring');
       const page = await api(viewer).get('/api/campaigns?limit=100').expect(200);
       expect(page.body.items.map((c: { id: string }) => c.id)).toContain(id);
-      const edited = await api().patch(`/api/campaigns/${id}`, { name: 'Spring sale', trackOpens: false, fromName: 'The Shop' }).expect(200);
+      const edited = await api()
+        .patch(`/api/campaigns/${id}`, { name: 'Spring sale', trackOpens: false, fromName: 'The Shop' })
+        .expect(200);
       expect(edited.body).toMatchObject({ name: 'Spring sale', trackOpens: false, fromName: 'The Shop' });
       await api(viewer).patch(`/api/campaigns/${id}`, { name: 'x' }).expect(403);
       await api().delete(`/api/campaigns/${id}`).expect(204);
@@ -81,7 +89,14 @@ describe('Campaigns (e2e)', () => {
       const template = await api()
         .post('/api/templates', { name: `News ${uniqueTag()}`, kind: 'campaign', subject: 'x', mjml: MJML })
         .expect(201);
-      const res = await api().post('/api/campaigns', { name: 'From template', subject: 'S', templateId: template.body.id, listIds: [list.id] }).expect(201);
+      const res = await api()
+        .post('/api/campaigns', {
+          name: 'From template',
+          subject: 'S',
+          templateId: template.body.id,
+          listIds: [list.id],
+        })
+        .expect(201);
       expect(res.body.templateId).toBe(template.body.id);
       expect(res.body.templateVersionId).toBe(template.body.currentVersionId ?? res.body.templateVersionId);
     });
@@ -104,7 +119,10 @@ describe('Campaigns (e2e)', () => {
         expect(JSON.stringify(res.body.message)).toMatch(message);
       }
       const invalid = await api()
-        .post('/api/campaigns', { ...base, mjml: '<mjml><mj-body><mj-section><mj-column>\n<mj-text padding="wide">x</mj-text></mj-column></mj-section></mj-body></mjml>' })
+        .post('/api/campaigns', {
+          ...base,
+          mjml: '<mjml><mj-body><mj-section><mj-column>\n<mj-text padding="wide">x</mj-text></mj-column></mj-section></mj-body></mjml>',
+        })
         .expect(400);
       expect(invalid.body.message).toEqual([expect.objectContaining({ line: 2, tagName: 'mj-text' })]);
     });
@@ -112,18 +130,33 @@ describe('Campaigns (e2e)', () => {
     it('takes fromEmail only from the senders set up in Settings (by default MAIL_FROM’s), else 400 naming them', async () => {
       const list = await makeList(t);
       const base = { name: 'From', subject: 'S', mjml: MJML, listIds: [list.id] };
-      const refused = await api().post('/api/campaigns', { ...base, fromEmail: 'ceo@elsewhere.example' }).expect(400);
-      expect(refused.body.message).toEqual(['fromEmail must be one of the senders set up in Settings: news@shop.example']);
-      const byDefault = await api().post('/api/campaigns', { ...base, fromEmail: 'NEWS@shop.example' }).expect(201);
+      const refused = await api()
+        .post('/api/campaigns', { ...base, fromEmail: 'ceo@elsewhere.example' })
+        .expect(400);
+      expect(refused.body.message).toEqual([
+        'fromEmail must be one of the senders set up in Settings: news@shop.example',
+      ]);
+      const byDefault = await api()
+        .post('/api/campaigns', { ...base, fromEmail: 'NEWS@shop.example' })
+        .expect(201);
       expect(byDefault.body.fromEmail).toBe('news@shop.example');
 
       const settings = t.app.get(SettingsService);
-      await settings.setSenders([{ name: 'Offers', email: 'offers@shop.example' }, { name: 'Team', email: 'team@shop.example' }]);
+      await settings.setSenders([
+        { name: 'Offers', email: 'offers@shop.example' },
+        { name: 'Team', email: 'team@shop.example' },
+      ]);
       try {
-        const patched = await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'team@shop.example' }).expect(200);
+        const patched = await api()
+          .patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'team@shop.example' })
+          .expect(200);
         expect(patched.body.fromEmail).toBe('team@shop.example');
-        const bad = await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'news@shop.example' }).expect(400);
-        expect(bad.body.message).toEqual(['fromEmail must be one of the senders set up in Settings: offers@shop.example, team@shop.example']);
+        const bad = await api()
+          .patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: 'news@shop.example' })
+          .expect(400);
+        expect(bad.body.message).toEqual([
+          'fromEmail must be one of the senders set up in Settings: offers@shop.example, team@shop.example',
+        ]);
         // null goes back to MAIL_FROM's, the service's own.
         await api().patch(`/api/campaigns/${byDefault.body.id}`, { fromEmail: null }).expect(200);
         expect((await api().get(`/api/campaigns/${byDefault.body.id}`).expect(200)).body.fromEmail).toBeNull();
@@ -134,7 +167,11 @@ describe('Campaigns (e2e)', () => {
 
     it('refuses edits once sending started, and sending twice', async () => {
       const list = await makeList(t);
-      const id = (await api().post('/api/campaigns', { name: 'Empty', subject: 'S', mjml: MJML, listIds: [list.id] }).expect(201)).body.id;
+      const id = (
+        await api()
+          .post('/api/campaigns', { name: 'Empty', subject: 'S', mjml: MJML, listIds: [list.id] })
+          .expect(201)
+      ).body.id;
       expect((await api().post(`/api/campaigns/${id}/send`).expect(202)).body).toEqual({ status: 'sending' });
       await waitForStatus(id, 'sent'); // nobody on the list: done at once
       await api().patch(`/api/campaigns/${id}`, { name: 'Late' }).expect(409);
@@ -145,9 +182,15 @@ describe('Campaigns (e2e)', () => {
     it('schedules a campaign for later and sends it at that time', async () => {
       const list = await makeList(t);
       const s = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
-      const id = (await api().post('/api/campaigns', { name: 'Later', subject: 'Later', mjml: MJML, listIds: [list.id] }).expect(201)).body.id;
+      const id = (
+        await api()
+          .post('/api/campaigns', { name: 'Later', subject: 'Later', mjml: MJML, listIds: [list.id] })
+          .expect(201)
+      ).body.id;
       const sendAt = new Date(Date.now() + 1500).toISOString();
-      expect((await api().post(`/api/campaigns/${id}/send`, { sendAt }).expect(202)).body).toEqual({ status: 'scheduled' });
+      expect((await api().post(`/api/campaigns/${id}/send`, { sendAt }).expect(202)).body).toEqual({
+        status: 'scheduled',
+      });
       expect((await api().get(`/api/campaigns/${id}`).expect(200)).body.sendAt).toBe(sendAt);
       const [mail] = await sink.waitFor(mailOf(id));
       expect(mail.to).toEqual([s.email]);
@@ -157,14 +200,25 @@ describe('Campaigns (e2e)', () => {
     it('sends a test mail with a real subscriber’s data, counting nothing', async () => {
       const list = await makeList(t);
       await makeSubscriber(t, { name: 'Ada', attributes: { city: 'Oslo' }, lists: { [list.id]: 'confirmed' } });
-      const id = (await api().post('/api/campaigns', { name: 'T', subject: 'Hi {{subscriber.name}}', mjml: MJML, listIds: [list.id] }).expect(201)).body.id;
+      const id = (
+        await api()
+          .post('/api/campaigns', { name: 'T', subject: 'Hi {{subscriber.name}}', mjml: MJML, listIds: [list.id] })
+          .expect(201)
+      ).body.id;
       const to = `tester-${uniqueTag()}@shop.example`;
-      await api().post(`/api/campaigns/${id}/test`, { emails: [to] }).expect(202);
+      await api()
+        .post(`/api/campaigns/${id}/test`, { emails: [to] })
+        .expect(202);
       const [mail] = await sink.waitFor((m) => m.to.includes(to));
       expect(mail.parsed.subject).toBe('[Test] Hi Ada');
       expect(mail.parsed.html).toContain('Hello Ada from Oslo');
-      expect((await api().get(`/api/campaigns/${id}`).expect(200)).body).toMatchObject({ status: 'draft', progress: { total: 0 } });
-      await api().post(`/api/campaigns/${id}/test`, { emails: ['a@b.example\r\nBcc: x@y.example'] }).expect(400);
+      expect((await api().get(`/api/campaigns/${id}`).expect(200)).body).toMatchObject({
+        status: 'draft',
+        progress: { total: 0 },
+      });
+      await api()
+        .post(`/api/campaigns/${id}/test`, { emails: ['a@b.example\r\nBcc: x@y.example'] })
+        .expect(400);
     });
   });
 
@@ -176,10 +230,20 @@ describe('Campaigns (e2e)', () => {
       const other = await makeList(t);
       const expected = new Set<string>();
       const excluded = new Set<string>();
-      const add = async (n: number, lists: Record<string, 'confirmed' | 'unconfirmed' | 'unsubscribed'>, eligible: boolean, extra: { status?: 'blocklisted' } = {}) => {
+      const add = async (
+        n: number,
+        lists: Record<string, 'confirmed' | 'unconfirmed' | 'unsubscribed'>,
+        eligible: boolean,
+        extra: { status?: 'blocklisted' } = {},
+      ) => {
         const out = [];
         for (let i = 0; i < n; i++) {
-          const s = await makeSubscriber(t, { name: `Reader ${uniqueTag()}`, attributes: { city: 'Lisbon' }, lists, ...extra });
+          const s = await makeSubscriber(t, {
+            name: `Reader ${uniqueTag()}`,
+            attributes: { city: 'Lisbon' },
+            lists,
+            ...extra,
+          });
           (eligible ? expected : excluded).add(s.email);
           out.push(s);
         }
@@ -193,12 +257,19 @@ describe('Campaigns (e2e)', () => {
       await add(15, { [a.id]: 'unsubscribed' }, false);
       await add(10, { [a.id]: 'confirmed' }, false, { status: 'blocklisted' });
       const bounced = await add(10, { [a.id]: 'confirmed', [b.id]: 'confirmed' }, false);
-      for (const s of bounced) await t.app.get(SuppressionService).suppress(s.email.toUpperCase(), 'hard-bounce', 'test');
+      for (const s of bounced)
+        await t.app.get(SuppressionService).suppress(s.email.toUpperCase(), 'hard-bounce', 'test');
       await add(5, { [other.id]: 'confirmed' }, false);
 
       const id = (
         await api()
-          .post('/api/campaigns', { name: 'Big', subject: 'Hi {{subscriber.name}}', mjml: MJML, listIds: [a.id, b.id, c.id], fromName: 'Shop "Best"' })
+          .post('/api/campaigns', {
+            name: 'Big',
+            subject: 'Hi {{subscriber.name}}',
+            mjml: MJML,
+            listIds: [a.id, b.id, c.id],
+            fromName: 'Shop "Best"',
+          })
           .expect(201)
       ).body.id;
       await api().post(`/api/campaigns/${id}/send`).expect(202);
@@ -215,7 +286,17 @@ describe('Campaigns (e2e)', () => {
       const rows = await t.app.get(DataSource).getRepository(Message).findBy({ campaignId: id });
       const rowByEmail = new Map(rows.map((r) => [r.toEmail, r]));
       for (const mail of mails.slice(0, 25)) {
-        for (const name of ['message-id', 'date', 'from', 'to', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id', 'feedback-id']) {
+        for (const name of [
+          'message-id',
+          'date',
+          'from',
+          'to',
+          'subject',
+          'list-unsubscribe',
+          'list-unsubscribe-post',
+          'list-id',
+          'feedback-id',
+        ]) {
           expect([name, mail.headers.get(name)?.length]).toEqual([name, 1]);
         }
         const row = rowByEmail.get(mail.to[0])!;
@@ -254,7 +335,8 @@ describe('Campaigns (e2e)', () => {
 
     const slowApi = () => ({
       get: (path: string) => slow.http().get(path).set('Authorization', `Bearer ${slowEditor}`),
-      post: (path: string, body: object = {}) => slow.http().post(path).set('Authorization', `Bearer ${slowEditor}`).send(body),
+      post: (path: string, body: object = {}) =>
+        slow.http().post(path).set('Authorization', `Bearer ${slowEditor}`).send(body),
     });
     const statusOf = async (id: string) => (await slowApi().get(`/api/campaigns/${id}`).expect(200)).body;
     async function until<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
@@ -267,13 +349,21 @@ describe('Campaigns (e2e)', () => {
       }
     }
     const nothingInFlight = (id: string) =>
-      until(async () => (await slow.app.get(DataSource).getRepository(Message).countBy({ campaignId: id, status: 'sending' })) === 0, 'no message in flight');
+      until(
+        async () =>
+          (await slow.app.get(DataSource).getRepository(Message).countBy({ campaignId: id, status: 'sending' })) === 0,
+        'no message in flight',
+      );
 
     async function campaignTo(n: number) {
       const list = await makeList(slow);
       const subscribers = [];
       for (let i = 0; i < n; i++) subscribers.push(await makeSubscriber(slow, { lists: { [list.id]: 'confirmed' } }));
-      const id = (await slowApi().post('/api/campaigns', { name: 'Slow', subject: 'S', mjml: MJML, listIds: [list.id] }).expect(201)).body.id;
+      const id = (
+        await slowApi()
+          .post('/api/campaigns', { name: 'Slow', subject: 'S', mjml: MJML, listIds: [list.id] })
+          .expect(201)
+      ).body.id;
       return { id, list, subscribers };
     }
 
@@ -314,19 +404,26 @@ describe('Campaigns (e2e)', () => {
       const victim = [...subscribers].sort((x, y) => (x.id < y.id ? -1 : 1))[subscribers.length - 1];
       await slowApi().post(`/api/campaigns/${id}/send`).expect(202);
       await sink.waitFor(mailOf(id), 3);
-      await slow.app.get(DataSource).query(
-        `UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = ${slow.db.env.DATABASE_URL ? '$1' : '?'} AND list_id = ${slow.db.env.DATABASE_URL ? '$2' : '?'}`,
-        [victim.id, list.id],
-      );
+      await slow.app
+        .get(DataSource)
+        .query(
+          `UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = ${slow.db.env.DATABASE_URL ? '$1' : '?'} AND list_id = ${slow.db.env.DATABASE_URL ? '$2' : '?'}`,
+          [victim.id, list.id],
+        );
       await until(async () => (await statusOf(id)).status === 'sent', 'the campaign to finish');
       const recipients = sink.received.filter(mailOf(id)).flatMap((m) => m.to);
       expect(recipients).not.toContain(victim.email);
       expect(recipients).toHaveLength(59);
       expect(new Set(recipients).size).toBe(59);
-      const row = await slow.app.get(DataSource).getRepository(Message).findOneByOrFail({ campaignId: id, subscriberId: victim.id });
+      const row = await slow.app
+        .get(DataSource)
+        .getRepository(Message)
+        .findOneByOrFail({ campaignId: id, subscriberId: victim.id });
       expect(row.status).toBe('skipped');
       expect((await statusOf(id)).progress).toMatchObject({ total: 60, sent: 59, skipped: 1, pending: 0 });
-      expect((await slow.app.get(DataSource).getRepository(Campaign).findOneByOrFail({ id })).finishedAt).not.toBeNull();
+      expect(
+        (await slow.app.get(DataSource).getRepository(Campaign).findOneByOrFail({ id })).finishedAt,
+      ).not.toBeNull();
     });
   });
 });

@@ -34,7 +34,14 @@ describe('command line (e2e)', () => {
   });
 
   it('--role makes an editor or a viewer; without --password it reads the password from stdin', async () => {
-    const result = await cliWithStdin(`${PASSWORD}\n`, 'create-admin', '--email', 'helper@example.com', '--role', 'editor');
+    const result = await cliWithStdin(
+      `${PASSWORD}\n`,
+      'create-admin',
+      '--email',
+      'helper@example.com',
+      '--role',
+      'editor',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Created editor helper@example\.com/);
@@ -54,13 +61,25 @@ describe('command line (e2e)', () => {
 
   it('mistakes are one line on stderr, exit code 1, without the password', async () => {
     const cases: [string[], RegExp][] = [
-      [['create-admin', '--email', 'chief@example.com', '--password', PASSWORD], /^Error: A user with email chief@example\.com already exists$/],
+      [
+        ['create-admin', '--email', 'chief@example.com', '--password', PASSWORD],
+        /^Error: A user with email chief@example\.com already exists$/,
+      ],
       [['create-admin', '--password', PASSWORD], /^Error: --email is required$/],
       [['create-admin', '--email', 'new@example.com'], /^Error: a password is required/],
       [['create-admin', '--email', 'nobody', '--password', PASSWORD], /^Error: --email must be an email address$/],
-      [['create-admin', '--email', 'new@example.com', '--password', 'short'], /^Error: the password must be at least 10 characters$/],
-      [['create-admin', '--email', 'new@example.com', '--password', PASSWORD, '--role', 'owner'], /^Error: --role must be one of: admin, editor, viewer$/],
-      [['create-admin', '--email', 'new@example.com', '--password', 'cli', 'password', '123'], /^Error: unexpected argument/],
+      [
+        ['create-admin', '--email', 'new@example.com', '--password', 'short'],
+        /^Error: the password must be at least 10 characters$/,
+      ],
+      [
+        ['create-admin', '--email', 'new@example.com', '--password', PASSWORD, '--role', 'owner'],
+        /^Error: --role must be one of: admin, editor, viewer$/,
+      ],
+      [
+        ['create-admin', '--email', 'new@example.com', '--password', 'cli', 'password', '123'],
+        /^Error: unexpected argument/,
+      ],
       [['make-coffee'], /^Error: unknown command "make-coffee"/],
     ];
     for (const [args, message] of cases) {
@@ -73,7 +92,11 @@ describe('command line (e2e)', () => {
   });
 
   it('a bad configuration stops it with the same one line as the service', async () => {
-    const result = await runService('cli', ['create-admin', '--email', 'x@example.com', '--password', PASSWORD], serviceEnv({ ...db.env, DATABASE_URL: 'mysql://root@localhost/x' }));
+    const result = await runService(
+      'cli',
+      ['create-admin', '--email', 'x@example.com', '--password', PASSWORD],
+      serviceEnv({ ...db.env, DATABASE_URL: 'mysql://root@localhost/x' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('Configuration error: DATABASE_URL must be a postgres:// URL');
   });
@@ -90,7 +113,13 @@ describe('command line (e2e)', () => {
     beforeAll(async () => {
       const port = await freePort();
       app = await createHttpApp(
-        loadConfig({ ...db.env, PORT: String(port), LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: `mctest-${randomBytes(5).toString('hex')}` }),
+        loadConfig({
+          ...db.env,
+          PORT: String(port),
+          LOG_LEVEL: 'silent',
+          REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+          QUEUE_PREFIX: `mctest-${randomBytes(5).toString('hex')}`,
+        }),
       );
       await app.listen(port, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${port}`;
@@ -98,10 +127,16 @@ describe('command line (e2e)', () => {
     afterAll(() => app?.close());
 
     it('lets the users the command line made sign in with their roles', async () => {
-      const chief = await request(baseUrl).post('/api/auth/login').send({ email: 'chief@example.com', password: PASSWORD }).expect(200);
+      const chief = await request(baseUrl)
+        .post('/api/auth/login')
+        .send({ email: 'chief@example.com', password: PASSWORD })
+        .expect(200);
       expect(chief.body.user).toMatchObject({ email: 'chief@example.com', role: 'admin' });
       await request(baseUrl).get('/api/users').set('Authorization', `Bearer ${chief.body.accessToken}`).expect(200);
-      const helper = await request(baseUrl).post('/api/auth/login').send({ email: 'helper@example.com', password: 'another password' }).expect(200);
+      const helper = await request(baseUrl)
+        .post('/api/auth/login')
+        .send({ email: 'helper@example.com', password: 'another password' })
+        .expect(200);
       expect(helper.body.user.role).toBe('editor');
     });
   });

@@ -12,11 +12,19 @@ describe('configuration at boot (e2e)', () => {
   const cases: [string, string, Record<string, string>][] = [
     ['PORT=abc', 'PORT', { PORT: 'abc' }],
     ['MAIL_FROM with two addresses', 'MAIL_FROM', { MAIL_FROM: 'a@example.com, b@example.com' }],
-    ['NODE_ENV=production without COMPANY_ADDRESS', 'COMPANY_ADDRESS', { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32) }],
+    [
+      'NODE_ENV=production without COMPANY_ADDRESS',
+      'COMPANY_ADDRESS',
+      { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32) },
+    ],
   ];
 
   it.each(cases)('%s: exits non-zero, printing exactly one line that names %s', async (_name, variable, env) => {
-    const result = await runService('main', [], serviceEnv({ DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379', ...env }));
+    const result = await runService(
+      'main',
+      [],
+      serviceEnv({ DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379', ...env }),
+    );
     expect(result.code).not.toBe(0);
     expect(result.code).not.toBeNull();
     const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');

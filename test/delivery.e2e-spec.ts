@@ -11,7 +11,10 @@ import { createTestApp, TestApp } from './support/test-app';
 // mailauth ships no types for this entry point.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(raw: Buffer, options: { resolver: (name: string, type: string) => Promise<string[][]> }): Promise<{ results: { status: { result: string; comment?: string | false } }[] }>;
+  dkimVerify(
+    raw: Buffer,
+    options: { resolver: (name: string, type: string) => Promise<string[][]> },
+  ): Promise<{ results: { status: { result: string; comment?: string | false } }[] }>;
 };
 
 describe('MailSender: DKIM, headers, SEND_RATE (e2e)', () => {
@@ -49,20 +52,38 @@ describe('MailSender: DKIM, headers, SEND_RATE (e2e)', () => {
       subject: 'Spring news',
       html: '<p>Hello</p>',
       text: 'Hello',
-      headers: { 'List-Unsubscribe': '<https://news.example.org/u/abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      headers: {
+        'List-Unsubscribe': '<https://news.example.org/u/abc>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
     });
     const [mail] = await sink.waitFor((m) => m.to.includes(to));
     const verdict = await dkimVerify(Buffer.from(mail.raw), { resolver });
     expect(verdict.results.map((r) => r.status.result)).toEqual(['pass']);
     const signature = mail.headers.get('dkim-signature')![0];
     const signed = /(?:^|;)\s*h=([^;]+)/.exec(signature)![1].replace(/\s+/g, '').toLowerCase().split(':');
-    expect(signed).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'date', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post']));
+    expect(signed).toEqual(
+      expect.arrayContaining([
+        'from',
+        'to',
+        'subject',
+        'date',
+        'message-id',
+        'list-unsubscribe',
+        'list-unsubscribe-post',
+      ]),
+    );
     expect(/(?:^|;)\s*d=([^;]+)/.exec(signature)![1].trim()).toBe('mail.example.org');
 
     // A changed signed header breaks the signature: the verifier really checks it.
-    const tampered = mail.raw.replace('List-Unsubscribe: <https://news.example.org/u/abc>', 'List-Unsubscribe: <https://evil.example/u/abc>');
+    const tampered = mail.raw.replace(
+      'List-Unsubscribe: <https://news.example.org/u/abc>',
+      'List-Unsubscribe: <https://evil.example/u/abc>',
+    );
     expect(tampered).not.toBe(mail.raw);
-    expect((await dkimVerify(Buffer.from(tampered), { resolver })).results.map((r) => r.status.result)).not.toEqual(['pass']);
+    expect((await dkimVerify(Buffer.from(tampered), { resolver })).results.map((r) => r.status.result)).not.toEqual([
+      'pass',
+    ]);
   });
 
   it('puts Message-ID, Date, From, To and Subject in once each, and no line break from data into any header', async () => {

@@ -39,16 +39,38 @@ describe('Erasure in outbox mode (e2e)', () => {
   it("deletes the person's .eml files (campaign, preferences link, confirmation mail) and nobody else's", async () => {
     const weekly = await makeList(t, { optIn: 'single' });
     const club = await makeList(t, { optIn: 'double' });
-    const person = await makeSubscriber(t, { email: `Erin.Outbox-${uniqueTag()}@Example.com`, lists: { [weekly.id]: 'confirmed' } });
-    const other = await makeSubscriber(t, { email: `stays-${uniqueTag()}@example.com`, lists: { [weekly.id]: 'confirmed' } });
+    const person = await makeSubscriber(t, {
+      email: `Erin.Outbox-${uniqueTag()}@Example.com`,
+      lists: { [weekly.id]: 'confirmed' },
+    });
+    const other = await makeSubscriber(t, {
+      email: `stays-${uniqueTag()}@example.com`,
+      lists: { [weekly.id]: 'confirmed' },
+    });
 
     const auth = { Authorization: `Bearer ${editor}` };
-    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.email}}</mj-text></mj-column></mj-section></mj-body></mjml>';
-    const campaign = (await t.http().post('/api/campaigns').set(auth).send({ name: 'Outbox', subject: 'News', mjml, listIds: [weekly.id] }).expect(201)).body.id;
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.email}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const campaign = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(auth)
+        .send({ name: 'Outbox', subject: 'News', mjml, listIds: [weekly.id] })
+        .expect(201)
+    ).body.id;
     await t.http().post(`/api/campaigns/${campaign}/send`).set(auth).send({}).expect(202);
     await t.http().post('/api/public/preferences-link').send({ email: person.email }).expect(202);
-    for (const email of [person.email, other.email]) await t.http().post('/api/public/subscribe').send({ email, listIds: [club.id] }).expect(202);
-    await until('three mails to the person and two to the other', async () => (await filesOf(person.email)).length === 3 && (await filesOf(other.email)).length === 2);
+    for (const email of [person.email, other.email])
+      await t
+        .http()
+        .post('/api/public/subscribe')
+        .send({ email, listIds: [club.id] })
+        .expect(202);
+    await until(
+      'three mails to the person and two to the other',
+      async () => (await filesOf(person.email)).length === 3 && (await filesOf(other.email)).length === 2,
+    );
     const kept = await filesOf(other.email);
 
     const token = t.app.get(TokenService).sign('preferences', { s: person.id }, 3600);

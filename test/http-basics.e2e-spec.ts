@@ -28,7 +28,12 @@ describe('HTTP basics (e2e)', () => {
   });
 
   it('answers malformed JSON with 400 in Nest error shape', async () => {
-    const res = await t.http().post('/api/auth/login').set('Content-Type', 'application/json').send('{"email": ').expect(400);
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
     expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Request body is not valid JSON' });
   });
 
@@ -43,13 +48,19 @@ describe('HTTP basics (e2e)', () => {
     expect(page.text).toContain('swagger');
     const doc = await t.http().get('/api/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/api-keys', '/health']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/api-keys', '/health']),
+    );
   });
 
   it('throttles login: the 11th failed attempt on one account within 15 minutes is 429 (more in auth.e2e-spec)', async () => {
     // The test app trusts X-Forwarded-For from loopback (TRUST_PROXY), so each test client gets its own address.
     const attempt = (ip: string, i: number, email = 'nobody@example.com') =>
-      t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password: `guess number ${i}` });
+      t
+        .http()
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email, password: `guess number ${i}` });
     for (let i = 1; i <= 10; i++) await attempt('203.0.113.7', i).expect(401);
     const res = await attempt('203.0.113.7', 11).expect(429);
     expect(res.body).toMatchObject({ statusCode: 429 });

@@ -33,7 +33,8 @@ describe('imports (e2e)', () => {
   const uploads = () => readdirSync(join(t.config.dataDir, 'uploads'));
   /** The job deletes its upload just after it records the end: wait for that (with a deadline). */
   const uploadsOnceSettled = async () => {
-    for (const deadline = Date.now() + 5000; uploads().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 5000; uploads().length > 0 && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 50));
     return uploads();
   };
 
@@ -53,8 +54,13 @@ describe('imports (e2e)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const importCsv = async (csv: string, fields: Record<string, string>) => finished((await upload(csv, fields).expect(202)).body.id);
-  const subscriberOf = (email: string) => t.app.get(DataSource).getRepository(Subscriber).findOneBy({ emailKey: emailKeyOf(email) });
+  const importCsv = async (csv: string, fields: Record<string, string>) =>
+    finished((await upload(csv, fields).expect(202)).body.id);
+  const subscriberOf = (email: string) =>
+    t.app
+      .get(DataSource)
+      .getRepository(Subscriber)
+      .findOneBy({ emailKey: emailKeyOf(email) });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -81,7 +87,15 @@ describe('imports (e2e)', () => {
     expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
     const done = await finished(res.body.id);
-    expect(done).toMatchObject({ id: res.body.id, status: 'done', total: 7, imported: 3, updated: 0, skipped: 4, failure: null });
+    expect(done).toMatchObject({
+      id: res.body.id,
+      status: 'done',
+      total: 7,
+      imported: 3,
+      updated: 0,
+      skipped: 4,
+      failure: null,
+    });
     expect(done.errors).toEqual([
       { row: 3, message: '"not-an-address" is not a valid email address' },
       { row: 6, message: `ADA-${tag}@Example.com is already in row 2` },
@@ -90,10 +104,21 @@ describe('imports (e2e)', () => {
     ]);
 
     const ada = await subscriberOf(`ada-${tag}@example.com`);
-    expect(ada).toMatchObject({ email: `ada-${tag}@example.com`, name: 'Ada Lovelace', attributes: { city: 'London', plan: 'pro' }, status: 'enabled' });
+    expect(ada).toMatchObject({
+      email: `ada-${tag}@example.com`,
+      name: 'Ada Lovelace',
+      attributes: { city: 'London', plan: 'pro' },
+      status: 'enabled',
+    });
     expect(await membershipsOf(t, ada!.id)).toEqual([{ listId: list.id, status: 'confirmed' }]);
-    expect(await subscriberOf(`grace-${tag}@example.com`)).toMatchObject({ name: '', attributes: { city: 'Arlington' } });
-    expect(await subscriberOf(`alan-${tag}@example.com`)).toMatchObject({ name: 'Alan "A." Turing', attributes: { city: 'Wilmslow,UK', plan: 'team' } });
+    expect(await subscriberOf(`grace-${tag}@example.com`)).toMatchObject({
+      name: '',
+      attributes: { city: 'Arlington' },
+    });
+    expect(await subscriberOf(`alan-${tag}@example.com`)).toMatchObject({
+      name: 'Alan "A." Turing',
+      attributes: { city: 'Wilmslow,UK', plan: 'team' },
+    });
     expect(await subscriberOf(`big-${tag}@example.com`)).toBeNull();
     expect(await subscriberOf(`short-${tag}@example.com`)).toBeNull();
     // The upload is deleted once the import is done.
@@ -110,21 +135,34 @@ describe('imports (e2e)', () => {
 
   it('updates on re-import instead of duplicating: name replaced when given, attributes merged', async () => {
     const tag = uniqueTag();
-    const first = await importCsv(`email,name,city,plan\nkim-${tag}@example.com,Kim,Oslo,free\nlee-${tag}@example.com,Lee,Rome,pro\n`, {
-      listIds: list.id,
-    });
+    const first = await importCsv(
+      `email,name,city,plan\nkim-${tag}@example.com,Kim,Oslo,free\nlee-${tag}@example.com,Lee,Rome,pro\n`,
+      {
+        listIds: list.id,
+      },
+    );
     expect(first).toMatchObject({ status: 'done', imported: 2, updated: 0 });
 
-    const again = await importCsv(`EMAIL,name,plan,team\nKim-${tag}@EXAMPLE.com,,pro,red\nlee-${tag}@example.com,Lee Chang,,blue\nnew-${tag}@example.com,New,,\n`, {
-      listIds: list.id,
-    });
+    const again = await importCsv(
+      `EMAIL,name,plan,team\nKim-${tag}@EXAMPLE.com,,pro,red\nlee-${tag}@example.com,Lee Chang,,blue\nnew-${tag}@example.com,New,,\n`,
+      {
+        listIds: list.id,
+      },
+    );
     expect(again).toMatchObject({ status: 'done', total: 3, imported: 1, updated: 2, skipped: 0, errors: [] });
 
-    const rows = await t.app.get(DataSource).getRepository(Subscriber).findBy([{ emailKey: `kim-${tag}@example.com` }, { emailKey: `lee-${tag}@example.com` }]);
+    const rows = await t.app
+      .get(DataSource)
+      .getRepository(Subscriber)
+      .findBy([{ emailKey: `kim-${tag}@example.com` }, { emailKey: `lee-${tag}@example.com` }]);
     expect(rows).toHaveLength(2);
     const kim = rows.find((r) => r.emailKey.startsWith('kim'))!;
     const lee = rows.find((r) => r.emailKey.startsWith('lee'))!;
-    expect(kim).toMatchObject({ email: `kim-${tag}@example.com`, name: 'Kim', attributes: { city: 'Oslo', plan: 'pro', team: 'red' } });
+    expect(kim).toMatchObject({
+      email: `kim-${tag}@example.com`,
+      name: 'Kim',
+      attributes: { city: 'Oslo', plan: 'pro', team: 'red' },
+    });
     expect(lee).toMatchObject({ name: 'Lee Chang', attributes: { city: 'Rome', plan: 'pro', team: 'blue' } });
     expect(await membershipsOf(t, kim.id)).toEqual([{ listId: list.id, status: 'confirmed' }]);
   });
@@ -136,26 +174,42 @@ describe('imports (e2e)', () => {
     const pending = await makeSubscriber(t, { lists: { [list.id]: 'unconfirmed' } });
     const [first, second] = [list.id, other.id].sort();
 
-    const done = await importCsv(`email\n${left.email}\n${blocked.email}\n${pending.email}\n`, { listIds: `${list.id}, ${other.id}` });
+    const done = await importCsv(`email\n${left.email}\n${blocked.email}\n${pending.email}\n`, {
+      listIds: `${list.id}, ${other.id}`,
+    });
     expect(done).toMatchObject({ status: 'done', imported: 0, updated: 3, skipped: 0 });
 
-    const expectLeft = [first, second].map((listId) => ({ listId, status: listId === list.id ? 'unsubscribed' : 'confirmed' }));
+    const expectLeft = [first, second].map((listId) => ({
+      listId,
+      status: listId === list.id ? 'unsubscribed' : 'confirmed',
+    }));
     expect(await membershipsOf(t, left.id)).toEqual(expectLeft);
     expect(await subscriberOf(blocked.email)).toMatchObject({ status: 'blocklisted' });
     expect(await membershipsOf(t, blocked.id)).toEqual([]);
     // The editor vouches for consent by importing: a pending membership is confirmed.
-    expect(await membershipsOf(t, pending.id)).toEqual([first, second].map((listId) => ({ listId, status: 'confirmed' })));
+    expect(await membershipsOf(t, pending.id)).toEqual(
+      [first, second].map((listId) => ({ listId, status: 'confirmed' })),
+    );
   });
 
   it('blocklist mode blocklists known and new addresses and unsubscribes them from every list', async () => {
     const tag = uniqueTag();
     const other = await makeList(t);
-    const known = await makeSubscriber(t, { name: 'Known', lists: { [list.id]: 'confirmed', [other.id]: 'unconfirmed' } });
+    const known = await makeSubscriber(t, {
+      name: 'Known',
+      lists: { [list.id]: 'confirmed', [other.id]: 'unconfirmed' },
+    });
 
-    const done = await importCsv(`email,reason\n${known.email},asked\nstranger-${tag}@example.com,complaint\n`, { mode: 'blocklist' });
+    const done = await importCsv(`email,reason\n${known.email},asked\nstranger-${tag}@example.com,complaint\n`, {
+      mode: 'blocklist',
+    });
     expect(done).toMatchObject({ status: 'done', total: 2, imported: 1, updated: 1, skipped: 0 });
 
-    expect(await subscriberOf(known.email)).toMatchObject({ status: 'blocklisted', name: 'Known', attributes: { reason: 'asked' } });
+    expect(await subscriberOf(known.email)).toMatchObject({
+      status: 'blocklisted',
+      name: 'Known',
+      attributes: { reason: 'asked' },
+    });
     expect((await membershipsOf(t, known.id)).map((m) => m.status)).toEqual(['unsubscribed', 'unsubscribed']);
     const stranger = await subscriberOf(`stranger-${tag}@example.com`);
     expect(stranger).toMatchObject({ status: 'blocklisted', attributes: { reason: 'complaint' } });
@@ -173,10 +227,22 @@ describe('imports (e2e)', () => {
   it('is safe to run again, as a retry does: the second run only updates', async () => {
     const tag = uniqueTag();
     const path = join(t.db.dataDir, `rerun-${tag}.csv`);
-    writeFileSync(path, `email,name,city\nr1-${tag}@example.com,One,Oslo\nr2-${tag}@example.com,Two,Rome\nr3-${tag}@example.com,,\n`);
+    writeFileSync(
+      path,
+      `email,name,city\nr1-${tag}@example.com,One,Oslo\nr2-${tag}@example.com,Two,Rome\nr3-${tag}@example.com,,\n`,
+    );
     const repo = t.app.get(DataSource).getRepository(Import);
     const job = await repo.save(
-      repo.create({ status: 'queued', mode: 'subscribe', listIds: [list.id], filePath: path, fileName: 'rerun.csv', errors: [], failure: null, createdAt: new Date() }),
+      repo.create({
+        status: 'queued',
+        mode: 'subscribe',
+        listIds: [list.id],
+        filePath: path,
+        fileName: 'rerun.csv',
+        errors: [],
+        failure: null,
+        createdAt: new Date(),
+      }),
     );
     const run = async () => t.app.get(ImportRunner).run((await t.app.get(ImportsService).begin(job.id))!);
 
@@ -184,9 +250,15 @@ describe('imports (e2e)', () => {
     expect(await run()).toMatchObject({ total: 3, imported: 0, updated: 3, skipped: 0 });
 
     const keys = [1, 2, 3].map((i) => `r${i}-${tag}@example.com`);
-    const rows = await t.app.get(DataSource).getRepository(Subscriber).findBy(keys.map((emailKey) => ({ emailKey })));
+    const rows = await t.app
+      .get(DataSource)
+      .getRepository(Subscriber)
+      .findBy(keys.map((emailKey) => ({ emailKey })));
     expect(rows).toHaveLength(3);
-    const memberships = await t.app.get(DataSource).getRepository(Subscription).findBy(rows.map((r) => ({ subscriberId: r.id })));
+    const memberships = await t.app
+      .get(DataSource)
+      .getRepository(Subscription)
+      .findBy(rows.map((r) => ({ subscriberId: r.id })));
     expect(memberships.map((m) => m.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
   });
 
@@ -197,7 +269,14 @@ describe('imports (e2e)', () => {
     try {
       const res = await upload(`email\nlate-${uniqueTag()}@example.com\n`, { listIds: doomed.id }).expect(202);
       const queued = await t.http().get(`/api/imports/${res.body.id}`).set(auth(viewer)).expect(200);
-      expect(queued.body).toMatchObject({ status: 'queued', total: 0, imported: 0, updated: 0, skipped: 0, errors: [] });
+      expect(queued.body).toMatchObject({
+        status: 'queued',
+        total: 0,
+        imported: 0,
+        updated: 0,
+        skipped: 0,
+        errors: [],
+      });
       await t.app.get(DataSource).getRepository(MailingList).delete({ id: doomed.id });
       await queue.resume();
       const done = await finished(res.body.id);
@@ -210,9 +289,12 @@ describe('imports (e2e)', () => {
 
   it('fails an import whose quote is never closed, keeping the rows before it and saying where', async () => {
     const tag = uniqueTag();
-    const done = await importCsv(`email,name\nfirst-${tag}@example.com,First\nsecond-${tag}@example.com,"Second\nthird-${tag}@example.com,Third\n`, {
-      listIds: list.id,
-    });
+    const done = await importCsv(
+      `email,name\nfirst-${tag}@example.com,First\nsecond-${tag}@example.com,"Second\nthird-${tag}@example.com,Third\n`,
+      {
+        listIds: list.id,
+      },
+    );
     expect(done.status).toBe('failed');
     expect(done.failure).toMatch(/^row 3: Quote Not Closed/);
     expect(await subscriberOf(`first-${tag}@example.com`)).not.toBeNull();
@@ -223,7 +305,10 @@ describe('imports (e2e)', () => {
     it('400 for a file that is not CSV, and the upload is deleted', async () => {
       const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
       const res = await upload(png, { listIds: list.id }).expect(400);
-      expect(res.body).toMatchObject({ statusCode: 400, message: 'file: the file is not CSV text (it holds binary data)' });
+      expect(res.body).toMatchObject({
+        statusCode: 400,
+        message: 'file: the file is not CSV text (it holds binary data)',
+      });
       const noEmail = await upload('mail,name\na@example.com,A\n', { listIds: list.id }).expect(400);
       expect(noEmail.body.message).toBe('file: the first row of the CSV must be a header with an "email" column');
       expect(await uploadsOnceSettled()).toEqual([]);
@@ -236,12 +321,16 @@ describe('imports (e2e)', () => {
 
     it('400 naming an unknown list, a list id that is not a UUID, a bad mode, or no list in subscribe mode', async () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
-      expect((await upload('email\na@example.com\n', { listIds: `${list.id},${unknown}` }).expect(400)).body.message).toBe(`List ${unknown} does not exist`);
+      expect(
+        (await upload('email\na@example.com\n', { listIds: `${list.id},${unknown}` }).expect(400)).body.message,
+      ).toBe(`List ${unknown} does not exist`);
       expect((await upload('email\na@example.com\n', { listIds: 'nope' }).expect(400)).body.message).toMatch(/nope/);
-      expect((await upload('email\na@example.com\n', { listIds: list.id, mode: 'delete' }).expect(400)).body.message).toEqual([
-        'mode must be "subscribe" or "blocklist"',
-      ]);
-      expect((await upload('email\na@example.com\n', {}).expect(400)).body.message).toMatch(/listIds must name at least one list/);
+      expect(
+        (await upload('email\na@example.com\n', { listIds: list.id, mode: 'delete' }).expect(400)).body.message,
+      ).toEqual(['mode must be "subscribe" or "blocklist"']);
+      expect((await upload('email\na@example.com\n', {}).expect(400)).body.message).toMatch(
+        /listIds must name at least one list/,
+      );
       expect(await uploadsOnceSettled()).toEqual([]);
     });
 

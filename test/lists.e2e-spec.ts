@@ -18,7 +18,12 @@ describe('lists (e2e)', () => {
 
   describe('POST /api/lists', () => {
     it('creates a list and answers 201 with the contract shape', async () => {
-      const res = await t.http().post('/api/lists').set(auth(editor)).send({ name: '  Weekly news ', description: 'Every Monday', optIn: 'double' }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/lists')
+        .set(auth(editor))
+        .send({ name: '  Weekly news ', description: 'Every Monday', optIn: 'double' })
+        .expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: 'Weekly news',
@@ -33,9 +38,16 @@ describe('lists (e2e)', () => {
     });
 
     it('creates a private list, and documents visibility in the OpenAPI schema', async () => {
-      const res = await t.http().post('/api/lists').set(auth(editor)).send({ name: 'Staff', optIn: 'single', visibility: 'private' }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/lists')
+        .set(auth(editor))
+        .send({ name: 'Staff', optIn: 'single', visibility: 'private' })
+        .expect(201);
       expect(res.body.visibility).toBe('private');
-      expect((await t.http().get(`/api/lists/${res.body.id}`).set(auth(viewer)).expect(200)).body.visibility).toBe('private');
+      expect((await t.http().get(`/api/lists/${res.body.id}`).set(auth(viewer)).expect(200)).body.visibility).toBe(
+        'private',
+      );
       const listed = (await t.http().get('/api/lists').set(auth(viewer)).expect(200)).body.items;
       expect(listed.find((l: { id: string }) => l.id === res.body.id).visibility).toBe('private');
       const doc = (await t.http().get('/api/docs-json').expect(200)).body;
@@ -45,7 +57,12 @@ describe('lists (e2e)', () => {
     });
 
     it('defaults description to null', async () => {
-      const res = await t.http().post('/api/lists').set(auth(editor)).send({ name: 'Plain', optIn: 'single' }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/lists')
+        .set(auth(editor))
+        .send({ name: 'Plain', optIn: 'single' })
+        .expect(201);
       expect(res.body.description).toBeNull();
     });
 
@@ -85,7 +102,9 @@ describe('lists (e2e)', () => {
       const before = (await t.http().get('/api/lists').set(auth(viewer)).expect(200)).body.total;
       const created: string[] = [];
       for (const name of ['Page A', 'Page B', 'Page C']) {
-        created.push((await t.http().post('/api/lists').set(auth(editor)).send({ name, optIn: 'single' }).expect(201)).body.id);
+        created.push(
+          (await t.http().post('/api/lists').set(auth(editor)).send({ name, optIn: 'single' }).expect(201)).body.id,
+        );
       }
       const first = await t.http().get('/api/lists?page=1&limit=2').set(auth(viewer)).expect(200);
       expect(first.body).toMatchObject({ total: before + 3, page: 1, limit: 2 });
@@ -105,14 +124,19 @@ describe('lists (e2e)', () => {
       const one = await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200);
       expect(one.body.subscriberCount).toBe(3);
       const page = await t.http().get('/api/lists?limit=1000').set(auth(viewer)).expect(200);
-      const counts = Object.fromEntries(page.body.items.map((l: { id: string; subscriberCount: number }) => [l.id, l.subscriberCount]));
+      const counts = Object.fromEntries(
+        page.body.items.map((l: { id: string; subscriberCount: number }) => [l.id, l.subscriberCount]),
+      );
       expect(counts[list.id]).toBe(3);
       expect(counts[other.id]).toBe(1);
     });
 
-    it.each([['page=0'], ['limit=0'], ['limit=1001'], ['page=abc'], ['sort=name']])('refuses ?%s with 400', async (query) => {
-      await t.http().get(`/api/lists?${query}`).set(auth(viewer)).expect(400);
-    });
+    it.each([['page=0'], ['limit=0'], ['limit=1001'], ['page=abc'], ['sort=name']])(
+      'refuses ?%s with 400',
+      async (query) => {
+        await t.http().get(`/api/lists?${query}`).set(auth(viewer)).expect(400);
+      },
+    );
   });
 
   describe('GET|PATCH|DELETE /api/lists/:id', () => {
@@ -133,12 +157,27 @@ describe('lists (e2e)', () => {
 
     it('updates name, description and optIn, leaving what is not sent', async () => {
       const list = await makeList(t, { name: 'Before', description: 'old', optIn: 'single' });
-      const res = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send({ name: 'After', optIn: 'double' }).expect(200);
+      const res = await t
+        .http()
+        .patch(`/api/lists/${list.id}`)
+        .set(auth(editor))
+        .send({ name: 'After', optIn: 'double' })
+        .expect(200);
       expect(res.body).toMatchObject({ id: list.id, name: 'After', description: 'old', optIn: 'double' });
-      const cleared = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send({ description: null }).expect(200);
+      const cleared = await t
+        .http()
+        .patch(`/api/lists/${list.id}`)
+        .set(auth(editor))
+        .send({ description: null })
+        .expect(200);
       expect(cleared.body).toMatchObject({ name: 'After', description: null, optIn: 'double' });
       expect((await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200)).body).toEqual(cleared.body);
-      const hidden = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send({ visibility: 'private' }).expect(200);
+      const hidden = await t
+        .http()
+        .patch(`/api/lists/${list.id}`)
+        .set(auth(editor))
+        .send({ visibility: 'private' })
+        .expect(200);
       expect(hidden.body).toMatchObject({ name: 'After', optIn: 'double', visibility: 'private' });
     });
 

@@ -34,7 +34,12 @@ async function waitUntilHealthy(proc: ServiceProcess, baseUrl: string): Promise<
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
-    const status = await request(baseUrl).get('/health').then((r) => r.status, () => 0);
+    const status = await request(baseUrl)
+      .get('/health')
+      .then(
+        (r) => r.status,
+        () => 0,
+      );
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`not healthy in time:\n${proc.stdout}\n${proc.stderr}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -132,12 +137,25 @@ describe('operations (e2e)', () => {
         const reader = await makeSubscriber(t, { lists: { [list.id]: 'confirmed' } });
         const editor = await t.tokenFor('editor');
         const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-        const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
-        const campaign = (await t.http().post('/api/campaigns').set(auth(editor)).send({ name: 'Held', subject: 'Hi', mjml, listIds: [list.id] }).expect(201)).body;
+        const mjml =
+          '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+        const campaign = (
+          await t
+            .http()
+            .post('/api/campaigns')
+            .set(auth(editor))
+            .send({ name: 'Held', subject: 'Hi', mjml, listIds: [list.id] })
+            .expect(201)
+        ).body;
         await t.http().post(`/api/campaigns/${campaign.id}/send`).set(auth(editor)).expect(202);
         const sample = t.app.get(BuiltInTemplates).get('order-placed')!.sample as { order: Record<string, unknown> };
         const key = await makeApiKey(t, ['transactional:send']);
-        const order = { orderId: 'held-1', status: 'placed', customer: { email: 'buyer@example.com', name: 'Buyer' }, order: sample.order };
+        const order = {
+          orderId: 'held-1',
+          status: 'placed',
+          customer: { email: 'buyer@example.com', name: 'Buyer' },
+          order: sample.order,
+        };
         const placed = (await t.http().post('/api/orders/events').set(auth(key)).send(order).expect(202)).body;
         for (let i = 0; arrived < 2; i++) {
           if (i > 300) throw new Error(`only ${arrived} message(s) reached SMTP`);
@@ -154,7 +172,9 @@ describe('operations (e2e)', () => {
         expect(sink.received.map((m) => m.to[0]).sort()).toEqual(['buyer@example.com', reader.email].sort());
         const db = await new DataSource(dataSourceOptions(t.config.database)).initialize();
         try {
-          const messages = await db.getRepository(Message).find({ where: [{ campaignId: campaign.id }, { id: placed.id }] });
+          const messages = await db
+            .getRepository(Message)
+            .find({ where: [{ campaignId: campaign.id }, { id: placed.id }] });
           expect(messages.map((m) => m.status)).toEqual(['sent', 'sent']);
         } finally {
           await db.destroy();
@@ -176,10 +196,16 @@ describe('operations (e2e)', () => {
     it('without redis-server on PATH the boot stops with one line naming REDIS_URL', async () => {
       const emptyBin = mkdtempSync(join(tmpdir(), 'mc-nobin-'));
       try {
-        const result = await runService('main', [], serviceEnv({ ...db.env, PATH: emptyBin, PORT: String(await freePort()) }));
+        const result = await runService(
+          'main',
+          [],
+          serviceEnv({ ...db.env, PATH: emptyBin, PORT: String(await freePort()) }),
+        );
         expect(result.code).toBe(1);
         const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
-        expect(lines).toEqual([expect.stringMatching(/^Configuration error: REDIS_URL is not set and no redis-server is on PATH/)]);
+        expect(lines).toEqual([
+          expect.stringMatching(/^Configuration error: REDIS_URL is not set and no redis-server is on PATH/),
+        ]);
       } finally {
         rmSync(emptyBin, { recursive: true, force: true });
       }
@@ -206,17 +232,29 @@ describe('operations (e2e)', () => {
         await waitUntilHealthy(first, `http://127.0.0.1:${port}`);
         const second = await runService('main', [], serviceEnv({ ...db.env, PORT: String(port) }));
         // Compared whole, so a failure shows everything the process printed.
-        expect(second).toEqual({ code: 1, signal: null, stdout: '', stderr: `Configuration error: PORT ${port} is already in use by another program\n` });
+        expect(second).toEqual({
+          code: 1,
+          signal: null,
+          stdout: '',
+          stderr: `Configuration error: PORT ${port} is already in use by another program\n`,
+        });
         // The second process shared the first one's redis-server and must not have stopped it.
         const health = await request(`http://127.0.0.1:${port}`).get('/health');
-        expect({ status: health.status, body: health.body }).toEqual({ status: 200, body: { status: 'ok', db: 'up', redis: 'up' } });
+        expect({ status: health.status, body: health.body }).toEqual({
+          status: 200,
+          body: { status: 'ok', db: 'up', redis: 'up' },
+        });
       } finally {
         await first.stop('SIGTERM');
       }
     });
 
     it('a worker process (--worker) starts without HTTP and exits 0 on SIGTERM', async () => {
-      const proc = new ServiceProcess('main', ['--worker'], serviceEnv({ ...db.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' }));
+      const proc = new ServiceProcess(
+        'main',
+        ['--worker'],
+        serviceEnv({ ...db.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' }),
+      );
       try {
         await proc.waitForOutput(/"msg":"Worker started/);
         expect(proc.stdout).not.toMatch(/Mapped \{/);

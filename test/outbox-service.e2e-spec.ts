@@ -48,15 +48,23 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
   });
   /** A message written but not queued, so that only the test's own call of the processor sends it. */
   const written = (mail: OutboxMail) => db.transaction((m) => outbox.create(m, mail));
-  const jobFor = (messageId: string, attemptsMade = 0): SendJob => ({ data: { messageId }, attemptsMade, opts: { attempts: 14 } }) as unknown as SendJob;
+  const jobFor = (messageId: string, attemptsMade = 0): SendJob =>
+    ({ data: { messageId }, attemptsMade, opts: { attempts: 14 } }) as unknown as SendJob;
   const rowOf = (id: string) => db.getRepository(Message).findOneByOrFail({ id });
-  const eventsOf = async (id: string) => (await db.getRepository(MessageEvent).find({ where: { messageId: id }, order: { at: 'ASC' } })).map((e) => e.type);
+  const eventsOf = async (id: string) =>
+    (await db.getRepository(MessageEvent).find({ where: { messageId: id }, order: { at: 'ASC' } })).map((e) => e.type);
 
   describe('OutboxService', () => {
     it('writes the row of its kind and stream with a queued event, and queues a job named by the message id that holds only that id', async () => {
       const email = `row-${uniqueTag()}@example.com`;
       const id = await outbox.send(mailTo(email, { kind: 'confirmation', template: 'subscription-confirm' }));
-      expect(await rowOf(id)).toMatchObject({ stream: 'transactional', kind: 'confirmation', toEmail: email, toName: 'Medium Test', status: expect.any(String) });
+      expect(await rowOf(id)).toMatchObject({
+        stream: 'transactional',
+        kind: 'confirmation',
+        toEmail: email,
+        toName: 'Medium Test',
+        status: expect.any(String),
+      });
       expect((await eventsOf(id))[0]).toBe('queued');
       const job = await queue.getJob(id);
       expect(job?.name).toBe(JobName.SendMessage);
@@ -65,14 +73,23 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
     });
 
     it('a test send is campaign-stream mail', async () => {
-      const id = await outbox.send(mailTo(`test-${uniqueTag()}@example.com`, { kind: 'test', template: 'campaign', data: { campaignId: '00000000-0000-4000-8000-000000000000' } }));
+      const id = await outbox.send(
+        mailTo(`test-${uniqueTag()}@example.com`, {
+          kind: 'test',
+          template: 'campaign',
+          data: { campaignId: '00000000-0000-4000-8000-000000000000' },
+        }),
+      );
       expect(await rowOf(id)).toMatchObject({ stream: 'campaign', kind: 'test', campaignId: null });
     });
 
     it('the same fixed id sent twice (a retried job) is one message and one job', async () => {
       const key = `job-${uniqueTag()}`;
       const email = `twice-${uniqueTag()}@example.com`;
-      const [a, b] = [await outbox.send(mailTo(email, { id: messageIdFor(key) })), await outbox.send(mailTo(email, { id: messageIdFor(key) }))];
+      const [a, b] = [
+        await outbox.send(mailTo(email, { id: messageIdFor(key) })),
+        await outbox.send(mailTo(email, { id: messageIdFor(key) })),
+      ];
       expect(a).toBe(b);
       expect(a).toBe(messageIdFor(key));
       expect(await db.getRepository(Message).countBy({ toEmail: email })).toBe(1);
@@ -137,7 +154,7 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
       }
     });
 
-    it("what a composer says cannot or need not be sent ends as failed or skipped, without SMTP", async () => {
+    it('what a composer says cannot or need not be sent ends as failed or skipped, without SMTP', async () => {
       const composers = t.app.get(MailComposers);
       const real = composers.of('test');
       const email = `composer-${uniqueTag()}@example.com`;
@@ -148,7 +165,10 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
         composers.register(['test'], { compose: async () => ({ skipped: 'the campaign was deleted' }) });
         const skipped = await written(mailTo(email, { kind: 'test' }));
         await expect(processor.send(jobFor(skipped))).resolves.toBe('skipped');
-        expect([await eventsOf(failed), await eventsOf(skipped)]).toEqual([['queued', 'failed'], ['queued', 'skipped']]);
+        expect([await eventsOf(failed), await eventsOf(skipped)]).toEqual([
+          ['queued', 'failed'],
+          ['queued', 'skipped'],
+        ]);
         expect(sink.received.filter((m) => m.to.includes(email))).toEqual([]);
       } finally {
         composers.register(['test'], real);
@@ -156,7 +176,13 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
     });
 
     it('a test send whose campaign is gone is skipped by the real composer', async () => {
-      const id = await written(mailTo(`orphan-${uniqueTag()}@example.com`, { kind: 'test', template: 'campaign', data: { campaignId: '00000000-0000-4000-8000-000000000000' } }));
+      const id = await written(
+        mailTo(`orphan-${uniqueTag()}@example.com`, {
+          kind: 'test',
+          template: 'campaign',
+          data: { campaignId: '00000000-0000-4000-8000-000000000000' },
+        }),
+      );
       await expect(processor.send(jobFor(id))).resolves.toBe('skipped');
     });
   });

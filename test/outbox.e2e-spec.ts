@@ -48,8 +48,10 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [found] = await logOf(email);
-      if (found?.status === status) return (await t.http().get(`/api/messages/${found.id}`).set(as(viewer)).expect(200)).body as LoggedMessage;
-      if (Date.now() > deadline) throw new Error(`no ${status} message to ${email} (last seen: ${JSON.stringify(found ?? null)})`);
+      if (found?.status === status)
+        return (await t.http().get(`/api/messages/${found.id}`).set(as(viewer)).expect(200)).body as LoggedMessage;
+      if (Date.now() > deadline)
+        throw new Error(`no ${status} message to ${email} (last seen: ${JSON.stringify(found ?? null)})`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -58,20 +60,46 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
 
   it('logs a transactional message, a confirmation, a preferences link and a test send, each with its kind, stream, template and events', async () => {
     const buyer = `buyer-${uniqueTag()}@example.com`;
-    await t.http().post('/api/transactional/messages').set(as(key)).send({ template: 'preferences-link', to: { email: buyer }, data: { subscriber: { email: buyer }, preferencesUrl: 'https://x.example/p', validDays: 7 } }).expect(202);
+    await t
+      .http()
+      .post('/api/transactional/messages')
+      .set(as(key))
+      .send({
+        template: 'preferences-link',
+        to: { email: buyer },
+        data: { subscriber: { email: buyer }, preferencesUrl: 'https://x.example/p', validDays: 7 },
+      })
+      .expect(202);
 
     const club = await makeList(t, { optIn: 'double' });
     const joiner = `joiner-${uniqueTag()}@example.com`;
-    await t.http().post('/api/public/subscribe').send({ email: joiner, name: 'Jo Iner', listIds: [club.id] }).expect(202);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email: joiner, name: 'Jo Iner', listIds: [club.id] })
+      .expect(202);
 
     const member = await makeSubscriber(t, { email: `member-${uniqueTag()}@example.com`, name: 'Mem Ber' });
     await t.http().post('/api/public/preferences-link').send({ email: member.email }).expect(202);
 
     const weekly = await makeList(t);
-    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
-    const campaign = (await t.http().post('/api/campaigns').set(as(editor)).send({ name: `Proof ${uniqueTag()}`, subject: 'Proof', mjml, listIds: [weekly.id] }).expect(201)).body;
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const campaign = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(as(editor))
+        .send({ name: `Proof ${uniqueTag()}`, subject: 'Proof', mjml, listIds: [weekly.id] })
+        .expect(201)
+    ).body;
     const tester = `editor-inbox-${uniqueTag()}@example.com`;
-    const answer = await t.http().post(`/api/campaigns/${campaign.id}/test`).set(as(editor)).send({ emails: [tester] }).expect(202);
+    const answer = await t
+      .http()
+      .post(`/api/campaigns/${campaign.id}/test`)
+      .set(as(editor))
+      .send({ emails: [tester] })
+      .expect(202);
     expect(answer.body.messages).toEqual([{ id: expect.any(String), to: tester }]);
 
     const logged = {
@@ -80,10 +108,33 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
       prefs: await settled(member.email),
       test: await settled(tester),
     };
-    expect(logged.transactional).toMatchObject({ stream: 'transactional', kind: 'transactional', template: 'preferences-link', attempts: 1 });
-    expect(logged.confirmation).toMatchObject({ stream: 'transactional', kind: 'confirmation', template: 'subscription-confirm', to: { email: joiner, name: 'Jo Iner' }, attempts: 1 });
-    expect(logged.prefs).toMatchObject({ stream: 'transactional', kind: 'preferences-link', template: 'preferences-link', to: { email: member.email }, attempts: 1 });
-    expect(logged.test).toMatchObject({ id: answer.body.messages[0].id, stream: 'campaign', kind: 'test', campaignId: campaign.id, attempts: 1 });
+    expect(logged.transactional).toMatchObject({
+      stream: 'transactional',
+      kind: 'transactional',
+      template: 'preferences-link',
+      attempts: 1,
+    });
+    expect(logged.confirmation).toMatchObject({
+      stream: 'transactional',
+      kind: 'confirmation',
+      template: 'subscription-confirm',
+      to: { email: joiner, name: 'Jo Iner' },
+      attempts: 1,
+    });
+    expect(logged.prefs).toMatchObject({
+      stream: 'transactional',
+      kind: 'preferences-link',
+      template: 'preferences-link',
+      to: { email: member.email },
+      attempts: 1,
+    });
+    expect(logged.test).toMatchObject({
+      id: answer.body.messages[0].id,
+      stream: 'campaign',
+      kind: 'test',
+      campaignId: campaign.id,
+      attempts: 1,
+    });
     for (const m of Object.values(logged)) expect(types(m)).toEqual(['queued', 'sent']);
 
     // Each went out once, the system mail marked as sent by a machine.
@@ -91,7 +142,8 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
     expect(confirmMail.headers.get('auto-submitted')).toEqual(['auto-generated']);
     const [testMail] = await sink.waitFor((m) => m.to.includes(tester), 1);
     expect(testMail.parsed.subject).toBe('[Test] Proof');
-    for (const to of [buyer, joiner, member.email, tester]) expect(sink.received.filter((m) => m.to.includes(to))).toHaveLength(1);
+    for (const to of [buyer, joiner, member.email, tester])
+      expect(sink.received.filter((m) => m.to.includes(to))).toHaveLength(1);
 
     // A test send counts for nothing in its campaign.
     const stats = await t.http().get(`/api/campaigns/${campaign.id}`).set(as(viewer)).expect(200);
@@ -102,12 +154,26 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
     const name = `Grace Hopper ${uniqueTag()}`;
     const club = await makeList(t, { optIn: 'double' });
     const email = `grace-${uniqueTag()}@example.com`;
-    await t.http().post('/api/public/subscribe').send({ email, name, listIds: [club.id] }).expect(202);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, name, listIds: [club.id] })
+      .expect(202);
     await settled(email);
 
-    const byName = await t.http().get('/api/messages').query({ search: name.toUpperCase() }).set(as(viewer)).expect(200);
+    const byName = await t
+      .http()
+      .get('/api/messages')
+      .query({ search: name.toUpperCase() })
+      .set(as(viewer))
+      .expect(200);
     expect(byName.body.items.map((m: LoggedMessage) => m.to.email)).toEqual([email]);
-    const confirmations = await t.http().get('/api/messages').query({ kind: 'confirmation', limit: 100 }).set(as(viewer)).expect(200);
+    const confirmations = await t
+      .http()
+      .get('/api/messages')
+      .query({ kind: 'confirmation', limit: 100 })
+      .set(as(viewer))
+      .expect(200);
     expect(confirmations.body.items.every((m: LoggedMessage) => m.kind === 'confirmation')).toBe(true);
     expect(confirmations.body.items.map((m: LoggedMessage) => m.to.email)).toContain(email);
     const bad = await t.http().get('/api/messages').query({ kind: 'fax' }).set(as(viewer)).expect(400);
@@ -118,9 +184,14 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
     const club = await makeList(t, { optIn: 'double' });
     const email = `greylisted-${uniqueTag()}@example.com`;
     let refused = 0;
-    sink.reject = (rcpt) => (rcpt === email && refused++ === 0 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined);
+    sink.reject = (rcpt) =>
+      rcpt === email && refused++ === 0 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined;
     try {
-      await t.http().post('/api/public/subscribe').send({ email, listIds: [club.id] }).expect(202);
+      await t
+        .http()
+        .post('/api/public/subscribe')
+        .send({ email, listIds: [club.id] })
+        .expect(202);
       const message = await settled(email);
       expect(message).toMatchObject({ kind: 'confirmation', attempts: 2 });
       expect(types(message)).toEqual(['queued', 'deferred', 'sent']);
@@ -133,12 +204,25 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
 
   it('a hard bounce of a test send ends it as bounced, like any other mail', async () => {
     const list = await makeList(t);
-    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
-    const campaign = (await t.http().post('/api/campaigns').set(as(editor)).send({ name: 'Typo', subject: 'Typo', mjml, listIds: [list.id] }).expect(201)).body;
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const campaign = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(as(editor))
+        .send({ name: 'Typo', subject: 'Typo', mjml, listIds: [list.id] })
+        .expect(201)
+    ).body;
     const typo = `no-such-user-${uniqueTag()}@example.com`;
     sink.reject = (rcpt) => (rcpt === typo ? { code: 550, message: '5.1.1 User unknown' } : undefined);
     try {
-      await t.http().post(`/api/campaigns/${campaign.id}/test`).set(as(editor)).send({ emails: [typo] }).expect(202);
+      await t
+        .http()
+        .post(`/api/campaigns/${campaign.id}/test`)
+        .set(as(editor))
+        .send({ emails: [typo] })
+        .expect(202);
       const message = await settled(typo, 'bounced');
       expect(types(message)).toEqual(['queued', 'bounced']);
     } finally {
@@ -150,11 +234,28 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
     const club = await makeList(t, { optIn: 'double' });
     const name = `Ada Byron ${uniqueTag()}`;
     const email = `ada-${uniqueTag()}@example.com`;
-    await t.http().post('/api/public/subscribe').send({ email, name, listIds: [club.id] }).expect(202);
-    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
-    const campaign = (await t.http().post('/api/campaigns').set(as(editor)).send({ name: 'Log', subject: 'Log', mjml, listIds: [club.id] }).expect(201)).body;
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, name, listIds: [club.id] })
+      .expect(202);
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const campaign = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(as(editor))
+        .send({ name: 'Log', subject: 'Log', mjml, listIds: [club.id] })
+        .expect(201)
+    ).body;
     const tester = `qa-${uniqueTag()}@example.com`;
-    await t.http().post(`/api/campaigns/${campaign.id}/test`).set(as(editor)).send({ emails: [tester] }).expect(202);
+    await t
+      .http()
+      .post(`/api/campaigns/${campaign.id}/test`)
+      .set(as(editor))
+      .send({ emails: [tester] })
+      .expect(202);
     await settled(email);
     await settled(tester);
     const { agent } = await signedInAgent(t, 'viewer');

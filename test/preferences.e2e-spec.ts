@@ -21,7 +21,11 @@ const MJML = `<mjml><mj-body><mj-section><mj-column>
 <mj-button href="https://shop.example/sale?x=1">See the sale</mj-button>
 </mj-column></mj-section></mj-body></mjml>`;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -68,7 +72,14 @@ describe('Preference centre (e2e)', () => {
   const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 
   async function sendCampaign(listId: string, count: number): Promise<ReceivedMail[]> {
-    const id = (await t.http().post('/api/campaigns').set(auth()).send({ name: `C ${uniqueTag()}`, subject: 'Sale', mjml: MJML, listIds: [listId] }).expect(201)).body.id;
+    const id = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(auth())
+        .send({ name: `C ${uniqueTag()}`, subject: 'Sale', mjml: MJML, listIds: [listId] })
+        .expect(201)
+    ).body.id;
     await t.http().post(`/api/campaigns/${id}/send`).set(auth()).expect(202);
     return sink.waitFor((m) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(id)), count);
   }
@@ -123,8 +134,14 @@ describe('Preference centre (e2e)', () => {
     const click = /href="(http:\/\/[^"]+\/c\/[^"]+)"/.exec(first.parsed.html!)![1];
     await t.http().get(pathOf(pixel)).set('User-Agent', 'Mozilla/5.0 (Windows NT 10.0) Thunderbird/128.0').expect(200);
     await t.http().get(pathOf(click)).set('User-Agent', 'Mozilla/5.0 (Windows NT 10.0) Thunderbird/128.0').expect(302);
-    const firstId = (await db().getRepository(Message).findOneByOrFail({ subscriberId: ada.id, stream: 'campaign' })).id;
-    await until('the open and the click to be recorded', async () => (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'opened' })) > 0 && (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'clicked' })) > 0);
+    const firstId = (await db().getRepository(Message).findOneByOrFail({ subscriberId: ada.id, stream: 'campaign' }))
+      .id;
+    await until(
+      'the open and the click to be recorded',
+      async () =>
+        (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'opened' })) > 0 &&
+        (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'clicked' })) > 0,
+    );
 
     // The admin lets readers change their city and age, under labels.
     await t.app.get(SettingsService).setEditableAttribute({ key: 'city', label: 'City' });
@@ -135,7 +152,9 @@ describe('Preference centre (e2e)', () => {
     const page = await t.http().get(pathOf(url)).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).not.toContain('<script>');
-    expect(page.text).toContain('City<input type="text" name="a:city" value="Paris &lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(page.text).toContain(
+      'City<input type="text" name="a:city" value="Paris &lt;script&gt;alert(1)&lt;/script&gt;"',
+    );
     expect(page.text).toContain('Weekly &lt;deals&gt;');
     expect(page.text).not.toContain('12 Rue Quincampoix'); // not editable: in the download, not on the page
     expect(page.text).toMatch(/name="tracking" value="on" checked/);
@@ -159,7 +178,11 @@ describe('Preference centre (e2e)', () => {
       .expect(200);
     expect(saved.text).toContain('Your preferences are saved.');
     const stored = await db().getRepository(Subscriber).findOneByOrFail({ id: ada.id });
-    expect(stored).toMatchObject({ name: 'Ada Q. Zebulon-Quincey', trackingEnabled: false, attributes: { city: 'Lyon', age: 37, address: { street: '12 Rue Quincampoix' } } });
+    expect(stored).toMatchObject({
+      name: 'Ada Q. Zebulon-Quincey',
+      trackingEnabled: false,
+      attributes: { city: 'Lyon', age: 37, address: { street: '12 Rue Quincampoix' } },
+    });
     expect(await membershipsOf(t, ada.id)).toEqual(
       [
         { listId: weekly.id, status: 'unsubscribed' },
@@ -172,7 +195,12 @@ describe('Preference centre (e2e)', () => {
     expect(consent.ip).toBeTruthy();
 
     // A line break in the name is refused with a 400 page, and nothing is saved.
-    const refused = await t.http().post(`/p/${token}`).type('form').send({ name: 'Eve\r\nBcc: x@y.example', list: club.id }).expect(400);
+    const refused = await t
+      .http()
+      .post(`/p/${token}`)
+      .type('form')
+      .send({ name: 'Eve\r\nBcc: x@y.example', list: club.id })
+      .expect(400);
     expect(refused.text).toContain('Nothing was saved');
     expect((await db().getRepository(Subscriber).findOneByOrFail({ id: ada.id })).name).toBe('Ada Q. Zebulon-Quincey');
 
@@ -187,15 +215,26 @@ describe('Preference centre (e2e)', () => {
     expect(hers.parsed.html).toContain('href="https://shop.example/sale?x=1"');
 
     // The download: everything held.
-    const download = await t.http().get(`/p/${token}/export`).buffer(true).parse((res, cb) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => cb(null, text));
-    }).expect(200);
+    const download = await t
+      .http()
+      .get(`/p/${token}/export`)
+      .buffer(true)
+      .parse((res, cb) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => cb(null, text));
+      })
+      .expect(200);
     expect(download.headers['content-type']).toMatch(/^application\/json/);
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="my-data\.json"/);
     const data = JSON.parse(download.body as string);
-    expect(data.profile).toMatchObject({ id: ada.id, email, name: 'Ada Q. Zebulon-Quincey', trackingEnabled: false, attributes: { city: 'Lyon' } });
+    expect(data.profile).toMatchObject({
+      id: ada.id,
+      email,
+      name: 'Ada Q. Zebulon-Quincey',
+      trackingEnabled: false,
+      attributes: { city: 'Lyon' },
+    });
     expect(data.lists).toHaveLength(2);
     expect(data.consents.map((c: { source: string }) => c.source)).toContain('preference-centre');
     const campaignMails = data.messages.filter((m: { stream: string }) => m.stream === 'campaign');
@@ -203,7 +242,9 @@ describe('Preference centre (e2e)', () => {
     const opened = data.messages.find((m: { id: string }) => m.id === firstId);
     const types = opened.events.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['sent', 'opened', 'clicked']));
-    expect(opened.events.find((e: { type: string }) => e.type === 'opened').detail).toMatchObject({ userAgent: expect.stringContaining('Thunderbird') });
+    expect(opened.events.find((e: { type: string }) => e.type === 'opened').detail).toMatchObject({
+      userAgent: expect.stringContaining('Thunderbird'),
+    });
     expect(data.messages.some((m: { template: string }) => m.template === 'preferences-link')).toBe(true);
 
     // Erase: the GET only asks; the POST erases.
@@ -218,7 +259,18 @@ describe('Preference centre (e2e)', () => {
     await t.http().post(`/p/${token}/erase`).expect(200);
 
     const tables = await everyTableAsText(db());
-    expect(Object.keys(tables)).toEqual(expect.arrayContaining(['subscribers', 'subscriptions', 'consents', 'messages', 'message_events', 'imports', 'suppressions', 'soft_bounces']));
+    expect(Object.keys(tables)).toEqual(
+      expect.arrayContaining([
+        'subscribers',
+        'subscriptions',
+        'consents',
+        'messages',
+        'message_events',
+        'imports',
+        'suppressions',
+        'soft_bounces',
+      ]),
+    );
     expect(tables.messages).toContain('[erased]');
     for (const [table, text] of Object.entries(tables)) {
       for (const needle of needles) expect([table, needle, text.includes(needle)]).toEqual([table, needle, false]);
@@ -227,12 +279,25 @@ describe('Preference centre (e2e)', () => {
     expect(await db().getRepository(Message).count()).toBe(messagesBefore);
     expect(await db().getRepository(MessageEvent).count()).toBeGreaterThanOrEqual(eventsBefore);
     expect(await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'opened' })).toBeGreaterThan(0);
-    expect(await db().getRepository(Suppression).findOneBy({ emailHash: suppressionHash(email) })).toMatchObject({ reason: 'erased', detail: null });
+    expect(
+      await db()
+        .getRepository(Suppression)
+        .findOneBy({ emailHash: suppressionHash(email) }),
+    ).toMatchObject({ reason: 'erased', detail: null });
     await t.http().get(`/p/${token}`).expect(404);
 
     // Nothing brings her back: not the public sign-up, not the API, not an old CSV.
-    await t.http().post('/api/public/subscribe').send({ email, name, listIds: [weekly.id] }).expect(202);
-    const conflict = await t.http().post('/api/subscribers').set(auth()).send({ email: email.toUpperCase(), name }).expect(409);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, name, listIds: [weekly.id] })
+      .expect(202);
+    const conflict = await t
+      .http()
+      .post('/api/subscribers')
+      .set(auth())
+      .send({ email: email.toUpperCase(), name })
+      .expect(409);
     expect(conflict.body.message).toMatch(/erased/);
     const newcomer = `new-${uniqueTag()}@example.com`;
     const imp = await t
@@ -247,11 +312,17 @@ describe('Preference centre (e2e)', () => {
       const res = await t.http().get(`/api/imports/${imp.body.id}`).set(auth()).expect(200);
       return ['done', 'failed'].includes(res.body.status) && res.body;
     });
-    expect(done).toMatchObject({ status: 'done', imported: 1, skipped: 1, errors: [{ row: 2, message: expect.stringMatching(/erased/) }] });
+    expect(done).toMatchObject({
+      status: 'done',
+      imported: 1,
+      skipped: 1,
+      errors: [{ row: 2, message: expect.stringMatching(/erased/) }],
+    });
     expect(await db().getRepository(Subscriber).existsBy({ emailKey: newcomer })).toBe(true);
     expect(await db().getRepository(Subscriber).existsBy({ emailKey: email.toLowerCase() })).toBe(false);
     const after = await everyTableAsText(db());
-    for (const [table, text] of Object.entries(after)) expect([table, text.includes(email.toLowerCase())]).toEqual([table, false]);
+    for (const [table, text] of Object.entries(after))
+      expect([table, text.includes(email.toLowerCase())]).toEqual([table, false]);
   });
 
   it('unsubscribes from everything at once with one button', async () => {
@@ -264,7 +335,8 @@ describe('Preference centre (e2e)', () => {
     expect((await membershipsOf(t, person.id)).map((m) => m.status)).toEqual(['unsubscribed', 'unsubscribed']);
   });
 
-  const centreOf = (subscriberId: string) => `/p/${t.app.get(TokenService).sign('preferences', { s: subscriberId }, 3600)}`;
+  const centreOf = (subscriberId: string) =>
+    `/p/${t.app.get(TokenService).sign('preferences', { s: subscriberId }, 3600)}`;
 
   it('shows the public lists and the private ones the person is on; joining a private list is refused', async () => {
     const open = await makeList(t, { name: `Open ${uniqueTag()}` });
@@ -279,7 +351,12 @@ describe('Preference centre (e2e)', () => {
     expect(page.text).not.toContain(internal.id);
 
     // A forged form joining the private list: 400, nothing saved.
-    const forged = await t.http().post(centre).type('form').send(`name=Eve&list=${open.id}&list=${staff.id}&list=${internal.id}`).expect(400);
+    const forged = await t
+      .http()
+      .post(centre)
+      .type('form')
+      .send(`name=Eve&list=${open.id}&list=${staff.id}&list=${internal.id}`)
+      .expect(400);
     expect(forged.text).toContain('Nothing was saved');
     expect(forged.text).toContain('cannot be joined here');
     expect(await membershipsOf(t, person.id)).toEqual(
@@ -303,8 +380,16 @@ describe('Preference centre (e2e)', () => {
     const internal = await makeList(t, { visibility: 'private' });
     const both = `both-${uniqueTag()}@example.com`;
     const onlyPrivate = `only-private-${uniqueTag()}@example.com`;
-    const a = await t.http().post('/api/public/subscribe').send({ email: both, listIds: [open.id, internal.id] }).expect(202);
-    const b = await t.http().post('/api/public/subscribe').send({ email: onlyPrivate, listIds: [internal.id] }).expect(202);
+    const a = await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email: both, listIds: [open.id, internal.id] })
+      .expect(202);
+    const b = await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email: onlyPrivate, listIds: [internal.id] })
+      .expect(202);
     expect(b.body).toEqual(a.body);
     const subscriber = await db().getRepository(Subscriber).findOneByOrFail({ emailKey: both });
     expect(await membershipsOf(t, subscriber.id)).toEqual([{ listId: open.id, status: 'confirmed' }]);
@@ -314,7 +399,10 @@ describe('Preference centre (e2e)', () => {
 
   it('refuses forged changes of attributes an admin did not mark editable: 400, nothing saved', async () => {
     await t.app.get(SettingsService).setEditableAttribute({ key: 'city', label: 'City' });
-    const person = await makeSubscriber(t, { name: 'Mallory', attributes: { tier: 'bronze', discount: 0, city: 'Oslo' } });
+    const person = await makeSubscriber(t, {
+      name: 'Mallory',
+      attributes: { tier: 'bronze', discount: 0, city: 'Oslo' },
+    });
     const centre = centreOf(person.id);
     const page = await t.http().get(centre).expect(200);
     expect(page.text).not.toMatch(/name="a:(tier|discount)"/);
@@ -323,10 +411,18 @@ describe('Preference centre (e2e)', () => {
       const res = await t.http().post(centre).type('form').send(`name=Mallory&a%3Acity=Bergen&${forged}`).expect(400);
       expect(res.text).toContain('this detail cannot be changed here');
     }
-    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ tier: 'bronze', discount: 0, city: 'Oslo' });
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({
+      tier: 'bronze',
+      discount: 0,
+      city: 'Oslo',
+    });
     // Fields the form never has (a bare "tier") change nothing either.
     await t.http().post(centre).type('form').send('name=Mallory&tier=platinum&attributes=x').expect(200);
-    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ tier: 'bronze', discount: 0, city: 'Oslo' });
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({
+      tier: 'bronze',
+      discount: 0,
+      city: 'Oslo',
+    });
   });
 
   it('an admin marks an attribute editable with a label in Settings (postcode: "Post code"); the reader sees the label, not the key, and changes it', async () => {
@@ -334,14 +430,32 @@ describe('Preference centre (e2e)', () => {
     await t.app.get(UsersService).create(email, 'correct horse battery', 'admin');
     const agent = request.agent(t.baseUrl);
     const login = await agent.get('/admin/login').expect(200);
-    await agent.post('/admin/login').type('form').send({ email, password: 'correct horse battery', _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)![1] }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email, password: 'correct horse battery', _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)![1] })
+      .expect(303);
     const settings = await agent.get('/admin/settings').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(settings.text)![1];
-    const bad = await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postal\ncode', label: '' }).expect(400);
+    const bad = await agent
+      .post('/admin/settings/editable-attributes')
+      .type('form')
+      .send({ _csrf: csrf, key: 'postal\ncode', label: '' })
+      .expect(400);
     expect(bad.text).toContain('label must not be empty');
-    await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postcode', label: 'Postcode' }).expect(303);
-    await agent.post('/admin/settings/editable-attributes').type('form').send({ _csrf: csrf, key: 'postcode', label: 'Post code' }).expect(303);
-    expect((await agent.get('/admin/settings').expect(200)).text).toMatch(/<code>postcode<\/code><\/td>\s*<td>Post code<\/td>/);
+    await agent
+      .post('/admin/settings/editable-attributes')
+      .type('form')
+      .send({ _csrf: csrf, key: 'postcode', label: 'Postcode' })
+      .expect(303);
+    await agent
+      .post('/admin/settings/editable-attributes')
+      .type('form')
+      .send({ _csrf: csrf, key: 'postcode', label: 'Post code' })
+      .expect(303);
+    expect((await agent.get('/admin/settings').expect(200)).text).toMatch(
+      /<code>postcode<\/code><\/td>\s*<td>Post code<\/td>/,
+    );
 
     const person = await makeSubscriber(t, { attributes: { postcode: 'N1 9GU' } });
     const centre = centreOf(person.id);
@@ -349,9 +463,15 @@ describe('Preference centre (e2e)', () => {
     expect(page.text).toContain('Post code<input type="text" name="a:postcode" value="N1 9GU"');
     expect(page.text).not.toMatch(/>postcode</);
     await t.http().post(centre).type('form').send('name=P&a%3Apostcode=EC1A%201BB').expect(200);
-    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({ postcode: 'EC1A 1BB' });
+    expect((await db().getRepository(Subscriber).findOneByOrFail({ id: person.id })).attributes).toEqual({
+      postcode: 'EC1A 1BB',
+    });
 
-    await agent.post('/admin/settings/editable-attributes/remove').type('form').send({ _csrf: csrf, key: 'postcode' }).expect(303);
+    await agent
+      .post('/admin/settings/editable-attributes/remove')
+      .type('form')
+      .send({ _csrf: csrf, key: 'postcode' })
+      .expect(303);
     expect((await t.http().get(centre).expect(200)).text).not.toContain('name="a:postcode"');
     await t.http().post(centre).type('form').send('name=P&a%3Apostcode=X').expect(400);
   });
@@ -359,7 +479,12 @@ describe('Preference centre (e2e)', () => {
   it('throttles link requests per IP', async () => {
     let status = 202;
     for (let i = 0; i < 10 && status === 202; i++) {
-      status = (await t.http().post('/api/public/preferences-link').send({ email: `x-${i}@example.com` })).status;
+      status = (
+        await t
+          .http()
+          .post('/api/public/preferences-link')
+          .send({ email: `x-${i}@example.com` })
+      ).status;
     }
     expect(status).toBe(429);
   });

@@ -52,15 +52,30 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
     const agent = request.agent(t.baseUrl);
     const form = await agent.get('/admin/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    await agent.post('/admin/login').type('form').send({ email, password: 'correct horse battery', _csrf: csrf }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email, password: 'correct horse battery', _csrf: csrf })
+      .expect(303);
     return agent;
   }
 
   /** A list with one real person on it, and a draft campaign to it. */
   async function draftToPerson() {
     const list = await makeList(t);
-    const person = await makeSubscriber(t, { name: 'Grace Hopper', attributes: { city: 'Arlington' }, lists: { [list.id]: 'confirmed' } });
-    const campaign = (await t.http().post('/api/campaigns').set(auth()).send({ name: `C ${uniqueTag()}`, subject: 'Sale', mjml: MJML, listIds: [list.id] }).expect(201)).body;
+    const person = await makeSubscriber(t, {
+      name: 'Grace Hopper',
+      attributes: { city: 'Arlington' },
+      lists: { [list.id]: 'confirmed' },
+    });
+    const campaign = (
+      await t
+        .http()
+        .post('/api/campaigns')
+        .set(auth())
+        .send({ name: `C ${uniqueTag()}`, subject: 'Sale', mjml: MJML, listIds: [list.id] })
+        .expect(201)
+    ).body;
     return { list, person, campaign };
   }
 
@@ -100,7 +115,14 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
 
   it('a template preview’s links act on nobody and say it is a test', async () => {
     const editorAgent = await adminAgent('editor');
-    const tpl = (await t.http().post('/api/templates').set(auth()).send({ name: `T ${uniqueTag()}`, kind: 'campaign', subject: 'S', mjml: MJML }).expect(201)).body;
+    const tpl = (
+      await t
+        .http()
+        .post('/api/templates')
+        .set(auth())
+        .send({ name: `T ${uniqueTag()}`, kind: 'campaign', subject: 'S', mjml: MJML })
+        .expect(201)
+    ).body;
     const page = await editorAgent.get(`/admin/templates/${tpl.id}/preview`).expect(200);
     const links = ownLinks(page.text);
     expect(links.centre).toEqual([]);
@@ -112,7 +134,12 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
   it('a test mail’s links unsubscribe nobody, record nothing, say it is a test, and its click links still redirect', async () => {
     const { person, campaign } = await draftToPerson();
     const typed = `someone-else-${uniqueTag()}@elsewhere.example`;
-    await t.http().post(`/api/campaigns/${campaign.id}/test`).set(auth()).send({ emails: [typed] }).expect(202);
+    await t
+      .http()
+      .post(`/api/campaigns/${campaign.id}/test`)
+      .set(auth())
+      .send({ emails: [typed] })
+      .expect(202);
     const [mail] = await sink.waitFor((m: ReceivedMail) => m.to.includes(typed));
     expect(mail.parsed.subject).toBe('[Test] Sale');
     const html = mail.parsed.html ?? '';
@@ -122,7 +149,10 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
     const pixel = /<img src="(https?:\/\/[^"]+\/o\/[^"]+)"/.exec(html)?.[1];
     const click = /href="(https?:\/\/[^"]+\/c\/[^"]+)"/.exec(html)![1];
     // The test send is a message of the log (the outbox): counted once it is marked sent.
-    const testSend = (await until(() => db().getRepository(Message).findOneBy({ toEmail: typed, status: 'sent' }), 'the test send to be logged as sent'))!;
+    const testSend = (await until(
+      () => db().getRepository(Message).findOneBy({ toEmail: typed, status: 'sent' }),
+      'the test send to be logged as sent',
+    ))!;
     const events = await eventCount();
     const before = await membershipsOf(t, person.id);
 
@@ -133,7 +163,16 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
     expect(done.text).toContain('This is a test mail: nobody was unsubscribed');
     const prefs = await t.http().get(links.preferences[0]).expect(200);
     expect(prefs.text).toContain('This is a test mail');
-    expect((await t.http().post(`${pathOf(unsubscribe)}/preferences-link`).type('form').send('').expect(200)).text).toContain('This is a test mail');
+    expect(
+      (
+        await t
+          .http()
+          .post(`${pathOf(unsubscribe)}/preferences-link`)
+          .type('form')
+          .send('')
+          .expect(200)
+      ).text,
+    ).toContain('This is a test mail');
     if (pixel) await t.http().get(pathOf(pixel)).expect(200);
     const redirect = await t.http().get(pathOf(click)).expect(302);
     expect(redirect.headers.location).toBe('https://shop.example/sale?x=1#top');
@@ -143,8 +182,12 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
     expect(await membershipsOf(t, person.id)).toEqual(before);
     expect(await eventCount()).toBe(events);
     // Its one row is the test send itself (kind 'test', campaign stream), counted for no campaign, with no opens or clicks.
-    expect(await db().getRepository(Message).findBy({ toEmail: typed })).toEqual([expect.objectContaining({ id: testSend.id, kind: 'test', stream: 'campaign', campaignId: null })]);
-    expect((await db().getRepository(MessageEvent).findBy({ messageId: testSend.id })).map((e) => e.type).sort()).toEqual(['queued', 'sent']);
+    expect(await db().getRepository(Message).findBy({ toEmail: typed })).toEqual([
+      expect.objectContaining({ id: testSend.id, kind: 'test', stream: 'campaign', campaignId: null }),
+    ]);
+    expect(
+      (await db().getRepository(MessageEvent).findBy({ messageId: testSend.id })).map((e) => e.type).sort(),
+    ).toEqual(['queued', 'sent']);
   });
 
   it('GET /u/TOKEN carries no preference-centre link; its button mails a fresh one to the address on file', async () => {
@@ -172,7 +215,10 @@ describe('Links of previews, test sends and old mail (e2e)', () => {
     const answer = await t.http().post(`${unsubscribe}/preferences-link`).type('form').send('').expect(200);
     expect(answer.text).toContain('We sent a link to your preferences to the address this mail was sent to');
     expect(answer.text).not.toContain(current);
-    const [linkMail] = await sink.waitFor((m, i = sink.received.indexOf(m)) => i >= before && m.parsed.subject === 'Your link to manage your email preferences');
+    const [linkMail] = await sink.waitFor(
+      (m, i = sink.received.indexOf(m)) =>
+        i >= before && m.parsed.subject === 'Your link to manage your email preferences',
+    );
     expect(linkMail.to).toEqual([current]);
     const centre = ownLinks(linkMail.parsed.text ?? '').centre[0];
     const opened = await t.http().get(centre).expect(200);

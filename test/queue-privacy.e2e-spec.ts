@@ -10,7 +10,6 @@ import { createTestApp, TestApp } from './support/test-app';
 
 const DAY = 24 * 3600;
 
-
 /** Everything Redis holds under one queue's keys (job hashes, id lists and sets, key names), as text. */
 async function redisTextOf(queue: Queue): Promise<string> {
   const keys = await queue.client.keys(queue.toKey('*'));
@@ -52,8 +51,12 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
     const systemMail = queueOf(QueueName.SystemMail);
     const jobs = await systemMail.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
     const links = jobs.filter((j) => j?.name === JobName.SendPreferencesLink);
-    expect(links.map((j) => j.data).sort((a, b) => String(a.subscriberId).localeCompare(String(b.subscriberId)))).toEqual(
-      [{ subscriberId: known.id }, { subscriberId: null }].sort((a, b) => String(a.subscriberId).localeCompare(String(b.subscriberId))),
+    expect(
+      links.map((j) => j.data).sort((a, b) => String(a.subscriberId).localeCompare(String(b.subscriberId))),
+    ).toEqual(
+      [{ subscriberId: known.id }, { subscriberId: null }].sort((a, b) =>
+        String(a.subscriberId).localeCompare(String(b.subscriberId)),
+      ),
     );
     // Nothing in Redis names either address, as typed, as a key or as the hash that used to make the job id.
     for (const queue of Object.values(QueueName).map(queueOf)) {
@@ -83,20 +86,32 @@ describe('Jobs carry ids, never addresses, and do not stay in Redis for ever (e2
         ...(await queueOf(QueueName.SystemMail).getJobs(['completed'])),
         ...(await queueOf(QueueName.Transactional).getJobs(['completed'])),
       ].filter((j) => j && (j.name !== JobName.SendPreferencesLink || j.data.subscriberId === person.id));
-      return jobs.some((j) => j.name === JobName.SendMessage) && jobs.some((j) => j.name === JobName.SendPreferencesLink) && jobs;
+      return (
+        jobs.some((j) => j.name === JobName.SendMessage) &&
+        jobs.some((j) => j.name === JobName.SendPreferencesLink) &&
+        jobs
+      );
     }, 'the finished jobs');
     for (const job of stored) {
-      expect([job.name, job.opts.removeOnComplete, job.opts.removeOnFail]).toEqual([job.name, { age: DAY }, { age: 7 * DAY }]);
+      expect([job.name, job.opts.removeOnComplete, job.opts.removeOnFail]).toEqual([
+        job.name,
+        { age: DAY },
+        { age: 7 * DAY },
+      ]);
     }
   });
 
   it("erasure takes the person's transactional jobs out of Redis, where a failed attempt keeps the SMTP answer naming the address", async () => {
     const person = await makeSubscriber(t, { email: `full-${uniqueTag()}@example.com` });
-    sink.reject = (rcpt) => (rcpt === person.email ? { code: 452, message: `4.2.2 <${rcpt}>: mailbox full` } : undefined);
+    sink.reject = (rcpt) =>
+      rcpt === person.email ? { code: 452, message: `4.2.2 <${rcpt}>: mailbox full` } : undefined;
     try {
       await t.http().post('/api/public/preferences-link').send({ email: person.email }).expect(202);
       const transactional = queueOf(QueueName.Transactional);
-      await until(async () => (await redisTextOf(transactional)).includes(`<${person.email}>: mailbox full`), 'the refused attempt to be kept in Redis');
+      await until(
+        async () => (await redisTextOf(transactional)).includes(`<${person.email}>: mailbox full`),
+        'the refused attempt to be kept in Redis',
+      );
       const token = t.app.get(TokenService).sign('preferences', { s: person.id }, 3600);
       await t.http().post(`/p/${token}/erase`).type('form').send({}).expect(200);
       expect(await redisTextOf(transactional)).not.toContain(person.email);

@@ -28,16 +28,26 @@ describe('sign-in limits (e2e)', () => {
 
     it('locks an account after 10 failures from different addresses: even the right password is 429 with Retry-After', async () => {
       const email = await makeUser(t);
-      for (let i = 0; i < ACCOUNT_ATTEMPTS; i++) await login(t, email, `wrong ${i}`, `198.51.100.${i % 2 ? 1 : 2}`).expect(401);
+      for (let i = 0; i < ACCOUNT_ATTEMPTS; i++)
+        await login(t, email, `wrong ${i}`, `198.51.100.${i % 2 ? 1 : 2}`).expect(401);
       const refused = await login(t, email, PASSWORD, '198.51.100.3').expect(429);
-      expect(refused.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Too many failed sign-in attempts for this account: try again in 15 minutes' });
+      expect(refused.body).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: 'Too many failed sign-in attempts for this account: try again in 15 minutes',
+      });
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
       expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(900);
 
       // The admin login form counts the same attempts.
       const agent = request.agent(t.baseUrl);
       const csrf = csrfIn((await agent.get('/admin/login').expect(200)).text);
-      const page = await agent.post('/admin/login').set('X-Forwarded-For', '198.51.100.4').type('form').send({ email, password: PASSWORD, _csrf: csrf }).expect(429);
+      const page = await agent
+        .post('/admin/login')
+        .set('X-Forwarded-For', '198.51.100.4')
+        .type('form')
+        .send({ email, password: PASSWORD, _csrf: csrf })
+        .expect(429);
       expect(page.text).toContain('Too many failed sign-in attempts for this account');
       expect(page.headers['retry-after']).toMatch(/^\d+$/);
       // Another account is not affected.
@@ -57,15 +67,23 @@ describe('sign-in limits (e2e)', () => {
       const agent = request.agent(t.baseUrl);
       for (let i = 0; i < ACCOUNT_ATTEMPTS; i++) {
         const csrf = csrfIn((await agent.get('/admin/login')).text);
-        await agent.post('/admin/login').set('X-Forwarded-For', '198.51.100.30').type('form').send({ email, password: `wrong ${i}`, _csrf: csrf }).expect(401);
+        await agent
+          .post('/admin/login')
+          .set('X-Forwarded-For', '198.51.100.30')
+          .type('form')
+          .send({ email, password: `wrong ${i}`, _csrf: csrf })
+          .expect(401);
       }
       await login(t, email, PASSWORD, '198.51.100.31').expect(429);
     });
 
     it('counts the forwarded address: one client address is limited, another is not', async () => {
-      for (let i = 0; i < ADDRESS_ATTEMPTS; i++) await login(t, `nobody-${i}@example.com`, 'wrong', '203.0.113.50').expect(401);
+      for (let i = 0; i < ADDRESS_ATTEMPTS; i++)
+        await login(t, `nobody-${i}@example.com`, 'wrong', '203.0.113.50').expect(401);
       const refused = await login(t, 'someone-new@example.com', 'wrong', '203.0.113.50').expect(429);
-      expect(refused.body.message).toBe('Too many failed sign-in attempts from your network address: try again in 15 minutes');
+      expect(refused.body.message).toBe(
+        'Too many failed sign-in attempts from your network address: try again in 15 minutes',
+      );
       await login(t, 'someone-new@example.com', 'wrong', '203.0.113.51').expect(401);
     });
   });
@@ -76,7 +94,8 @@ describe('sign-in limits (e2e)', () => {
     afterAll(() => t.close());
 
     it('ignores X-Forwarded-For: a client naming a new address on each try is still limited by its own', async () => {
-      for (let i = 0; i < ADDRESS_ATTEMPTS; i++) await login(t, `guess-${i}@example.com`, 'wrong', `203.0.113.${i + 1}`).expect(401);
+      for (let i = 0; i < ADDRESS_ATTEMPTS; i++)
+        await login(t, `guess-${i}@example.com`, 'wrong', `203.0.113.${i + 1}`).expect(401);
       const refused = await login(t, 'guess-new@example.com', 'wrong', '192.0.2.99').expect(429);
       expect(refused.body.message).toContain('from your network address');
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);

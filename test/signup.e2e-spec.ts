@@ -37,8 +37,16 @@ describe('public sign-up with double opt-in (e2e)', () => {
   const nextIp = () => `198.51.100.${++ipCount}`;
   const newEmail = (tag = 'p') => `${tag}-${randomBytes(4).toString('hex')}@example.com`;
 
-  async function createList(optIn: 'single' | 'double', name = `List ${randomBytes(3).toString('hex')}`): Promise<string> {
-    const res = await t.http().post('/api/lists').set('Authorization', `Bearer ${editor}`).send({ name, optIn }).expect(201);
+  async function createList(
+    optIn: 'single' | 'double',
+    name = `List ${randomBytes(3).toString('hex')}`,
+  ): Promise<string> {
+    const res = await t
+      .http()
+      .post('/api/lists')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ name, optIn })
+      .expect(201);
     return res.body.id;
   }
 
@@ -47,7 +55,8 @@ describe('public sign-up with double opt-in (e2e)', () => {
   }
 
   const subscriberOf = (email: string) => db.getRepository(Subscriber).findOneBy({ emailKey: email.toLowerCase() });
-  const membership = (subscriberId: string, listId: string) => db.getRepository(Subscription).findOneBy({ subscriberId, listId });
+  const membership = (subscriberId: string, listId: string) =>
+    db.getRepository(Subscription).findOneBy({ subscriberId, listId });
   const consentsOf = (subscriberId: string) => db.getRepository(Consent).findBy({ subscriberId });
 
   async function mailTo(email: string): Promise<ReceivedMail> {
@@ -101,7 +110,8 @@ describe('public sign-up with double opt-in (e2e)', () => {
     expect(mail.headers.get('content-type')?.[0]).toMatch(/^multipart\/alternative/);
     expect(mail.parsed.text).toContain('Weekly Digest');
     expect(mail.parsed.html).toContain('Weekly Digest');
-    for (const header of ['message-id', 'date', 'from', 'to', 'subject']) expect(mail.headers.get(header)).toHaveLength(1);
+    for (const header of ['message-id', 'date', 'from', 'to', 'subject'])
+      expect(mail.headers.get(header)).toHaveLength(1);
     expect(mail.parsed.subject).toBe('Please confirm your subscription');
     expect(mail.parsed.to?.[0].address).toBe(email);
     const token = tokenIn(mail);
@@ -123,7 +133,12 @@ describe('public sign-up with double opt-in (e2e)', () => {
 
     const consents = await consentsOf(subscriber.id);
     expect(consents).toHaveLength(1);
-    expect(consents[0]).toMatchObject({ listId, ip, userAgent: 'SignupTest/1.0', source: 'https://shop.example/newsletter' });
+    expect(consents[0]).toMatchObject({
+      listId,
+      ip,
+      userAgent: 'SignupTest/1.0',
+      source: 'https://shop.example/newsletter',
+    });
     expect(consents[0].createdAt).toBeInstanceOf(Date);
     expect(consents[0].confirmedAt).toBeInstanceOf(Date);
 
@@ -174,7 +189,12 @@ describe('public sign-up with double opt-in (e2e)', () => {
     const [first, second] = [await createList('single'), await createList('single')];
     const email = newEmail('known');
     await subscribe({ email, name: 'Original Name', attributes: { city: 'Paris' }, listIds: [first] }).expect(202);
-    await subscribe({ email: email.toUpperCase(), name: 'Mallory', attributes: { city: 'Elsewhere' }, listIds: [second] }).expect(202);
+    await subscribe({
+      email: email.toUpperCase(),
+      name: 'Mallory',
+      attributes: { city: 'Elsewhere' },
+      listIds: [second],
+    }).expect(202);
 
     const subscriber = (await subscriberOf(email))!;
     expect(subscriber).toMatchObject({ email, name: 'Original Name', attributes: { city: 'Paris' } });
@@ -188,7 +208,9 @@ describe('public sign-up with double opt-in (e2e)', () => {
     await subscribe({ email, listIds: [listId] }).expect(202);
     const subscriber = (await subscriberOf(email))!;
     const left = new Date(Date.now() - 60_000);
-    await db.getRepository(Subscription).update({ subscriberId: subscriber.id, listId }, { status: 'unsubscribed', unsubscribedAt: left });
+    await db
+      .getRepository(Subscription)
+      .update({ subscriberId: subscriber.id, listId }, { status: 'unsubscribed', unsubscribedAt: left });
 
     await subscribe({ email, listIds: [listId] }).expect(202);
     expect((await membership(subscriber.id, listId))!.status).toBe('unsubscribed');
@@ -274,7 +296,11 @@ describe('public sign-up with double opt-in (e2e)', () => {
     const listId = await createList('double');
     const unknownList = '00000000-0000-4000-8000-000000000000';
     const counts = () =>
-      Promise.all([db.getRepository(Subscriber).count(), db.getRepository(Subscription).count(), db.getRepository(Consent).count()]);
+      Promise.all([
+        db.getRepository(Subscriber).count(),
+        db.getRepository(Subscription).count(),
+        db.getRepository(Consent).count(),
+      ]);
     const before = await counts();
     const email = newEmail('bad');
     const cases: [object, RegExp][] = [
@@ -307,7 +333,10 @@ describe('public sign-up with double opt-in (e2e)', () => {
     const mail = await mailTo(email);
     expect(mail.parsed.html).toContain('&lt;b&gt;Deals&lt;/b&gt; &amp; &quot;more&quot;');
     expect(mail.parsed.html).not.toContain('<b>Deals');
-    const page = await t.http().get(`/confirm/${tokenIn(mail)}`).expect(200);
+    const page = await t
+      .http()
+      .get(`/confirm/${tokenIn(mail)}`)
+      .expect(200);
     expect(page.text).toContain('&lt;b&gt;Deals&lt;/b&gt; &amp; &quot;more&quot;');
     expect(page.text).not.toContain('<b>Deals');
   });
@@ -316,7 +345,10 @@ describe('public sign-up with double opt-in (e2e)', () => {
     const listId = await createList('double');
     const email = newEmail('twice');
     const ip = nextIp();
-    const [a, b] = await Promise.all([subscribe({ email, listIds: [listId] }, ip), subscribe({ email, listIds: [listId] }, ip)]);
+    const [a, b] = await Promise.all([
+      subscribe({ email, listIds: [listId] }, ip),
+      subscribe({ email, listIds: [listId] }, ip),
+    ]);
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(await db.getRepository(Subscriber).countBy({ emailKey: email })).toBe(1);
     await mailTo(email);
@@ -352,7 +384,11 @@ describe('public sign-up without SMTP_URL (e2e)', () => {
       .send({ name: 'Outbox List', optIn: 'double' })
       .expect(201);
     const email = `outbox-${randomBytes(4).toString('hex')}@example.com`;
-    await t.http().post('/api/public/subscribe').send({ email, listIds: [list.body.id] }).expect(202);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, listIds: [list.body.id] })
+      .expect(202);
 
     const outbox = join(t.config.dataDir, 'outbox');
     const files = await waitForFiles(outbox);
@@ -368,7 +404,10 @@ describe('public sign-up without SMTP_URL (e2e)', () => {
 async function waitForFiles(dir: string, timeoutMs = 15000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const files = await readdir(dir).then((f) => f.filter((n) => n.endsWith('.eml')), () => [] as string[]);
+    const files = await readdir(dir).then(
+      (f) => f.filter((n) => n.endsWith('.eml')),
+      () => [] as string[],
+    );
     if (files.length) return files;
     if (Date.now() > deadline) throw new Error(`no .eml file in ${dir} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));

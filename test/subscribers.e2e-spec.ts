@@ -15,10 +15,23 @@ describe('subscribers (e2e)', () => {
   let viewer: string;
   let systemMail: Queue;
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const post = (body: unknown) => t.http().post('/api/subscribers').set(auth(editor)).send(body as object);
-  const patch = (id: string, body: unknown) => t.http().patch(`/api/subscribers/${id}`).set(auth(editor)).send(body as object);
+  const post = (body: unknown) =>
+    t
+      .http()
+      .post('/api/subscribers')
+      .set(auth(editor))
+      .send(body as object);
+  const patch = (id: string, body: unknown) =>
+    t
+      .http()
+      .patch(`/api/subscribers/${id}`)
+      .set(auth(editor))
+      .send(body as object);
   const search = async (text: string) =>
-    (await t.http().get('/api/subscribers').query({ search: text }).set(auth(viewer)).expect(200)).body as { total: number; items: { id: string; email: string }[] };
+    (await t.http().get('/api/subscribers').query({ search: text }).set(auth(viewer)).expect(200)).body as {
+      total: number;
+      items: { id: string; email: string }[];
+    };
 
   /** Confirmation jobs for one subscriber, wherever they are in the queue. */
   const confirmJobs = async (subscriberId: string) =>
@@ -39,7 +52,11 @@ describe('subscribers (e2e)', () => {
   describe('POST /api/subscribers', () => {
     it('creates a subscriber and answers 201 with the contract shape', async () => {
       const email = `Ada.${uniqueTag()}@Example.com`;
-      const res = await post({ email: `  ${email} `, name: ' Ada Lovelace ', attributes: { city: 'London', orders: 3, tags: ['vip'], address: { zip: 'N1' } } }).expect(201);
+      const res = await post({
+        email: `  ${email} `,
+        name: ' Ada Lovelace ',
+        attributes: { city: 'London', orders: 3, tags: ['vip'], address: { zip: 'N1' } },
+      }).expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         email,
@@ -51,7 +68,9 @@ describe('subscribers (e2e)', () => {
       });
       const stored = await t.app.get(DataSource).getRepository(Subscriber).findOneByOrFail({ id: res.body.id });
       expect(stored.emailKey).toBe(email.toLowerCase());
-      expect((await t.http().get(`/api/subscribers/${res.body.id}`).set(auth(viewer)).expect(200)).body).toEqual(res.body);
+      expect((await t.http().get(`/api/subscribers/${res.body.id}`).set(auth(viewer)).expect(200)).body).toEqual(
+        res.body,
+      );
     });
 
     it('defaults name to empty, attributes to {} and status to enabled; accepts status blocklisted', async () => {
@@ -132,13 +151,28 @@ describe('subscribers (e2e)', () => {
     });
 
     it('refuses a JSON body over 1 MB with 413', async () => {
-      const body = JSON.stringify({ email: `huge-${uniqueTag()}@example.com`, attributes: { blob: 'x'.repeat(1_100_000) } });
-      const res = await t.http().post('/api/subscribers').set(auth(editor)).set('Content-Type', 'application/json').send(body).expect(413);
+      const body = JSON.stringify({
+        email: `huge-${uniqueTag()}@example.com`,
+        attributes: { blob: 'x'.repeat(1_100_000) },
+      });
+      const res = await t
+        .http()
+        .post('/api/subscribers')
+        .set(auth(editor))
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(413);
       expect(res.body).toMatchObject({ statusCode: 413 });
     });
 
     it('refuses malformed JSON with 400', async () => {
-      await t.http().post('/api/subscribers').set(auth(editor)).set('Content-Type', 'application/json').send('{"email": ').expect(400);
+      await t
+        .http()
+        .post('/api/subscribers')
+        .set(auth(editor))
+        .set('Content-Type', 'application/json')
+        .send('{"email": ')
+        .expect(400);
     });
   });
 
@@ -153,7 +187,10 @@ describe('subscribers (e2e)', () => {
     it('adds a double opt-in list unconfirmed and queues exactly one confirmation job for it', async () => {
       const single = await makeList(t, { optIn: 'single' });
       const double = await makeList(t, { optIn: 'double' });
-      const res = await post({ email: `double-${uniqueTag()}@example.com`, listIds: [single.id, double.id, double.id] }).expect(201);
+      const res = await post({
+        email: `double-${uniqueTag()}@example.com`,
+        listIds: [single.id, double.id, double.id],
+      }).expect(201);
       expect([...res.body.lists].sort(byListId)).toEqual(
         [
           { listId: single.id, status: 'confirmed' },
@@ -182,14 +219,21 @@ describe('subscribers (e2e)', () => {
       await patch(s.id, { listIds: [] }).expect(200);
       expect(await membershipsOf(t, s.id)).toEqual([]);
       // and the same request arriving twice at once
-      await Promise.all([patch(s.id, { listIds: [a.id, b.id] }).expect(200), patch(s.id, { listIds: [a.id, b.id] }).expect(200)]);
+      await Promise.all([
+        patch(s.id, { listIds: [a.id, b.id] }).expect(200),
+        patch(s.id, { listIds: [a.id, b.id] }).expect(200),
+      ]);
       expect((await membershipsOf(t, s.id)).map((m) => m.status)).toEqual(['unconfirmed', 'unconfirmed']);
       expect(await confirmJobs(s.id)).toHaveLength(1);
     });
 
     it('with preconfirm, confirms double opt-in memberships at once and asks for no mail', async () => {
       const double = await makeList(t, { optIn: 'double' });
-      const res = await post({ email: `vouched-${uniqueTag()}@example.com`, listIds: [double.id], preconfirm: true }).expect(201);
+      const res = await post({
+        email: `vouched-${uniqueTag()}@example.com`,
+        listIds: [double.id],
+        preconfirm: true,
+      }).expect(201);
       expect(res.body.lists).toEqual([{ listId: double.id, status: 'confirmed' }]);
       expect(await confirmJobs(res.body.id)).toHaveLength(0);
 
@@ -204,7 +248,9 @@ describe('subscribers (e2e)', () => {
       const drop = await makeList(t, { optIn: 'double' });
       const left = await makeList(t);
       const add = await makeList(t);
-      const s = await makeSubscriber(t, { lists: { [stay.id]: 'confirmed', [drop.id]: 'unconfirmed', [left.id]: 'unsubscribed' } });
+      const s = await makeSubscriber(t, {
+        lists: { [stay.id]: 'confirmed', [drop.id]: 'unconfirmed', [left.id]: 'unsubscribed' },
+      });
       const res = await patch(s.id, { listIds: [stay.id, add.id] }).expect(200);
       const expected = [
         { listId: stay.id, status: 'confirmed' },
@@ -268,7 +314,9 @@ describe('subscribers (e2e)', () => {
       const email = `New-${uniqueTag()}@example.com`;
       const res = await patch(s.id, { email: ` ${email} `, attributes: { c: 3 } }).expect(200);
       expect(res.body).toMatchObject({ id: s.id, email, name: 'Old', attributes: { c: 3 }, status: 'enabled' });
-      expect((await t.app.get(DataSource).getRepository(Subscriber).findOneByOrFail({ id: s.id })).emailKey).toBe(email.toLowerCase());
+      expect((await t.app.get(DataSource).getRepository(Subscriber).findOneByOrFail({ id: s.id })).emailKey).toBe(
+        email.toLowerCase(),
+      );
       const cleared = await patch(s.id, { name: null }).expect(200);
       expect(cleared.body).toMatchObject({ email, name: '', attributes: { c: 3 } });
     });
@@ -314,14 +362,32 @@ describe('subscribers (e2e)', () => {
       const tag = uniqueTag();
       const base = Date.UTC(2020, 0, 1);
       const made: Subscriber[] = [];
-      for (let i = 0; i < 5; i++) made.push(await makeSubscriber(t, { email: `page${i}-${tag}@example.com`, createdAt: new Date(base + i * 60_000) }));
-      const first = await t.http().get('/api/subscribers').query({ search: tag, limit: 2 }).set(auth(viewer)).expect(200);
+      for (let i = 0; i < 5; i++)
+        made.push(
+          await makeSubscriber(t, { email: `page${i}-${tag}@example.com`, createdAt: new Date(base + i * 60_000) }),
+        );
+      const first = await t
+        .http()
+        .get('/api/subscribers')
+        .query({ search: tag, limit: 2 })
+        .set(auth(viewer))
+        .expect(200);
       expect(first.body).toMatchObject({ total: 5, page: 1, limit: 2 });
       expect(first.body.items.map((s: { id: string }) => s.id)).toEqual([made[4].id, made[3].id]);
-      const third = await t.http().get('/api/subscribers').query({ search: tag, limit: 2, page: 3 }).set(auth(viewer)).expect(200);
+      const third = await t
+        .http()
+        .get('/api/subscribers')
+        .query({ search: tag, limit: 2, page: 3 })
+        .set(auth(viewer))
+        .expect(200);
       expect(third.body.items.map((s: { id: string }) => s.id)).toEqual([made[0].id]);
       expect(third.body.items[0].createdAt).toBe(new Date(base).toISOString());
-      const beyond = await t.http().get('/api/subscribers').query({ search: tag, limit: 2, page: 4 }).set(auth(viewer)).expect(200);
+      const beyond = await t
+        .http()
+        .get('/api/subscribers')
+        .query({ search: tag, limit: 2, page: 4 })
+        .set(auth(viewer))
+        .expect(200);
       expect(beyond.body).toMatchObject({ items: [], total: 5, page: 4 });
     });
 
@@ -335,7 +401,10 @@ describe('subscribers (e2e)', () => {
     it('searches email or name, in any case', async () => {
       const tag = uniqueTag();
       const byEmail = await makeSubscriber(t, { email: `Marie.${tag}@Example.com` });
-      const byName = await makeSubscriber(t, { email: `mc-${uniqueTag()}@example.com`, name: `Marie ${tag.toUpperCase()} Curie` });
+      const byName = await makeSubscriber(t, {
+        email: `mc-${uniqueTag()}@example.com`,
+        name: `Marie ${tag.toUpperCase()} Curie`,
+      });
       await makeSubscriber(t, { email: `other-${uniqueTag()}@example.com`, name: 'Pierre' });
       const found = await search(`MARIE.${tag.toUpperCase()}`);
       expect(found.items.map((s) => s.id)).toEqual([byEmail.id]);
@@ -379,9 +448,14 @@ describe('subscribers (e2e)', () => {
     it('filters by subscriber status, alone or with a list and a search', async () => {
       const tag = uniqueTag();
       const list = await makeList(t);
-      const blocked = await makeSubscriber(t, { name: `blocked ${tag}`, status: 'blocklisted', lists: { [list.id]: 'confirmed' } });
+      const blocked = await makeSubscriber(t, {
+        name: `blocked ${tag}`,
+        status: 'blocklisted',
+        lists: { [list.id]: 'confirmed' },
+      });
       const enabled = await makeSubscriber(t, { name: `enabled ${tag}`, lists: { [list.id]: 'confirmed' } });
-      const get = (query: Record<string, string>) => t.http().get('/api/subscribers').query(query).set(auth(viewer)).expect(200);
+      const get = (query: Record<string, string>) =>
+        t.http().get('/api/subscribers').query(query).set(auth(viewer)).expect(200);
       const onList = await get({ listId: list.id, status: 'blocklisted' });
       expect(onList.body.items.map((s: { id: string }) => s.id)).toEqual([blocked.id]);
       expect(onList.body.total).toBe(1);
@@ -427,7 +501,9 @@ describe('subscribers (e2e)', () => {
       await t.http().patch(`/api/subscribers/${s.id}`).set(auth(viewer)).send({ name: 'Changed' }).expect(403);
       await t.http().delete(`/api/subscribers/${s.id}`).set(auth(viewer)).expect(403);
       expect((await search(email)).total).toBe(0);
-      expect((await t.http().get(`/api/subscribers/${s.id}`).set(auth(viewer)).expect(200)).body.name).toBe('Untouched');
+      expect((await t.http().get(`/api/subscribers/${s.id}`).set(auth(viewer)).expect(200)).body.name).toBe(
+        'Untouched',
+      );
     });
 
     it('refuses an API key without subscribers:write (403) and serves one with it', async () => {
@@ -441,7 +517,12 @@ describe('subscribers (e2e)', () => {
       const created = await t.http().post('/api/subscribers').set(auth(withScope)).send({ email }).expect(201);
       await t.http().get(`/api/subscribers/${created.body.id}`).set(auth(withScope)).expect(200);
       await t.http().get('/api/subscribers').set(auth(withScope)).expect(200);
-      await t.http().patch(`/api/subscribers/${created.body.id}`).set(auth(withScope)).send({ name: 'By key' }).expect(200);
+      await t
+        .http()
+        .patch(`/api/subscribers/${created.body.id}`)
+        .set(auth(withScope))
+        .send({ name: 'By key' })
+        .expect(200);
       // Deleting is for staff only, whatever the key's scopes.
       await t.http().delete(`/api/subscribers/${created.body.id}`).set(auth(withScope)).expect(403);
     });

@@ -6,14 +6,25 @@ import { Message } from '../src/delivery/message.entity';
 import { Subscriber } from '../src/subscribers/subscriber.entity';
 import { RECORDER_OPTIONS } from '../src/tracking/engagement-recorder.service';
 import { TokenService } from '../src/tokens/token.service';
-import { deliveredAgo, flushTracking, linksOf, MailLinks, pathOf, sendCampaign, SentCampaign, tampered } from './support/campaign-mail';
+import {
+  deliveredAgo,
+  flushTracking,
+  linksOf,
+  MailLinks,
+  pathOf,
+  sendCampaign,
+  SentCampaign,
+  tampered,
+} from './support/campaign-mail';
 import { makeList, makeSubscriber } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
 const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-const IPHONE_MAIL = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
-const DESKTOP = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+const IPHONE_MAIL =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+const DESKTOP =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
 const SPRING = 'https://shop.example/spring?utm=mail&x=1#top';
 const FAQ = 'https://shop.example/faq';
 const MJML = `<mjml><mj-body><mj-section><mj-column>
@@ -35,7 +46,8 @@ describe('Open and click tracking (e2e)', () => {
     editor = await t.tokenFor('editor');
     const list = await makeList(t);
     readers = [];
-    for (let i = 0; i < 10; i++) readers.push((await makeSubscriber(t, { name: `Reader ${i}`, lists: { [list.id]: 'confirmed' } })).email);
+    for (let i = 0; i < 10; i++)
+      readers.push((await makeSubscriber(t, { name: `Reader ${i}`, lists: { [list.id]: 'confirmed' } })).email);
     campaign = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [list.id] }, readers.length);
   });
   afterAll(async () => {
@@ -51,18 +63,25 @@ describe('Open and click tracking (e2e)', () => {
 
   async function eventsOf(messageId: string, type: 'opened' | 'clicked'): Promise<MessageEvent[]> {
     await flushTracking(t);
-    return t.app.get(DataSource).getRepository(MessageEvent).find({ where: { messageId, type }, order: { at: 'ASC' } });
+    return t.app
+      .get(DataSource)
+      .getRepository(MessageEvent)
+      .find({ where: { messageId, type }, order: { at: 'ASC' } });
   }
 
   describe('GET /o/:token', () => {
     it('answers the 43-byte transparent GIF, never cached, for any token', async () => {
       const { links } = reader(9);
       for (const path of [pathOf(links.pixel), '/o/not-a-token', pathOf(tampered(links.pixel))]) {
-        const res = await t.http().get(path).buffer(true).parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        const res = await t
+          .http()
+          .get(path)
+          .buffer(true)
+          .parse((r, done) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => done(null, Buffer.concat(chunks)));
+          });
         expect(res.status).toBe(200);
         expect(res.headers['content-type']).toBe('image/gif');
         expect(res.headers['cache-control']).toContain('no-store');
@@ -76,8 +95,18 @@ describe('Open and click tracking (e2e)', () => {
     it('records the open of the mail’s pixel with its time, user agent and IP', async () => {
       const { links, message } = reader(0);
       const before = Date.now();
-      await t.http().get(pathOf(links.pixel)).set('User-Agent', IPHONE_MAIL).set('X-Forwarded-For', '198.51.100.7').expect(200);
-      await t.http().get(pathOf(links.pixel)).set('User-Agent', DESKTOP).set('X-Forwarded-For', '198.51.100.8').expect(200);
+      await t
+        .http()
+        .get(pathOf(links.pixel))
+        .set('User-Agent', IPHONE_MAIL)
+        .set('X-Forwarded-For', '198.51.100.7')
+        .expect(200);
+      await t
+        .http()
+        .get(pathOf(links.pixel))
+        .set('User-Agent', DESKTOP)
+        .set('X-Forwarded-For', '198.51.100.8')
+        .expect(200);
       const opens = await eventsOf(message.id, 'opened');
       expect(opens.map((e) => e.detail)).toEqual([
         { machine: false, ip: '198.51.100.7', userAgent: IPHONE_MAIL },
@@ -89,8 +118,17 @@ describe('Open and click tracking (e2e)', () => {
 
     it("counts opens through Apple Mail Privacy Protection and Google's image proxy as machine", async () => {
       const { links, message } = reader(1);
-      await t.http().get(pathOf(links.pixel)).set('User-Agent', 'Mozilla/5.0').set('X-Forwarded-For', '17.58.63.10').expect(200);
-      await t.http().get(pathOf(links.pixel)).set('User-Agent', 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)').expect(200);
+      await t
+        .http()
+        .get(pathOf(links.pixel))
+        .set('User-Agent', 'Mozilla/5.0')
+        .set('X-Forwarded-For', '17.58.63.10')
+        .expect(200);
+      await t
+        .http()
+        .get(pathOf(links.pixel))
+        .set('User-Agent', 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)')
+        .expect(200);
       const opens = await eventsOf(message.id, 'opened');
       expect(opens.map((e) => [e.detail?.machine, e.detail?.proxy])).toEqual([
         [true, 'apple-mpp'],
@@ -100,8 +138,14 @@ describe('Open and click tracking (e2e)', () => {
 
     it('records nothing for a tampered token or a token of another kind', async () => {
       const { links, message } = reader(2);
-      await t.http().get(pathOf(tampered(links.pixel))).expect(200);
-      await t.http().get(`/o/${new URL(links.unsubscribe).pathname.split('/').pop()}`).expect(200);
+      await t
+        .http()
+        .get(pathOf(tampered(links.pixel)))
+        .expect(200);
+      await t
+        .http()
+        .get(`/o/${new URL(links.unsubscribe).pathname.split('/').pop()}`)
+        .expect(200);
       expect(await eventsOf(message.id, 'opened')).toEqual([]);
     });
   });
@@ -111,10 +155,17 @@ describe('Open and click tracking (e2e)', () => {
       const { links, message } = reader(3);
       await deliveredAgo(t, message.id, 60_000);
       expect(links.clicks).toHaveLength(2);
-      const res = await t.http().get(pathOf(links.clicks[0])).set('User-Agent', DESKTOP).set('X-Forwarded-For', '198.51.100.9').expect(302);
+      const res = await t
+        .http()
+        .get(pathOf(links.clicks[0]))
+        .set('User-Agent', DESKTOP)
+        .set('X-Forwarded-For', '198.51.100.9')
+        .expect(302);
       expect(res.headers.location).toBe(SPRING);
       const clicks = await eventsOf(message.id, 'clicked');
-      expect(clicks.map((e) => e.detail)).toEqual([{ url: SPRING, scanner: false, ip: '198.51.100.9', userAgent: DESKTOP }]);
+      expect(clicks.map((e) => e.detail)).toEqual([
+        { url: SPRING, scanner: false, ip: '198.51.100.9', userAgent: DESKTOP },
+      ]);
     });
 
     it('redirects a HEAD request too, as a scanner', async () => {
@@ -122,14 +173,18 @@ describe('Open and click tracking (e2e)', () => {
       await deliveredAgo(t, message.id, 60_000);
       const res = await t.http().head(pathOf(links.clicks[1])).expect(302);
       expect(res.headers.location).toBe(FAQ);
-      expect((await eventsOf(message.id, 'clicked')).map((e) => [e.detail?.scanner, e.detail?.reason])).toEqual([[true, 'head']]);
+      expect((await eventsOf(message.id, 'clicked')).map((e) => [e.detail?.scanner, e.detail?.reason])).toEqual([
+        [true, 'head'],
+      ]);
     });
 
     it('takes a click within seconds of delivery for a scanner', async () => {
       const { links, message } = reader(5);
       await deliveredAgo(t, message.id, 0);
       await t.http().get(pathOf(links.clicks[1])).expect(302);
-      expect((await eventsOf(message.id, 'clicked')).map((e) => [e.detail?.scanner, e.detail?.reason])).toEqual([[true, 'on-delivery']]);
+      expect((await eventsOf(message.id, 'clicked')).map((e) => [e.detail?.scanner, e.detail?.reason])).toEqual([
+        [true, 'on-delivery'],
+      ]);
     });
 
     it('takes every link of a message clicked at once for a scanner, the one already stored included', async () => {
@@ -194,8 +249,17 @@ describe('Open and click tracking (e2e)', () => {
     const message = sent.messages.get(person.email)!;
     const erase = `/p/${t.app.get(TokenService).sign('preferences', { s: person.id }, 3600)}/erase`;
     await t.http().post(erase).type('form').send({}).expect(200);
-    await t.http().get(pathOf(links.pixel)).set('User-Agent', DESKTOP).set('X-Forwarded-For', '198.51.100.61').expect(200).expect('Content-Type', 'image/gif');
-    expect((await t.http().get(pathOf(links.clicks[0])).set('X-Forwarded-For', '198.51.100.62').expect(302)).headers.location).toBe(SPRING);
+    await t
+      .http()
+      .get(pathOf(links.pixel))
+      .set('User-Agent', DESKTOP)
+      .set('X-Forwarded-For', '198.51.100.61')
+      .expect(200)
+      .expect('Content-Type', 'image/gif');
+    expect(
+      (await t.http().get(pathOf(links.clicks[0])).set('X-Forwarded-For', '198.51.100.62').expect(302)).headers
+        .location,
+    ).toBe(SPRING);
     await t.http().head(pathOf(links.clicks[1])).expect(302);
     expect(await eventsOf(message.id, 'opened')).toEqual([]);
     expect(await eventsOf(message.id, 'clicked')).toEqual([]);
@@ -214,13 +278,16 @@ describe('Open and click tracking: stopping the service (e2e)', () => {
     const t = await createTestApp();
     let closed = false;
     try {
-      const message = await t.app.get(DataSource).getRepository(Message).save({
-        stream: 'campaign',
-        toEmail: 'reader@example.com',
-        template: 'campaign',
-        status: 'sent',
-        sentAt: new Date(),
-      } as Partial<Message>);
+      const message = await t.app
+        .get(DataSource)
+        .getRepository(Message)
+        .save({
+          stream: 'campaign',
+          toEmail: 'reader@example.com',
+          template: 'campaign',
+          status: 'sent',
+          sentAt: new Date(),
+        } as Partial<Message>);
       const token = t.app.get(TokenService).sign('open', { m: message.id });
       await Promise.all(Array.from({ length: 5 }, () => t.http().get(`/o/${token}`).expect(200)));
       expect(await t.app.get(DataSource).getRepository(MessageEvent).countBy({ messageId: message.id })).toBe(0);

@@ -24,7 +24,8 @@ describe('transactional mail (e2e)', () => {
     await sink.stop();
   });
 
-  const post = (path: string, body: object, auth = key) => t.http().post(path).set('Authorization', `Bearer ${auth}`).send(body);
+  const post = (path: string, body: object, auth = key) =>
+    t.http().post(path).set('Authorization', `Bearer ${auth}`).send(body);
   const newEmail = () => `buyer-${uniqueTag()}@example.com`;
   const mailsTo = (email: string) => sink.received.filter((m) => m.to.includes(email));
   const header = (m: ReceivedMail, name: string) => m.headers.get(name) ?? [];
@@ -40,7 +41,12 @@ describe('transactional mail (e2e)', () => {
   }
 
   function orderEvent(email: string, orderNumber: string, status = 'shipped') {
-    return { orderId: orderNumber, status, customer: { email, name: 'Ada Lovelace' }, order: { ...shippedSample.order, number: orderNumber } };
+    return {
+      orderId: orderNumber,
+      status,
+      customer: { email, name: 'Ada Lovelace' },
+      order: { ...shippedSample.order, number: orderNumber },
+    };
   }
 
   it('turns an order event into the order-<status> mail with its data, sent once even when posted twice', async () => {
@@ -52,7 +58,14 @@ describe('transactional mail (e2e)', () => {
     expect(second.body.id).toBe(first.body.id);
 
     const log = await settled(first.body.id);
-    expect(log).toMatchObject({ id: first.body.id, stream: 'transactional', to: { email, name: 'Ada Lovelace' }, template: 'order-shipped', status: 'sent', attempts: 1 });
+    expect(log).toMatchObject({
+      id: first.body.id,
+      stream: 'transactional',
+      to: { email, name: 'Ada Lovelace' },
+      template: 'order-shipped',
+      status: 'sent',
+      attempts: 1,
+    });
     expect(log.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'sent']);
 
     // A third post after it was sent still answers the same message and sends nothing.
@@ -80,7 +93,9 @@ describe('transactional mail (e2e)', () => {
   it('sends one message when the same order event is posted concurrently', async () => {
     const email = newEmail();
     const number = `C-${uniqueTag()}`;
-    const answers = await Promise.all([1, 2, 3, 4].map(() => post('/api/orders/events', orderEvent(email, number, 'placed'))));
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() => post('/api/orders/events', orderEvent(email, number, 'placed'))),
+    );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     await settled(answers[0].body.id);
@@ -102,7 +117,13 @@ describe('transactional mail (e2e)', () => {
     const email = newEmail();
     const idem = `checkout-${uniqueTag()}`;
     const body = { template: 'order-shipped', to: { email }, data: shippedSample };
-    const send = () => t.http().post('/api/transactional/messages').set('Authorization', `Bearer ${key}`).set('Idempotency-Key', idem).send(body);
+    const send = () =>
+      t
+        .http()
+        .post('/api/transactional/messages')
+        .set('Authorization', `Bearer ${key}`)
+        .set('Idempotency-Key', idem)
+        .send(body);
     const first = await send().expect(202);
     expect((await send().expect(202)).body.id).toBe(first.body.id);
     await settled(first.body.id);
@@ -119,20 +140,39 @@ describe('transactional mail (e2e)', () => {
 
   it('answers 404 for an unknown template and 400 naming the field for a bad address, missing data or a line break', async () => {
     const email = newEmail();
-    const unknown = await post('/api/transactional/messages', { template: 'no-such-template', to: { email }, data: {} }).expect(404);
+    const unknown = await post('/api/transactional/messages', {
+      template: 'no-such-template',
+      to: { email },
+      data: {},
+    }).expect(404);
     expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
 
-    const badAddress = await post('/api/transactional/messages', { template: 'order-shipped', to: { email: 'not-an-address' }, data: shippedSample }).expect(400);
+    const badAddress = await post('/api/transactional/messages', {
+      template: 'order-shipped',
+      to: { email: 'not-an-address' },
+      data: shippedSample,
+    }).expect(400);
     expect(JSON.stringify(badAddress.body.message)).toContain('to.email');
 
     const { trackingUrl: _dropped, ...order } = shippedSample.order;
-    const missing = await post('/api/transactional/messages', { template: 'order-shipped', to: { email }, data: { order } }).expect(400);
+    const missing = await post('/api/transactional/messages', {
+      template: 'order-shipped',
+      to: { email },
+      data: { order },
+    }).expect(400);
     expect(missing.body.message).toEqual(['data.order.trackingUrl is required']);
 
-    const orderMissing = await post('/api/orders/events', { ...orderEvent(email, `M-${uniqueTag()}`), order: { ...order, number: 'X' } }).expect(400);
+    const orderMissing = await post('/api/orders/events', {
+      ...orderEvent(email, `M-${uniqueTag()}`),
+      order: { ...order, number: 'X' },
+    }).expect(400);
     expect(orderMissing.body.message).toEqual(['order.trackingUrl is required']);
 
-    const injected = await post('/api/transactional/messages', { template: 'order-shipped', to: { email, name: 'Ada\r\nBcc: victim@example.com' }, data: shippedSample }).expect(400);
+    const injected = await post('/api/transactional/messages', {
+      template: 'order-shipped',
+      to: { email, name: 'Ada\r\nBcc: victim@example.com' },
+      data: shippedSample,
+    }).expect(400);
     expect(JSON.stringify(injected.body.message)).toContain('to.name');
     const injectedKey = await t
       .http()
@@ -161,11 +201,23 @@ describe('transactional mail (e2e)', () => {
     const { body } = await post('/api/orders/events', orderEvent(email, number, 'placed')).expect(202);
     await settled(body.id);
     const viewer = await t.tokenFor('viewer');
-    const byOrder = await t.http().get(`/api/messages?search=${number}&stream=transactional`).set('Authorization', `Bearer ${viewer}`).expect(200);
+    const byOrder = await t
+      .http()
+      .get(`/api/messages?search=${number}&stream=transactional`)
+      .set('Authorization', `Bearer ${viewer}`)
+      .expect(200);
     expect(byOrder.body).toMatchObject({ total: 1, page: 1, items: [{ id: body.id, to: { email }, status: 'sent' }] });
-    const byAddress = await t.http().get(`/api/messages?search=${email.toUpperCase()}`).set('Authorization', `Bearer ${viewer}`).expect(200);
+    const byAddress = await t
+      .http()
+      .get(`/api/messages?search=${email.toUpperCase()}`)
+      .set('Authorization', `Bearer ${viewer}`)
+      .expect(200);
     expect(byAddress.body.items.map((m: { id: string }) => m.id)).toEqual([body.id]);
-    const noneInCampaigns = await t.http().get(`/api/messages?search=${number}&stream=campaign`).set('Authorization', `Bearer ${viewer}`).expect(200);
+    const noneInCampaigns = await t
+      .http()
+      .get(`/api/messages?search=${number}&stream=campaign`)
+      .set('Authorization', `Bearer ${viewer}`)
+      .expect(200);
     expect(noneInCampaigns.body.total).toBe(0);
     await t.http().get(`/api/messages/${body.id}`).set('Authorization', `Bearer ${viewer}`).expect(200);
     await t.http().get('/api/messages').set('Authorization', `Bearer ${key}`).expect(403); // the key reaches single messages only

@@ -38,23 +38,33 @@ describe('Unsubscribe (e2e)', () => {
     const a = await makeList(t, { name: `Weekly <b>news</b> ${uniqueTag()}` });
     const b = await makeList(t);
     const c = await makeList(t);
-    const person = await makeSubscriber(t, { lists: { [a.id]: 'confirmed', [b.id]: 'unconfirmed', [c.id]: 'confirmed' } });
+    const person = await makeSubscriber(t, {
+      lists: { [a.id]: 'confirmed', [b.id]: 'unconfirmed', [c.id]: 'confirmed' },
+    });
     const neighbour = await makeSubscriber(t, { lists: { [a.id]: 'confirmed', [b.id]: 'confirmed' } });
     const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [a.id, b.id] }, 2);
     const path = pathOf(linksOf(sent.mails.get(person.email)!).unsubscribe);
     return { a, b, c, person, neighbour, sent, path, messageId: sent.messages.get(person.email)!.id };
   }
 
-  const unsubscribedEvents = (messageId: string) => t.app.get(DataSource).getRepository(MessageEvent).findBy({ messageId, type: 'unsubscribed' });
+  const unsubscribedEvents = (messageId: string) =>
+    t.app.get(DataSource).getRepository(MessageEvent).findBy({ messageId, type: 'unsubscribed' });
   const statuses = async (subscriberId: string) => (await membershipsOf(t, subscriberId)).map((m) => m.status);
 
   it('GET shows a page with one confirm button posting to the same URL, and changes nothing', async () => {
     const { a, person, path, messageId } = await mailedPerson();
     const before = await membershipsOf(t, person.id);
-    const res = await t.http().get(path).expect(200).expect('Content-Type', /text\/html/);
+    const res = await t
+      .http()
+      .get(path)
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     // The unsubscribe button posts to this very URL; the only other one asks for a preferences link by mail.
     const token = path.slice('/u/'.length);
-    expect(res.text.match(/<form\b[^>]*>/g)).toEqual(['<form method="post">', `<form method="post" action="${token}/preferences-link">`]);
+    expect(res.text.match(/<form\b[^>]*>/g)).toEqual([
+      '<form method="post">',
+      `<form method="post" action="${token}/preferences-link">`,
+    ]);
     expect(res.text.match(/<button\b/g)).toHaveLength(2);
     expect(res.text).not.toMatch(/\/p\//);
     // the list name an editor typed is escaped
@@ -94,7 +104,10 @@ describe('Unsubscribe (e2e)', () => {
     const { a, b, person, path, messageId } = await mailedPerson();
     await t.http().post(path).field('List-Unsubscribe', 'One-Click').expect(200);
     const rows = await t.app.get(DataSource).getRepository(Subscription).findBy({ subscriberId: person.id });
-    expect(rows.filter((r) => [a.id, b.id].includes(r.listId)).map((r) => r.status)).toEqual(['unsubscribed', 'unsubscribed']);
+    expect(rows.filter((r) => [a.id, b.id].includes(r.listId)).map((r) => r.status)).toEqual([
+      'unsubscribed',
+      'unsubscribed',
+    ]);
     // the multipart body was read: recorded as the mail client's one-click, not the page's button
     expect((await unsubscribedEvents(messageId)).map((e) => e.detail?.via)).toEqual(['one-click']);
   });
@@ -103,7 +116,10 @@ describe('Unsubscribe (e2e)', () => {
     const { a, b, person, path, messageId } = await mailedPerson();
     await t.http().post(path).type('form').send('').expect(200);
     const rows = await t.app.get(DataSource).getRepository(Subscription).findBy({ subscriberId: person.id });
-    expect(rows.filter((r) => [a.id, b.id].includes(r.listId)).map((r) => r.status)).toEqual(['unsubscribed', 'unsubscribed']);
+    expect(rows.filter((r) => [a.id, b.id].includes(r.listId)).map((r) => r.status)).toEqual([
+      'unsubscribed',
+      'unsubscribed',
+    ]);
     expect((await unsubscribedEvents(messageId)).map((e) => e.detail?.via)).toEqual(['page']);
   });
 
@@ -112,7 +128,11 @@ describe('Unsubscribe (e2e)', () => {
     const tokens = t.app.get(TokenService);
     const preferences = tokens.sign('preferences', { s: person.id, m: messageId }, 3600);
     for (const bad of [tampered(path), `/u/${preferences}`, '/u/garbage']) {
-      const page = await t.http().get(bad).expect(404).expect('Content-Type', /text\/html/);
+      const page = await t
+        .http()
+        .get(bad)
+        .expect(404)
+        .expect('Content-Type', /text\/html/);
       expect(page.text).toContain('invalid');
       const res = await t.http().post(bad).type('form').send('List-Unsubscribe=One-Click').expect(404);
       expect(res.headers.location).toBeUndefined();
@@ -127,7 +147,12 @@ describe('Unsubscribe (e2e)', () => {
     const forged = t.app.get(TokenService).sign('unsubscribe', { m: otherMessage.id, s: person.id, c: sent.id });
     await t.http().post(`/u/${forged}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
     const rows = await t.app.get(DataSource).getRepository(Subscription).findBy({ subscriberId: person.id });
-    expect(rows.filter((r) => [a.id, b.id].includes(r.listId)).map((r) => r.status).sort()).toEqual(['confirmed', 'unconfirmed']);
+    expect(
+      rows
+        .filter((r) => [a.id, b.id].includes(r.listId))
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['confirmed', 'unconfirmed']);
   });
 
   it('the next campaign skips the address that unsubscribed', async () => {
@@ -142,10 +167,14 @@ describe('Unsubscribe (e2e)', () => {
   it('never rate-limits the one-click POST of a valid token, while guesses from the same IP get 429', async () => {
     const { a, person, path } = await mailedPerson();
     const ip = { 'X-Forwarded-For': '203.0.113.77' };
-    for (let i = 0; i < 30; i++) await t.http().post(`/u/guess-${i}`).set(ip).type('form').send('List-Unsubscribe=One-Click').expect(404);
+    for (let i = 0; i < 30; i++)
+      await t.http().post(`/u/guess-${i}`).set(ip).type('form').send('List-Unsubscribe=One-Click').expect(404);
     await t.http().post('/u/guess-31').set(ip).type('form').send('List-Unsubscribe=One-Click').expect(429);
     await t.http().post(path).set(ip).type('form').send('List-Unsubscribe=One-Click').expect(200);
-    const row = await t.app.get(DataSource).getRepository(Subscription).findOneBy({ subscriberId: person.id, listId: a.id });
+    const row = await t.app
+      .get(DataSource)
+      .getRepository(Subscription)
+      .findOneBy({ subscriberId: person.id, listId: a.id });
     expect(row?.status).toBe('unsubscribed');
   });
 
@@ -166,7 +195,18 @@ describe('Unsubscribe (e2e)', () => {
     jest.useFakeTimers({
       now: Date.now() + YEAR_MS,
       advanceTimers: true,
-      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
     });
     try {
       expect(t.app.get(TokenService).verify('preferences', preferences)).toBeNull();
@@ -174,34 +214,44 @@ describe('Unsubscribe (e2e)', () => {
     } finally {
       jest.useRealTimers();
     }
-    const row = await t.app.get(DataSource).getRepository(Subscription).findOneBy({ subscriberId: person.id, listId: a.id });
+    const row = await t.app
+      .get(DataSource)
+      .getRepository(Subscription)
+      .findOneBy({ subscriberId: person.id, listId: a.id });
     expect(row?.status).toBe('unsubscribed');
     expect(await t.app.get(DataSource).getRepository(Subscriber).existsBy({ id: person.id })).toBe(true);
   });
 
-  it('names the campaign\'s private lists only to their own members, before and after unsubscribing, and never in List-Id', async () => {
+  it("names the campaign's private lists only to their own members, before and after unsubscribing, and never in List-Id", async () => {
     const open = await makeList(t, { name: `Weekly ${uniqueTag()}` });
     const secret = await makeList(t, { name: `Churn risk ${uniqueTag()}`, visibility: 'private' });
     const weeklyOnly = await makeSubscriber(t, { lists: { [open.id]: 'confirmed' } });
     const member = await makeSubscriber(t, { lists: { [open.id]: 'confirmed', [secret.id]: 'confirmed' } });
     const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [secret.id, open.id] }, 2);
     // List-Id is one header for all recipients: it names the first public list, never the private one.
-    for (const mail of sent.mails.values()) expect(mail.headers.get('list-id')).toEqual([`${open.name} <${open.id}.lists.shop.example>`]);
+    for (const mail of sent.mails.values())
+      expect(mail.headers.get('list-id')).toEqual([`${open.name} <${open.id}.lists.shop.example>`]);
     const pathFor = (email: string) => pathOf(linksOf(sent.mails.get(email)!).unsubscribe);
 
     const outsider = pathFor(weeklyOnly.email);
-    for (const res of [await t.http().get(outsider).expect(200), await t.http().post(outsider).type('form').send('').expect(200)]) {
+    for (const res of [
+      await t.http().get(outsider).expect(200),
+      await t.http().post(outsider).type('form').send('').expect(200),
+    ]) {
       expect(res.text).toContain(open.name);
       expect(res.text).not.toContain(secret.name);
     }
     const insider = pathFor(member.email);
-    for (const res of [await t.http().get(insider).expect(200), await t.http().post(insider).type('form').send('').expect(200)]) {
+    for (const res of [
+      await t.http().get(insider).expect(200),
+      await t.http().post(insider).type('form').send('').expect(200),
+    ]) {
       expect(res.text).toContain(open.name);
       expect(res.text).toContain(secret.name);
     }
   });
 
-  it('gives List-Id no name when all of the campaign\'s lists are private', async () => {
+  it("gives List-Id no name when all of the campaign's lists are private", async () => {
     const secret = await makeList(t, { name: `Churn risk ${uniqueTag()}`, visibility: 'private' });
     const member = await makeSubscriber(t, { lists: { [secret.id]: 'confirmed' } });
     const sent = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [secret.id] }, 1);

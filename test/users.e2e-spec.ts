@@ -7,7 +7,11 @@ describe('users API (e2e)', () => {
   let adminId: string;
   beforeAll(async () => {
     t = await createTestApp({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'owner password 1' });
-    const login = await t.http().post('/api/auth/login').send({ email: 'owner@example.com', password: 'owner password 1' }).expect(200);
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'owner@example.com', password: 'owner password 1' })
+      .expect(200);
     admin = login.body.accessToken;
     adminId = login.body.user.id;
   });
@@ -16,28 +20,63 @@ describe('users API (e2e)', () => {
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it('an admin creates, lists, updates and deletes users; no answer carries a password or its hash', async () => {
-    const created = await t.http().post('/api/users').set(as(admin)).send({ email: ' Writer@Example.com ', password: 'writer password', role: 'editor' }).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), email: 'writer@example.com', role: 'editor', createdAt: expect.any(String) });
+    const created = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: ' Writer@Example.com ', password: 'writer password', role: 'editor' })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      email: 'writer@example.com',
+      role: 'editor',
+      createdAt: expect.any(String),
+    });
 
     const list = await t.http().get('/api/users').set(as(admin)).expect(200);
-    expect(list.body.map((u: { email: string }) => u.email)).toEqual(expect.arrayContaining(['owner@example.com', 'writer@example.com']));
+    expect(list.body.map((u: { email: string }) => u.email)).toEqual(
+      expect.arrayContaining(['owner@example.com', 'writer@example.com']),
+    );
     expect(JSON.stringify(list.body)).not.toMatch(/password|\$2[aby]\$/i);
 
-    const updated = await t.http().patch(`/api/users/${created.body.id}`).set(as(admin)).send({ role: 'viewer', password: 'a new password' }).expect(200);
+    const updated = await t
+      .http()
+      .patch(`/api/users/${created.body.id}`)
+      .set(as(admin))
+      .send({ role: 'viewer', password: 'a new password' })
+      .expect(200);
     expect(updated.body).toMatchObject({ id: created.body.id, role: 'viewer' });
-    const login = await t.http().post('/api/auth/login').send({ email: 'writer@example.com', password: 'a new password' }).expect(200);
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'writer@example.com', password: 'a new password' })
+      .expect(200);
     expect(login.body.user.role).toBe('viewer');
 
     await t.http().delete(`/api/users/${created.body.id}`).set(as(admin)).expect(204);
-    await t.http().post('/api/auth/login').send({ email: 'writer@example.com', password: 'a new password' }).expect(401);
+    await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'writer@example.com', password: 'a new password' })
+      .expect(401);
     // A deleted user's token stops working at once.
     await t.http().get('/api/users').set(as(login.body.accessToken)).expect(401);
     await t.http().delete(`/api/users/${created.body.id}`).set(as(admin)).expect(404);
   });
 
   it('a second user with the same email (any case) is 409', async () => {
-    await t.http().post('/api/users').set(as(admin)).send({ email: 'twice@example.com', password: 'first password', role: 'viewer' }).expect(201);
-    const res = await t.http().post('/api/users').set(as(admin)).send({ email: 'TWICE@example.com', password: 'second password', role: 'viewer' }).expect(409);
+    await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'twice@example.com', password: 'first password', role: 'viewer' })
+      .expect(201);
+    const res = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'TWICE@example.com', password: 'second password', role: 'viewer' })
+      .expect(409);
     expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
   });
 
@@ -56,28 +95,61 @@ describe('users API (e2e)', () => {
 
   it('a password longer than bcrypt reads (72 bytes in UTF-8) is 400 naming the limit, on create and on change', async () => {
     const tooLong = 'é'.repeat(37); // 37 characters, 74 bytes
-    const created = await t.http().post('/api/users').set(as(admin)).send({ email: 'long-pw@example.com', password: tooLong, role: 'viewer' }).expect(400);
+    const created = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'long-pw@example.com', password: tooLong, role: 'viewer' })
+      .expect(400);
     expect(JSON.stringify(created.body.message)).toContain('password must be at most 72 bytes in UTF-8');
     const fits = 'é'.repeat(36); // 72 bytes
-    const user = await t.http().post('/api/users').set(as(admin)).send({ email: 'long-pw@example.com', password: fits, role: 'viewer' }).expect(201);
+    const user = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'long-pw@example.com', password: fits, role: 'viewer' })
+      .expect(201);
     await t.http().post('/api/auth/login').send({ email: 'long-pw@example.com', password: fits }).expect(200);
-    const changed = await t.http().patch(`/api/users/${user.body.id}`).set(as(admin)).send({ password: 'x'.repeat(73) }).expect(400);
+    const changed = await t
+      .http()
+      .patch(`/api/users/${user.body.id}`)
+      .set(as(admin))
+      .send({ password: 'x'.repeat(73) })
+      .expect(400);
     expect(JSON.stringify(changed.body.message)).toContain('72 bytes');
   });
 
   it('a login with a password longer than 72 bytes never succeeds, even when its first 72 bytes are the password', async () => {
     const stored = 'a'.repeat(72);
-    await t.http().post('/api/users').set(as(admin)).send({ email: 'prefix@example.com', password: stored, role: 'viewer' }).expect(201);
+    await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'prefix@example.com', password: stored, role: 'viewer' })
+      .expect(201);
     await t.http().post('/api/auth/login').send({ email: 'prefix@example.com', password: stored }).expect(200);
-    await t.http().post('/api/auth/login').send({ email: 'prefix@example.com', password: `${stored}anything after` }).expect(401);
+    await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'prefix@example.com', password: `${stored}anything after` })
+      .expect(401);
   });
 
   it('the last admin cannot be demoted or removed (409); with a second admin it can', async () => {
     const demote = await t.http().patch(`/api/users/${adminId}`).set(as(admin)).send({ role: 'editor' }).expect(409);
-    expect(demote.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: expect.stringMatching(/last admin/) });
+    expect(demote.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: expect.stringMatching(/last admin/),
+    });
     await t.http().delete(`/api/users/${adminId}`).set(as(admin)).expect(409);
 
-    const second = await t.http().post('/api/users').set(as(admin)).send({ email: 'second-admin@example.com', password: 'second admin pw', role: 'admin' }).expect(201);
+    const second = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'second-admin@example.com', password: 'second admin pw', role: 'admin' })
+      .expect(201);
     await t.http().patch(`/api/users/${second.body.id}`).set(as(admin)).send({ role: 'editor' }).expect(200);
     await t.http().patch(`/api/users/${second.body.id}`).set(as(admin)).send({ role: 'admin' }).expect(200);
     await t.http().delete(`/api/users/${second.body.id}`).set(as(admin)).expect(204);
@@ -88,16 +160,33 @@ describe('users API (e2e)', () => {
     for (const role of ['editor', 'viewer'] as const) {
       const token = await t.tokenFor(role);
       await t.http().get('/api/users').set(as(token)).expect(403);
-      await t.http().post('/api/users').set(as(token)).send({ email: 'x@example.com', password: 'long enough password', role: 'admin' }).expect(403);
+      await t
+        .http()
+        .post('/api/users')
+        .set(as(token))
+        .send({ email: 'x@example.com', password: 'long enough password', role: 'admin' })
+        .expect(403);
     }
     await t.http().get('/api/users').expect(401);
   });
 
   // Last: it may demote the owner.
   it('two admins demoted at the same moment: one stays admin', async () => {
-    const other = await t.http().post('/api/users').set(as(admin)).send({ email: 'race@example.com', password: 'race admin pw', role: 'admin' }).expect(201);
+    const other = await t
+      .http()
+      .post('/api/users')
+      .set(as(admin))
+      .send({ email: 'race@example.com', password: 'race admin pw', role: 'admin' })
+      .expect(201);
     const statuses = await Promise.all(
-      [adminId, other.body.id].map((id) => t.http().patch(`/api/users/${id}`).set(as(admin)).send({ role: 'editor' }).then((r) => r.status)),
+      [adminId, other.body.id].map((id) =>
+        t
+          .http()
+          .patch(`/api/users/${id}`)
+          .set(as(admin))
+          .send({ role: 'editor' })
+          .then((r) => r.status),
+      ),
     );
     // The loser is refused as the last admin (409), or, if the owner lost the role first, as no longer an admin (403).
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Post, Query, Redirect, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  Redirect,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
@@ -35,7 +47,20 @@ export class AdminAuthController {
     const next = safeNext(body.next);
     if (!sameToken(body._csrf, req.cookies?.[LOGIN_CSRF_COOKIE])) {
       const csrf = this.sessions.issueLoginCsrf(res);
-      this.views.page(req, res, 'login', { title: 'Sign in', csrf, next, email: body.email, error: 'The form expired: please sign in again', status: 403 }, 'bare-layout');
+      this.views.page(
+        req,
+        res,
+        'login',
+        {
+          title: 'Sign in',
+          csrf,
+          next,
+          email: body.email,
+          error: 'The form expired: please sign in again',
+          status: 403,
+        },
+        'bare-layout',
+      );
       return;
     }
     try {
@@ -49,7 +74,13 @@ export class AdminAuthController {
       if (throttled) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       const error = throttled ? messageOf(err) : 'Wrong email or password';
       const csrf = this.sessions.issueLoginCsrf(res);
-      this.views.page(req, res, 'login', { title: 'Sign in', csrf, next, email: body.email, error, status: throttled ? 429 : 401 }, 'bare-layout');
+      this.views.page(
+        req,
+        res,
+        'login',
+        { title: 'Sign in', csrf, next, email: body.email, error, status: throttled ? 429 : 401 },
+        'bare-layout',
+      );
     }
   }
 

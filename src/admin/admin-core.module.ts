@@ -15,7 +15,9 @@ import { AdminViews } from './views/admin-views.service';
     JwtModule.registerAsync({
       inject: [AppConfig],
       // Session cookies get their own key, so an API access token is never a session and the reverse.
-      useFactory: (config: AppConfig) => ({ secret: createHmac('sha256', config.appSecret).update('admin-session').digest('hex') }),
+      useFactory: (config: AppConfig) => ({
+        secret: createHmac('sha256', config.appSecret).update('admin-session').digest('hex'),
+      }),
     }),
   ],
   providers: [AdminSessionService, AdminGuard, AdminViews, AdminExceptionFilter],

@@ -24,7 +24,9 @@ export class AdminExceptionFilter implements ExceptionFilter {
 
     if (exception instanceof AdminLoginRequired) {
       if (wantsJson) {
-        res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Your session has ended: sign in again' });
+        res
+          .status(401)
+          .json({ statusCode: 401, error: 'Unauthorized', message: 'Your session has ended: sign in again' });
         return;
       }
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
@@ -46,7 +48,14 @@ export class AdminExceptionFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, message });
       return;
     }
-    const title = status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status < 500 ? 'That did not work' : 'Something went wrong';
+    const title =
+      status === 404
+        ? 'Not found'
+        : status === 403
+          ? 'Not allowed'
+          : status < 500
+            ? 'That did not work'
+            : 'Something went wrong';
     this.views.page(req, res, 'error', { title, message, status, nav: 'none' });
   }
 }

@@ -39,5 +39,7 @@ export function formArray(v: unknown): string[] {
 export function messageOf(e: HttpException): string {
   const body = e.getResponse();
   const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  return Array.isArray(raw) ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ') : String(raw ?? e.message);
+  return Array.isArray(raw)
+    ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ')
+    : String(raw ?? e.message);
 }

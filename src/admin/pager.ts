@@ -10,7 +10,13 @@ export interface Pager {
   nextUrl: string | null;
 }
 
-export function pagerOf(path: string, filters: Record<string, string | undefined>, page: number, limit: number, total: number): Pager {
+export function pagerOf(
+  path: string,
+  filters: Record<string, string | undefined>,
+  page: number,
+  limit: number,
+  total: number,
+): Pager {
   const pages = Math.max(1, Math.ceil(total / limit));
   const url = (p: number): string => {
     const q = new URLSearchParams();
@@ -19,7 +25,13 @@ export function pagerOf(path: string, filters: Record<string, string | undefined
     const s = q.toString();
     return s ? `${path}?${s}` : path;
   };
-  return { page, pages, total, prevUrl: page > 1 ? url(Math.min(page - 1, pages)) : null, nextUrl: page < pages ? url(page + 1) : null };
+  return {
+    page,
+    pages,
+    total,
+    prevUrl: page > 1 ? url(Math.min(page - 1, pages)) : null,
+    nextUrl: page < pages ? url(page + 1) : null,
+  };
 }
 
 /** ?page= from a query string: absent is page 1; a whole number from 1 to MAX_PAGE, anything else a 400 (an error page). */

@@ -30,7 +30,13 @@ export class ApiKeysService {
   async create(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyView & { key: string }> {
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const saved = await this.keys.save(
-      this.keys.create({ name, scopes: [...new Set(scopes)], prefix: key.slice(0, 10), keyHash: hashOf(key), lastUsedAt: null }),
+      this.keys.create({
+        name,
+        scopes: [...new Set(scopes)],
+        prefix: key.slice(0, 10),
+        keyHash: hashOf(key),
+        lastUsedAt: null,
+      }),
     );
     return { ...toView(saved), key };
   }
@@ -59,5 +65,12 @@ function hashOf(key: string): string {
 }
 
 function toView(k: ApiKey): ApiKeyView {
-  return { id: k.id, name: k.name, scopes: k.scopes, prefix: k.prefix, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt };
+  return {
+    id: k.id,
+    name: k.name,
+    scopes: k.scopes,
+    prefix: k.prefix,
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt,
+  };
 }

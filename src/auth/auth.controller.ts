@@ -15,7 +15,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiTooManyRequestsResponse({ description: 'too many failed attempts for this account or from this address; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed attempts for this account or from this address; see Retry-After',
+  })
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     try {
       return await this.auth.login(body.email, body.password, req.ip ?? '');

@@ -20,4 +20,5 @@ export const MinRole = (role: Role) => SetMetadata(MIN_ROLE_KEY, role);
  * API keys with any of these scopes may call the route; keys are refused (403) everywhere else, so a route
  * without @Scopes is for signed-in users only. The OpenAPI page names the scopes as `x-api-key-scopes`.
  */
-export const Scopes = (...scopes: ApiKeyScope[]) => applyDecorators(SetMetadata(SCOPES_KEY, scopes), ApiExtension('x-api-key-scopes', scopes));
+export const Scopes = (...scopes: ApiKeyScope[]) =>
+  applyDecorators(SetMetadata(SCOPES_KEY, scopes), ApiExtension('x-api-key-scopes', scopes));

@@ -26,14 +26,19 @@ export class AuthGuard implements CanActivate {
 
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const credential = bearerOf(req);
-    if (!credential) throw new UnauthorizedException('Missing credentials: send Authorization: Bearer <token or API key>');
+    if (!credential)
+      throw new UnauthorizedException('Missing credentials: send Authorization: Bearer <token or API key>');
 
     if (ApiKeysService.looksLikeKey(credential)) {
       const key = await this.apiKeys.authenticate(credential);
       if (!key) throw new UnauthorizedException('Invalid API key');
       const allowed = this.reflector.getAllAndOverride<ApiKeyScope[]>(SCOPES_KEY, targets) ?? [];
       if (!allowed.some((scope) => key.scopes.includes(scope))) {
-        throw new ForbiddenException(allowed.length ? `This API key needs one of the scopes: ${allowed.join(', ')}` : 'API keys cannot call this endpoint');
+        throw new ForbiddenException(
+          allowed.length
+            ? `This API key needs one of the scopes: ${allowed.join(', ')}`
+            : 'API keys cannot call this endpoint',
+        );
       }
       req.principal = { kind: 'apiKey', id: key.id, name: key.name, scopes: key.scopes };
       return true;
@@ -42,7 +47,8 @@ export class AuthGuard implements CanActivate {
     const user = await this.auth.userForAccessToken(credential);
     if (!user) throw new UnauthorizedException('Invalid or expired access token');
     const needed =
-      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'editor');
+      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ??
+      (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'editor');
     if (RANK[user.role] < RANK[needed]) throw new ForbiddenException(`This needs the ${needed} role`);
     req.principal = { kind: 'user', id: user.id, email: user.email, role: user.role };
     return true;

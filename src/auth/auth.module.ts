@@ -20,7 +20,9 @@ import { LoginLimiter } from './login-limiter.service';
     JwtModule.registerAsync({
       inject: [AppConfig],
       // Access tokens get their own key derived from APP_SECRET.
-      useFactory: (config: AppConfig) => ({ secret: createHmac('sha256', config.appSecret).update('access-token').digest('hex') }),
+      useFactory: (config: AppConfig) => ({
+        secret: createHmac('sha256', config.appSecret).update('access-token').digest('hex'),
+      }),
     }),
   ],
   controllers: [AuthController, ApiKeysController],

@@ -12,11 +12,18 @@ export const ADDRESS_ATTEMPTS = 30;
 
 /** 429 with the seconds to wait; the routes put them in Retry-After. */
 export class TooManySignInAttempts extends HttpException {
-  constructor(readonly retryAfterSeconds: number, what: 'account' | 'address') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    what: 'account' | 'address',
+  ) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
     const whose = what === 'account' ? 'for this account' : 'from your network address';
     super(
-      { statusCode: 429, error: 'Too Many Requests', message: `Too many failed sign-in attempts ${whose}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}` },
+      {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `Too many failed sign-in attempts ${whose}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }

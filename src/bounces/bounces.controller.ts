@@ -1,4 +1,12 @@
-import { BadRequestException, Controller, HttpCode, Post, Req, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  UnsupportedMediaTypeException,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Scopes } from '../auth/auth.decorators';
@@ -25,12 +33,16 @@ export class BouncesController {
   @Scopes('events:ingest')
   @BodyTypes('application/json', 'message/rfc822', 'multipart/report')
   @ApiBody({ type: BounceDto })
-  @ApiOkResponse({ schema: { example: { results: [{ email: 'ada@example.com', type: 'hard', messageId: null, suppressed: true }] } } })
+  @ApiOkResponse({
+    schema: { example: { results: [{ email: 'ada@example.com', type: 'hard', messageId: null, suppressed: true }] } },
+  })
   async ingest(@Req() req: Request) {
     if (req.is('message/rfc822') || req.is('multipart/report')) {
       const body = await readRawBody(req);
       // A bare multipart/report body lacks its own header: the request's Content-Type is it.
-      const raw = req.is('multipart/report') ? Buffer.concat([Buffer.from(`Content-Type: ${req.get('content-type')}\r\n\r\n`), body]) : body;
+      const raw = req.is('multipart/report')
+        ? Buffer.concat([Buffer.from(`Content-Type: ${req.get('content-type')}\r\n\r\n`), body])
+        : body;
       try {
         return await this.bounces.applyReport(await parseReport(raw));
       } catch (e) {
@@ -39,7 +51,9 @@ export class BouncesController {
       }
     }
     if (!req.is('application/json')) {
-      throw new UnsupportedMediaTypeException('Send application/json ({email, type, messageId?, detail?}) or a raw DSN/ARF as message/rfc822');
+      throw new UnsupportedMediaTypeException(
+        'Send application/json ({email, type, messageId?, detail?}) or a raw DSN/ARF as message/rfc822',
+      );
     }
     const dto: BounceDto = await validation.transform(req.body ?? {}, { type: 'body', metatype: BounceDto });
     return { results: [await this.bounces.apply({ ...dto, source: 'api' })] };

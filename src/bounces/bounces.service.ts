@@ -81,7 +81,11 @@ export class BouncesService {
       if (message) await this.addEvent(this.db.manager, message.id, 'deferred', eventDetail);
       outcome.softBounces = again ? await this.currentRun(email) : await this.countSoft(email, message);
       if (outcome.softBounces >= SOFT_BOUNCE_LIMIT) {
-        await this.suppressions.suppress(email, 'hard-bounce', `${SOFT_BOUNCE_LIMIT} soft bounces in a row; last: ${detail ?? 'soft bounce'}`);
+        await this.suppressions.suppress(
+          email,
+          'hard-bounce',
+          `${SOFT_BOUNCE_LIMIT} soft bounces in a row; last: ${detail ?? 'soft bounce'}`,
+        );
         outcome.suppressed = true;
       }
     }
@@ -104,7 +108,11 @@ export class BouncesService {
 
   private async markBounced(id: string, eventDetail: Record<string, unknown>, detail: string | null): Promise<void> {
     await inTransaction(this.db, async (m) => {
-      const changed = await m.update(Message, { id, status: In(['queued', 'sending', 'sent']) }, { status: 'bounced', lastError: detail });
+      const changed = await m.update(
+        Message,
+        { id, status: In(['queued', 'sending', 'sent']) },
+        { status: 'bounced', lastError: detail },
+      );
       if (changed.affected) await this.addEvent(m, id, 'bounced', eventDetail);
     });
   }
@@ -114,7 +122,9 @@ export class BouncesService {
   }
 
   private async hadSoftBounce(messageId: string): Promise<boolean> {
-    const events = await this.db.getRepository(MessageEvent).find({ select: { detail: true }, where: { messageId, type: 'deferred' } });
+    const events = await this.db
+      .getRepository(MessageEvent)
+      .find({ select: { detail: true }, where: { messageId, type: 'deferred' } });
     return events.some((e) => e.detail?.type === 'soft');
   }
 
@@ -125,18 +135,31 @@ export class BouncesService {
   /** The address's soft-bounce run after this one (see the class comment). */
   private async countSoft(email: string, message: Message | null): Promise<number> {
     const key = storedEmailKeyOf(email);
-    const subscriber = await this.db.getRepository(Subscriber).findOne({ select: { email: true }, where: { emailKey: key } });
+    const subscriber = await this.db
+      .getRepository(Subscriber)
+      .findOne({ select: { email: true }, where: { emailKey: key } });
     // to_email is stored as written; these are the spellings it can have for this address.
     const spellings = [...new Set([email, key, message?.toEmail, subscriber?.email].filter((s): s is string => !!s))];
     const emailHash = suppressionHash(key);
     return inTransaction(this.db, async (m) => {
-      await m.createQueryBuilder().insert().into(SoftBounce).values({ emailHash, run: 0, lastAt: new Date(0) }).orIgnore().execute();
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(SoftBounce)
+        .values({ emailHash, run: 0, lastAt: new Date(0) })
+        .orIgnore()
+        .execute();
       const lock = m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' as const } : undefined;
       const row = await m.findOneOrFail(SoftBounce, { where: { emailHash }, lock });
       let run = row.run + 1;
       if (row.run > 0) {
         const deliveredSince = await m.count(Message, {
-          where: { toEmail: In(spellings), status: 'sent', sentAt: MoreThan(row.lastAt), ...(message ? { id: Not(message.id) } : {}) },
+          where: {
+            toEmail: In(spellings),
+            status: 'sent',
+            sentAt: MoreThan(row.lastAt),
+            ...(message ? { id: Not(message.id) } : {}),
+          },
         });
         if (deliveredSince >= (message ? 1 : 2)) run = 1;
       }

@@ -10,7 +10,9 @@ describe('parseReport', () => {
   it('reads a Postfix DSN with a 5.1.1 failure as a hard bounce of that recipient, linked by the returned headers', async () => {
     const report = await parseReport(fixture('dsn-hard-bounce.eml', values));
     expect(report.kind).toBe('dsn');
-    expect(report.bounces).toEqual([{ email: RCPT, type: 'hard', messageId: MESSAGE_ID, detail: expect.stringContaining('failed 5.1.1') }]);
+    expect(report.bounces).toEqual([
+      { email: RCPT, type: 'hard', messageId: MESSAGE_ID, detail: expect.stringContaining('failed 5.1.1') },
+    ]);
     expect(report.bounces[0].detail).toContain('User unknown');
   });
 
@@ -29,16 +31,22 @@ describe('parseReport', () => {
   it('reads an ARF abuse report as a complaint about Original-Rcpt-To, linked by the returned message', async () => {
     const report = await parseReport(fixture('arf-abuse.eml', values));
     expect(report.kind).toBe('arf');
-    expect(report.bounces).toEqual([{ email: RCPT, type: 'complaint', messageId: MESSAGE_ID, detail: 'arf abuse from MailboxFBL/1.2' }]);
+    expect(report.bounces).toEqual([
+      { email: RCPT, type: 'complaint', messageId: MESSAGE_ID, detail: 'arf abuse from MailboxFBL/1.2' },
+    ]);
   });
 
-  it('falls back on the returned message\'s To when the report leaves Original-Rcpt-To out', async () => {
+  it("falls back on the returned message's To when the report leaves Original-Rcpt-To out", async () => {
     const report = await parseReport(fixture('arf-redacted-rcpt.eml', values));
-    expect(report.bounces).toEqual([expect.objectContaining({ email: RCPT, type: 'complaint', messageId: MESSAGE_ID })]);
+    expect(report.bounces).toEqual([
+      expect.objectContaining({ email: RCPT, type: 'complaint', messageId: MESSAGE_ID }),
+    ]);
   });
 
   it('does not count a not-spam feedback report as a complaint', async () => {
-    const report = await parseReport(fixture('arf-abuse.eml', values).replace('Feedback-Type: abuse', 'Feedback-Type: not-spam'));
+    const report = await parseReport(
+      fixture('arf-abuse.eml', values).replace('Feedback-Type: abuse', 'Feedback-Type: not-spam'),
+    );
     expect(report.bounces).toEqual([]);
     expect(report.ignored).toBe(1);
   });
@@ -62,31 +70,40 @@ describe('classifyDsn', () => {
 });
 
 describe('parseReport limits', () => {
-  const status = (blocks: string[]) => `Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n${blocks.join('\r\n\r\n')}\r\n`;
+  const status = (blocks: string[]) =>
+    `Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n${blocks.join('\r\n\r\n')}\r\n`;
   const failed = (i: number) => `Final-Recipient: rfc822; u${i}@example.com\r\nAction: failed\r\nStatus: 5.1.1`;
-  const report = (...parts: string[]) => `Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n${parts.map((p) => `--B\r\n${p}\r\n`).join('')}--B--\r\n`;
+  const report = (...parts: string[]) =>
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n${parts.map((p) => `--B\r\n${p}\r\n`).join('')}--B--\r\n`;
 
   it('reads only the head of a message: a report with a returned message of 200,000 lines reads, linked, at once', async () => {
     const returned = `Content-Type: message/rfc822\r\n\r\nMessage-ID: ${MESSAGE_ID}\r\nContent-Type: text/plain\r\n\r\n${'x\r\n'.repeat(200_000)}`;
     const started = Date.now();
     const parsed = await parseReport(report(status([failed(1)]), returned));
-    expect(parsed.bounces).toEqual([expect.objectContaining({ email: 'u1@example.com', type: 'hard', messageId: MESSAGE_ID })]);
+    expect(parsed.bounces).toEqual([
+      expect.objectContaining({ email: 'u1@example.com', type: 'hard', messageId: MESSAGE_ID }),
+    ]);
     expect(Date.now() - started).toBeLessThan(3_000); // 200,000 lines took 6 s in postal-mime
   });
 
   it('does not reach a status part behind 100,000 empty parts', async () => {
-    await expect(parseReport(report(...Array(100_000).fill('\r\nx'), status([failed(1)])))).rejects.toThrow(NotAReportError);
+    await expect(parseReport(report(...Array(100_000).fill('\r\nx'), status([failed(1)])))).rejects.toThrow(
+      NotAReportError,
+    );
   });
 
   it('refuses a DSN naming more recipients than the limit', async () => {
     const many = Array.from({ length: REPORT_LIMITS.recipients + 1 }, (_, i) => failed(i));
-    await expect(parseReport(report(status(many)))).rejects.toThrow(new NotAReportError(`the report names more than ${REPORT_LIMITS.recipients} recipients`));
+    await expect(parseReport(report(status(many)))).rejects.toThrow(
+      new NotAReportError(`the report names more than ${REPORT_LIMITS.recipients} recipients`),
+    );
     expect((await parseReport(report(status(many.slice(1))))).bounces).toHaveLength(REPORT_LIMITS.recipients);
   });
 
-  it('turns the parser\'s own refusals (MIME nesting over its limit) into a NotAReportError', async () => {
+  it("turns the parser's own refusals (MIME nesting over its limit) into a NotAReportError", async () => {
     let nested = 'x\r\n';
-    for (let i = 299; i >= 0; i--) nested = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${nested}--n${i}--\r\n`;
+    for (let i = 299; i >= 0; i--)
+      nested = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${nested}--n${i}--\r\n`;
     await expect(parseReport(nested)).rejects.toThrow(/^the message cannot be read: Maximum MIME nesting depth/);
   });
 });

@@ -52,7 +52,9 @@ export const REPORT_LIMITS = {
  * The Message-ID of the returned message (message/rfc822 or text/rfc822-headers part) links it to ours.
  */
 export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
-  const email = await PostalMime.parse(headOf(typeof raw === 'string' ? Buffer.from(raw) : raw), { attachmentEncoding: 'utf8' }).catch((e: Error) => {
+  const email = await PostalMime.parse(headOf(typeof raw === 'string' ? Buffer.from(raw) : raw), {
+    attachmentEncoding: 'utf8',
+  }).catch((e: Error) => {
     // postal-mime's own limits (nesting over 256 levels, headers over 2 MB) throw plain errors: the sender's mistake.
     throw new NotAReportError(`the message cannot be read: ${e.message}`);
   });
@@ -62,11 +64,14 @@ export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
   const status = part('message/delivery-status');
   const feedback = part('message/feedback-report');
   const original = part('message/rfc822') ?? part('text/rfc822-headers') ?? part('message/rfc822-headers');
-  const originalHeaders = original ? headerFields(textOf(original).split(/\r?\n\r?\n/, 1)[0]) : new Map<string, string>();
+  const originalHeaders = original
+    ? headerFields(textOf(original).split(/\r?\n\r?\n/, 1)[0])
+    : new Map<string, string>();
   const messageId = originalHeaders.get('message-id')?.trim() || null;
 
   if ((reportType === 'delivery-status' || !reportType) && status) return dsn(textOf(status), messageId);
-  if ((reportType === 'feedback-report' || !reportType) && feedback) return arf(textOf(feedback), messageId, originalHeaders.get('to'));
+  if ((reportType === 'feedback-report' || !reportType) && feedback)
+    return arf(textOf(feedback), messageId, originalHeaders.get('to'));
   throw new NotAReportError(
     'the message is neither a delivery status notification (multipart/report; report-type=delivery-status) nor a feedback report (report-type=feedback-report)',
   );
@@ -74,7 +79,8 @@ export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
 
 function dsn(text: string, messageId: string | null): ParsedReport {
   const parts = text.split(/\r?\n\s*\r?\n/).filter((block) => block.trim());
-  if (parts.length - 1 > REPORT_LIMITS.recipients) throw new NotAReportError(`the report names more than ${REPORT_LIMITS.recipients} recipients`);
+  if (parts.length - 1 > REPORT_LIMITS.recipients)
+    throw new NotAReportError(`the report names more than ${REPORT_LIMITS.recipients} recipients`);
   const blocks = parts.map(headerFields);
   const bounces: ReportedBounce[] = [];
   let ignored = 0;
@@ -90,7 +96,12 @@ function dsn(text: string, messageId: string | null): ParsedReport {
       continue;
     }
     const diagnostic = fields.get('diagnostic-code')?.trim();
-    bounces.push({ email: recipient, type, messageId, detail: oneLine(`dsn ${action} ${code ?? ''}${diagnostic ? `: ${diagnostic}` : ''}`) });
+    bounces.push({
+      email: recipient,
+      type,
+      messageId,
+      detail: oneLine(`dsn ${action} ${code ?? ''}${diagnostic ? `: ${diagnostic}` : ''}`),
+    });
   }
   return { kind: 'dsn', bounces, ignored };
 }
@@ -110,7 +121,14 @@ function arf(text: string, messageId: string | null, originalTo: string | undefi
   const reporter = fields.get('user-agent')?.trim();
   return {
     kind: 'arf',
-    bounces: [{ email: recipient, type: 'complaint', messageId, detail: oneLine(`arf ${feedbackType}${reporter ? ` from ${reporter}` : ''}`) }],
+    bounces: [
+      {
+        email: recipient,
+        type: 'complaint',
+        messageId,
+        detail: oneLine(`arf ${feedbackType}${reporter ? ` from ${reporter}` : ''}`),
+      },
+    ],
     ignored: 0,
   };
 }
@@ -158,7 +176,9 @@ function headOf(raw: Buffer): Buffer {
 
 /** A part's text, without NUL characters (PostgreSQL cannot store them; a NUL in a Message-ID or diagnostic was a 500). */
 function textOf(a: Attachment): string {
-  return (typeof a.content === 'string' ? a.content : Buffer.from(a.content as ArrayBuffer).toString('utf8')).replaceAll('\u0000', '');
+  return (
+    typeof a.content === 'string' ? a.content : Buffer.from(a.content as ArrayBuffer).toString('utf8')
+  ).replaceAll('\u0000', '');
 }
 
 function oneLine(value: string): string {

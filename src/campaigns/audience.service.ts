@@ -27,7 +27,11 @@ export class AudienceService {
   ) {}
 
   /** One page of the audience after subscriber id `after` (keyset order), suppressed addresses removed. */
-  async page(listIds: string[], after: string | null, limit: number): Promise<{ recipients: Recipient[]; last: string | null }> {
+  async page(
+    listIds: string[],
+    after: string | null,
+    limit: number,
+  ): Promise<{ recipients: Recipient[]; last: string | null }> {
     if (!listIds.length) return { recipients: [], last: null };
     const qb = this.dataSource
       .getRepository(Subscriber)

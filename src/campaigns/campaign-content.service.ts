@@ -27,7 +27,11 @@ export class CampaignContentService {
   ) {}
 
   /** The version id for `templateId` or inline `mjml`, saving the latter; 400 when it cannot render. */
-  async versionFor(m: EntityManager, content: { templateId?: string; mjml?: string }, subject: string): Promise<string> {
+  async versionFor(
+    m: EntityManager,
+    content: { templateId?: string; mjml?: string },
+    subject: string,
+  ): Promise<string> {
     if (content.templateId && content.mjml) throw new BadRequestException('give templateId or mjml, not both');
     if (content.templateId) {
       const versionId = await this.currentVersionOf(content.templateId, m);
@@ -36,7 +40,10 @@ export class CampaignContentService {
     }
     if (!content.mjml) throw new BadRequestException('templateId or mjml is required');
     await this.assertRenders({ subject, mjml: content.mjml });
-    const version = await m.save(TemplateVersion, m.create(TemplateVersion, { templateId: null, number: 1, subject, mjml: content.mjml, text: null, required: [] }));
+    const version = await m.save(
+      TemplateVersion,
+      m.create(TemplateVersion, { templateId: null, number: 1, subject, mjml: content.mjml, text: null, required: [] }),
+    );
     return version.id;
   }
 
@@ -60,7 +67,12 @@ export class CampaignContentService {
   async source(campaign: Pick<Campaign, 'templateVersionId' | 'subject'>): Promise<TemplateSource> {
     const version = await this.templates.getVersion(campaign.templateVersionId);
     const subjectKey = createHash('sha256').update(campaign.subject).digest('hex').slice(0, 16);
-    return { ...version, versionId: `${version.versionId}|subject:${subjectKey}`, subject: campaign.subject, htmlPass: campaignHtmlPass };
+    return {
+      ...version,
+      versionId: `${version.versionId}|subject:${subjectKey}`,
+      subject: campaign.subject,
+      htmlPass: campaignHtmlPass,
+    };
   }
 
   private async assertRenders(content: { subject: string; mjml: string }): Promise<void> {

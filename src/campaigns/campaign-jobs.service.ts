@@ -32,10 +32,18 @@ export class CampaignJobsService {
    * `key` tells runs apart: the send time for a scheduled campaign, 'start' for one sent now, and something
    * new for a recovery (preparing again is harmless: only missing rows are added).
    */
-  async prepare(campaignId: string, sendAt: Date | null, key: string = sendAt ? String(sendAt.getTime()) : 'start'): Promise<void> {
+  async prepare(
+    campaignId: string,
+    sendAt: Date | null,
+    key: string = sendAt ? String(sendAt.getTime()) : 'start',
+  ): Promise<void> {
     const delay = sendAt ? Math.max(0, sendAt.getTime() - Date.now()) : 0;
     const payload: JobOf<typeof JobName.PrepareCampaign> = { campaignId };
-    await this.queue.add(JobName.PrepareCampaign, payload, { ...deliveryJobOptions, jobId: `prepare:${campaignId}:${key}`, delay });
+    await this.queue.add(JobName.PrepareCampaign, payload, {
+      ...deliveryJobOptions,
+      jobId: `prepare:${campaignId}:${key}`,
+      delay,
+    });
   }
 
   async batches(campaignId: string, messageIds: string[], suffix = ''): Promise<number> {
@@ -43,7 +51,11 @@ export class CampaignJobsService {
     for (let i = 0; i < messageIds.length; i += BATCH_SIZE) {
       const ids = messageIds.slice(i, i + BATCH_SIZE);
       const payload: JobOf<typeof JobName.SendCampaignBatch> = { campaignId, messageIds: ids };
-      jobs.push({ name: JobName.SendCampaignBatch, data: payload, opts: { ...deliveryJobOptions, jobId: `batch:${campaignId}:${ids[0]}${suffix}` } });
+      jobs.push({
+        name: JobName.SendCampaignBatch,
+        data: payload,
+        opts: { ...deliveryJobOptions, jobId: `batch:${campaignId}:${ids[0]}${suffix}` },
+      });
     }
     if (jobs.length) await this.queue.addBulk(jobs);
     return jobs.length;

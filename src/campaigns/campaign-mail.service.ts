@@ -4,7 +4,16 @@ import { FooterNeeds, footerNeeds, withLegalFooter } from '../delivery/legal-foo
 import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
 import { randomUUID } from 'node:crypto';
 import { RenderHooks } from '../templates/render/render-hooks';
-import { CampaignRecipient, PersonalizeContext, RecipientUrls, recipientData, recipientUrls, testTrackingHooks, testUrls, trackingHooks } from '../delivery/personalize';
+import {
+  CampaignRecipient,
+  PersonalizeContext,
+  RecipientUrls,
+  recipientData,
+  recipientUrls,
+  testTrackingHooks,
+  testUrls,
+  trackingHooks,
+} from '../delivery/personalize';
 import { campaignHeaders, domainOf } from '../delivery/personalize-headers';
 import { CompiledTemplate, RendererService } from '../templates/render/renderer.service';
 import { TokenService } from '../tokens/token.service';
@@ -30,7 +39,10 @@ export class CampaignMailService {
   }
 
   fromOf(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>): MailAddress {
-    return { name: campaign.fromName ?? this.defaultFrom.name, address: campaign.fromEmail ?? this.defaultFrom.address };
+    return {
+      name: campaign.fromName ?? this.defaultFrom.name,
+      address: campaign.fromEmail ?? this.defaultFrom.address,
+    };
   }
 
   messageIdFor(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>, messageId: string): string {
@@ -52,7 +64,12 @@ export class CampaignMailService {
   ): OutgoingMail {
     const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
     const urls = recipientUrls(ctx, campaign.id, recipient);
-    const hooks = trackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) }, recipient.messageId, tracking);
+    const hooks = trackingHooks(
+      ctx,
+      { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) },
+      recipient.messageId,
+      tracking,
+    );
     return this.build(ctx, campaign, compiled, recipient, list, urls, hooks);
   }
 
@@ -68,12 +85,20 @@ export class CampaignMailService {
     companyAddress?: string,
   ): OutgoingMail {
     const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
-    const hooks = testTrackingHooks(ctx, { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) });
+    const hooks = testTrackingHooks(ctx, {
+      trackOpens: Boolean(campaign.trackOpens),
+      trackClicks: Boolean(campaign.trackClicks),
+    });
     return this.build(ctx, campaign, compiled, testRecipient(sample), list, testUrls(ctx, campaign.id), hooks);
   }
 
   /** What the legal footer adds to a test or preview of this campaign: what the review step says before sending. */
-  footerNeeds(campaign: Campaign, compiled: CompiledTemplate, sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>, companyAddress?: string): FooterNeeds {
+  footerNeeds(
+    campaign: Campaign,
+    compiled: CompiledTemplate,
+    sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>,
+    companyAddress?: string,
+  ): FooterNeeds {
     const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
     const urls = testUrls(ctx, campaign.id);
     const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, testRecipient(sample), urls), {});
@@ -101,7 +126,12 @@ export class CampaignMailService {
       text: rendered.text,
       messageId: this.messageIdFor(campaign, recipient.messageId),
       ref: recipient.messageId,
-      headers: campaignHeaders({ campaignId: campaign.id, unsubscribeUrl: urls.unsubscribeUrl, list, fromAddress: from.address }),
+      headers: campaignHeaders({
+        campaignId: campaign.id,
+        unsubscribeUrl: urls.unsubscribeUrl,
+        list,
+        fromAddress: from.address,
+      }),
     };
   }
 }

@@ -25,7 +25,10 @@ export interface Recipient {
 }
 
 /** A message of a batch, as the sender needs it. */
-export type BatchMessage = Pick<Message, 'id' | 'subscriberId' | 'toEmail' | 'toName' | 'status' | 'attempts' | 'updatedAt'>;
+export type BatchMessage = Pick<
+  Message,
+  'id' | 'subscriberId' | 'toEmail' | 'toName' | 'status' | 'attempts' | 'updatedAt'
+>;
 
 /** Rows inserted per statement: well under the parameter limits of both databases. */
 const INSERT_CHUNK = 500;
@@ -43,7 +46,10 @@ export class CampaignMessagesService {
    * Adds a row for each recipient who has none yet, and answers the ids of the rows added, in the order
    * given. A recipient whose row exists (a prepare run again after a crash) is left as it is.
    */
-  async addRecipients(campaign: Pick<Campaign, 'id' | 'templateVersionId'>, recipients: Recipient[]): Promise<string[]> {
+  async addRecipients(
+    campaign: Pick<Campaign, 'id' | 'templateVersionId'>,
+    recipients: Recipient[],
+  ): Promise<string[]> {
     if (!recipients.length) return [];
     const repo = this.dataSource.getRepository(Message);
     const existing = await repo.find({
@@ -69,7 +75,14 @@ export class CampaignMessagesService {
       }));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       // ON CONFLICT DO NOTHING: another prepare of the same campaign may have added the same people meanwhile.
-      await repo.createQueryBuilder().insert().into(Message).values(rows.slice(i, i + INSERT_CHUNK)).orIgnore().updateEntity(false).execute();
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .into(Message)
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
     }
     if (!rows.length) return [];
     const mine = new Set(
@@ -82,7 +95,15 @@ export class CampaignMessagesService {
   unsent(campaignId: string, ids: string[]): Promise<BatchMessage[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.dataSource.getRepository(Message).find({
-      select: { id: true, subscriberId: true, toEmail: true, toName: true, status: true, attempts: true, updatedAt: true },
+      select: {
+        id: true,
+        subscriberId: true,
+        toEmail: true,
+        toName: true,
+        status: true,
+        attempts: true,
+        updatedAt: true,
+      },
       where: { campaignId, id: In(ids), status: In(['queued', 'sending'] satisfies MessageStatus[]) },
     });
   }
@@ -111,7 +132,12 @@ export class CampaignMessagesService {
     const qb = this.dataSource
       .createQueryBuilder()
       .update(Message)
-      .set({ status: 'sending', smtpMessageId: () => `'<' || id || '${suffix}'`, attempts: () => 'attempts + 1', updatedAt: new Date() })
+      .set({
+        status: 'sending',
+        smtpMessageId: () => `'<' || id || '${suffix}'`,
+        attempts: () => 'attempts + 1',
+        updatedAt: new Date(),
+      })
       .where({ campaignId, id: In(ids), status: 'queued' });
     return new Set(await updateReturningIds(this.dataSource.manager, qb));
   }
@@ -142,7 +168,9 @@ export class CampaignMessagesService {
 
   /** Cancelling: every message not yet taken for sending is 'cancelled' (one statement, no event per row). */
   async cancelQueued(campaignId: string): Promise<number> {
-    const result = await this.dataSource.getRepository(Message).update({ campaignId, status: 'queued' }, { status: 'cancelled' });
+    const result = await this.dataSource
+      .getRepository(Message)
+      .update({ campaignId, status: 'queued' }, { status: 'cancelled' });
     return result.affected ?? 0;
   }
 

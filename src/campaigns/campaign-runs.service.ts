@@ -32,7 +32,10 @@ export class CampaignRunsService {
     if (campaign?.status === 'scheduled') {
       // A campaign rescheduled later has another job for the new time; this one is stale.
       if (campaign.sendAt && campaign.sendAt.getTime() > Date.now() + EARLY_MS) return 'skipped';
-      await this.campaigns.update({ id: campaignId, status: 'scheduled' }, { status: 'sending', startedAt: new Date() });
+      await this.campaigns.update(
+        { id: campaignId, status: 'scheduled' },
+        { status: 'sending', startedAt: new Date() },
+      );
       campaign = await this.campaigns.findOneBy({ id: campaignId });
     }
     if (!campaign || !['sending', 'paused'].includes(campaign.status) || campaign.preparedAt) return 'skipped';
@@ -83,7 +86,8 @@ export class CampaignRunsService {
     const running = await this.campaigns.findBy({ status: In(['scheduled', 'sending']) });
     for (const campaign of running) {
       const batches = await this.requeue(campaign);
-      if (batches) this.logger.log({ campaignId: campaign.id, batches }, 'campaign recovered: unsent messages queued again');
+      if (batches)
+        this.logger.log({ campaignId: campaign.id, batches }, 'campaign recovered: unsent messages queued again');
     }
   }
 }

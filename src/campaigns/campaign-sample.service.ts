@@ -45,10 +45,16 @@ export class CampaignSampleService {
   async of(campaign: Campaign): Promise<CampaignSample> {
     const compiled = await this.content.compiled(campaign);
     const first = await this.audience.first(campaign.listIds);
-    const profile = first ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } }) : null;
-    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? { id: campaign.id, name: campaign.name };
+    const profile = first
+      ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } })
+      : null;
+    const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? {
+      id: campaign.id,
+      name: campaign.name,
+    };
     const companyAddress = await this.settings.companyAddress();
-    const sampleOf = (fallback: SampleData) => (first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback);
+    const sampleOf = (fallback: SampleData) =>
+      first ? { email: first.email, name: first.name, attributes: profile?.attributes ?? {} } : fallback;
     return {
       first: first && { email: first.email, name: first.name },
       compose: (fallback) => this.mail.composeTest(campaign, compiled, sampleOf(fallback), list, companyAddress),

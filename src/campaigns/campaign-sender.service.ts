@@ -116,7 +116,13 @@ export class CampaignSenderService {
         outgoing = this.mail.compose(
           campaign,
           compiled,
-          { messageId: m.id, subscriberId: m.subscriberId!, email: m.toEmail, name: m.toName, attributes: profile?.attributes ?? {} },
+          {
+            messageId: m.id,
+            subscriberId: m.subscriberId!,
+            email: m.toEmail,
+            name: m.toName,
+            attributes: profile?.attributes ?? {},
+          },
           list,
           trackingAllowed(profile),
           companyAddress,
@@ -155,13 +161,19 @@ export class CampaignSenderService {
       await Promise.all(Array.from({ length: Math.min(SEND_WINDOW, pending.length) }, worker));
     } finally {
       // Every worker has returned, so no chunk is being taken now: what is left in `ready` was never sent.
-      await this.messages.release(ready.splice(0).map((m) => m.id), stop === 'cancelled');
+      await this.messages.release(
+        ready.splice(0).map((m) => m.id),
+        stop === 'cancelled',
+      );
       await recorder.flush();
     }
 
     if (retry) throw retry;
     if (stop) return stop;
-    if (busyElsewhere) throw new BatchRetry(`${busyElsewhere} message(s) of this batch are being sent elsewhere or were abandoned just now`);
+    if (busyElsewhere)
+      throw new BatchRetry(
+        `${busyElsewhere} message(s) of this batch are being sent elsewhere or were abandoned just now`,
+      );
     await this.messages.finishIfDone(campaignId);
     return 'done';
   }
@@ -178,10 +190,15 @@ export class CampaignSenderService {
       const why = ineligible.get(m.id);
       if (why) await this.log.markSkipped(m.id, why);
       else if (m.status === 'queued') queued.push(m);
-      else if (Date.now() - new Date(m.updatedAt).getTime() < ABANDONED_AFTER_MS) busy(); // perhaps still being sent by a live worker
+      else if (Date.now() - new Date(m.updatedAt).getTime() < ABANDONED_AFTER_MS)
+        busy(); // perhaps still being sent by a live worker
       else if (await this.messages.claim(m, this.mail.messageIdFor(campaign, m.id))) taken.push(m);
     }
-    const claimed = await this.messages.claimQueued(campaign.id, queued.map((m) => m.id), domainOf(this.mail.fromOf(campaign).address));
+    const claimed = await this.messages.claimQueued(
+      campaign.id,
+      queued.map((m) => m.id),
+      domainOf(this.mail.fromOf(campaign).address),
+    );
     return [...queued.filter((m) => claimed.has(m.id)), ...taken];
   }
 
@@ -199,10 +216,15 @@ export class CampaignSenderService {
     return { id: existing[0]?.id ?? campaign.id, name: '' };
   }
 
-  private async profiles(messages: BatchMessage[]): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes' | 'trackingEnabled'>>> {
+  private async profiles(
+    messages: BatchMessage[],
+  ): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes' | 'trackingEnabled'>>> {
     const ids = messages.map((m) => m.subscriberId).filter((id): id is string => !!id);
     if (!ids.length) return new Map();
-    const rows = await this.subscribers.find({ select: { id: true, attributes: true, trackingEnabled: true }, where: { id: In(ids) } });
+    const rows = await this.subscribers.find({
+      select: { id: true, attributes: true, trackingEnabled: true },
+      where: { id: In(ids) },
+    });
     return new Map(rows.map((s) => [s.id, s]));
   }
 }

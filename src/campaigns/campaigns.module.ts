@@ -25,7 +25,10 @@ import { TestMailComposer } from './test-mail.composer';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Campaign, MailingList, Subscriber]),
-    BullModule.registerQueue({ name: QueueName.Campaign, settings: { ...deliveryQueueSettings, ...campaignQueueSettings } }),
+    BullModule.registerQueue({
+      name: QueueName.Campaign,
+      settings: { ...deliveryQueueSettings, ...campaignQueueSettings },
+    }),
     ListsModule,
     TemplatesModule,
     SettingsModule,

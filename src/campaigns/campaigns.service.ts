@@ -70,7 +70,12 @@ export class CampaignsService {
       take: query.limit,
     });
     const progress = await this.messages.progress(rows.map((c) => c.id));
-    return { items: rows.map((c) => campaignView(c, progress.get(c.id)!)), total, page: query.page, limit: query.limit };
+    return {
+      items: rows.map((c) => campaignView(c, progress.get(c.id)!)),
+      total,
+      page: query.page,
+      limit: query.limit,
+    };
   }
 
   async get(id: string): Promise<CampaignView> {
@@ -97,7 +102,8 @@ export class CampaignsService {
       }
       if (Object.keys(changes).length) {
         const result = await m.update(Campaign, { id, status: In(EDITABLE) }, changes);
-        if (!result.affected) throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
+        if (!result.affected)
+          throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
       }
     });
     return this.get(id);
@@ -115,14 +121,22 @@ export class CampaignsService {
     this.assertStatus(campaign, EDITABLE, 'sent');
     // A draft made in the admin UI has no lists until its audience step.
     if (!campaign.listIds.length) throw new BadRequestException('listIds: choose at least one list before sending');
-    const templateVersionId = campaign.templateId ? await this.content.currentVersionOf(campaign.templateId) : campaign.templateVersionId;
+    const templateVersionId = campaign.templateId
+      ? await this.content.currentVersionOf(campaign.templateId)
+      : campaign.templateVersionId;
     await this.trialRender({ ...campaign, templateVersionId });
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
     const later = sendAt !== null && sendAt.getTime() > Date.now();
     const status: CampaignStatus = later ? 'scheduled' : 'sending';
     const result = await this.campaigns.update(
       { id, status: In(EDITABLE) },
-      { status, templateVersionId, sendAt: later ? sendAt : null, startedAt: later ? null : new Date(), preparedAt: null },
+      {
+        status,
+        templateVersionId,
+        sendAt: later ? sendAt : null,
+        startedAt: later ? null : new Date(),
+        preparedAt: null,
+      },
     );
     if (!result.affected) throw new ConflictException(`Campaign ${id} changed meanwhile; try again`);
     await this.jobs.prepare(id, later ? sendAt : null);
@@ -143,7 +157,11 @@ export class CampaignsService {
   /** Nothing more goes out: the messages not yet taken for sending are cancelled with the campaign. */
   async cancel(id: string): Promise<CampaignView> {
     await inTransaction(this.dataSource, async (m) => {
-      const result = await m.update(Campaign, { id, status: In(['scheduled', 'sending', 'paused']) }, { status: 'cancelled', finishedAt: new Date() });
+      const result = await m.update(
+        Campaign,
+        { id, status: In(['scheduled', 'sending', 'paused']) },
+        { status: 'cancelled', finishedAt: new Date() },
+      );
       if (!result.affected) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
     });
     await this.messages.cancelQueued(id);
@@ -179,7 +197,13 @@ export class CampaignsService {
    */
   async preview(
     id: string,
-  ): Promise<{ subject: string; html: string; text: string; recipient: { email: string; name: string } | null; footerNotice: string | null }> {
+  ): Promise<{
+    subject: string;
+    html: string;
+    text: string;
+    recipient: { email: string; name: string } | null;
+    footerNotice: string | null;
+  }> {
     const sample = await this.samples.of(await this.find(id));
     const mail = sample.compose(SAMPLE_RECIPIENT);
     const footer = footerNotice(sample.footerNeeds(SAMPLE_RECIPIENT));
@@ -192,7 +216,13 @@ export class CampaignsService {
     this.mail.compose(
       campaign,
       compiled,
-      { messageId: randomUUID(), subscriberId: randomUUID(), email: 'sample@example.com', name: 'Sample', attributes: {} },
+      {
+        messageId: randomUUID(),
+        subscriberId: randomUUID(),
+        email: 'sample@example.com',
+        name: 'Sample',
+        attributes: {},
+      },
       { id: campaign.id, name: campaign.name },
       true,
     );
@@ -208,7 +238,9 @@ export class CampaignsService {
     const senders = await this.settings.senders();
     const match = senders.find((s) => s.email.toLowerCase() === fromEmail.toLowerCase());
     if (!match) {
-      throw new BadRequestException([`fromEmail must be one of the senders set up in Settings: ${senders.map((s) => s.email).join(', ')}`]);
+      throw new BadRequestException([
+        `fromEmail must be one of the senders set up in Settings: ${senders.map((s) => s.email).join(', ')}`,
+      ]);
     }
     return match.email;
   }
@@ -220,7 +252,9 @@ export class CampaignsService {
 
   private assertStatus(campaign: Campaign, allowed: CampaignStatus[], verb: string): void {
     if (!allowed.includes(campaign.status)) {
-      throw new ConflictException(`Campaign ${campaign.id} is ${campaign.status}; only a campaign that is ${allowed.join(' or ')} can be ${verb}`);
+      throw new ConflictException(
+        `Campaign ${campaign.id} is ${campaign.status}; only a campaign that is ${allowed.join(' or ')} can be ${verb}`,
+      );
     }
   }
 

@@ -31,9 +31,18 @@ export class TestMailComposer implements MailComposer, OnModuleInit {
     const campaign = typeof campaignId === 'string' ? await this.campaigns.findOneBy({ id: campaignId }) : null;
     if (!campaign) return { skipped: 'the campaign was deleted' };
     try {
-      const mail = (await this.samples.of(campaign)).compose({ email: message.toEmail, name: TEST_RECIPIENT_NAME, attributes: {} });
+      const mail = (await this.samples.of(campaign)).compose({
+        email: message.toEmail,
+        name: TEST_RECIPIENT_NAME,
+        attributes: {},
+      });
       return {
-        mail: { ...mail, to: { address: message.toEmail }, subject: `[Test] ${mail.subject}`, messageId: this.mail.messageIdFor(campaign, message.id) },
+        mail: {
+          ...mail,
+          to: { address: message.toEmail },
+          subject: `[Test] ${mail.subject}`,
+          messageId: this.mail.messageIdFor(campaign, message.id),
+        },
       };
     } catch (e) {
       // Checked when the test was asked for; failing now means the campaign changed under it.

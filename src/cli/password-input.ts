@@ -40,8 +40,8 @@ function hiddenPrompt(prompt: string): Promise<string> {
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') return finish(), resolve(value);
-        if (ch === '\u0003') return finish(), reject(new Error('cancelled'));
+        if (ch === '\r' || ch === '\n') return (finish(), resolve(value));
+        if (ch === '\u0003') return (finish(), reject(new Error('cancelled')));
         value = ch === '\u007f' || ch === '\b' ? value.slice(0, -1) : value + ch;
       }
     };

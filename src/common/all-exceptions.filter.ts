@@ -15,11 +15,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      res
+        .status(exception.getStatus())
+        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
       return;
     }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, 'unhandled error');
-    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: `Something went wrong (error id ${errorId})`, errorId });
+    res
+      .status(500)
+      .json({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: `Something went wrong (error id ${errorId})`,
+        errorId,
+      });
   }
 }

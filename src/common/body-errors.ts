@@ -21,7 +21,10 @@ export function bodyErrorHandler(err: BodyError, req: Request, res: Response, ne
   if (!err || typeof err.status !== 'number' || err.status < 400 || err.status >= 500) return next(err);
   const message = messageOf(err);
   if (isAdminPath(req.path)) {
-    deferred.set(req, new HttpException({ statusCode: err.status, error: STATUS_CODES[err.status], message }, err.status));
+    deferred.set(
+      req,
+      new HttpException({ statusCode: err.status, error: STATUS_CODES[err.status], message }, err.status),
+    );
     return next();
   }
   res.status(err.status).json({ statusCode: err.status, error: STATUS_CODES[err.status], message });

@@ -38,7 +38,11 @@ function textProblem(value: string, what: string): string | null {
  * stops at the first limit passed, so its cost is linear in what it read and never above the limits.
  * Text PostgreSQL cannot store (textProblem) in any key or string is refused here too, once for every route.
  */
-export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS, what = 'Request body'): string | null {
+export function bodyShapeProblem(
+  body: unknown,
+  limits: BodyLimits = BODY_LIMITS,
+  what = 'Request body',
+): string | null {
   if (typeof body === 'string') return textProblem(body, what);
   if (body === null || typeof body !== 'object') return null;
   const stack: Array<[value: object, depth: number]> = [[body, 1]];
@@ -51,7 +55,8 @@ export function bodyShapeProblem(body: unknown, limits: BodyLimits = BODY_LIMITS
       children = value;
     } else {
       const keys = Object.keys(value);
-      if (keys.length > limits.keysPerObject) return `${what} has an object with more than ${limits.keysPerObject} keys`;
+      if (keys.length > limits.keysPerObject)
+        return `${what} has an object with more than ${limits.keysPerObject} keys`;
       for (const k of keys) {
         const problem = textProblem(k, what);
         if (problem) return problem;

@@ -1,4 +1,12 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiConsumes } from '@nestjs/swagger';
 import { Request } from 'express';
@@ -36,9 +44,13 @@ export class BodyTypeInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<Request>();
     throwDeferredBodyError(req);
     if (!carriesBody(req)) return next.handle();
-    const types = this.reflector.getAllAndOverride<string[]>(BODY_TYPES_KEY, [ctx.getHandler(), ctx.getClass()]) ?? DEFAULT_BODY_TYPES;
+    const types =
+      this.reflector.getAllAndOverride<string[]>(BODY_TYPES_KEY, [ctx.getHandler(), ctx.getClass()]) ??
+      DEFAULT_BODY_TYPES;
     if (!types.includes(ANY_BODY_TYPE) && !req.is(types)) {
-      const sent = req.headers['content-type'] ? `got ${req.headers['content-type'].split(';')[0].trim()}` : 'none was given';
+      const sent = req.headers['content-type']
+        ? `got ${req.headers['content-type'].split(';')[0].trim()}`
+        : 'none was given';
       throw new UnsupportedMediaTypeException(`Content-Type must be ${types.join(' or ')}; ${sent}`);
     }
     return next.handle();

@@ -18,7 +18,13 @@ export class PageQuery {
   @Max(MAX_PAGE)
   page: number = 1;
 
-  @ApiPropertyOptional({ default: 50, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit: number = 50;
+  @ApiPropertyOptional({ default: 50, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 50;
 }
 
 export interface Page<T> {

@@ -1,11 +1,7 @@
 /** The validated configuration every part of the service receives (inject AppConfig). */
-export type DatabaseConfig =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'sqlite'; path: string };
+export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
 
-export type RedisConfig =
-  | { kind: 'url'; url: string }
-  | { kind: 'private'; dir: string };
+export type RedisConfig = { kind: 'url'; url: string } | { kind: 'private'; dir: string };
 
 export interface DkimConfig {
   domainName: string;

@@ -10,63 +10,92 @@ const SEND_RATE_RANGE = 'must be a number of messages per second greater than 0'
  * nothing outside src/config reads process.env.
  */
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
   // One message for every check: all of them fail on "abc", and the first reported must make sense.
-  @IsOptional() @Type(() => Number) @IsInt({ message: PORT_RANGE }) @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: PORT_RANGE })
+  @Min(0, { message: PORT_RANGE })
+  @Max(65535, { message: PORT_RANGE })
   PORT?: number;
 
-  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
   PUBLIC_URL?: string;
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
-  @IsOptional() @IsString() @Matches(/^[^\r\n]+$/, { message: 'must be one line' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^\r\n]+$/, { message: 'must be one line' })
   MAIL_FROM?: string;
 
-  @IsOptional() @IsString() @Matches(/\S/, { message: 'must not be empty' })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'must not be empty' })
   COMPANY_ADDRESS?: string;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
   APP_SECRET?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(10, { message: 'must be at least 10 characters' }) @PasswordFitsBcrypt({ message: PASSWORD_TOO_LONG })
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'must be at least 10 characters' })
+  @PasswordFitsBcrypt({ message: PASSWORD_TOO_LONG })
   ADMIN_PASSWORD?: string;
 
-  @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { message: 'must be a domain name' })
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { message: 'must be a domain name' })
   DKIM_DOMAIN?: string;
 
-  @IsOptional() @Matches(/^[a-z0-9._-]+$/i, { message: 'must be a DNS label' })
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]+$/i, { message: 'must be a DNS label' })
   DKIM_SELECTOR?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DKIM_PRIVATE_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsNumber({}, { message: SEND_RATE_RANGE }) @IsPositive({ message: SEND_RATE_RANGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: SEND_RATE_RANGE })
+  @IsPositive({ message: SEND_RATE_RANGE })
   SEND_RATE?: number;
 
   // Not in the contract, offered beyond it: where ./data lives, the log level, the Bull key prefix.
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
   QUEUE_PREFIX?: string;
 
   /** The reverse proxies whose X-Forwarded-For is believed: checked in load-config.ts (trust-proxy.ts). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 }

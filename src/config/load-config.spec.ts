@@ -38,7 +38,9 @@ describe('loadConfig', () => {
 
     it('derives PUBLIC_URL from PORT, and drops a trailing slash from a given one', () => {
       expect(loadConfig({ APP_SECRET: SECRET, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-      expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'https://news.example.com/' }).publicUrl).toBe('https://news.example.com');
+      expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'https://news.example.com/' }).publicUrl).toBe(
+        'https://news.example.com',
+      );
     });
 
     it('keeps everything under ./data: SQLite at ./data/app.sqlite and a private redis under ./data/redis', () => {
@@ -60,7 +62,11 @@ describe('loadConfig', () => {
     });
 
     it('takes TRUST_PROXY as a list of addresses, ranges and named ranges', () => {
-      const config = loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8, loopback ' });
+      const config = loadConfig({
+        APP_SECRET: SECRET,
+        DATA_DIR: dataDir,
+        TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8, loopback ',
+      });
       expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8', 'loopback']);
     });
 
@@ -123,11 +129,19 @@ describe('loadConfig', () => {
 
     it('reads a DKIM key given as PEM (with \\n escapes) or as a file path', () => {
       const dkim = { domainName: 'shop.example', keySelector: 'mail', privateKey: PEM };
-      const inline = loadConfig({ APP_SECRET: SECRET, DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: PEM.replace(/\n/g, '\\n') });
+      const inline = loadConfig({
+        APP_SECRET: SECRET,
+        DKIM_DOMAIN: 'shop.example',
+        DKIM_SELECTOR: 'mail',
+        DKIM_PRIVATE_KEY: PEM.replace(/\n/g, '\\n'),
+      });
       expect(inline.dkim).toEqual(dkim);
       const file = join(dataDir, 'dkim.pem');
       writeFileSync(file, PEM);
-      expect(loadConfig({ APP_SECRET: SECRET, DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: file }).dkim).toEqual(dkim);
+      expect(
+        loadConfig({ APP_SECRET: SECRET, DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: file })
+          .dkim,
+      ).toEqual(dkim);
     });
   });
 
@@ -143,13 +157,25 @@ describe('loadConfig', () => {
       ['MAIL_FROM without an address', { MAIL_FROM: 'News' }, 'MAIL_FROM'],
       ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_PASSWORD'],
       ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
-      ['ADMIN_PASSWORD longer than bcrypt reads', { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'ü'.repeat(40) }, 'ADMIN_PASSWORD'],
+      [
+        'ADMIN_PASSWORD longer than bcrypt reads',
+        { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'ü'.repeat(40) },
+        'ADMIN_PASSWORD',
+      ],
       ['ADMIN_EMAIL not an address', { ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
       ['DKIM partial: no selector', { DKIM_DOMAIN: 'shop.example', DKIM_PRIVATE_KEY: PEM }, 'DKIM_SELECTOR'],
       ['DKIM partial: no key', { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail' }, 'DKIM_PRIVATE_KEY'],
-      ['DKIM key neither PEM nor file', { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: 'no-such-key.pem' }, 'DKIM_PRIVATE_KEY'],
+      [
+        'DKIM key neither PEM nor file',
+        { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: 'no-such-key.pem' },
+        'DKIM_PRIVATE_KEY',
+      ],
       ['NODE_ENV=production without COMPANY_ADDRESS', { NODE_ENV: 'production' }, 'COMPANY_ADDRESS'],
-      ['NODE_ENV=production without APP_SECRET', { NODE_ENV: 'production', COMPANY_ADDRESS: '1 Shop Street' }, 'APP_SECRET'],
+      [
+        'NODE_ENV=production without APP_SECRET',
+        { NODE_ENV: 'production', COMPANY_ADDRESS: '1 Shop Street' },
+        'APP_SECRET',
+      ],
       ['APP_SECRET too short', { APP_SECRET: 'short' }, 'APP_SECRET'],
       ['SEND_RATE=-1', { SEND_RATE: '-1' }, 'SEND_RATE'],
       ['SEND_RATE=fast', { SEND_RATE: 'fast' }, 'SEND_RATE'],
@@ -165,8 +191,12 @@ describe('loadConfig', () => {
 
     it('says what is wrong, in words a person can act on', () => {
       expect(problemWith({ PORT: 'abc' })).toBe('Configuration error: PORT must be a whole number from 0 to 65535');
-      expect(problemWith({ SEND_RATE: '-1' })).toBe('Configuration error: SEND_RATE must be a number of messages per second greater than 0');
-      expect(problemWith({ DATABASE_URL: 'mysql://x' })).toBe('Configuration error: DATABASE_URL must be a postgres:// URL');
+      expect(problemWith({ SEND_RATE: '-1' })).toBe(
+        'Configuration error: SEND_RATE must be a number of messages per second greater than 0',
+      );
+      expect(problemWith({ DATABASE_URL: 'mysql://x' })).toBe(
+        'Configuration error: DATABASE_URL must be a postgres:// URL',
+      );
       expect(problemWith({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'ü'.repeat(40) })).toBe(
         'Configuration error: ADMIN_PASSWORD must be at most 72 bytes in UTF-8 (bcrypt reads no more)',
       );
@@ -175,7 +205,12 @@ describe('loadConfig', () => {
     it('a file that holds no PEM key names DKIM_PRIVATE_KEY', () => {
       const file = join(dataDir, 'not-a-key.txt');
       writeFileSync(file, 'hello');
-      const message = problemWith({ APP_SECRET: SECRET, DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'mail', DKIM_PRIVATE_KEY: file });
+      const message = problemWith({
+        APP_SECRET: SECRET,
+        DKIM_DOMAIN: 'shop.example',
+        DKIM_SELECTOR: 'mail',
+        DKIM_PRIVATE_KEY: file,
+      });
       expect(message).toBe('Configuration error: DKIM_PRIVATE_KEY does not hold a PEM private key');
     });
   });

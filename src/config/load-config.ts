@@ -30,10 +30,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(vars.DATA_DIR ?? './data');
   const adminEmail = vars.ADMIN_EMAIL?.trim();
 
-  if (production && !vars.COMPANY_ADDRESS) throw new ConfigError('COMPANY_ADDRESS', 'is required when NODE_ENV=production');
+  if (production && !vars.COMPANY_ADDRESS)
+    throw new ConfigError('COMPANY_ADDRESS', 'is required when NODE_ENV=production');
   if (production && !vars.APP_SECRET) throw new ConfigError('APP_SECRET', 'is required when NODE_ENV=production');
   if (!!adminEmail !== !!vars.ADMIN_PASSWORD) {
-    throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other of ADMIN_EMAIL/ADMIN_PASSWORD');
+    throw new ConfigError(
+      adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL',
+      'must be set together with the other of ADMIN_EMAIL/ADMIN_PASSWORD',
+    );
   }
   if (adminEmail && !isEmail(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
 
@@ -77,7 +81,8 @@ function loadDkim(vars: EnvironmentVariables): AppConfig['dkim'] {
   let key = vars.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n');
   if (!key.includes('-----BEGIN')) {
     const path = isAbsolute(key) ? key : resolve(key);
-    if (!existsSync(path)) throw new ConfigError('DKIM_PRIVATE_KEY', `is neither a PEM key nor a readable file (${path})`);
+    if (!existsSync(path))
+      throw new ConfigError('DKIM_PRIVATE_KEY', `is neither a PEM key nor a readable file (${path})`);
     key = readFileSync(path, 'utf8');
   }
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(key)) {

@@ -12,10 +12,16 @@ const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
  */
 export function parseTrustProxy(value: string | undefined): string[] {
   if (value === undefined) return [];
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!isProxyEntry(entry)) {
-      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an IP address, a CIDR range or one of ${NAMED_RANGES.join(', ')}`);
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `"${entry}" is not an IP address, a CIDR range or one of ${NAMED_RANGES.join(', ')}`,
+      );
     }
   }
   return entries;

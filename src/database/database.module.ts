@@ -8,7 +8,11 @@ import { dataSourceOptions } from './database.options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), migrationsRun: true, autoLoadEntities: false }),
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config.database),
+        migrationsRun: true,
+        autoLoadEntities: false,
+      }),
     }),
   ],
 })

@@ -24,7 +24,11 @@ export const col = {
     length: length ? String(length) : undefined,
     ...extra,
   }),
-  int: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra }),
+  int: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+    name,
+    type: 'integer',
+    ...extra,
+  }),
   json: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
     name,
     type: jsonType === 'jsonb' ? 'jsonb' : 'text',

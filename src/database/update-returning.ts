@@ -5,7 +5,10 @@ import { EntityManager, ObjectLiteral, UpdateQueryBuilder } from 'typeorm';
  * ≥ 3.35 both know RETURNING; TypeORM only offers it for the former). What makes a compare-and-set over
  * many rows possible in one statement: each row changed is known, and only those.
  */
-export async function updateReturningIds<T extends ObjectLiteral>(m: EntityManager, qb: UpdateQueryBuilder<T>): Promise<string[]> {
+export async function updateReturningIds<T extends ObjectLiteral>(
+  m: EntityManager,
+  qb: UpdateQueryBuilder<T>,
+): Promise<string[]> {
   const [sql, params] = qb.getQueryAndParameters();
   const raw: unknown = await m.query(`${sql} RETURNING "id"`, params);
   // PostgreSQL's runner answers [rows, affected] for an UPDATE; SQLite's answers the rows.

@@ -26,7 +26,23 @@ import { SuppressionService } from './suppression.service';
     BullModule.registerQueue({ name: QueueName.Transactional, settings: deliveryQueueSettings }),
   ],
   controllers: [MessagesController],
-  providers: [MailSender, SuppressionService, MessageLogService, MessagesService, MailComposers, OutboxService, OutboxProcessor],
-  exports: [MailSender, SuppressionService, MessageLogService, MessagesService, MailComposers, OutboxService, BullModule],
+  providers: [
+    MailSender,
+    SuppressionService,
+    MessageLogService,
+    MessagesService,
+    MailComposers,
+    OutboxService,
+    OutboxProcessor,
+  ],
+  exports: [
+    MailSender,
+    SuppressionService,
+    MessageLogService,
+    MessagesService,
+    MailComposers,
+    OutboxService,
+    BullModule,
+  ],
 })
 export class DeliveryModule {}

@@ -44,8 +44,14 @@ export function footerNeeds(message: Pick<RenderedMessage, 'html' | 'text'>, val
 /** The message with a footer added to each part that lacks the unsubscribe link or the postal address. */
 export function withLegalFooter<T extends RenderedMessage>(message: T, values: FooterValues): T {
   const needs = footerNeeds(message, values);
-  const html = needs.html.unsubscribe || needs.html.address ? insertBeforeBodyEnd(message.html, htmlFooter(needs.html, values)) : message.html;
-  const text = needs.text.unsubscribe || needs.text.address ? `${message.text}\n\n${textFooter(needs.text, values)}` : message.text;
+  const html =
+    needs.html.unsubscribe || needs.html.address
+      ? insertBeforeBodyEnd(message.html, htmlFooter(needs.html, values))
+      : message.html;
+  const text =
+    needs.text.unsubscribe || needs.text.address
+      ? `${message.text}\n\n${textFooter(needs.text, values)}`
+      : message.text;
   return { ...message, html, text };
 }
 
@@ -54,7 +60,8 @@ export function withLegalFooter<T extends RenderedMessage>(message: T, values: F
  * "A footer with the postal address will be added to the text part."
  */
 export function footerNotice(needs: FooterNeeds): string | null {
-  const what = (p: PartNeeds) => [p.unsubscribe && 'the unsubscribe link', p.address && 'the postal address'].filter(Boolean).join(' and ');
+  const what = (p: PartNeeds) =>
+    [p.unsubscribe && 'the unsubscribe link', p.address && 'the postal address'].filter(Boolean).join(' and ');
   const html = what(needs.html);
   const text = what(needs.text);
   if (!html && !text) return null;
@@ -67,10 +74,14 @@ function htmlFooter(needs: PartNeeds, values: FooterValues): string {
   const e = Handlebars.escapeExpression;
   const links = needs.unsubscribe
     ? `<p style="margin:0 0 8px;"><a href="${e(values.unsubscribeUrl)}" style="color:#6b7280;">Unsubscribe</a>` +
-      (values.preferencesUrl ? ` · <a href="${e(values.preferencesUrl)}" style="color:#6b7280;">Manage preferences</a>` : '') +
+      (values.preferencesUrl
+        ? ` · <a href="${e(values.preferencesUrl)}" style="color:#6b7280;">Manage preferences</a>`
+        : '') +
       '</p>'
     : '';
-  const address = needs.address ? `<p style="margin:0;">${addressLines(values.companyAddress).map(e).join('<br>')}</p>` : '';
+  const address = needs.address
+    ? `<p style="margin:0;">${addressLines(values.companyAddress).map(e).join('<br>')}</p>`
+    : '';
   return (
     '<div style="margin:0 auto;max-width:600px;padding:24px 16px;text-align:center;font-family:Arial,Helvetica,sans-serif;' +
     `font-size:12px;line-height:1.5;color:#6b7280;">${links}${address}</div>`

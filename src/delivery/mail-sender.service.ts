@@ -41,7 +41,19 @@ export const POOLS: Record<MailStream, { maxConnections: number; maxMessages: nu
 };
 
 /** Headers each message carries exactly once, set by the sender itself. */
-const OWN_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'sender', 'reply-to', 'mime-version', 'content-type']);
+const OWN_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'date',
+  'message-id',
+  'sender',
+  'reply-to',
+  'mime-version',
+  'content-type',
+]);
 
 /**
  * The one way mail leaves, for both streams: one pooled transport per stream, the global SEND_RATE
@@ -63,7 +75,8 @@ export class MailSender implements OnApplicationShutdown {
       // Campaign mail is large and many: encoded and written in a thread, away from the HTTP side.
       campaign: new SmtpThread(config, POOLS.campaign),
     };
-    if (config.sendRate) this.rate = new SendRateLimiter(queue.client, `${config.queuePrefix}:send-rate`, config.sendRate);
+    if (config.sendRate)
+      this.rate = new SendRateLimiter(queue.client, `${config.queuePrefix}:send-rate`, config.sendRate);
   }
 
   async send(stream: MailStream, mail: OutgoingMail): Promise<SentMail> {

@@ -35,9 +35,7 @@ export class MailTransportService {
     private readonly config: AppConfig,
     pool: PoolOptions = {},
   ) {
-    const dkim = config.dkim
-      ? { ...config.dkim, headerFieldNames: DKIM_SIGNED_HEADERS }
-      : undefined;
+    const dkim = config.dkim ? { ...config.dkim, headerFieldNames: DKIM_SIGNED_HEADERS } : undefined;
     if (config.smtpUrl) {
       const url = new URL(config.smtpUrl);
       this.transport = nodemailer.createTransport({
@@ -45,7 +43,9 @@ export class MailTransportService {
         host: url.hostname,
         port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
         secure: url.protocol === 'smtps:',
-        auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+        auth: url.username
+          ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+          : undefined,
         maxConnections: pool.maxConnections ?? 5,
         maxMessages: pool.maxMessages ?? 100,
         dkim,

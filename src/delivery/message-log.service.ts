@@ -35,14 +35,23 @@ export class MessageLogService {
   async pendingOutbox(): Promise<string[]> {
     const rows = await this.dataSource.getRepository(Message).find({
       select: { id: true },
-      where: { kind: Not('campaign'), status: In(['queued', 'sending']), createdAt: MoreThanOrEqual(new Date(Date.now() - PENDING_WINDOW_MS)) },
+      where: {
+        kind: Not('campaign'),
+        status: In(['queued', 'sending']),
+        createdAt: MoreThanOrEqual(new Date(Date.now() - PENDING_WINDOW_MS)),
+      },
       order: { createdAt: 'ASC' },
     });
     return rows.map((r) => r.id);
   }
 
   /** Appends an event (opens, clicks… later; queued/sent/… through the methods below). */
-  addEvent(messageId: string, type: MessageEventType, detail: Record<string, unknown> | null = null, m: EntityManager = this.dataSource.manager) {
+  addEvent(
+    messageId: string,
+    type: MessageEventType,
+    detail: Record<string, unknown> | null = null,
+    m: EntityManager = this.dataSource.manager,
+  ) {
     // TypeORM's insert typing cannot see through a JSON column's Record type; the row is exactly an event.
     return m.insert(MessageEvent, { messageId, type, at: new Date(), detail } as QueryDeepPartialEntity<MessageEvent>);
   }
@@ -84,7 +93,12 @@ export class MessageLogService {
       );
       const events = items
         .filter((i) => changed.has(i.id))
-        .map((i) => ({ messageId: i.id, type: 'sent' as const, at: i.at, detail: { response: i.sent.response.slice(0, 500) } }));
+        .map((i) => ({
+          messageId: i.id,
+          type: 'sent' as const,
+          at: i.at,
+          detail: { response: i.sent.response.slice(0, 500) },
+        }));
       if (events.length) await m.insert(MessageEvent, events as QueryDeepPartialEntity<MessageEvent>[]);
     });
   }
@@ -104,18 +118,28 @@ export class MessageLogService {
    * Anything else is 'deferred' (back to 'queued', the caller throws so Bull retries) or, on the
    * last attempt, 'failed'.
    */
-  async recordFailure(message: Pick<Message, 'id' | 'toEmail'>, err: unknown, lastAttempt: boolean): Promise<FailureOutcome> {
+  async recordFailure(
+    message: Pick<Message, 'id' | 'toEmail'>,
+    err: unknown,
+    lastAttempt: boolean,
+  ): Promise<FailureOutcome> {
     const error = describeSmtpError(err);
     if (classifySmtpError(err) === 'hard-bounce') {
-      await this.transition(message.id, ['queued', 'sending'], { status: 'bounced', lastError: error }, 'bounced', { error });
+      await this.transition(message.id, ['queued', 'sending'], { status: 'bounced', lastError: error }, 'bounced', {
+        error,
+      });
       await this.suppressions.suppress(message.toEmail, 'hard-bounce', error);
       return 'bounced';
     }
     if (lastAttempt) {
-      await this.transition(message.id, ['queued', 'sending'], { status: 'failed', lastError: error }, 'failed', { error });
+      await this.transition(message.id, ['queued', 'sending'], { status: 'failed', lastError: error }, 'failed', {
+        error,
+      });
       return 'failed';
     }
-    await this.transition(message.id, ['queued', 'sending'], { status: 'queued', lastError: error }, 'deferred', { error });
+    await this.transition(message.id, ['queued', 'sending'], { status: 'queued', lastError: error }, 'deferred', {
+      error,
+    });
     return 'deferred';
   }
 

@@ -36,7 +36,8 @@ export function messageSummary(m: Message): MessageSummary {
     status: publicStatus(m.status),
     attempts: m.attempts,
     // A test send is no message of its campaign (nothing counts it), but it names the campaign it tried.
-    campaignId: m.campaignId ?? (m.kind === 'test' && typeof m.data?.campaignId === 'string' ? m.data.campaignId : null),
+    campaignId:
+      m.campaignId ?? (m.kind === 'test' && typeof m.data?.campaignId === 'string' ? m.data.campaignId : null),
     idempotencyKey: m.idempotencyKey,
     lastError: m.lastError,
     createdAt: m.createdAt,

@@ -32,7 +32,10 @@ export class MessagesService {
     if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
     if (query.search) {
       const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(LOWER(m.to_email) LIKE :like ESCAPE '\\' OR LOWER(m.to_name) LIKE :like ESCAPE '\\' OR LOWER(m.idempotency_key) LIKE :like ESCAPE '\\')", { like });
+      qb.andWhere(
+        "(LOWER(m.to_email) LIKE :like ESCAPE '\\' OR LOWER(m.to_name) LIKE :like ESCAPE '\\' OR LOWER(m.idempotency_key) LIKE :like ESCAPE '\\')",
+        { like },
+      );
     }
     const [rows, total] = await qb
       .orderBy('m.created_at', 'DESC')

@@ -28,15 +28,24 @@ describe('outbox file names', () => {
       await mkdir(outboxDir(dataDir));
       const mine = [outboxFileName(ID), outboxFileName(ID.toUpperCase())];
       const theirs = outboxFileName('0193a1b2-0000-7000-8000-000000000000');
-      for (const name of [...mine, theirs, `.${outboxFileName(ID)}.tmp`]) await writeFile(join(outboxDir(dataDir), name), 'x');
+      for (const name of [...mine, theirs, `.${outboxFileName(ID)}.tmp`])
+        await writeFile(join(outboxDir(dataDir), name), 'x');
       expect(await removeOutboxFiles(dataDir, [ID])).toBe(3);
       expect(await readdir(outboxDir(dataDir))).toEqual([theirs]);
       // Written before names carried a ref: found by the address in the headers (never in the body alone).
       const old = (uuid: string) => `2026-11-30T10-00-00-000Z-${uuid}.eml`;
-      await writeFile(join(outboxDir(dataDir), old('0f8fad5b-d9cb-469f-a165-70867728950e')), 'To: Zoe <Zoe@Example.com>\r\nSubject: x\r\n\r\nhi');
-      await writeFile(join(outboxDir(dataDir), old('1f8fad5b-d9cb-469f-a165-70867728950e')), 'To: other@example.com\r\n\r\nzoe@example.com');
+      await writeFile(
+        join(outboxDir(dataDir), old('0f8fad5b-d9cb-469f-a165-70867728950e')),
+        'To: Zoe <Zoe@Example.com>\r\nSubject: x\r\n\r\nhi',
+      );
+      await writeFile(
+        join(outboxDir(dataDir), old('1f8fad5b-d9cb-469f-a165-70867728950e')),
+        'To: other@example.com\r\n\r\nzoe@example.com',
+      );
       expect(await removeOutboxFiles(dataDir, [ID], ['zoe@example.com'])).toBe(1);
-      expect((await readdir(outboxDir(dataDir))).sort()).toEqual([old('1f8fad5b-d9cb-469f-a165-70867728950e'), theirs].sort());
+      expect((await readdir(outboxDir(dataDir))).sort()).toEqual(
+        [old('1f8fad5b-d9cb-469f-a165-70867728950e'), theirs].sort(),
+      );
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

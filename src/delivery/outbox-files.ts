@@ -29,7 +29,11 @@ export function refOfOutboxFile(fileName: string): string | null {
  * Deletes every outbox file named after one of `refs`, and every file written before names carried a ref
  * whose headers name one of `addresses` (case-insensitively); answers how many. A missing outbox holds none.
  */
-export async function removeOutboxFiles(dataDir: string, refs: Iterable<string>, addresses: string[] = []): Promise<number> {
+export async function removeOutboxFiles(
+  dataDir: string,
+  refs: Iterable<string>,
+  addresses: string[] = [],
+): Promise<number> {
   const wanted = new Set([...refs].map((r) => r.toLowerCase()));
   const dir = outboxDir(dataDir);
   let names: string[];
@@ -42,7 +46,12 @@ export async function removeOutboxFiles(dataDir: string, refs: Iterable<string>,
   const doomed: string[] = [];
   for (const name of names) {
     const ref = refOfOutboxFile(name);
-    if (ref !== null ? wanted.has(ref.toLowerCase()) : name.endsWith('.eml') && (await headersName(join(dir, name), addresses))) doomed.push(name);
+    if (
+      ref !== null
+        ? wanted.has(ref.toLowerCase())
+        : name.endsWith('.eml') && (await headersName(join(dir, name), addresses))
+    )
+      doomed.push(name);
   }
   for (const name of doomed) await rm(join(dir, name), { force: true });
   return doomed.length;

@@ -45,7 +45,8 @@ export class OutboxProcessor {
       await this.log.markSkipped(message.id, composed.skipped);
       return 'skipped';
     }
-    const smtpMessageId = message.smtpMessageId ?? composed.mail.messageId ?? newMessageId(composed.mail.from ?? this.config.mailFrom);
+    const smtpMessageId =
+      message.smtpMessageId ?? composed.mail.messageId ?? newMessageId(composed.mail.from ?? this.config.mailFrom);
     if (!(await this.log.markSending(message.id, smtpMessageId))) return 'skipped';
     try {
       const sent = await this.sender.send('transactional', {
@@ -59,7 +60,10 @@ export class OutboxProcessor {
     } catch (err) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await this.log.recordFailure(message, err, lastAttempt);
-      this.logger.warn({ messageId: message.id, kind: message.kind, outcome, attempt: job.attemptsMade + 1 }, 'message not accepted by SMTP');
+      this.logger.warn(
+        { messageId: message.id, kind: message.kind, outcome, attempt: job.attemptsMade + 1 },
+        'message not accepted by SMTP',
+      );
       // Only what may still succeed is thrown: Bull retries it with the capped exponential backoff.
       if (outcome === 'deferred') throw err;
       return outcome;

@@ -37,7 +37,10 @@ export function listId(list: { id: string; name: string }, domain: string): stri
 /** The domain of an address (`Name <a@b.example>` or `a@b.example`), reduced to what a dot-atom allows. */
 export function domainOf(address: string): string {
   const bare = /<([^>]*)>/.exec(address)?.[1] ?? address;
-  const domain = bare.slice(bare.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '').replace(/^\.+|\.+$/g, '');
+  const domain = bare
+    .slice(bare.lastIndexOf('@') + 1)
+    .replace(/[^A-Za-z0-9.-]/g, '')
+    .replace(/^\.+|\.+$/g, '');
   return domain || 'localhost';
 }
 

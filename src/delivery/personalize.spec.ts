@@ -5,7 +5,16 @@ import { TokenService } from '../tokens/token.service';
 import { campaignHeaders, domainOf, listId } from './personalize-headers';
 import { withLegalFooter } from './legal-footer';
 import { addPixel, campaignHtmlPass, wrapLinks } from './personalize-html';
-import { CampaignRecipient, PersonalizeContext, preferencesUrlOf, recipientData, recipientUrls, testTrackingHooks, testUrls, trackingHooks } from './personalize';
+import {
+  CampaignRecipient,
+  PersonalizeContext,
+  preferencesUrlOf,
+  recipientData,
+  recipientUrls,
+  testTrackingHooks,
+  testUrls,
+  trackingHooks,
+} from './personalize';
 
 const PUBLIC = 'https://mail.shop.test';
 const tokens = new TokenService({ appSecret: 'personalize-spec-secret-personalize-spec' } as AppConfig);
@@ -19,13 +28,23 @@ const recipient = (n: number): CampaignRecipient => ({
   attributes: { city: 'Oslo' },
 });
 
-const body = (inner: string) => `<mjml><mj-body><mj-section><mj-column>${inner}</mj-column></mj-section></mj-body></mjml>`;
+const body = (inner: string) =>
+  `<mjml><mj-body><mj-section><mj-column>${inner}</mj-column></mj-section></mj-body></mjml>`;
 
 function setup() {
   const mjml = new MjmlCompiler();
   const renderer = new RendererService(mjml);
-  const render = async (mjmlSource: string, r: CampaignRecipient, opts: { tracking?: boolean; trackOpens?: boolean; trackClicks?: boolean } = {}) => {
-    const source: TemplateSource = { versionId: `v:${mjmlSource}`, subject: 'Hi {{subscriber.name}}', mjml: mjmlSource, htmlPass: campaignHtmlPass };
+  const render = async (
+    mjmlSource: string,
+    r: CampaignRecipient,
+    opts: { tracking?: boolean; trackOpens?: boolean; trackClicks?: boolean } = {},
+  ) => {
+    const source: TemplateSource = {
+      versionId: `v:${mjmlSource}`,
+      subject: 'Hi {{subscriber.name}}',
+      mjml: mjmlSource,
+      htmlPass: campaignHtmlPass,
+    };
     const compiled = await renderer.compile(source);
     const urls = recipientUrls(ctx, campaign.id, r);
     const hooks = trackingHooks(ctx, { ...campaign, ...opts }, r.messageId, opts.tracking ?? true);
@@ -46,7 +65,9 @@ function clickTargets(s: string, messageId: string): string[] {
 
 describe('the campaign HTML pass', () => {
   it('puts the open pixel right after the body tag', () => {
-    expect(addPixel('<html><body style="x"><div>a</div></body></html>')).toBe('<html><body style="x">{{openPixel}}<div>a</div></body></html>');
+    expect(addPixel('<html><body style="x"><div>a</div></body></html>')).toBe(
+      '<html><body style="x">{{openPixel}}<div>a</div></body></html>',
+    );
   });
 
   it('wraps web links, including ones holding mustaches, and leaves mailto, tel, anchors and the opt-out links alone', () => {
@@ -65,11 +86,17 @@ describe('the campaign HTML pass', () => {
     expect(out).toContain('<a href="{{#trackedLink}}https://a.test/x?y=1&amp;z=2{{/trackedLink}}">a</a>');
     expect(out).toContain("<a class='c' href='{{#trackedLink}}http://b.test{{/trackedLink}}'>b</a>");
     expect(out).toContain('<a href="{{#trackedLink}}{{product.url}}{{/trackedLink}}">c</a>');
-    for (const kept of ['mailto:help@shop.test', 'tel:+441234', '#top', '{{unsubscribeUrl}}', '{{{ preferencesUrl }}}', 'https://fonts.test/css']) {
+    for (const kept of [
+      'mailto:help@shop.test',
+      'tel:+441234',
+      '#top',
+      '{{unsubscribeUrl}}',
+      '{{{ preferencesUrl }}}',
+      'https://fonts.test/css',
+    ]) {
       expect(out).toContain(`href="${kept}"`);
     }
   });
-
 });
 
 describe('a personalised campaign message', () => {
@@ -85,9 +112,20 @@ describe('a personalised campaign message', () => {
   it('tracks every web link with a token naming the message and the exact URL, in HTML and text', async () => {
     const { render } = setup();
     const r = recipient(1);
-    const out = await render(template, { ...r, attributes: { city: 'Oslo', link: 'https://shop.test/p?id=7&ref=mail' } });
-    expect(clickTargets(out.html, r.messageId).sort()).toEqual(['https://shop.test/cta', 'https://shop.test/p?id=7&ref=mail', 'https://shop.test/sale?a=1&b=2#top']);
-    expect(clickTargets(out.text, r.messageId).sort()).toEqual(['https://shop.test/cta', 'https://shop.test/p?id=7&ref=mail', 'https://shop.test/sale?a=1&b=2#top']);
+    const out = await render(template, {
+      ...r,
+      attributes: { city: 'Oslo', link: 'https://shop.test/p?id=7&ref=mail' },
+    });
+    expect(clickTargets(out.html, r.messageId).sort()).toEqual([
+      'https://shop.test/cta',
+      'https://shop.test/p?id=7&ref=mail',
+      'https://shop.test/sale?a=1&b=2#top',
+    ]);
+    expect(clickTargets(out.text, r.messageId).sort()).toEqual([
+      'https://shop.test/cta',
+      'https://shop.test/p?id=7&ref=mail',
+      'https://shop.test/sale?a=1&b=2#top',
+    ]);
     expect(out.html).not.toContain('href="https://shop.test');
     expect(out.html).toContain('href="mailto:help@shop.test"');
     // The preference link is the recipient's own, never a click URL.
@@ -118,7 +156,10 @@ describe('a personalised campaign message', () => {
 
   it('keeps an unsubscribe link of the template itself untracked, adds no second one, and still adds the address', async () => {
     const { render } = setup();
-    const out = await render(body('<mj-text><a href="{{unsubscribeUrl}}">Leave</a> <a href="https://shop.test">Shop</a></mj-text>'), recipient(4));
+    const out = await render(
+      body('<mj-text><a href="{{unsubscribeUrl}}">Leave</a> <a href="https://shop.test">Shop</a></mj-text>'),
+      recipient(4),
+    );
     expect(out.html.split(out.urls.unsubscribeUrl).length - 1).toBe(1);
     expect(out.text.split(out.urls.unsubscribeUrl).length - 1).toBe(1);
     expect(out.html).toContain('Shop Ltd, 1 High St');
@@ -163,13 +204,27 @@ describe('a personalised campaign message', () => {
 
   it('gives test sends links that name nobody: unsubscribe, preferences, pixel and clicks', async () => {
     const { renderer } = setup();
-    const compiled = await renderer.compile({ versionId: 'v:test', subject: 'S', mjml: template, htmlPass: campaignHtmlPass });
+    const compiled = await renderer.compile({
+      versionId: 'v:test',
+      subject: 'S',
+      mjml: template,
+      htmlPass: campaignHtmlPass,
+    });
     const urls = testUrls(ctx, campaign.id);
-    const out = renderer.fill(compiled, recipientData(ctx, campaign, recipient(9), urls), testTrackingHooks(ctx, campaign));
-    expect(tokens.verify('unsubscribe', urls.unsubscribeUrl.slice(`${PUBLIC}/u/`.length))).toEqual({ t: 1, c: campaign.id });
+    const out = renderer.fill(
+      compiled,
+      recipientData(ctx, campaign, recipient(9), urls),
+      testTrackingHooks(ctx, campaign),
+    );
+    expect(tokens.verify('unsubscribe', urls.unsubscribeUrl.slice(`${PUBLIC}/u/`.length))).toEqual({
+      t: 1,
+      c: campaign.id,
+    });
     const pixel = /\/o\/([^"]+)"/.exec(out.html)![1];
     expect(tokens.verify('open', pixel)).toEqual({ t: 1 });
-    const clicks = [...out.html.matchAll(/\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)].map((m) => tokens.verify<{ t: number; u: string; m?: string }>('click', m[1]));
+    const clicks = [...out.html.matchAll(/\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)].map((m) =>
+      tokens.verify<{ t: number; u: string; m?: string }>('click', m[1]),
+    );
     expect(clicks.length).toBeGreaterThan(0);
     for (const c of clicks) expect(c).toEqual({ t: 1, u: expect.stringMatching(/^https:\/\/shop\.test\//) });
   });
@@ -186,7 +241,8 @@ describe('campaign headers', () => {
     expect(headers).toEqual({
       'List-Unsubscribe': `<${PUBLIC}/u/abc.def>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Id': '=?UTF-8?Q?News_=22weekly=22_Bcc=3A_x=40evil=2Etest?= <a1b2c3d4-0000-4000-8000-000000000000.lists.shop.test>',
+      'List-Id':
+        '=?UTF-8?Q?News_=22weekly=22_Bcc=3A_x=40evil=2Etest?= <a1b2c3d4-0000-4000-8000-000000000000.lists.shop.test>',
       'Feedback-ID': `${campaign.id}:campaign:mailcourier`,
     });
     for (const value of Object.values(headers)) expect(value).not.toMatch(/[\r\n]/);

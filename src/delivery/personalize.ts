@@ -58,7 +58,11 @@ export interface RecipientUrls {
   preferencesUrl: string;
 }
 
-export function recipientUrls(ctx: PersonalizeContext, campaignId: string, r: Pick<CampaignRecipient, 'messageId' | 'subscriberId'>): RecipientUrls {
+export function recipientUrls(
+  ctx: PersonalizeContext,
+  campaignId: string,
+  r: Pick<CampaignRecipient, 'messageId' | 'subscriberId'>,
+): RecipientUrls {
   return urlsOf(ctx, ctx.tokens.sign('unsubscribe', { m: r.messageId, s: r.subscriberId, c: campaignId }));
 }
 
@@ -72,7 +76,10 @@ export function testUrls(ctx: Pick<PersonalizeContext, 'publicUrl' | 'tokens'>, 
 
 function urlsOf(ctx: Pick<PersonalizeContext, 'publicUrl'>, unsubscribeToken: string): RecipientUrls {
   const base = trimSlash(ctx.publicUrl);
-  return { unsubscribeUrl: `${base}/u/${unsubscribeToken}`, preferencesUrl: `${base}/u/${unsubscribeToken}/preferences` };
+  return {
+    unsubscribeUrl: `${base}/u/${unsubscribeToken}`,
+    preferencesUrl: `${base}/u/${unsubscribeToken}/preferences`,
+  };
 }
 
 /**
@@ -84,7 +91,12 @@ export function preferencesUrlOf(tokens: TokenSigner, publicUrl: string, claims:
 }
 
 /** The variables every campaign mail has (contract: Templates and rendering). */
-export function recipientData(ctx: PersonalizeContext, campaign: Pick<CampaignInfo, 'name'>, r: CampaignRecipient, urls: RecipientUrls): TemplateData {
+export function recipientData(
+  ctx: PersonalizeContext,
+  campaign: Pick<CampaignInfo, 'name'>,
+  r: CampaignRecipient,
+  urls: RecipientUrls,
+): TemplateData {
   return {
     subscriber: { email: r.email, name: r.name, attributes: r.attributes ?? {} },
     unsubscribeUrl: urls.unsubscribeUrl,
@@ -123,7 +135,10 @@ export function trackingHooks(
  * The hooks of a test send: a pixel and click links like the real ones, whose tokens name no message, so
  * the pixel records nothing and a click only redirects (the editor can check every link).
  */
-export function testTrackingHooks(ctx: Pick<PersonalizeContext, 'publicUrl' | 'tokens'>, campaign: Pick<CampaignInfo, 'trackOpens' | 'trackClicks'>): RenderHooks {
+export function testTrackingHooks(
+  ctx: Pick<PersonalizeContext, 'publicUrl' | 'tokens'>,
+  campaign: Pick<CampaignInfo, 'trackOpens' | 'trackClicks'>,
+): RenderHooks {
   const base = trimSlash(ctx.publicUrl);
   const hooks: RenderHooks = {};
   if (campaign.trackOpens) hooks.openPixel = () => `${base}/o/${ctx.tokens.sign('open', { t: 1 })}`;

@@ -19,9 +19,13 @@ describe('classifySmtpError', () => {
   });
 
   it('retries refused, dropped and timed-out connections', () => {
-    expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET', command: 'CONN' }))).toBe('retry');
+    expect(
+      classifySmtpError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET', command: 'CONN' })),
+    ).toBe('retry');
     expect(classifySmtpError(Object.assign(new Error('closed'), { code: 'ECONNECTION' }))).toBe('retry');
-    expect(classifySmtpError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', command: 'CONN' }))).toBe('retry');
+    expect(classifySmtpError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', command: 'CONN' }))).toBe(
+      'retry',
+    );
   });
 
   it('retries a 5xx that is about our side (MAIL FROM, AUTH) or the session (503), not the recipient', () => {
@@ -38,6 +42,8 @@ describe('classifySmtpError', () => {
 
 describe('describeSmtpError', () => {
   it('keeps the code, command and answer on one line', () => {
-    expect(describeSmtpError(smtp('EENVELOPE', 550, 'RCPT TO', '550 no\r\nsuch user'))).toBe('EENVELOPE RCPT TO 550 no such user');
+    expect(describeSmtpError(smtp('EENVELOPE', 550, 'RCPT TO', '550 no\r\nsuch user'))).toBe(
+      'EENVELOPE RCPT TO 550 no such user',
+    );
   });
 });

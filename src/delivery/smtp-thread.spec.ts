@@ -11,7 +11,10 @@ describe('SmtpThread (the campaign pool in a worker thread, against a real SMTP 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     sink.reject = (rcpt) => (rcpt.startsWith('gone@') ? { code: 550, message: 'No such user' } : undefined);
-    thread = new SmtpThread(loadConfig({ APP_SECRET: SECRET, SMTP_URL: sink.url, MAIL_FROM: 'News <news@thread.example>' }), { maxConnections: 2 });
+    thread = new SmtpThread(
+      loadConfig({ APP_SECRET: SECRET, SMTP_URL: sink.url, MAIL_FROM: 'News <news@thread.example>' }),
+      { maxConnections: 2 },
+    );
   });
   afterAll(async () => {
     thread?.close();
@@ -20,7 +23,14 @@ describe('SmtpThread (the campaign pool in a worker thread, against a real SMTP 
 
   it('delivers the message as given, bodies and headers intact', async () => {
     const html = `<p>Zürich ${'x'.repeat(300_000)}</p>`;
-    const sent = await thread.send({ to: 'reader@example.com', subject: 'Hello', html, text: 'Grüße', headers: { 'List-Id': 'News <l.lists.thread.example>' }, messageId: '<m1@thread.example>' });
+    const sent = await thread.send({
+      to: 'reader@example.com',
+      subject: 'Hello',
+      html,
+      text: 'Grüße',
+      headers: { 'List-Id': 'News <l.lists.thread.example>' },
+      messageId: '<m1@thread.example>',
+    });
     expect(sent.messageId).toBe('<m1@thread.example>');
     const [mail] = await sink.waitFor((m) => m.to.includes('reader@example.com'));
     expect(mail.parsed.html?.trim()).toBe(html);

@@ -12,7 +12,13 @@ export type ThreadRequest = { type: 'send'; id: number; message: ThreadMessage }
 export interface ThreadReply {
   id: number;
   sent?: SentMail;
-  error?: { message: string; code?: string | number; responseCode?: string | number; command?: string | number; response?: string | number };
+  error?: {
+    message: string;
+    code?: string | number;
+    responseCode?: string | number;
+    command?: string | number;
+    response?: string | number;
+  };
 }
 
 /**
@@ -51,7 +57,12 @@ export class SmtpThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const config = { smtpUrl: this.config.smtpUrl, dataDir: this.config.dataDir, mailFrom: this.config.mailFrom, dkim: this.config.dkim };
+    const config = {
+      smtpUrl: this.config.smtpUrl,
+      dataDir: this.config.dataDir,
+      mailFrom: this.config.mailFrom,
+      dkim: this.config.dkim,
+    };
     // From the TypeScript sources (tests, ts-node) the thread needs ts-node as well.
     const fromSource = __filename.endsWith('.ts');
     const worker = new Worker(join(__dirname, `smtp-thread.worker.${fromSource ? 'ts' : 'js'}`), {
@@ -67,7 +78,8 @@ export class SmtpThread {
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null;
-      for (const w of this.waiting.values()) w.reject(Object.assign(new Error(`SMTP thread stopped: ${err.message}`), { code: 'ETHREAD' }));
+      for (const w of this.waiting.values())
+        w.reject(Object.assign(new Error(`SMTP thread stopped: ${err.message}`), { code: 'ETHREAD' }));
       this.waiting.clear();
     };
     worker.on('error', fail);

@@ -50,6 +50,13 @@ function toBuffer(bytes: Uint8Array): Buffer {
 /** What classifySmtpError and describeSmtpError read, in a form that crosses threads. */
 function errorFields(err: unknown): NonNullable<ThreadReply['error']> {
   const e = (err ?? {}) as Record<string, unknown>;
-  const pick = (k: string) => (typeof e[k] === 'string' || typeof e[k] === 'number' ? (e[k] as string | number) : undefined);
-  return { message: String(e.message ?? err), code: pick('code'), responseCode: pick('responseCode'), command: pick('command'), response: pick('response') };
+  const pick = (k: string) =>
+    typeof e[k] === 'string' || typeof e[k] === 'number' ? (e[k] as string | number) : undefined;
+  return {
+    message: String(e.message ?? err),
+    code: pick('code'),
+    responseCode: pick('responseCode'),
+    command: pick('command'),
+    response: pick('response'),
+  };
 }

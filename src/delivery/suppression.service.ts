@@ -47,7 +47,10 @@ export class SuppressionService {
   async suppressedAmong(emails: string[]): Promise<Set<string>> {
     if (!emails.length) return new Set();
     const hashesOf = new Map(emails.map((e) => [e, suppressionHashes(e)]));
-    const rows = await this.suppressions.find({ select: { emailHash: true }, where: { emailHash: In([...new Set([...hashesOf.values()].flat())]) } });
+    const rows = await this.suppressions.find({
+      select: { emailHash: true },
+      where: { emailHash: In([...new Set([...hashesOf.values()].flat())]) },
+    });
     if (!rows.length) return new Set();
     const found = new Set(rows.map((r) => r.emailHash));
     return new Set(emails.filter((e) => hashesOf.get(e)!.some((h) => found.has(h))));

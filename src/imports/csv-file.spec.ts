@@ -15,7 +15,11 @@ describe('csv-file', () => {
 
   describe('readCsvHeader', () => {
     it('reads the header cells, dropping a byte order mark', async () => {
-      expect(await readCsvHeader(file('bom.csv', '\ufeffEmail,"Full, Name",city\r\na@example.com,A,B\r\n'))).toEqual(['Email', 'Full, Name', 'city']);
+      expect(await readCsvHeader(file('bom.csv', '\ufeffEmail,"Full, Name",city\r\na@example.com,A,B\r\n'))).toEqual([
+        'Email',
+        'Full, Name',
+        'city',
+      ]);
     });
 
     it('reads a file that is only a header without a line end', async () => {
@@ -43,7 +47,12 @@ describe('csv-file', () => {
     };
 
     it('gives one record per row: blank lines stay, a quoted cell may span lines, short and long rows pass', async () => {
-      const records = await all(file('rows.csv', 'email,name\na@example.com,"Ada\nLovelace"\n\nb@example.com\nc@example.com,C,extra\nd@example.com,say "hi"\n'));
+      const records = await all(
+        file(
+          'rows.csv',
+          'email,name\na@example.com,"Ada\nLovelace"\n\nb@example.com\nc@example.com,C,extra\nd@example.com,say "hi"\n',
+        ),
+      );
       expect(records).toEqual([
         ['email', 'name'],
         ['a@example.com', 'Ada\nLovelace'],
@@ -61,7 +70,10 @@ describe('csv-file', () => {
     it('gives every record before a quote that is never closed, then the parser error', async () => {
       const got: string[][] = [];
       const reading = (async () => {
-        for await (const records of readCsvRecords(file('open-quote.csv', 'email,name\na@example.com,A\nb@example.com,"B\nc@example.com,C\n'))) got.push(...records);
+        for await (const records of readCsvRecords(
+          file('open-quote.csv', 'email,name\na@example.com,A\nb@example.com,"B\nc@example.com,C\n'),
+        ))
+          got.push(...records);
       })();
       await expect(reading).rejects.toMatchObject({ code: 'CSV_QUOTE_NOT_CLOSED' });
       expect(got).toEqual([

@@ -42,7 +42,8 @@ export async function readCsvHeader(path: string): Promise<string[]> {
   if (chunk.length === 0) throw new CsvFileError('the file is empty');
   if (chunk.includes(0)) throw new CsvFileError('the file is not CSV text (it holds binary data)');
   const lastEnd = chunk.lastIndexOf(0x0a);
-  if (lastEnd < 0 && chunk.length === HEADER_WINDOW) throw new CsvFileError('the file has no header row within its first 64 KB');
+  if (lastEnd < 0 && chunk.length === HEADER_WINDOW)
+    throw new CsvFileError('the file has no header row within its first 64 KB');
   // Complete lines only: a multi-byte character may be cut at the window's edge.
   const complete = lastEnd < 0 ? chunk : chunk.subarray(0, lastEnd + 1);
   let text: string;
@@ -57,7 +58,8 @@ export async function readCsvHeader(path: string): Promise<string[]> {
   } catch (err) {
     throw new CsvFileError(`the header row is not valid CSV (${(err as Error).message})`);
   }
-  if (!header || header.every((cell) => cell.trim() === '')) throw new CsvFileError('the first row of the file is empty');
+  if (!header || header.every((cell) => cell.trim() === ''))
+    throw new CsvFileError('the first row of the file is empty');
   return header;
 }
 
@@ -74,7 +76,7 @@ export async function* readCsvRecords(path: string): AsyncGenerator<string[][]> 
   parser.on('error', (err) => (failure ??= err));
   const drain = () => {
     const records: string[][] = [];
-    for (let record: string[] | null; (record = parser.read()) !== null; ) records.push(record);
+    for (let record: string[] | null; (record = parser.read()) !== null;) records.push(record);
     return records;
   };
   const input = createReadStream(path, { highWaterMark: 64 * 1024 });
@@ -87,7 +89,9 @@ export async function* readCsvRecords(path: string): AsyncGenerator<string[][]> 
     }
   } catch (err) {
     if (err === failure) throw err;
-    throw new CsvFileError(`the uploaded file could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CsvFileError(
+      `the uploaded file could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   } finally {
     input.destroy();
   }

@@ -15,7 +15,12 @@ describe('layoutOf', () => {
   });
 
   it('works without a name column and ignores columns with an empty title', () => {
-    expect(layoutOf(['email', '', 'city', ' '])).toEqual({ width: 4, email: 0, name: -1, attributes: [{ index: 2, key: 'city' }] });
+    expect(layoutOf(['email', '', 'city', ' '])).toEqual({
+      width: 4,
+      email: 0,
+      name: -1,
+      attributes: [{ index: 2, key: 'city' }],
+    });
   });
 
   it('refuses a header without an email column', () => {
@@ -73,7 +78,9 @@ describe('parseRow', () => {
       error: 'attributes must be at most 16 KB as JSON (got 16385 bytes)',
     });
     // Multi-byte characters count in bytes, not characters.
-    expect(parseRow(layout, ['a@example.com', '', 'é'.repeat(8200), ''])).toEqual({ error: expect.stringMatching(/at most 16 KB/) });
+    expect(parseRow(layout, ['a@example.com', '', 'é'.repeat(8200), ''])).toEqual({
+      error: expect.stringMatching(/at most 16 KB/),
+    });
   });
 });
 

@@ -65,12 +65,15 @@ export function isBlank(fields: string[]): boolean {
  */
 export function parseRow(layout: CsvLayout, fields: string[]): ImportRow | { error: string } {
   if (fields.length !== layout.width) {
-    return { error: `the row has ${fields.length} ${fields.length === 1 ? 'column' : 'columns'}, the header has ${layout.width}` };
+    return {
+      error: `the row has ${fields.length} ${fields.length === 1 ? 'column' : 'columns'}, the header has ${layout.width}`,
+    };
   }
   const email = fields[layout.email].trim();
   if (email === '') return { error: 'email is missing' };
   if (email.length > MAX_EMAIL_LENGTH) return { error: `email is longer than ${MAX_EMAIL_LENGTH} characters` };
-  if (!NO_CONTROL_CHARS.test(email) || !isEmail(email)) return { error: `"${shorten(email)}" is not a valid email address` };
+  if (!NO_CONTROL_CHARS.test(email) || !isEmail(email))
+    return { error: `"${shorten(email)}" is not a valid email address` };
   let emailKey: string;
   try {
     emailKey = emailKeyOf(email);

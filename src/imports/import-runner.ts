@@ -103,7 +103,7 @@ export class ImportRunner {
           }
           if (erased.size && suppressionHashes(parsed.email).some((h) => erased.has(h))) {
             // The row number only: the address itself is not written back into the import's errors.
-            reject(row, 'this address was erased at its owner\'s request and cannot be imported again');
+            reject(row, "this address was erased at its owner's request and cannot be imported again");
             continue;
           }
           const first = seen.remember(parsed.emailKey, row);

@@ -34,7 +34,8 @@ export class ImportProcessor {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? 1);
       this.logger.error({ err, importId, attempt, last }, 'import attempt failed');
-      if (last) await this.imports.fail(importId, `stopped by a database error after ${attempt} attempts: ${firstLine(err)}`);
+      if (last)
+        await this.imports.fail(importId, `stopped by a database error after ${attempt} attempts: ${firstLine(err)}`);
       else await this.imports.requeue(importId);
       throw err;
     }

@@ -1,5 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { rm } from 'node:fs/promises';
@@ -62,7 +68,8 @@ export class ImportsService {
     try {
       layoutOf(await readCsvHeader(file.path));
     } catch (err) {
-      if (err instanceof CsvFileError || err instanceof CsvHeaderError) throw new BadRequestException(`file: ${err.message}`);
+      if (err instanceof CsvFileError || err instanceof CsvHeaderError)
+        throw new BadRequestException(`file: ${err.message}`);
       throw err;
     }
     const saved = await this.imports.save(
@@ -118,7 +125,16 @@ export class ImportsService {
   async begin(id: string): Promise<Import | null> {
     const found = await this.imports.findOneBy({ id });
     if (!found || found.status === 'done' || found.status === 'failed') return null;
-    const reset = { status: 'running' as const, total: 0, imported: 0, updated: 0, skipped: 0, errors: [], failure: null, startedAt: new Date() };
+    const reset = {
+      status: 'running' as const,
+      total: 0,
+      imported: 0,
+      updated: 0,
+      skipped: 0,
+      errors: [],
+      failure: null,
+      startedAt: new Date(),
+    };
     await this.imports.update({ id }, reset);
     return Object.assign(found, reset);
   }
@@ -136,7 +152,10 @@ export class ImportsService {
 
   /** Failed for good: the reason is kept (never a stack) and the upload deleted. */
   async fail(id: string, failure: string, progress?: ImportProgress): Promise<void> {
-    await this.imports.update({ id }, { ...(progress ?? {}), status: 'failed', failure: failure.slice(0, 2000), finishedAt: new Date() });
+    await this.imports.update(
+      { id },
+      { ...(progress ?? {}), status: 'failed', failure: failure.slice(0, 2000), finishedAt: new Date() },
+    );
     await this.removeUpload(id);
   }
 

@@ -29,7 +29,14 @@ export class ListsService {
   ) {}
 
   async create(body: CreateListDto): Promise<ListView> {
-    const list = await this.lists.save(this.lists.create({ name: body.name, description: body.description ?? null, optIn: body.optIn, visibility: body.visibility ?? 'public' }));
+    const list = await this.lists.save(
+      this.lists.create({
+        name: body.name,
+        description: body.description ?? null,
+        optIn: body.optIn,
+        visibility: body.visibility ?? 'public',
+      }),
+    );
     return toListView(list, 0);
   }
 
@@ -40,7 +47,12 @@ export class ListsService {
       take: query.limit,
     });
     const counts = await this.countMembers(rows.map((l) => l.id));
-    return { items: rows.map((l) => toListView(l, counts.get(l.id) ?? 0)), total, page: query.page, limit: query.limit };
+    return {
+      items: rows.map((l) => toListView(l, counts.get(l.id) ?? 0)),
+      total,
+      page: query.page,
+      limit: query.limit,
+    };
   }
 
   async get(id: string): Promise<ListView> {
@@ -71,7 +83,8 @@ export class ListsService {
   async assertListsExist(ids: string[], manager?: EntityManager): Promise<MailingList[]> {
     const unique = [...new Set(ids.map((id) => (typeof id === 'string' ? id.trim().toLowerCase() : id)))];
     const malformed = unique.find((id) => !isUUID(id));
-    if (malformed !== undefined) throw new BadRequestException(`List ${String(malformed)} does not exist (list ids are UUIDs)`);
+    if (malformed !== undefined)
+      throw new BadRequestException(`List ${String(malformed)} does not exist (list ids are UUIDs)`);
     if (unique.length === 0) return [];
     const found = await (manager?.getRepository(MailingList) ?? this.lists).findBy({ id: In(unique) });
     const byId = new Map(found.map((l) => [l.id, l]));

@@ -34,7 +34,10 @@ export class ConfirmMailProcessor {
     const pending = await this.confirmation.pending(job.data.subscriberId, job.data.listIds);
     if (!pending) return 'skipped';
     const { subscriber, lists } = pending;
-    const token = this.confirmation.tokenFor(subscriber.id, lists.map((l) => l.id));
+    const token = this.confirmation.tokenFor(
+      subscriber.id,
+      lists.map((l) => l.id),
+    );
     // The built-in `subscription-confirm` template, or a stored one with that slug that restyles it.
     const { source } = await this.templates.resolve(CONFIRM_TEMPLATE);
     const id = await this.outbox.send({
@@ -52,7 +55,10 @@ export class ConfirmMailProcessor {
         companyAddress: (await this.settings.companyAddress()) || undefined,
       },
     });
-    this.logger.log({ subscriberId: subscriber.id, lists: lists.length, messageId: id }, 'subscription confirmation queued');
+    this.logger.log(
+      { subscriberId: subscriber.id, lists: lists.length, messageId: id },
+      'subscription confirmation queued',
+    );
     return 'queued';
   }
 }

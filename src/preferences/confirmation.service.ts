@@ -45,7 +45,9 @@ export class ConfirmationService {
     const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId, listIds };
     // Completed jobs are kept longer than the window (KEEP_COMPLETED), so the same jobId is still known
     // (and ignored) after the mail went.
-    await this.queue.add(JobName.SendSubscriptionConfirm, payload, { jobId: confirmJobId(subscriberId, listIds, leftAt) });
+    await this.queue.add(JobName.SendSubscriptionConfirm, payload, {
+      jobId: confirmJobId(subscriberId, listIds, leftAt),
+    });
   }
 
   /** `t`: when it was issued, so that a later unsubscribe makes it stale (see fresh()). */
@@ -108,9 +110,15 @@ export class ConfirmationService {
     const claims = this.tokens.verify<Record<string, unknown>>('confirm', token);
     if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
     const lists = claims.l;
-    if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && UUID.test(l))) return null;
+    if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && UUID.test(l)))
+      return null;
     // Tokens from before `t` existed: issued when they were valid from (their expiry less their lifetime).
-    const issuedAt = typeof claims.t === 'number' ? claims.t : typeof claims.exp === 'number' ? (claims.exp - CONFIRM_TOKEN_DAYS * 24 * 3600) * 1000 : 0;
+    const issuedAt =
+      typeof claims.t === 'number'
+        ? claims.t
+        : typeof claims.exp === 'number'
+          ? (claims.exp - CONFIRM_TOKEN_DAYS * 24 * 3600) * 1000
+          : 0;
     return { s: claims.s, l: lists as string[], issuedAt };
   }
 

@@ -19,12 +19,27 @@ import { Consent } from './consent.entity';
  * SQLite: an address written with upper-case non-ASCII letters on a message without a subscriber id is the
  * one spelling this misses there.
  */
-export function messagesOfQuery(db: DataSource | EntityManager, subscriber: Pick<Subscriber, 'id' | 'emailKey'> & Partial<Pick<Subscriber, 'email'>>) {
-  const spellings = [...new Set([subscriber.emailKey, ...legacyKeysOf(subscriber.emailKey), ...(subscriber.email ? [subscriber.email.trim().toLowerCase()] : [])])];
+export function messagesOfQuery(
+  db: DataSource | EntityManager,
+  subscriber: Pick<Subscriber, 'id' | 'emailKey'> & Partial<Pick<Subscriber, 'email'>>,
+) {
+  const spellings = [
+    ...new Set([
+      subscriber.emailKey,
+      ...legacyKeysOf(subscriber.emailKey),
+      ...(subscriber.email ? [subscriber.email.trim().toLowerCase()] : []),
+    ]),
+  ];
   return db
     .getRepository(Message)
     .createQueryBuilder('m')
-    .where(new Brackets((w) => w.where('m.subscriberId = :id', { id: subscriber.id }).orWhere('LOWER(m.toEmail) IN (:...spellings)', { spellings })));
+    .where(
+      new Brackets((w) =>
+        w
+          .where('m.subscriberId = :id', { id: subscriber.id })
+          .orWhere('LOWER(m.toEmail) IN (:...spellings)', { spellings }),
+      ),
+    );
 }
 
 /**
@@ -44,11 +59,20 @@ export class DataExportService {
       messagesOfQuery(this.db, subscriber).orderBy('m.createdAt', 'ASC').getMany(),
       this.db.getRepository(Suppression).findOneBy({ emailHash: In(suppressionHashes(subscriber.emailKey)) }),
     ]);
-    const listIds = [...new Set([...memberships.map((m) => m.listId), ...consents.map((c) => c.listId).filter((l): l is string => !!l)])];
+    const listIds = [
+      ...new Set([
+        ...memberships.map((m) => m.listId),
+        ...consents.map((c) => c.listId).filter((l): l is string => !!l),
+      ]),
+    ];
     const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];
     const [lists, campaigns, events] = await Promise.all([
       listIds.length ? this.db.getRepository(MailingList).findBy({ id: In(listIds) }) : [],
-      campaignIds.length ? this.db.getRepository(Campaign).find({ select: { id: true, name: true, subject: true }, where: { id: In(campaignIds) } }) : [],
+      campaignIds.length
+        ? this.db
+            .getRepository(Campaign)
+            .find({ select: { id: true, name: true, subject: true }, where: { id: In(campaignIds) } })
+        : [],
       this.eventsOf(messages.map((m) => m.id)),
     ]);
     const listName = new Map(lists.map((l) => [l.id, l.name]));
@@ -86,7 +110,13 @@ export class DataExportService {
       messages: messages.map((m) => ({
         id: m.id,
         stream: m.stream,
-        campaign: m.campaignId ? { id: m.campaignId, name: campaign.get(m.campaignId)?.name ?? null, subject: campaign.get(m.campaignId)?.subject ?? null } : null,
+        campaign: m.campaignId
+          ? {
+              id: m.campaignId,
+              name: campaign.get(m.campaignId)?.name ?? null,
+              subject: campaign.get(m.campaignId)?.subject ?? null,
+            }
+          : null,
         template: m.template,
         to: { email: m.toEmail, name: m.toName },
         data: m.data,
@@ -103,7 +133,9 @@ export class DataExportService {
     const byMessage = new Map<string, MessageEvent[]>();
     // In slices: SQLite allows a limited number of bound parameters per statement.
     for (let i = 0; i < messageIds.length; i += 500) {
-      const rows = await this.db.getRepository(MessageEvent).find({ where: { messageId: In(messageIds.slice(i, i + 500)) }, order: { at: 'ASC' } });
+      const rows = await this.db
+        .getRepository(MessageEvent)
+        .find({ where: { messageId: In(messageIds.slice(i, i + 500)) }, order: { at: 'ASC' } });
       for (const e of rows) byMessage.set(e.messageId, [...(byMessage.get(e.messageId) ?? []), e]);
     }
     return byMessage;

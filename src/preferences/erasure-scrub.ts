@@ -5,12 +5,32 @@ import { legacyKeysOf } from '../subscribers/email-key';
  * (machine open, scanner click, the link, an SMTP outcome), never where it came from (IP, user agent)
  * or anything else a tracker may have added. Strings kept have the person's address and name cut out.
  */
-const KEPT_KEYS = new Set(['type', 'kind', 'machine', 'proxy', 'scanner', 'human', 'url', 'link', 'reason', 'error', 'response', 'status', 'code', 'source']);
+const KEPT_KEYS = new Set([
+  'type',
+  'kind',
+  'machine',
+  'proxy',
+  'scanner',
+  'human',
+  'url',
+  'link',
+  'reason',
+  'error',
+  'response',
+  'status',
+  'code',
+  'source',
+]);
 export const ERASED = '[erased]';
 
 /** The strings to cut out of free text: the address (as stored, as a key and its other spellings, URL-encoded) and a name of 3+ characters. */
 export function needlesOf(person: { email: string; emailKey: string; name: string }): string[] {
-  const found = [person.email.trim(), person.emailKey, encodeURIComponent(person.emailKey), ...legacyKeysOf(person.emailKey)];
+  const found = [
+    person.email.trim(),
+    person.emailKey,
+    encodeURIComponent(person.emailKey),
+    ...legacyKeysOf(person.emailKey),
+  ];
   if (person.name.trim().length >= 3) found.push(person.name.trim());
   return [...new Set(found.filter(Boolean))];
 }

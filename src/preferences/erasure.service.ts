@@ -47,7 +47,9 @@ export class ErasureService {
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
     const count = await inTransaction(this.db, async (m) => {
-      const messages = await messagesOfQuery(m, subscriber).select(['m.id', 'm.kind', 'm.status', 'm.lastError', 'm.idempotencyKey']).getMany();
+      const messages = await messagesOfQuery(m, subscriber)
+        .select(['m.id', 'm.kind', 'm.status', 'm.lastError', 'm.idempotencyKey'])
+        .getMany();
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
@@ -58,11 +60,19 @@ export class ErasureService {
       await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
       await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
       const refs = [subscriber.id, ...messages.map((x) => x.id)];
-      const files = this.config.smtpUrl ? 0 : await removeOutboxFiles(this.config.dataDir, refs, [subscriber.email.trim(), ...needles.filter((n) => n.includes('@'))]);
+      const files = this.config.smtpUrl
+        ? 0
+        : await removeOutboxFiles(this.config.dataDir, refs, [
+            subscriber.email.trim(),
+            ...needles.filter((n) => n.includes('@')),
+          ]);
       return { messages, files };
     });
     const jobs = await this.forgetJobs(count.messages.filter((x) => x.kind !== 'campaign').map((x) => x.id));
-    this.logger.log({ messages: count.messages.length, files: count.files, jobs }, 'subscriber erased at their request');
+    this.logger.log(
+      { messages: count.messages.length, files: count.files, jobs },
+      'subscriber erased at their request',
+    );
   }
 
   /** Removes the jobs of these outbox messages (job id = message id); one still running is left to finish as skipped. */
@@ -82,17 +92,28 @@ export class ErasureService {
     return removed;
   }
 
-  private async scrubMessages(m: EntityManager, messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[], needles: string[]) {
+  private async scrubMessages(
+    m: EntityManager,
+    messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[],
+    needles: string[],
+  ) {
     const now = new Date();
     for (let i = 0; i < messages.length; i += SLICE) {
       const slice = messages.slice(i, i + SLICE);
       const ids = slice.map((x) => x.id);
-      await m.update(Message, { id: In(ids) }, { toEmail: ERASED_RECIPIENT, toName: '', data: null, subscriberId: null });
+      await m.update(
+        Message,
+        { id: In(ids) },
+        { toEmail: ERASED_RECIPIENT, toName: '', data: null, subscriberId: null },
+      );
       // Mail not yet handed to SMTP is not sent any more.
       const waiting = slice.filter((x) => x.status === 'queued').map((x) => x.id);
       if (waiting.length) {
         await m.update(Message, { id: In(waiting), status: 'queued' }, { status: 'skipped' });
-        await m.insert(MessageEvent, waiting.map((messageId) => ({ messageId, type: 'skipped' as const, at: now, detail: { reason: 'erased' } })));
+        await m.insert(
+          MessageEvent,
+          waiting.map((messageId) => ({ messageId, type: 'skipped' as const, at: now, detail: { reason: 'erased' } })),
+        );
       }
       for (const x of slice) {
         const changes: Pick<Partial<Message>, 'lastError' | 'idempotencyKey'> = {};
@@ -104,7 +125,8 @@ export class ErasureService {
       for (const e of events) {
         if (e.detail === null) continue;
         const scrubbed = scrubDetail(e.detail, needles);
-        if (JSON.stringify(scrubbed) !== JSON.stringify(e.detail)) await m.update(MessageEvent, { id: e.id }, { detail: scrubbed as never });
+        if (JSON.stringify(scrubbed) !== JSON.stringify(e.detail))
+          await m.update(MessageEvent, { id: e.id }, { detail: scrubbed as never });
       }
     }
   }
@@ -115,10 +137,14 @@ export class ErasureService {
     for (const imp of imports) {
       const errors = imp.errors ?? [];
       if (!errors.some((e) => mentions(e.message, needles)) && !mentions(imp.failure, needles)) continue;
-      await m.update(Import, { id: imp.id }, {
-        errors: errors.map((e) => ({ row: e.row, message: redact(e.message, needles) })) as never,
-        failure: imp.failure === null ? null : redact(imp.failure, needles),
-      });
+      await m.update(
+        Import,
+        { id: imp.id },
+        {
+          errors: errors.map((e) => ({ row: e.row, message: redact(e.message, needles) })) as never,
+          failure: imp.failure === null ? null : redact(imp.failure, needles),
+        },
+      );
     }
   }
 }

@@ -15,10 +15,31 @@ describe('readForm (preference centre)', () => {
   };
 
   it('edits the editable attributes keeping their types, and adds one the person did not have', () => {
-    const out = readForm({ name: ' Ada L. ', 'a:city': 'Lyon', 'a:age': '37', 'a:vip': 'true', 'a:note': '', 'a:phone': ' 0123 ', list: ['l1', 'l2'], tracking: 'on' }, current, rules);
+    const out = readForm(
+      {
+        name: ' Ada L. ',
+        'a:city': 'Lyon',
+        'a:age': '37',
+        'a:vip': 'true',
+        'a:note': '',
+        'a:phone': ' 0123 ',
+        list: ['l1', 'l2'],
+        tracking: 'on',
+      },
+      current,
+      rules,
+    );
     expect(out).toEqual({
       name: 'Ada L.',
-      attributes: { city: 'Lyon', age: 37, vip: true, note: null, address: { street: 'Rue X' }, tier: 'gold', phone: '0123' },
+      attributes: {
+        city: 'Lyon',
+        age: 37,
+        vip: true,
+        note: null,
+        address: { street: 'Rue X' },
+        tier: 'gold',
+        phone: '0123',
+      },
       listIds: new Set(['l1', 'l2']),
       tracking: true,
     });
@@ -32,11 +53,15 @@ describe('readForm (preference centre)', () => {
     expect(readForm({ name: 'Ada', 'a:tier': 'platinum', 'a:discount': '95' }, current, rules)).toEqual({
       errors: ['tier: this detail cannot be changed here', 'discount: this detail cannot be changed here'],
     });
-    expect(readForm({ name: 'Ada', 'a:address': 'hacked' }, current, rules)).toEqual({ errors: ['Address: this detail cannot be changed here'] });
+    expect(readForm({ name: 'Ada', 'a:address': 'hacked' }, current, rules)).toEqual({
+      errors: ['Address: this detail cannot be changed here'],
+    });
   });
 
   it('refuses a list the page does not offer', () => {
-    expect(readForm({ name: 'Ada', list: ['l1', 'private'] }, current, rules)).toEqual({ errors: ['Lists: one of the lists chosen cannot be joined here'] });
+    expect(readForm({ name: 'Ada', list: ['l1', 'private'] }, current, rules)).toEqual({
+      errors: ['Lists: one of the lists chosen cannot be joined here'],
+    });
   });
 
   it('reads an absent tracking box as off and a single list as one', () => {
@@ -49,8 +74,12 @@ describe('readForm (preference centre)', () => {
   });
 
   it('refuses a name or a value with a line break, or a name over 200 characters, naming the field', () => {
-    expect(readForm({ name: 'Ada\r\nBcc: x@y' }, current, rules)).toEqual({ errors: ['Name: line breaks and control characters are not allowed'] });
+    expect(readForm({ name: 'Ada\r\nBcc: x@y' }, current, rules)).toEqual({
+      errors: ['Name: line breaks and control characters are not allowed'],
+    });
     expect(readForm({ name: 'a'.repeat(201) }, current, rules)).toEqual({ errors: ['Name: at most 200 characters'] });
-    expect(readForm({ name: 'Ada', 'a:city': 'Lyon\nBcc' }, current, rules)).toEqual({ errors: ['City: line breaks and control characters are not allowed'] });
+    expect(readForm({ name: 'Ada', 'a:city': 'Lyon\nBcc' }, current, rules)).toEqual({
+      errors: ['City: line breaks and control characters are not allowed'],
+    });
   });
 });

@@ -42,7 +42,11 @@ export function inputValue(value: string | number | boolean | null | undefined):
  * Each value keeps its type where the text allows it (a number stays a number, true/false stay
  * booleans, an emptied null stays null); an emptied attribute the person did not have stays absent.
  */
-export function readForm(body: FormBody, current: Attributes, rules: FormRules): PreferenceChanges | { errors: string[] } {
+export function readForm(
+  body: FormBody,
+  current: Attributes,
+  rules: FormRules,
+): PreferenceChanges | { errors: string[] } {
   const errors: string[] = [];
   const name = one(body.name).trim();
   if (name.length > 200) errors.push('Name: at most 200 characters');
@@ -66,7 +70,8 @@ export function readForm(body: FormBody, current: Attributes, rules: FormRules):
       if (text.trim()) attributes[key] = text.trim();
     } else attributes[key] = typed(before, text);
   }
-  if (Buffer.byteLength(JSON.stringify(attributes), 'utf8') > ATTRIBUTES_MAX_BYTES) errors.push('Your details are too long (16 KB at most)');
+  if (Buffer.byteLength(JSON.stringify(attributes), 'utf8') > ATTRIBUTES_MAX_BYTES)
+    errors.push('Your details are too long (16 KB at most)');
 
   const lists = body.list === undefined ? [] : ([] as string[]).concat(body.list);
   if (lists.some((id) => !rules.lists.has(id))) errors.push('Lists: one of the lists chosen cannot be joined here');

@@ -42,10 +42,18 @@ export class PreferenceCentreController {
   @Post(':token')
   @HttpCode(200)
   @HtmlPage()
-  async save(@Param('token') token: string, @Body() body: FormBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async save(
+    @Param('token') token: string,
+    @Body() body: FormBody,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
     if (!subscriber) return notFound(res);
-    const result = await this.centre.save(subscriber, body ?? {}, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+    const result = await this.centre.save(subscriber, body ?? {}, {
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+    });
     if ('errors' in result) {
       res.status(400);
       return preferenceCentrePage(result.view, token, { errors: result.errors });

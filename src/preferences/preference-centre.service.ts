@@ -54,14 +54,20 @@ export class PreferenceCentreService {
     return this.db.getRepository(Subscriber).findOneBy({ id: claims.s });
   }
 
-  async view(subscriber: Subscriber, m: EntityManager = this.db.manager, editable?: EditableAttribute[]): Promise<PreferenceView> {
+  async view(
+    subscriber: Subscriber,
+    m: EntityManager = this.db.manager,
+    editable?: EditableAttribute[],
+  ): Promise<PreferenceView> {
     const [lists, memberships, marked] = await Promise.all([
       m.find(MailingList, { order: { name: 'ASC', id: 'ASC' } }),
       m.findBy(Subscription, { subscriberId: subscriber.id }),
       editable ?? this.settings.editableAttributes(),
     ]);
     const status = new Map(memberships.map((s) => [s.listId, s.status]));
-    const offered = lists.filter((l) => l.visibility !== 'private' || ['unconfirmed', 'confirmed'].includes(status.get(l.id) ?? ''));
+    const offered = lists.filter(
+      (l) => l.visibility !== 'private' || ['unconfirmed', 'confirmed'].includes(status.get(l.id) ?? ''),
+    );
     const own = subscriber.attributes ?? {};
     return {
       subscriber,
@@ -79,13 +85,21 @@ export class PreferenceCentreService {
   async save(subscriber: Subscriber, body: FormBody, origin: RequestOrigin): Promise<SaveResult> {
     const editable = await this.settings.editableAttributes();
     const before = await this.view(subscriber, this.db.manager, editable);
-    const changes = readForm(body, subscriber.attributes ?? {}, { editable, lists: new Set(before.lists.map((l) => l.list.id)) });
+    const changes = readForm(body, subscriber.attributes ?? {}, {
+      editable,
+      lists: new Set(before.lists.map((l) => l.list.id)),
+    });
     if ('errors' in changes) return { errors: changes.errors, view: before };
     const saved = await inTransaction(this.db, async (m) => {
       const fresh = await m.findOneByOrFail(Subscriber, { id: subscriber.id });
       fresh.name = changes.name;
       // Only the editable keys change; the rest is taken from the row as it is now.
-      fresh.attributes = { ...(fresh.attributes ?? {}), ...Object.fromEntries(editable.filter((a) => a.key in changes.attributes).map((a) => [a.key, changes.attributes[a.key]])) };
+      fresh.attributes = {
+        ...(fresh.attributes ?? {}),
+        ...Object.fromEntries(
+          editable.filter((a) => a.key in changes.attributes).map((a) => [a.key, changes.attributes[a.key]]),
+        ),
+      };
       fresh.trackingEnabled = changes.tracking;
       await m.save(fresh);
       const now = new Date();
@@ -98,9 +112,19 @@ export class PreferenceCentreService {
             { subscriberId: fresh.id, listId: list.id, status: 'confirmed', confirmedAt: now, unsubscribedAt: null },
             ['subscriberId', 'listId'],
           );
-          await m.insert(Consent, { subscriberId: fresh.id, listId: list.id, source: PREFERENCE_CENTRE_SOURCE, ...clip(origin), confirmedAt: now });
+          await m.insert(Consent, {
+            subscriberId: fresh.id,
+            listId: list.id,
+            source: PREFERENCE_CENTRE_SOURCE,
+            ...clip(origin),
+            confirmedAt: now,
+          });
         } else if (!wanted && status === 'confirmed') {
-          await m.update(Subscription, { subscriberId: fresh.id, listId: list.id }, { status: 'unsubscribed', unsubscribedAt: now });
+          await m.update(
+            Subscription,
+            { subscriberId: fresh.id, listId: list.id },
+            { status: 'unsubscribed', unsubscribedAt: now },
+          );
         }
       }
       return this.view(fresh, m, editable);
@@ -112,7 +136,10 @@ export class PreferenceCentreService {
   async unsubscribeAll(subscriber: Subscriber): Promise<PreferenceView> {
     await this.db
       .getRepository(Subscription)
-      .update({ subscriberId: subscriber.id, status: In(['confirmed', 'unconfirmed']) }, { status: 'unsubscribed', unsubscribedAt: new Date() });
+      .update(
+        { subscriberId: subscriber.id, status: In(['confirmed', 'unconfirmed']) },
+        { status: 'unsubscribed', unsubscribedAt: new Date() },
+      );
     return this.view(subscriber);
   }
 }

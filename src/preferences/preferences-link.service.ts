@@ -35,11 +35,17 @@ export class PreferencesLinkService {
   ) {}
 
   async request(email: string): Promise<void> {
-    const found = await this.db.getRepository(Subscriber).findOne({ select: { id: true }, where: { emailKey: emailKeyOf(email) } });
+    const found = await this.db
+      .getRepository(Subscriber)
+      .findOne({ select: { id: true }, where: { emailKey: emailKeyOf(email) } });
     const payload: JobOf<typeof JobName.SendPreferencesLink> = { subscriberId: found?.id ?? null };
     // A known address: one job per 10 minutes (a double click or a script sends one mail). Otherwise Bull's own id.
     const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
-    await this.systemMail.add(JobName.SendPreferencesLink, payload, found ? { jobId: `prefs-link:${found.id}:${bucket}` } : {});
+    await this.systemMail.add(
+      JobName.SendPreferencesLink,
+      payload,
+      found ? { jobId: `prefs-link:${found.id}:${bucket}` } : {},
+    );
   }
 
   /**

@@ -44,12 +44,17 @@ export class SignupService {
     if (!lists.length) return;
     // Erasure check: an address erased at its owner's request is not brought back (the answer stays the same).
     if (await this.suppressions.isErased(input.email)) return;
-    const pending = await this.withOneRetry(() => this.db.transaction((em) => this.apply(em, input, lists, clip(origin))));
+    const pending = await this.withOneRetry(() =>
+      this.db.transaction((em) => this.apply(em, input, lists, clip(origin))),
+    );
     if (!pending) return;
     // The mail goes through the queue, so the answer takes no longer for a known address than for a new one.
     // If Redis refuses, the memberships stay as written (a new request asks again) and the answer stays the same.
     await this.confirmation.enqueueMail(pending.subscriberId, pending.listIds, pending.leftAt).catch((err) => {
-      this.logger.error({ err, subscriberId: pending.subscriberId }, 'could not queue the subscription confirmation mail');
+      this.logger.error(
+        { err, subscriberId: pending.subscriberId },
+        'could not queue the subscription confirmation mail',
+      );
     });
   }
 
@@ -64,7 +69,13 @@ export class SignupService {
     let subscriber = await em.findOneBy(Subscriber, { emailKey });
     if (subscriber?.status === 'blocklisted') return null;
     subscriber ??= await em.save(
-      em.create(Subscriber, { email: input.email, emailKey, name: input.name ?? '', attributes: input.attributes ?? {}, status: 'enabled' }),
+      em.create(Subscriber, {
+        email: input.email,
+        emailKey,
+        name: input.name ?? '',
+        attributes: input.attributes ?? {},
+        status: 'enabled',
+      }),
     );
     const subscriberId = subscriber.id;
     const memberships = await em.findBy(Subscription, { subscriberId, listId: In(lists.map((l) => l.id)) });
@@ -80,11 +91,20 @@ export class SignupService {
         const status = confirmed ? 'confirmed' : 'unconfirmed';
         await em.insert(Subscription, { subscriberId, listId: list.id, status, confirmedAt: confirmed ? now : null });
       }
-      await em.insert(Consent, { subscriberId, listId: list.id, ...origin, confirmedAt: action === 'confirm' ? now : null });
+      await em.insert(Consent, {
+        subscriberId,
+        listId: list.id,
+        ...origin,
+        confirmedAt: action === 'confirm' ? now : null,
+      });
       if (needsConfirmation(action)) toConfirm.push(list.id);
     }
-    const left = memberships.filter((s) => s.status === 'unsubscribed' && s.unsubscribedAt).map((s) => new Date(s.unsubscribedAt!).getTime());
-    return toConfirm.length ? { subscriberId, listIds: toConfirm, leftAt: left.length ? new Date(Math.max(...left)) : null } : null;
+    const left = memberships
+      .filter((s) => s.status === 'unsubscribed' && s.unsubscribedAt)
+      .map((s) => new Date(s.unsubscribedAt!).getTime());
+    return toConfirm.length
+      ? { subscriberId, listIds: toConfirm, leftAt: left.length ? new Date(Math.max(...left)) : null }
+      : null;
   }
 
   /** Two sign-ups of the same new address at once: the loser's transaction fails on a unique key, and its retry finds the row. */
@@ -100,5 +120,9 @@ export class SignupService {
 
 /** Consent columns have fixed widths; a long user agent or referrer is cut, not refused. */
 function clip(origin: SignupOrigin): SignupOrigin {
-  return { ip: origin.ip?.slice(0, 64) ?? null, userAgent: origin.userAgent?.slice(0, 500) ?? null, source: origin.source.slice(0, 500) };
+  return {
+    ip: origin.ip?.slice(0, 64) ?? null,
+    userAgent: origin.userAgent?.slice(0, 500) ?? null,
+    source: origin.source.slice(0, 500),
+  };
 }

@@ -66,7 +66,11 @@ export class UnsubscribeController {
   @BodyTypes(ANY_BODY_TYPE)
   @UseInterceptors(NoFilesInterceptor({ limits: { fields: 10, fieldSize: 1024, parts: 10 } }))
   @HtmlPage()
-  async unsubscribe(@Param('token') token: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async unsubscribe(
+    @Param('token') token: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const oneClick = (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
     const outcome = await this.unsubscribes.unsubscribe(token, oneClick ? 'one-click' : 'page');
     if (outcome === TEST_MAIL) return testMailPage('unsubscribed');

@@ -67,7 +67,11 @@ export class UnsubscribeService {
     return inTransaction(this.db, async (em) => {
       const target = await this.target(em, claims);
       if (!target) return null;
-      const active = await em.findBy(Subscription, { subscriberId: claims.s, listId: In(target.listIds), status: In(['unconfirmed', 'confirmed']) });
+      const active = await em.findBy(Subscription, {
+        subscriberId: claims.s,
+        listId: In(target.listIds),
+        status: In(['unconfirmed', 'confirmed']),
+      });
       const left = active.map((s) => s.listId);
       if (left.length) {
         // The status condition makes a concurrent second POST a no-op rather than a second event.
@@ -76,7 +80,8 @@ export class UnsubscribeService {
           { subscriberId: claims.s, listId: In(left), status: In(['unconfirmed', 'confirmed']) },
           { status: 'unsubscribed', unsubscribedAt: new Date() },
         );
-        if (result.affected && target.message) await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
+        if (result.affected && target.message)
+          await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
       }
       return this.outcome(em, claims.s, target.listIds, target.all);
     });
@@ -86,7 +91,10 @@ export class UnsubscribeService {
   async canRequestLink(token: string): Promise<boolean | TestMail> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims === TEST_MAIL ? TEST_MAIL : false;
-    return (await this.target(this.db.manager, claims)) !== null && (await this.db.manager.exists(Subscriber, { where: { id: claims.s } }));
+    return (
+      (await this.target(this.db.manager, claims)) !== null &&
+      (await this.db.manager.exists(Subscriber, { where: { id: claims.s } }))
+    );
   }
 
   /**
@@ -98,7 +106,10 @@ export class UnsubscribeService {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
     if (!(await this.target(this.db.manager, claims))) return null;
-    const subscriber = await this.db.manager.findOne(Subscriber, { select: { id: true, email: true }, where: { id: claims.s } });
+    const subscriber = await this.db.manager.findOne(Subscriber, {
+      select: { id: true, email: true },
+      where: { id: claims.s },
+    });
     if (!subscriber) return null;
     await this.links.request(subscriber.email);
     return 'sent';
@@ -112,21 +123,40 @@ export class UnsubscribeService {
   }
 
   /** The lists to leave, and the message to record it on; null when the token names no real recipient. */
-  private async target(em: EntityManager, claims: UnsubscribeClaims): Promise<{ listIds: string[]; all: boolean; message: Message | null } | null> {
+  private async target(
+    em: EntityManager,
+    claims: UnsubscribeClaims,
+  ): Promise<{ listIds: string[]; all: boolean; message: Message | null } | null> {
     const campaign = await em.findOne(Campaign, { select: { id: true, listIds: true }, where: { id: claims.c } });
     if (!campaign) {
       const memberships = await em.findBy(Subscription, { subscriberId: claims.s });
       return { listIds: memberships.map((s) => s.listId), all: true, message: null };
     }
-    const message = await em.findOne(Message, { select: { id: true, subscriberId: true, campaignId: true }, where: { id: claims.m } });
+    const message = await em.findOne(Message, {
+      select: { id: true, subscriberId: true, campaignId: true },
+      where: { id: claims.m },
+    });
     if (!message || message.campaignId !== campaign.id || message.subscriberId !== claims.s) return null;
     return { listIds: campaign.listIds, all: false, message };
   }
 
-  private async outcome(em: EntityManager, subscriberId: string, listIds: string[], all: boolean): Promise<UnsubscribeOutcome> {
+  private async outcome(
+    em: EntityManager,
+    subscriberId: string,
+    listIds: string[],
+    all: boolean,
+  ): Promise<UnsubscribeOutcome> {
     if (all || !listIds.length) return { lists: all ? 'all' : [] };
-    const lists = await em.find(MailingList, { select: { id: true, name: true, visibility: true }, where: { id: In(listIds) }, order: { name: 'ASC' } });
-    const own = new Set((await em.find(Subscription, { select: { listId: true }, where: { subscriberId, listId: In(listIds) } })).map((s) => s.listId));
+    const lists = await em.find(MailingList, {
+      select: { id: true, name: true, visibility: true },
+      where: { id: In(listIds) },
+      order: { name: 'ASC' },
+    });
+    const own = new Set(
+      (await em.find(Subscription, { select: { listId: true }, where: { subscriberId, listId: In(listIds) } })).map(
+        (s) => s.listId,
+      ),
+    );
     return { lists: lists.filter((l) => l.visibility === 'public' || own.has(l.id)).map((l) => l.name) };
   }
 }

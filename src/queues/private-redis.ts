@@ -29,14 +29,30 @@ export class PrivateRedis {
     mkdirSync(this.dir, { recursive: true });
     this.child = spawn(
       'redis-server',
-      ['--port', '0', '--unixsocket', this.socketPath, '--unixsocketperm', '700', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      [
+        '--port',
+        '0',
+        '--unixsocket',
+        this.socketPath,
+        '--unixsocketperm',
+        '700',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     const exited = new Promise<number | null>((resolve) => this.child!.once('exit', resolve));
     for (let i = 0; i < 100; i++) {
       if (await pingSocket(this.socketPath)) return;
       const code = await Promise.race([exited, delay(50).then(() => undefined)]);
-      if (code !== undefined) throw new ConfigError('REDIS_URL', `is not set and the private redis-server exited with code ${code}`);
+      if (code !== undefined)
+        throw new ConfigError('REDIS_URL', `is not set and the private redis-server exited with code ${code}`);
     }
     throw new ConfigError('REDIS_URL', 'is not set and the private redis-server did not start within 5 seconds');
   }

@@ -1,5 +1,12 @@
 import { BullModule } from '@nestjs/bull';
-import { BeforeApplicationShutdown, DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import Bull from 'bull';
 import { AppConfig } from '../config/app-config';
@@ -35,11 +42,13 @@ class QueueLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown
     await Promise.all(
       // Not a queue closed already (the app closed twice): Bull's pause would reopen its blocking connection,
       // which nothing closes again and which reconnects for ever once Redis is gone.
-      this.queues().filter((queue) => !isClosing(queue)).map(async (queue) => {
-        // local pause without waiting: no new job is taken; Bull retries a failed pause on its own close
-        await queue.pause(true, true).catch(() => undefined);
-        await Promise.all(runningOf(queue));
-      }),
+      this.queues()
+        .filter((queue) => !isClosing(queue))
+        .map(async (queue) => {
+          // local pause without waiting: no new job is taken; Bull retries a failed pause on its own close
+          await queue.pause(true, true).catch(() => undefined);
+          await Promise.all(runningOf(queue));
+        }),
     );
   }
 
@@ -74,11 +83,19 @@ export class QueuesModule {
         DiscoveryModule,
         BullModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ redis: connection.options, prefix: config.queuePrefix, defaultJobOptions }),
+          useFactory: (config: AppConfig) => ({
+            redis: connection.options,
+            prefix: config.queuePrefix,
+            defaultJobOptions,
+          }),
         }),
       ],
       providers: [
-        { provide: QueueLifecycle, inject: [DiscoveryService], useFactory: (discovery: DiscoveryService) => new QueueLifecycle(connection, discovery) },
+        {
+          provide: QueueLifecycle,
+          inject: [DiscoveryService],
+          useFactory: (discovery: DiscoveryService) => new QueueLifecycle(connection, discovery),
+        },
         { provide: REDIS_CONNECTION, useValue: connection },
       ],
       exports: [BullModule, REDIS_CONNECTION],

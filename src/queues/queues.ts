@@ -54,7 +54,10 @@ export const MAIL_DEDUP_SECONDS = 10 * 60;
  * (its link is the only one that can bring them back) even within the window of an earlier one.
  */
 export function confirmJobId(subscriberId: string, listIds: string[], leftAt: Date | null = null): string {
-  const lists = createHash('sha256').update([...listIds].sort().join(',')).digest('hex').slice(0, 16);
+  const lists = createHash('sha256')
+    .update([...listIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 16);
   return `confirm-${subscriberId}-${lists}-${Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS)}${leftAt ? `-${leftAt.getTime()}` : ''}`;
 }
 

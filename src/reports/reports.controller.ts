@@ -14,7 +14,17 @@ export class ReportsController {
   @MinRole('viewer')
   @ApiOkResponse({
     schema: {
-      example: { groupBy: 'attributes.country', listId: null, groups: [{ value: 'DE', count: 120 }, { value: 'IS', count: '<5' }], total: null, shownTotal: 120, hiddenGroups: 1 },
+      example: {
+        groupBy: 'attributes.country',
+        listId: null,
+        groups: [
+          { value: 'DE', count: 120 },
+          { value: 'IS', count: '<5' },
+        ],
+        total: null,
+        shownTotal: 120,
+        hiddenGroups: 1,
+      },
     },
   })
   audience(@Query() query: AudienceReportQuery) {

@@ -13,8 +13,12 @@ export class ReportsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** `attribute` is already validated (letters, digits, _ and -); it is still passed as a bound parameter. */
-  async audience(attribute: string, listId?: string): Promise<AudienceReport & { groupBy: string; listId: string | null }> {
-    if (listId && !(await this.db.getRepository(MailingList).existsBy({ id: listId }))) throw new NotFoundException(`List ${listId} not found`);
+  async audience(
+    attribute: string,
+    listId?: string,
+  ): Promise<AudienceReport & { groupBy: string; listId: string | null }> {
+    if (listId && !(await this.db.getRepository(MailingList).existsBy({ id: listId })))
+      throw new NotFoundException(`List ${listId} not found`);
     const postgres = this.db.options.type === 'postgres';
     // Text of the value on both databases: strings as they are, numbers and booleans as JSON writes them,
     // objects and arrays as JSON; JSON null and a missing key are both "not set".
@@ -33,7 +37,10 @@ export class ReportsService {
         GROUP BY v.value`,
       params,
     );
-    const counts: GroupCount[] = rows.map((r) => ({ value: r.value === null ? null : String(r.value), count: Number(r.count) }));
+    const counts: GroupCount[] = rows.map((r) => ({
+      value: r.value === null ? null : String(r.value),
+      count: Number(r.count),
+    }));
     return { groupBy: `attributes.${attribute}`, listId: listId ?? null, ...protect(counts) };
   }
 }

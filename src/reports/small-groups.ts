@@ -27,7 +27,10 @@ export function protect(counts: GroupCount[]): AudienceReport {
   const hidden = counts.filter((g) => g.count > 0 && g.count < MIN_GROUP).sort((a, b) => order(a.value, b.value));
   const shownTotal = shown.reduce((n, g) => n + g.count, 0);
   return {
-    groups: [...shown.map((g) => ({ value: g.value, count: g.count })), ...hidden.map((g) => ({ value: g.value, count: SMALL }))],
+    groups: [
+      ...shown.map((g) => ({ value: g.value, count: g.count })),
+      ...hidden.map((g) => ({ value: g.value, count: SMALL })),
+    ],
     total: hidden.length ? null : shownTotal,
     shownTotal,
     hiddenGroups: hidden.length,

@@ -8,10 +8,15 @@ import { parseMailFrom, SettingsService } from './settings.service';
 function service(config: Partial<AppConfig> = {}): SettingsService {
   const rows = new Map<string, unknown>();
   const repo = {
-    findOne: async ({ where }: { where: { key: string } }) => (rows.has(where.key) ? { key: where.key, value: rows.get(where.key) } : null),
+    findOne: async ({ where }: { where: { key: string } }) =>
+      rows.has(where.key) ? { key: where.key, value: rows.get(where.key) } : null,
     upsert: async ({ key, value }: { key: string; value: unknown }) => void rows.set(key, value),
   } as unknown as Repository<Setting>;
-  return new SettingsService(repo, { companyAddress: 'Config Ltd', mailFrom: 'News <news@localhost>', ...config } as AppConfig);
+  return new SettingsService(repo, {
+    companyAddress: 'Config Ltd',
+    mailFrom: 'News <news@localhost>',
+    ...config,
+  } as AppConfig);
 }
 
 describe('SettingsService', () => {
@@ -27,9 +32,15 @@ describe('SettingsService', () => {
     const s = service();
     await s.addSender({ name: ' Shop ', email: 'Offers@Shop.example' });
     await expect(s.senders()).resolves.toEqual([{ name: 'Shop', email: 'offers@shop.example' }]);
-    await expect(s.addSender({ name: 'Again', email: 'OFFERS@shop.example' })).rejects.toBeInstanceOf(ConflictException);
-    await expect(s.addSender({ name: 'Evil\r\nBcc: x@example.com', email: 'evil@shop.example' })).rejects.toBeInstanceOf(BadRequestException);
-    await expect(s.addSender({ name: 'Shop', email: 'a@b.example\r\nBcc: x@example.com' })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(s.addSender({ name: 'Again', email: 'OFFERS@shop.example' })).rejects.toBeInstanceOf(
+      ConflictException,
+    );
+    await expect(
+      s.addSender({ name: 'Evil\r\nBcc: x@example.com', email: 'evil@shop.example' }),
+    ).rejects.toBeInstanceOf(BadRequestException);
+    await expect(s.addSender({ name: 'Shop', email: 'a@b.example\r\nBcc: x@example.com' })).rejects.toBeInstanceOf(
+      BadRequestException,
+    );
     await expect(s.addSender({ name: 'Shop', email: 'not an address' })).rejects.toBeInstanceOf(BadRequestException);
     await s.removeSender('offers@shop.example');
     // None left: MAIL_FROM's again.
@@ -48,7 +59,9 @@ describe('SettingsService', () => {
     ]);
     await expect(s.setEditableAttribute({ key: 'a\nb', label: 'X' })).rejects.toBeInstanceOf(BadRequestException);
     await expect(s.setEditableAttribute({ key: 'zip', label: '  ' })).rejects.toBeInstanceOf(BadRequestException);
-    await expect(s.setEditableAttribute({ key: 'zip', label: 'Zip\r\nBcc' })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(s.setEditableAttribute({ key: 'zip', label: 'Zip\r\nBcc' })).rejects.toBeInstanceOf(
+      BadRequestException,
+    );
     await s.removeEditableAttribute('city');
     await expect(s.editableAttributes()).resolves.toEqual([{ key: 'phone', label: 'Phone' }]);
     await expect(s.removeEditableAttribute('city')).rejects.toThrow(/No editable attribute city/);

@@ -57,7 +57,9 @@ export class SettingsService {
   async senders(): Promise<Sender[]> {
     const stored = await this.read(SENDERS);
     if (Array.isArray(stored) && stored.length) {
-      return stored.filter((s): s is Sender => typeof s?.email === 'string').map((s) => ({ name: String(s.name ?? ''), email: s.email }));
+      return stored
+        .filter((s): s is Sender => typeof s?.email === 'string')
+        .map((s) => ({ name: String(s.name ?? ''), email: s.email }));
     }
     return [parseMailFrom(this.config.mailFrom)];
   }
@@ -86,7 +88,8 @@ export class SettingsService {
   async addSender(sender: Sender): Promise<Sender[]> {
     const s = checkSender(sender);
     const current = (await this.hasStoredSenders()) ? await this.senders() : [];
-    if (current.some((c) => c.email.toLowerCase() === s.email.toLowerCase())) throw new ConflictException(`The sender ${s.email} already exists`);
+    if (current.some((c) => c.email.toLowerCase() === s.email.toLowerCase()))
+      throw new ConflictException(`The sender ${s.email} already exists`);
     return this.setSenders([...current, s]);
   }
 
@@ -112,8 +115,12 @@ export class SettingsService {
     const a = checkDto(EditableAttributeDto, attribute);
     const current = await this.editableAttributes();
     const at = current.findIndex((c) => c.key === a.key);
-    if (at < 0 && current.length >= MAX_EDITABLE_ATTRIBUTES) throw new BadRequestException(`At most ${MAX_EDITABLE_ATTRIBUTES} editable attributes`);
-    const next = at < 0 ? [...current, { key: a.key, label: a.label }] : current.map((c, i) => (i === at ? { key: a.key, label: a.label } : c));
+    if (at < 0 && current.length >= MAX_EDITABLE_ATTRIBUTES)
+      throw new BadRequestException(`At most ${MAX_EDITABLE_ATTRIBUTES} editable attributes`);
+    const next =
+      at < 0
+        ? [...current, { key: a.key, label: a.label }]
+        : current.map((c, i) => (i === at ? { key: a.key, label: a.label } : c));
     await this.write(EDITABLE_ATTRIBUTES, next);
     return next;
   }

@@ -20,7 +20,8 @@ export function emailKeyOf(email: string): string {
   if (ASCII.test(trimmed) && !/(^|\.)xn--/i.test(domain)) return trimmed.toLowerCase();
   if (at < 0) return lower(trimmed);
   const ascii = domainToASCII(domain.normalize('NFC'));
-  if (!ascii) throw new InvalidAddressError(`email "${trimmed}" has a domain that is not a valid internationalised domain name`);
+  if (!ascii)
+    throw new InvalidAddressError(`email "${trimmed}" has a domain that is not a valid internationalised domain name`);
   return `${lower(trimmed.slice(0, at))}@${ascii}`;
 }
 
@@ -58,7 +59,8 @@ export function legacyKeysOf(email: string): string[] {
   const domain = key.slice(at + 1);
   const unicode = domainToUnicode(domain) || domain;
   const found = new Set<string>();
-  for (const form of ['NFC', 'NFD'] as const) for (const d of [domain, unicode]) found.add(`${local}@${d}`.normalize(form));
+  for (const form of ['NFC', 'NFD'] as const)
+    for (const d of [domain, unicode]) found.add(`${local}@${d}`.normalize(form));
   found.delete(key);
   return [...found];
 }

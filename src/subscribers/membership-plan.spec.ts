@@ -45,7 +45,12 @@ describe('planMemberships', () => {
 
   it('changes nothing for lists already joined and asks no second confirmation', () => {
     const existing: Membership[] = [{ listId: 'd', status: 'unconfirmed' }];
-    expect(planMemberships(existing, [double('d')], false)).toEqual({ add: [], confirm: [], remove: [], awaitingConfirmation: [] });
+    expect(planMemberships(existing, [double('d')], false)).toEqual({
+      add: [],
+      confirm: [],
+      remove: [],
+      awaitingConfirmation: [],
+    });
   });
 
   it('keeps the set of lists when none is given, confirming waiting memberships only with preconfirm', () => {
@@ -53,7 +58,17 @@ describe('planMemberships', () => {
       { listId: 'a', status: 'unconfirmed' },
       { listId: 'b', status: 'confirmed' },
     ];
-    expect(planMemberships(existing, undefined, false)).toEqual({ add: [], confirm: [], remove: [], awaitingConfirmation: [] });
-    expect(planMemberships(existing, undefined, true)).toEqual({ add: [], confirm: ['a'], remove: [], awaitingConfirmation: [] });
+    expect(planMemberships(existing, undefined, false)).toEqual({
+      add: [],
+      confirm: [],
+      remove: [],
+      awaitingConfirmation: [],
+    });
+    expect(planMemberships(existing, undefined, true)).toEqual({
+      add: [],
+      confirm: ['a'],
+      remove: [],
+      awaitingConfirmation: [],
+    });
   });
 });

@@ -39,7 +39,11 @@ export interface MembershipPlan {
  * What to change, given the memberships a subscriber has, the lists they should be on
  * (`undefined`: keep the set as it is) and whether the editor vouches for consent.
  */
-export function planMemberships(existing: Membership[], lists: ListToJoin[] | undefined, preconfirm: boolean): MembershipPlan {
+export function planMemberships(
+  existing: Membership[],
+  lists: ListToJoin[] | undefined,
+  preconfirm: boolean,
+): MembershipPlan {
   const current = new Map(existing.map((m) => [m.listId, m.status]));
   const named = lists ? new Set(lists.map((l) => l.id)) : new Set(current.keys());
   const plan: MembershipPlan = { add: [], confirm: [], remove: [], awaitingConfirmation: [] };

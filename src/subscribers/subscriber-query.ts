@@ -35,7 +35,11 @@ export function filtersOf(query: ListSubscribersQuery): SubscriberFilters {
  * a large list by walking the list's memberships and fetching each subscriber (seconds on a million),
  * where reading the subscribers once and probing the membership key is several times faster.
  */
-export function filteredSubscribers(repo: Repository<Subscriber>, f: SubscriberFilters, forCount = false): SelectQueryBuilder<Subscriber> {
+export function filteredSubscribers(
+  repo: Repository<Subscriber>,
+  f: SubscriberFilters,
+  forCount = false,
+): SelectQueryBuilder<Subscriber> {
   const qb = repo.createQueryBuilder('s');
   if (f.listId) {
     qb.innerJoin(Subscription, 'm', 'm.subscriberId = s.id AND m.listId = :listId', { listId: f.listId });
@@ -45,7 +49,9 @@ export function filteredSubscribers(repo: Repository<Subscriber>, f: SubscriberF
   if (f.search) {
     const hint = forCount && repo.manager.connection.options.type !== 'postgres';
     const matches = `s.emailKey LIKE :search ESCAPE '\\' OR LOWER(s.name) LIKE :search ESCAPE '\\'`;
-    qb.andWhere(new Brackets((w) => w.where(hint ? `likelihood(${matches}, 0.05)` : `(${matches})`, { search: f.search })));
+    qb.andWhere(
+      new Brackets((w) => w.where(hint ? `likelihood(${matches}, 0.05)` : `(${matches})`, { search: f.search })),
+    );
   }
   return qb;
 }
@@ -54,10 +60,16 @@ export function filteredSubscribers(repo: Repository<Subscriber>, f: SubscriberF
  * How many pass the filters. A list filtered only by membership status is counted from the memberships
  * alone, on the (list_id, status) index.
  */
-export async function countSubscribers(subscribers: Repository<Subscriber>, memberships: Repository<Subscription>, f: SubscriberFilters): Promise<number> {
+export async function countSubscribers(
+  subscribers: Repository<Subscriber>,
+  memberships: Repository<Subscription>,
+  f: SubscriberFilters,
+): Promise<number> {
   if (f.listId && !f.subscriberStatus && !f.search) {
     return memberships.countBy({ listId: f.listId, ...(f.membershipStatus ? { status: f.membershipStatus } : {}) });
   }
-  const row = await filteredSubscribers(subscribers, f, true).select('COUNT(*)', 'count').getRawOne<{ count: string | number }>();
+  const row = await filteredSubscribers(subscribers, f, true)
+    .select('COUNT(*)', 'count')
+    .getRawOne<{ count: string | number }>();
   return Number(row?.count ?? 0);
 }

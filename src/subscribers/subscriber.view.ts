@@ -13,7 +13,10 @@ export interface SubscriberView {
 }
 
 /** `memberships` are this subscriber's, in the order to show. */
-export function toSubscriberView(s: Subscriber, memberships: Pick<Subscription, 'listId' | 'status'>[]): SubscriberView {
+export function toSubscriberView(
+  s: Subscriber,
+  memberships: Pick<Subscription, 'listId' | 'status'>[],
+): SubscriberView {
   return {
     id: s.id,
     email: s.email,

@@ -10,7 +10,11 @@ import { Subscription } from './subscription.entity';
 
 /** SubscribersService is exported: toViews() gives any feature the contract's view of a subscriber. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscriber, Subscription]), ListsModule, BullModule.registerQueue({ name: QueueName.SystemMail })],
+  imports: [
+    TypeOrmModule.forFeature([Subscriber, Subscription]),
+    ListsModule,
+    BullModule.registerQueue({ name: QueueName.SystemMail }),
+  ],
   controllers: [SubscribersController],
   providers: [SubscribersService],
   exports: [SubscribersService],

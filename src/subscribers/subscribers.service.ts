@@ -52,7 +52,10 @@ export class SubscribersService {
           status: body.status ?? 'enabled',
         }),
       );
-      return { subscriber, awaitingConfirmation: await this.applyMemberships(m, subscriber.id, [], lists, body.preconfirm ?? false) };
+      return {
+        subscriber,
+        awaitingConfirmation: await this.applyMemberships(m, subscriber.id, [], lists, body.preconfirm ?? false),
+      };
     });
     await this.requestConfirmation(written);
     return this.view(written.subscriber.id);
@@ -67,7 +70,8 @@ export class SubscribersService {
       const lists = body.listIds === undefined ? undefined : await this.lists.assertListsExist(body.listIds, m);
       if (body.email !== undefined) {
         const emailKey = emailKeyOf(body.email);
-        if (emailKey !== subscriber.emailKey && (await m.existsBy(Subscriber, { emailKey }))) throw duplicate(body.email);
+        if (emailKey !== subscriber.emailKey && (await m.existsBy(Subscriber, { emailKey })))
+          throw duplicate(body.email);
         if (emailKey !== subscriber.emailKey && (await this.suppressions.isErased(emailKey))) throw erased();
         subscriber.email = body.email.trim();
         subscriber.emailKey = emailKey;
@@ -78,7 +82,10 @@ export class SubscribersService {
       if (body.status !== undefined) subscriber.status = body.status;
       await m.save(subscriber);
       const existing = await m.find(Subscription, { where: { subscriberId: id } });
-      return { subscriber, awaitingConfirmation: await this.applyMemberships(m, id, existing, lists, body.preconfirm ?? false) };
+      return {
+        subscriber,
+        awaitingConfirmation: await this.applyMemberships(m, id, existing, lists, body.preconfirm ?? false),
+      };
     });
     await this.requestConfirmation(written);
     return this.view(id);
@@ -151,12 +158,21 @@ export class SubscribersService {
     const plan = planMemberships(existing, lists, preconfirm);
     const now = new Date();
     if (plan.add.length) {
-      const rows = plan.add.map((a) => ({ subscriberId, listId: a.listId, status: a.status, confirmedAt: a.status === 'confirmed' ? now : null }));
+      const rows = plan.add.map((a) => ({
+        subscriberId,
+        listId: a.listId,
+        status: a.status,
+        confirmedAt: a.status === 'confirmed' ? now : null,
+      }));
       // a concurrent request that added the same membership first wins; this one changes nothing
       await m.createQueryBuilder().insert().into(Subscription).values(rows).orIgnore().updateEntity(false).execute();
     }
     if (plan.confirm.length) {
-      await m.update(Subscription, { subscriberId, listId: In(plan.confirm), status: 'unconfirmed' }, { status: 'confirmed', confirmedAt: now });
+      await m.update(
+        Subscription,
+        { subscriberId, listId: In(plan.confirm), status: 'unconfirmed' },
+        { status: 'confirmed', confirmedAt: now },
+      );
     }
     if (plan.remove.length) {
       await m.delete(Subscription, { subscriberId, listId: In(plan.remove), status: Not('unsubscribed') });
@@ -175,16 +191,21 @@ export class SubscribersService {
     const listIds = [...awaitingConfirmation].sort();
     const payload: JobOf<typeof JobName.SendSubscriptionConfirm> = { subscriberId: subscriber.id, listIds };
     try {
-      await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, { jobId: confirmJobId(subscriber.id, listIds) });
+      await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, {
+        jobId: confirmJobId(subscriber.id, listIds),
+      });
     } catch (err) {
-      this.logger.error({ err, subscriberId: subscriber.id, listIds }, 'could not queue the subscription confirmation mail');
+      this.logger.error(
+        { err, subscriberId: subscriber.id, listIds },
+        'could not queue the subscription confirmation mail',
+      );
     }
   }
 }
 
 /** Erasure check: the owner of the address asked for it to be erased; it cannot be added back. */
 function erased(): ConflictException {
-  return new ConflictException('email: this address was erased at its owner\'s request and cannot be added again');
+  return new ConflictException("email: this address was erased at its owner's request and cannot be added again");
 }
 
 function duplicate(email: string): ConflictException {

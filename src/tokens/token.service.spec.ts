@@ -30,7 +30,8 @@ describe('TokenService', () => {
         if (c === token[i]) continue;
         const tampered = token.slice(0, i) + c + token.slice(i + 1);
         tried++;
-        if (tokens.verify('confirm', tampered) !== null) throw new Error(`accepted with position ${i} changed to ${c}: ${tampered}`);
+        if (tokens.verify('confirm', tampered) !== null)
+          throw new Error(`accepted with position ${i} changed to ${c}: ${tampered}`);
       }
     }
     expect(tried).toBe(token.length * BASE64URL.length);

@@ -37,7 +37,9 @@ export class CampaignStatsService {
   }
 
   async stats(campaignId: string): Promise<CampaignStats> {
-    const campaign = await this.db.getRepository(Campaign).findOne({ select: { id: true, startedAt: true }, where: { id: campaignId } });
+    const campaign = await this.db
+      .getRepository(Campaign)
+      .findOne({ select: { id: true, startedAt: true }, where: { id: campaignId } });
     if (!campaign) throw new NotFoundException(`Campaign ${campaignId} not found`);
     const [messages, events, links, timeline] = await Promise.all([
       this.messageCounts(campaignId),
@@ -45,13 +47,23 @@ export class CampaignStatsService {
       this.links(campaignId),
       this.timeline(campaignId, campaign.startedAt),
     ]);
-    const count = (type: EventType, machine: 0 | 1, of: 'total' | 'unique') => events.find((e) => e.type === type && e.machine === machine)?.[of] ?? 0;
+    const count = (type: EventType, machine: 0 | 1, of: 'total' | 'unique') =>
+      events.find((e) => e.type === type && e.machine === machine)?.[of] ?? 0;
     const people = (type: EventType) => count(type, 0, 'unique') + count(type, 1, 'unique');
     return {
       ...messages,
       bounced: people('bounced'),
-      opens: { unique: count('opened', 0, 'unique'), total: count('opened', 0, 'total'), machine: count('opened', 1, 'total') },
-      clicks: { unique: count('clicked', 0, 'unique'), total: count('clicked', 0, 'total'), scanner: count('clicked', 1, 'total'), links },
+      opens: {
+        unique: count('opened', 0, 'unique'),
+        total: count('opened', 0, 'total'),
+        machine: count('opened', 1, 'total'),
+      },
+      clicks: {
+        unique: count('clicked', 0, 'unique'),
+        total: count('clicked', 0, 'total'),
+        scanner: count('clicked', 1, 'total'),
+        links,
+      },
       unsubscribes: people('unsubscribed'),
       complaints: people('complained'),
       timeline,
@@ -70,7 +82,9 @@ export class CampaignStatsService {
     return { recipients: countOf(row?.recipients), sent: countOf(row?.sent), failed: countOf(row?.failed) };
   }
 
-  private async eventCounts(campaignId: string): Promise<{ type: EventType; machine: number; total: number; unique: number }[]> {
+  private async eventCounts(
+    campaignId: string,
+  ): Promise<{ type: EventType; machine: number; total: number; unique: number }[]> {
     const rows = await this.campaignEvents(campaignId)
       .select('e.type', 'type')
       .addSelect(this.sql.machineFlag, 'machine')
@@ -80,7 +94,12 @@ export class CampaignStatsService {
       .groupBy('e.type')
       .addGroupBy(this.sql.machineFlag)
       .getRawMany();
-    return rows.map((r) => ({ type: r.type, machine: countOf(r.machine), total: countOf(r.total), unique: countOf(r.uniq) }));
+    return rows.map((r) => ({
+      type: r.type,
+      machine: countOf(r.machine),
+      total: countOf(r.total),
+      unique: countOf(r.uniq),
+    }));
   }
 
   private async links(campaignId: string): Promise<CampaignStats['clicks']['links']> {
@@ -112,7 +131,11 @@ export class CampaignStatsService {
       .groupBy(this.sql.hourAfterStart)
       .addGroupBy('e.type')
       .getRawMany();
-    const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({ hour: new Date(start + i * HOUR_MS).toISOString(), opens: 0, clicks: 0 }));
+    const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({
+      hour: new Date(start + i * HOUR_MS).toISOString(),
+      opens: 0,
+      clicks: 0,
+    }));
     for (const r of rows) {
       const slot = timeline[countOf(r.hour)];
       if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += countOf(r.n);

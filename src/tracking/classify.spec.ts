@@ -1,6 +1,7 @@
 import { burstClicks, isAppleNetwork, machineOpen, scannerClick } from './classify';
 
-const IPHONE_MAIL = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+const IPHONE_MAIL =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 const GMAIL_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
 
 describe('machineOpen', () => {
@@ -21,7 +22,12 @@ describe('machineOpen', () => {
 
   it('counts a mail client or a browser as a person', () => {
     expect(machineOpen(IPHONE_MAIL, '198.51.100.4')).toBeNull();
-    expect(machineOpen('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36', '10.0.0.1')).toBeNull();
+    expect(
+      machineOpen(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36',
+        '10.0.0.1',
+      ),
+    ).toBeNull();
     expect(machineOpen(null, '198.51.100.4')).toBeNull();
   });
 });

@@ -50,8 +50,13 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   private readonly buffer: EventBuffer<Hit>;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
-    this.buffer = new EventBuffer((batch) => this.write(batch), RECORDER_OPTIONS, (err, size, dropped) =>
-      this.logger.error(`Could not write ${size} open/click event(s), kept for the next try${dropped ? `; dropped the ${dropped} oldest` : ''}: ${String(err)}`),
+    this.buffer = new EventBuffer(
+      (batch) => this.write(batch),
+      RECORDER_OPTIONS,
+      (err, size, dropped) =>
+        this.logger.error(
+          `Could not write ${size} open/click event(s), kept for the next try${dropped ? `; dropped the ${dropped} oldest` : ''}: ${String(err)}`,
+        ),
     );
   }
 
@@ -90,7 +95,13 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
       const rows = hits.map(clickRow);
       await this.markBursts(m, hits, rows);
       for (let i = 0; i < rows.length; i += 500) {
-        await m.createQueryBuilder().insert().into(MessageEvent).values(rows.slice(i, i + 500) as QueryDeepPartialEntity<MessageEvent>[]).updateEntity(false).execute();
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(MessageEvent)
+          .values(rows.slice(i, i + 500) as QueryDeepPartialEntity<MessageEvent>[])
+          .updateEntity(false)
+          .execute();
       }
     });
   }
@@ -104,11 +115,20 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
    * its mark (ERASED_RECIPIENT), not by its missing subscriber, so it can never count as "never had one".
    */
   private async trackedMessages(m: EntityManager, ids: string[]): Promise<Set<string>> {
-    const messages = await m.find(Message, { select: { id: true, subscriberId: true, toEmail: true }, where: { id: In(ids) } });
+    const messages = await m.find(Message, {
+      select: { id: true, subscriberId: true, toEmail: true },
+      where: { id: In(ids) },
+    });
     const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
-    const people = personIds.length ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } }) : [];
+    const people = personIds.length
+      ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } })
+      : [];
     const allowed = new Set(people.filter((p) => p.trackingEnabled).map((p) => p.id));
-    return new Set(messages.filter((r) => (r.subscriberId ? allowed.has(r.subscriberId) : r.toEmail !== ERASED_RECIPIENT)).map((r) => r.id));
+    return new Set(
+      messages
+        .filter((r) => (r.subscriberId ? allowed.has(r.subscriberId) : r.toEmail !== ERASED_RECIPIENT))
+        .map((r) => r.id),
+    );
   }
 
   /**
@@ -120,17 +140,34 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
     if (!clicks.length) return;
     const since = new Date(Math.min(...clicks.map((c) => c.hit.at.getTime())) - BURST_MS);
     const stored = await m.find(MessageEvent, {
-      where: { messageId: In([...new Set(clicks.map((c) => c.hit.messageId))]), type: 'clicked', at: MoreThanOrEqual(since) },
+      where: {
+        messageId: In([...new Set(clicks.map((c) => c.hit.messageId))]),
+        type: 'clicked',
+        at: MoreThanOrEqual(since),
+      },
     });
     const candidates = [
-      ...clicks.map((c) => ({ messageId: c.hit.messageId, url: String(c.row.detail.url), at: c.hit.at, row: c.row as EventRow | MessageEvent })),
-      ...stored.map((e) => ({ messageId: e.messageId, url: String(e.detail?.url), at: new Date(e.at), row: e as EventRow | MessageEvent })),
+      ...clicks.map((c) => ({
+        messageId: c.hit.messageId,
+        url: String(c.row.detail.url),
+        at: c.hit.at,
+        row: c.row as EventRow | MessageEvent,
+      })),
+      ...stored.map((e) => ({
+        messageId: e.messageId,
+        url: String(e.detail?.url),
+        at: new Date(e.at),
+        row: e as EventRow | MessageEvent,
+      })),
     ];
     for (const c of burstClicks(candidates)) {
       const detail = c.row.detail ?? {};
       if (detail.scanner === true) continue;
       c.row.detail = { ...detail, scanner: true, reason: 'burst' };
-      if (c.row instanceof MessageEvent) await m.update(MessageEvent, { id: c.row.id }, { detail: c.row.detail } as QueryDeepPartialEntity<MessageEvent>);
+      if (c.row instanceof MessageEvent)
+        await m.update(MessageEvent, { id: c.row.id }, {
+          detail: c.row.detail,
+        } as QueryDeepPartialEntity<MessageEvent>);
     }
   }
 }

@@ -1,6 +1,12 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { Request } from 'express';
 import { TokenPurpose, TokenService } from '../tokens/token.service';
 
@@ -26,7 +32,10 @@ export class InvalidTokenThrottlerGuard extends ThrottlerGuard {
   }
 
   protected async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const purpose = this.reflector.getAllAndOverride<TokenPurpose>(TOKEN_PURPOSE_KEY, [context.getHandler(), context.getClass()]);
+    const purpose = this.reflector.getAllAndOverride<TokenPurpose>(TOKEN_PURPOSE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const token = context.switchToHttp().getRequest<Request>().params?.token;
     return Boolean(purpose && typeof token === 'string' && this.tokens.verify(purpose, token));
   }

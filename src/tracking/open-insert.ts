@@ -33,7 +33,9 @@ export async function insertOpens(m: EntityManager, rows: OpenRow[]): Promise<vo
     return;
   }
   // SQLite: times as TypeORM writes them ('YYYY-MM-DD HH:MM:SS.SSS', UTC), details as JSON text.
-  const json = JSON.stringify(rows.map((r) => ({ id: r.id, m: r.messageId, at: r.at.toISOString().replace('T', ' ').slice(0, 23), d: r.detail })));
+  const json = JSON.stringify(
+    rows.map((r) => ({ id: r.id, m: r.messageId, at: r.at.toISOString().replace('T', ' ').slice(0, 23), d: r.detail })),
+  );
   await m.query(
     `INSERT INTO message_events (id, message_id, type, at, detail)
      SELECT json_extract(j.value, '$.id'), json_extract(j.value, '$.m'), 'opened', json_extract(j.value, '$.at'), json_extract(j.value, '$.d')

@@ -26,7 +26,10 @@ describe('pixelToken', () => {
 
 describe('clientIp', () => {
   const req = (remoteAddress: string, forwarded?: string) =>
-    ({ socket: { remoteAddress }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as Pick<IncomingMessage, 'socket' | 'headers'>;
+    ({ socket: { remoteAddress }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as Pick<
+      IncomingMessage,
+      'socket' | 'headers'
+    >;
   const loopbackOnly = (address: string) => address === '127.0.0.1';
 
   it('is the socket address without X-Forwarded-For or without a trusted proxy', () => {

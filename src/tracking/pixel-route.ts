@@ -36,7 +36,10 @@ export class PixelRoute implements OnApplicationBootstrap {
       }
       res.writeHead(200, PIXEL_HEADERS);
       res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
-      this.tracking.open(token, { ip: clientIp(req, express.get('trust proxy fn')), userAgent: header(req, 'user-agent') });
+      this.tracking.open(token, {
+        ip: clientIp(req, express.get('trust proxy fn')),
+        userAgent: header(req, 'user-agent'),
+      });
     });
   }
 }
@@ -61,7 +64,14 @@ export function clientIp(req: Pick<IncomingMessage, 'socket' | 'headers'>, trust
   const socket = req.socket.remoteAddress ?? null;
   const forwarded = req.headers['x-forwarded-for'];
   if (!socket || !forwarded || !trust) return socket;
-  const hops = [socket, ...String(forwarded).split(',').map((a) => a.trim()).filter(Boolean).reverse()];
+  const hops = [
+    socket,
+    ...String(forwarded)
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
   for (let i = 0; i < hops.length - 1; i++) if (!trust(hops[i], i)) return hops[i];
   return hops[hops.length - 1];
 }

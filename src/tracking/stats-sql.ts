@@ -21,7 +21,8 @@ export const POSTGRES_STATS_SQL: StatsSql = {
 
 export const SQLITE_STATS_SQL: StatsSql = {
   // JSON true reads as the integer 1.
-  machineFlag: "CASE WHEN json_extract(e.detail, '$.machine') = 1 OR json_extract(e.detail, '$.scanner') = 1 THEN 1 ELSE 0 END",
+  machineFlag:
+    "CASE WHEN json_extract(e.detail, '$.machine') = 1 OR json_extract(e.detail, '$.scanner') = 1 THEN 1 ELSE 0 END",
   clickedUrl: "json_extract(e.detail, '$.url')",
   // Whole seconds on both sides, so the division is exact integer arithmetic (events before the start are filtered out).
   hourAfterStart: "(CAST(strftime('%s', e.at) AS INTEGER) - CAST(strftime('%s', c.started_at) AS INTEGER)) / 3600",

@@ -33,9 +33,20 @@ export class TrackingService {
     // A test send's link (signed, names no message): it redirects so the editor can check it, and records nothing.
     if (claims.t === 1 && claims.m === undefined) return claims.u;
     if (typeof claims.m !== 'string' || !UUID.test(claims.m)) return null;
-    const message = await this.messages.findOne({ select: { id: true, sentAt: true }, where: { id: claims.m.toLowerCase() } });
+    const message = await this.messages.findOne({
+      select: { id: true, sentAt: true },
+      where: { id: claims.m.toLowerCase() },
+    });
     if (!message) return null;
-    this.recorder.record({ kind: 'click', messageId: message.id, url: claims.u, at: new Date(), method, sentAt: message.sentAt, ...client });
+    this.recorder.record({
+      kind: 'click',
+      messageId: message.id,
+      url: claims.u,
+      at: new Date(),
+      method,
+      sentAt: message.sentAt,
+      ...client,
+    });
     return claims.u;
   }
 }

@@ -24,9 +24,21 @@ export class TemplateMailComposer implements MailComposer, OnModuleInit {
 
   async compose(message: Message): Promise<Composed> {
     try {
-      const rendered = this.renderer.fill(await this.renderer.compile(await this.sourceOf(message)), message.data ?? {});
-      const headers: Record<string, string> = message.kind === 'transactional' ? {} : { 'Auto-Submitted': 'auto-generated' };
-      return { mail: { to: { name: message.toName, address: message.toEmail }, subject: rendered.subject, html: rendered.html, text: rendered.text, headers } };
+      const rendered = this.renderer.fill(
+        await this.renderer.compile(await this.sourceOf(message)),
+        message.data ?? {},
+      );
+      const headers: Record<string, string> =
+        message.kind === 'transactional' ? {} : { 'Auto-Submitted': 'auto-generated' };
+      return {
+        mail: {
+          to: { name: message.toName, address: message.toEmail },
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          headers,
+        },
+      };
     } catch (e) {
       // The data was checked when the message was made; failing now means the template changed under it: no retry helps.
       if (!(e instanceof TemplateDataError)) throw e;

@@ -18,7 +18,10 @@ export class TransactionalController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   send(@Body() body: SendMessageDto, @Headers('idempotency-key') header?: string) {
     const idempotencyKey = body.idempotencyKey ?? headerKey(header);
-    return this.transactional.queue({ template: body.template, to: body.to, data: body.data ?? {}, idempotencyKey }, 'data');
+    return this.transactional.queue(
+      { template: body.template, to: body.to, data: body.data ?? {}, idempotencyKey },
+      'data',
+    );
   }
 
   /** `order-<status>` with `{customer, order}`; the key `order:<orderId>:<status>` makes a repeated event harmless. */
@@ -40,7 +43,9 @@ export class TransactionalController {
 function headerKey(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (value.length > IDEMPOTENCY_KEY_MAX || !NO_CONTROL_CHARS.test(value)) {
-    throw new BadRequestException(`Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX} characters without control characters`);
+    throw new BadRequestException(
+      `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX} characters without control characters`,
+    );
   }
   return value;
 }

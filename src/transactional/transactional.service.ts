@@ -78,7 +78,8 @@ export class TransactionalService {
   private async validate(req: TransactionalRequest, dataField: 'data' | ''): Promise<string> {
     const resolved = await this.templates.resolve(req.template);
     const compiled = await this.renderer.compile(resolved.source);
-    if (!compiled.render) throw new BadRequestException(`Template ${req.template} cannot be rendered; fix it in the template editor`);
+    if (!compiled.render)
+      throw new BadRequestException(`Template ${req.template} cannot be rendered; fix it in the template editor`);
     try {
       this.renderer.fill(compiled, req.data);
     } catch (e) {

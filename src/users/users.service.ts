@@ -31,7 +31,9 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) return;
     if (!this.config.admin) {
-      this.logger.warn('No user can sign in yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or run: npm run cli -- create-admin --email <address>');
+      this.logger.warn(
+        'No user can sign in yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or run: npm run cli -- create-admin --email <address>',
+      );
       return;
     }
     await this.create(this.config.admin.email, this.config.admin.password, 'admin').catch((e) => {
@@ -54,9 +56,12 @@ export class UsersService implements OnApplicationBootstrap {
 
   async create(email: string, password: string, role: Role): Promise<UserView> {
     const key = email.trim().toLowerCase();
-    if (await this.users.exist({ where: { email: key } })) throw new ConflictException(`A user with email ${key} already exists`);
+    if (await this.users.exist({ where: { email: key } }))
+      throw new ConflictException(`A user with email ${key} already exists`);
     try {
-      const user = await this.users.save(this.users.create({ email: key, passwordHash: await hashPassword(password), role }));
+      const user = await this.users.save(
+        this.users.create({ email: key, passwordHash: await hashPassword(password), role }),
+      );
       return toUserView(user);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictException(`A user with email ${key} already exists`);
@@ -104,12 +109,15 @@ export class UsersService implements OnApplicationBootstrap {
       where: { role: 'admin' },
       lock: m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
     });
-    if (!admins.some((a) => a.id !== exceptId)) throw new ConflictException('The last admin cannot be removed or demoted');
+    if (!admins.some((a) => a.id !== exceptId))
+      throw new ConflictException('The last admin cannot be removed or demoted');
   }
 }
 
 /** PostgreSQL 23505 or SQLite's UNIQUE constraint error. */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-  return err?.code === '23505' || err?.driverError?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '');
+  return (
+    err?.code === '23505' || err?.driverError?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '')
+  );
 }

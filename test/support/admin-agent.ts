@@ -19,6 +19,10 @@ export async function signedInAgent(t: TestApp, role: Role): Promise<AdminAgent>
   await t.app.get(UsersService).create(email, 'correct horse battery', role);
   const agent = request.agent(t.baseUrl);
   const form = await agent.get('/admin/login').expect(200);
-  await agent.post('/admin/login').type('form').send({ email, password: 'correct horse battery', _csrf: csrfIn(form.text) }).expect(303);
+  await agent
+    .post('/admin/login')
+    .type('form')
+    .send({ email, password: 'correct horse battery', _csrf: csrfIn(form.text) })
+    .expect(303);
   return { agent, csrf: csrfIn((await agent.get('/admin').expect(200)).text) };
 }

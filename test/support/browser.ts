@@ -43,7 +43,12 @@ let users = 0;
  * A new browser context signed in through the login form as a new user of `role`. Confirm dialogs
  * ("Send this campaign?") are accepted.
  */
-export async function signedInPage(browser: Browser, t: TestApp, role: Role, viewport = { width: 1366, height: 900 }): Promise<AdminPage> {
+export async function signedInPage(
+  browser: Browser,
+  t: TestApp,
+  role: Role,
+  viewport = { width: 1366, height: 900 },
+): Promise<AdminPage> {
   const email = `${role}-ui-${++users}-${Date.now()}@example.com`;
   await t.app.get(UsersService).create(email, 'correct horse battery', role);
   const context = await browser.newContext({ baseURL: t.baseUrl, viewport });
@@ -69,7 +74,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Polls `fn` until it gives something truthy (a failed probe counts as not yet), or fails naming `what`. */
-export async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
@@ -92,5 +101,7 @@ export async function replaceEditorText(page: Page, text: string): Promise<void>
  * 4xx on purpose.
  */
 export function unexpectedConsoleErrors(errors: string[], ...statuses: number[]): string[] {
-  return errors.filter((e) => !statuses.some((s) => e.startsWith(`Failed to load resource: the server responded with a status of ${s} `)));
+  return errors.filter(
+    (e) => !statuses.some((s) => e.startsWith(`Failed to load resource: the server responded with a status of ${s} `)),
+  );
 }

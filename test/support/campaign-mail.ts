@@ -41,9 +41,20 @@ export interface SentCampaign {
 }
 
 /** Creates a campaign through the API, sends it, and waits until it is sent and every mail reached the sink. */
-export async function sendCampaign(t: TestApp, sink: SmtpSink, editor: string, body: { name?: string; subject?: string; mjml: string; listIds: string[] }, expected: number): Promise<SentCampaign> {
+export async function sendCampaign(
+  t: TestApp,
+  sink: SmtpSink,
+  editor: string,
+  body: { name?: string; subject?: string; mjml: string; listIds: string[] },
+  expected: number,
+): Promise<SentCampaign> {
   const auth = { Authorization: `Bearer ${editor}` };
-  const created = await t.http().post('/api/campaigns').set(auth).send({ name: 'Campaign', subject: 'News', ...body }).expect(201);
+  const created = await t
+    .http()
+    .post('/api/campaigns')
+    .set(auth)
+    .send({ name: 'Campaign', subject: 'News', ...body })
+    .expect(201);
   const id: string = created.body.id;
   await t.http().post(`/api/campaigns/${id}/send`).set(auth).send({}).expect(202);
   const deadline = Date.now() + 60_000;
@@ -66,5 +77,8 @@ export function flushTracking(t: TestApp): Promise<void> {
 
 /** Moves a message's delivery back in time, so a click on it is not taken for a scanner's at delivery. */
 export async function deliveredAgo(t: TestApp, messageId: string, ms: number): Promise<void> {
-  await t.app.get(DataSource).getRepository(Message).update({ id: messageId }, { sentAt: new Date(Date.now() - ms) });
+  await t.app
+    .get(DataSource)
+    .getRepository(Message)
+    .update({ id: messageId }, { sentAt: new Date(Date.now() - ms) });
 }

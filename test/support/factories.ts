@@ -23,7 +23,12 @@ export async function makeList(
 ): Promise<MailingList> {
   const repo = t.app.get(DataSource).getRepository(MailingList);
   return repo.save(
-    repo.create({ name: fields.name ?? `List ${uniqueTag()}`, description: fields.description ?? null, optIn: fields.optIn ?? 'single', visibility: fields.visibility ?? 'public' }),
+    repo.create({
+      name: fields.name ?? `List ${uniqueTag()}`,
+      description: fields.description ?? null,
+      optIn: fields.optIn ?? 'single',
+      visibility: fields.visibility ?? 'public',
+    }),
   );
 }
 
@@ -64,8 +69,14 @@ export async function makeSubscriber(t: TestApp, fields: SubscriberFields = {}):
 }
 
 /** The memberships of a subscriber as stored, sorted by list id. */
-export async function membershipsOf(t: TestApp, subscriberId: string): Promise<{ listId: string; status: SubscriptionStatus }[]> {
-  const rows = await t.app.get(DataSource).getRepository(Subscription).find({ where: { subscriberId }, order: { listId: 'ASC' } });
+export async function membershipsOf(
+  t: TestApp,
+  subscriberId: string,
+): Promise<{ listId: string; status: SubscriptionStatus }[]> {
+  const rows = await t.app
+    .get(DataSource)
+    .getRepository(Subscription)
+    .find({ where: { subscriberId }, order: { listId: 'ASC' } });
   return rows.map((r) => ({ listId: r.listId, status: r.status }));
 }
 

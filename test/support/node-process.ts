@@ -24,11 +24,15 @@ export class ServiceProcess {
 
   /** `input`, when given, is written to the process's stdin, which is then closed. */
   constructor(entry: 'main' | 'cli', args: string[], env: Record<string, string | undefined>, input?: string) {
-    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`), ...args], {
-      cwd: ROOT,
-      env: { TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`), ...args],
+      {
+        cwd: ROOT,
+        env: { TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      },
+    );
     if (input !== undefined) this.child.stdin!.end(input);
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -62,14 +66,30 @@ export class ServiceProcess {
 }
 
 /** Runs a command to its end. */
-export function runService(entry: 'main' | 'cli', args: string[], env: Record<string, string | undefined>, input?: string): Promise<Finished> {
+export function runService(
+  entry: 'main' | 'cli',
+  args: string[],
+  env: Record<string, string | undefined>,
+  input?: string,
+): Promise<Finished> {
   return new ServiceProcess(entry, args, env, input).finished;
 }
 
 /** The environment of this test process less the variables the service reads, plus `env`. */
 export function serviceEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const base = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PORT', 'PUBLIC_URL', 'DATA_DIR', 'APP_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'NODE_ENV']) {
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SMTP_URL',
+    'PORT',
+    'PUBLIC_URL',
+    'DATA_DIR',
+    'APP_SECRET',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+    'NODE_ENV',
+  ]) {
     delete base[name];
   }
   return { ...base, LOG_LEVEL: 'silent', ...env };

@@ -72,7 +72,11 @@ export class SmtpSink {
   }
 
   /** Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`. */
-  async waitFor(match: (m: ReceivedMail) => boolean = () => true, count = 1, timeoutMs = 15000): Promise<ReceivedMail[]> {
+  async waitFor(
+    match: (m: ReceivedMail) => boolean = () => true,
+    count = 1,
+    timeoutMs = 15000,
+  ): Promise<ReceivedMail[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.received.filter(match);

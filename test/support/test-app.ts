@@ -53,7 +53,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async tokenFor(role) {
       const email = `${role}-${++users}-${randomBytes(3).toString('hex')}@example.com`;
       await app.get(UsersService).create(email, 'correct horse battery', role);
-      const res = await request(baseUrl).post('/api/auth/login').send({ email, password: 'correct horse battery' }).expect(200);
+      const res = await request(baseUrl)
+        .post('/api/auth/login')
+        .send({ email, password: 'correct horse battery' })
+        .expect(200);
       return res.body.accessToken;
     },
     async close() {

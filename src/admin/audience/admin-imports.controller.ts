@@ -37,7 +37,10 @@ export class AdminImportsController {
     this.views.page(req, res, 'audience/imports/index', {
       title: 'Imports',
       nav: 'subscribers',
-      imports: found.items.map((i) => ({ ...i, listNames: i.listIds.map((id) => names.get(id) ?? 'deleted list').join(', ') })),
+      imports: found.items.map((i) => ({
+        ...i,
+        listNames: i.listIds.map((id) => names.get(id) ?? 'deleted list').join(', '),
+      })),
       pager: pagerOf('/admin/imports', {}, p, PAGE_SIZE, found.total),
     });
   }
@@ -59,7 +62,10 @@ export class AdminImportsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const submitted = { mode: typeof body.mode === 'string' ? body.mode : 'subscribe', listIds: formArray(body.listIds) };
+    const submitted = {
+      mode: typeof body.mode === 'string' ? body.mode : 'subscribe',
+      listIds: formArray(body.listIds),
+    };
     const { value, errors } = await validateForm(CreateImportDto, submitted);
     const all: FieldErrors = { ...(errors ?? {}) };
     if (!file) all.file = 'Choose a CSV file to import';
@@ -103,7 +109,13 @@ export class AdminImportsController {
     res.json(this.progress.progressOf(await this.imports.get(id)));
   }
 
-  private async form(req: AdminRequest, res: Response, values: { mode: string; listIds: string[] }, errors: FieldErrors = {}, status = 200): Promise<void> {
+  private async form(
+    req: AdminRequest,
+    res: Response,
+    values: { mode: string; listIds: string[] },
+    errors: FieldErrors = {},
+    status = 200,
+  ): Promise<void> {
     const lists = await this.allLists();
     this.views.page(req, res, 'audience/imports/new', {
       title: 'Import subscribers',

@@ -55,7 +55,12 @@ export class AdminListsController {
   }
 
   @Post(':id')
-  async update(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async update(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     await this.lists.get(id); // 404 before validating a form for a list that is gone
     const { value, errors } = await validateForm(CreateListDto, listFields(body));
     if (errors) return this.form(req, res, { ...body, id }, errors, 400);
@@ -75,7 +80,13 @@ export class AdminListsController {
     await this.exports.stream(id, res);
   }
 
-  private form(req: AdminRequest, res: Response, list: ListForm, errors: FieldErrors | null = null, status = 200): void {
+  private form(
+    req: AdminRequest,
+    res: Response,
+    list: ListForm,
+    errors: FieldErrors | null = null,
+    status = 200,
+  ): void {
     const editing = Boolean(list.id);
     this.views.page(req, res, 'audience/lists/form', {
       title: editing ? `Edit list` : 'New list',

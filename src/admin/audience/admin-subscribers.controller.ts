@@ -12,7 +12,14 @@ import { FieldErrors, validateForm } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';
 import { AdminViews } from '../views/admin-views.service';
 import { pageParam, pagerOf } from '../pager';
-import { dtoFields, fieldErrorOf, formValuesOf, listChoices, SubscriberFormValues, submittedValues } from './subscriber-form';
+import {
+  dtoFields,
+  fieldErrorOf,
+  formValuesOf,
+  listChoices,
+  SubscriberFormValues,
+  submittedValues,
+} from './subscriber-form';
 
 const PAGE_SIZE = 25;
 
@@ -59,7 +66,10 @@ export class AdminSubscribersController {
       filtered: Boolean(filters.search || filters.listId || filters.status),
       filterError,
       lists: lists.map((l) => ({ id: l.id, name: l.name, selected: l.id === filters.listId })),
-      subscribers: found.items.map((s) => ({ ...s, memberships: s.lists.map((m) => ({ name: names.get(m.listId) ?? '?', status: m.status })) })),
+      subscribers: found.items.map((s) => ({
+        ...s,
+        memberships: s.lists.map((m) => ({ name: names.get(m.listId) ?? '?', status: m.status })),
+      })),
       pager: pagerOf('/admin/subscribers', filters, page, PAGE_SIZE, found.total),
     });
   }
@@ -67,7 +77,13 @@ export class AdminSubscribersController {
   @Get('new')
   @MinRole('editor')
   async newForm(@Req() req: AdminRequest, @Res() res: Response, @Query('listId') listId?: string): Promise<void> {
-    await this.form(req, res, { email: '', name: '', attributesText: '', listIds: listId ? [listId] : [], preconfirm: false });
+    await this.form(req, res, {
+      email: '',
+      name: '',
+      attributesText: '',
+      listIds: listId ? [listId] : [],
+      preconfirm: false,
+    });
   }
 
   @Post()
@@ -93,7 +109,12 @@ export class AdminSubscribersController {
   }
 
   @Post(':id')
-  async update(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async update(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const stored = await this.subscribers.view(id);
     const values: SubscriberFormValues = { ...submittedValues(body), id, status: stored.status };
     const { fields, errors: parseErrors } = dtoFields(values);
@@ -147,7 +168,11 @@ export class AdminSubscribersController {
       stored: stored && {
         ...stored,
         blocklisted: stored.status === 'blocklisted',
-        memberships: stored.lists.map((m) => ({ listId: m.listId, name: names.get(m.listId) ?? '?', status: m.status })),
+        memberships: stored.lists.map((m) => ({
+          listId: m.listId,
+          name: names.get(m.listId) ?? '?',
+          status: m.status,
+        })),
       },
       choices: listChoices(lists, values.listIds, stored?.lists),
       errors,

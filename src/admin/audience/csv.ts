@@ -30,6 +30,11 @@ export function csvRow(values: unknown[]): string {
  * so no quote, line break or path from a list's name reaches the header.
  */
 export function attachmentHeader(fileName: string): string {
-  const ascii = fileName.normalize('NFKD').replace(/[^\w.\- ]+/g, '').replace(/\s+/g, '-').slice(0, 120) || 'export.csv';
+  const ascii =
+    fileName
+      .normalize('NFKD')
+      .replace(/[^\w.\- ]+/g, '')
+      .replace(/\s+/g, '-')
+      .slice(0, 120) || 'export.csv';
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

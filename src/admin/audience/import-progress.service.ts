@@ -41,7 +41,15 @@ export class ImportProgressService {
     const expected = this.estimates.get(i.id);
     const percent = done ? 100 : expected ? Math.min(99, Math.floor((100 * handled) / expected)) : 0;
     if (done) this.estimates.delete(i.id);
-    return { status: i.status, total: i.total, imported: i.imported, updated: i.updated, skipped: i.skipped, percent, done };
+    return {
+      status: i.status,
+      total: i.total,
+      imported: i.imported,
+      updated: i.updated,
+      skipped: i.skipped,
+      percent,
+      done,
+    };
   }
 }
 

@@ -31,7 +31,13 @@ export class ListExportService {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', attachmentHeader(`${list.name}-${stamp}.csv`));
     res.setHeader('Cache-Control', 'no-store');
-    if (!(await write(res, csvRow([...FIXED_COLUMNS, ...keys.map((k) => (FIXED_COLUMNS.includes(k) ? `attribute.${k}` : k))])))) return;
+    if (
+      !(await write(
+        res,
+        csvRow([...FIXED_COLUMNS, ...keys.map((k) => (FIXED_COLUMNS.includes(k) ? `attribute.${k}` : k))]),
+      ))
+    )
+      return;
 
     let after: string | undefined;
     for (;;) {

@@ -64,7 +64,11 @@ export function dtoFields(v: SubscriberFormValues): { fields: Record<string, unk
   return { fields: { email: v.email, name: v.name, attributes, listIds: v.listIds, preconfirm: v.preconfirm }, errors };
 }
 
-export function listChoices(lists: ListView[], checked: string[], memberships: SubscriberView['lists'] = []): ListChoice[] {
+export function listChoices(
+  lists: ListView[],
+  checked: string[],
+  memberships: SubscriberView['lists'] = [],
+): ListChoice[] {
   const statusOf = new Map(memberships.map((m) => [m.listId, m.status]));
   return lists.map((l) => ({
     id: l.id,

@@ -2,7 +2,14 @@ import { barChart, niceMax } from './svg-chart';
 
 describe('barChart', () => {
   it('draws one bar per bucket and series, each titled with its value', () => {
-    const svg = barChart({ labels: ['Mon', 'Tue'], series: [{ name: 'opens', values: [3, 7] }, { name: 'clicks', values: [1, 0] }], title: 'Engagement' });
+    const svg = barChart({
+      labels: ['Mon', 'Tue'],
+      series: [
+        { name: 'opens', values: [3, 7] },
+        { name: 'clicks', values: [1, 0] },
+      ],
+      title: 'Engagement',
+    });
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(2);
     expect(svg.match(/<rect class="bar2"/g)).toHaveLength(2);
     expect(svg).toContain('<title>Tue: 7 opens</title>');
@@ -28,7 +35,11 @@ describe('barChart', () => {
 
   it('labels the scale with whole numbers only: no middle line at 2.5 on a scale to 5', () => {
     const ticks = (max: number) =>
-      [...barChart({ labels: ['a'], series: [{ name: 'sends', values: [max] }], title: 'Sends' }).matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+      [
+        ...barChart({ labels: ['a'], series: [{ name: 'sends', values: [max] }], title: 'Sends' }).matchAll(
+          /text-anchor="end">([^<]+)</g,
+        ),
+      ].map((m) => m[1]);
     expect(ticks(5)).toEqual(['0', '5']);
     expect(ticks(20)).toEqual(['0', '10', '20']);
   });

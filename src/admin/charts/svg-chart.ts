@@ -48,7 +48,9 @@ export function barChart({ labels, series, title, width = 720, height = 220 }: B
       );
     });
     if (i % labelEvery === 0) {
-      parts.push(`<text x="${(PAD.left + i * slot + slot / 2).toFixed(1)}" y="${height - 8}" text-anchor="middle">${escapeHtml(label)}</text>`);
+      parts.push(
+        `<text x="${(PAD.left + i * slot + slot / 2).toFixed(1)}" y="${height - 8}" text-anchor="middle">${escapeHtml(label)}</text>`,
+      );
     }
   });
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
@@ -63,5 +65,7 @@ export function niceMax(value: number): number {
 }
 
 function formatTick(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })}k` : String(Math.round(n * 10) / 10);
+  return n >= 1000
+    ? `${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })}k`
+    : String(Math.round(n * 10) / 10);
 }

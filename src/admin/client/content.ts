@@ -32,10 +32,14 @@ function wireAudienceCount(form: HTMLFormElement): void {
   form.addEventListener('change', async () => {
     const mine = ++seq;
     const params = new URLSearchParams();
-    for (const box of form.querySelectorAll<HTMLInputElement>('input[name="listIds"]:checked')) params.append('listIds', box.value);
+    for (const box of form.querySelectorAll<HTMLInputElement>('input[name="listIds"]:checked'))
+      params.append('listIds', box.value);
     out.setAttribute('aria-busy', 'true');
     try {
-      const res = await fetch(`${url}?${params.toString()}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      const res = await fetch(`${url}?${params.toString()}`, {
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
       if (!res.ok || mine !== seq) return;
       const { count } = (await res.json()) as { count: number };
       out.textContent = count.toLocaleString('en-US');
@@ -64,5 +68,6 @@ function wireWidthToggle(toggle: HTMLElement): void {
 document.addEventListener('DOMContentLoaded', () => {
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-campaign-content]')) wireContentChoice(form);
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-audience-form]')) wireAudienceCount(form);
-  for (const toggle of document.querySelectorAll<HTMLElement>('[data-width-toggle][data-frame]')) wireWidthToggle(toggle);
+  for (const toggle of document.querySelectorAll<HTMLElement>('[data-width-toggle][data-frame]'))
+    wireWidthToggle(toggle);
 });

@@ -5,7 +5,14 @@
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { xml } from '@codemirror/lang-xml';
-import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  foldKeymap,
+  indentOnInput,
+  syntaxHighlighting,
+} from '@codemirror/language';
 import { Diagnostic, lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import {
@@ -65,7 +72,9 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
   const subjectOut = root.querySelector<HTMLElement>('[data-preview-subject]');
   const footerOut = root.querySelector<HTMLElement>('[data-footer-notice]');
   if (!textarea || !frame) return null;
-  const subjectInput = root.dataset.subjectInput ? document.querySelector<HTMLInputElement>(root.dataset.subjectInput) : null;
+  const subjectInput = root.dataset.subjectInput
+    ? document.querySelector<HTMLInputElement>(root.dataset.subjectInput)
+    : null;
   const readOnly = textarea.readOnly;
 
   let timer: number | undefined;
@@ -107,7 +116,13 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
       .filter((p) => p.field === 'mjml')
       .map((p) => {
         const line = doc.line(Math.min(Math.max(p.line ?? 1, 1), doc.lines));
-        return { from: line.from, to: Math.max(line.to, line.from), severity: 'error', message: p.message, source: 'MJML' };
+        return {
+          from: line.from,
+          to: Math.max(line.to, line.from),
+          severity: 'error',
+          message: p.message,
+          source: 'MJML',
+        };
       });
     view.dispatch(setDiagnostics(view.state, diagnostics));
     if (list) {
@@ -149,9 +164,11 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
       if (mine !== seq) return;
       if (!res.ok) {
         // A 4xx names what is wrong (a render limit, a body too large): show it.
-        const reason = res.status < 500 ? ((await res.json().catch(() => null)) as { message?: unknown } | null)?.message : null;
+        const reason =
+          res.status < 500 ? ((await res.json().catch(() => null)) as { message?: unknown } | null)?.message : null;
         if (mine !== seq) return;
-        if (status) status.textContent = `The preview could not be updated: ${typeof reason === 'string' ? reason : `HTTP ${res.status}`}`;
+        if (status)
+          status.textContent = `The preview could not be updated: ${typeof reason === 'string' ? reason : `HTTP ${res.status}`}`;
         return;
       }
       const answer = (await res.json()) as PreviewAnswer;
@@ -194,7 +211,8 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
       button.addEventListener('click', () => {
         const mobile = button.dataset.width === 'mobile';
         frame.classList.toggle('mobile', mobile);
-        for (const b of toggle.querySelectorAll<HTMLButtonElement>('[data-width]')) b.setAttribute('aria-pressed', String(b === button));
+        for (const b of toggle.querySelectorAll<HTMLButtonElement>('[data-width]'))
+          b.setAttribute('aria-pressed', String(b === button));
       });
     }
   }

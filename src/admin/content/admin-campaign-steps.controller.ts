@@ -39,10 +39,16 @@ export class AdminCampaignStepsController {
   }
 
   @Post(':id/content')
-  async saveContent(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async saveContent(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const campaign = await this.editable(res, id);
     if (!campaign) return;
-    if (await this.content.save(req, res, body, campaign)) this.views.redirect(res, `/admin/campaigns/${id}/audience`, 'Content saved');
+    if (await this.content.save(req, res, body, campaign))
+      this.views.redirect(res, `/admin/campaigns/${id}/audience`, 'Content saved');
   }
 
   @Get(':id/audience')
@@ -53,7 +59,12 @@ export class AdminCampaignStepsController {
   }
 
   @Post(':id/audience')
-  async saveAudience(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async saveAudience(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const campaign = await this.editable(res, id);
     if (!campaign) return;
     const listIds = formArray(body.listIds);
@@ -61,7 +72,9 @@ export class AdminCampaignStepsController {
     try {
       await this.campaigns.update(id, { listIds });
     } catch (e) {
-      return this.showAudience(req, res, campaign, listIds, { listIds: formFailure(e).alert ?? 'These lists cannot be used' });
+      return this.showAudience(req, res, campaign, listIds, {
+        listIds: formFailure(e).alert ?? 'These lists cannot be used',
+      });
     }
     this.views.redirect(res, `/admin/campaigns/${id}/settings`, 'Audience saved');
   }
@@ -74,7 +87,12 @@ export class AdminCampaignStepsController {
   }
 
   @Post(':id/settings')
-  async saveSettings(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async saveSettings(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const campaign = await this.editable(res, id);
     if (!campaign) return;
     const form = {
@@ -85,14 +103,25 @@ export class AdminCampaignStepsController {
       trackOpens: body.trackOpens !== undefined,
       trackClicks: body.trackClicks !== undefined,
     };
-    const { value, errors } = await validateForm(UpdateCampaignDto, { ...form, fromName: text(form.fromName) ?? null, fromEmail: text(form.fromEmail) ?? null });
+    const { value, errors } = await validateForm(UpdateCampaignDto, {
+      ...form,
+      fromName: text(form.fromName) ?? null,
+      fromEmail: text(form.fromEmail) ?? null,
+    });
     if (errors) return this.showSettings(req, res, campaign, form, errors, 400);
     try {
       await this.campaigns.update(id, value);
     } catch (e) {
       const failure = formFailure(e);
       if (failure.alert?.startsWith('fromEmail')) failure.errors.fromEmail = failure.alert;
-      return this.showSettings(req, res, campaign, form, { ...failure.errors, ...(failure.alert && !failure.errors.subject ? { form: failure.alert } : {}) }, 400);
+      return this.showSettings(
+        req,
+        res,
+        campaign,
+        form,
+        { ...failure.errors, ...(failure.alert && !failure.errors.subject ? { form: failure.alert } : {}) },
+        400,
+      );
     }
     this.views.redirect(res, `/admin/campaigns/${id}/review`, 'Settings saved');
   }
@@ -105,26 +134,51 @@ export class AdminCampaignStepsController {
 
   /** A test send to the addresses typed (comma separated), rendered with the first recipient's data. */
   @Post(':id/test')
-  async test(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async test(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const campaign = await this.campaigns.get(id);
     const typed = typeof body.emails === 'string' ? body.emails : '';
-    const emails = typed.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean);
+    const emails = typed
+      .split(/[\s,;]+/)
+      .map((e) => e.trim())
+      .filter(Boolean);
     const { errors } = await validateForm(TestCampaignDto, { emails });
     if (errors || !emails.length) {
-      return this.showReview(req, res, campaign, { testEmails: typed, errors: { emails: errors?.emails ?? 'Type at least one address' }, status: 400 });
+      return this.showReview(req, res, campaign, {
+        testEmails: typed,
+        errors: { emails: errors?.emails ?? 'Type at least one address' },
+        status: 400,
+      });
     }
     try {
       await this.campaigns.test(id, emails);
     } catch (e) {
-      return this.showReview(req, res, campaign, { testEmails: typed, errors: { emails: formFailure(e).alert ?? 'The test was not sent' }, status: 400 });
+      return this.showReview(req, res, campaign, {
+        testEmails: typed,
+        errors: { emails: formFailure(e).alert ?? 'The test was not sent' },
+        status: 400,
+      });
     }
     // Queued in the outbox: it leaves within seconds, and the message log shows each one with its events.
-    this.views.redirect(res, `/admin/campaigns/${id}/review`, `Test sent to ${emails.join(', ')} (see the message log)`);
+    this.views.redirect(
+      res,
+      `/admin/campaigns/${id}/review`,
+      `Test sent to ${emails.join(', ')} (see the message log)`,
+    );
   }
 
   /** Now, or at a time given in UTC; the page asks for confirmation first. */
   @Post(':id/send')
-  async send(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async send(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const campaign = await this.campaigns.get(id);
     const later = body.when === 'later';
     const typed = typeof body.sendAt === 'string' ? body.sendAt.trim() : '';
@@ -132,24 +186,43 @@ export class AdminCampaignStepsController {
     if (later) {
       const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(typed) ? new Date(`${typed}:00Z`) : null;
       if (!at || Number.isNaN(at.getTime())) {
-        return this.showReview(req, res, campaign, { sendAt: typed, errors: { sendAt: 'Give a date and time (UTC)' }, status: 400 });
+        return this.showReview(req, res, campaign, {
+          sendAt: typed,
+          errors: { sendAt: 'Give a date and time (UTC)' },
+          status: 400,
+        });
       }
       if (at.getTime() <= Date.now()) {
-        return this.showReview(req, res, campaign, { sendAt: typed, errors: { sendAt: 'Give a time in the future, or send now' }, status: 400 });
+        return this.showReview(req, res, campaign, {
+          sendAt: typed,
+          errors: { sendAt: 'Give a time in the future, or send now' },
+          status: 400,
+        });
       }
       sendAt = at.toISOString();
     }
     try {
       const { status } = await this.campaigns.send(id, { sendAt });
-      const flash = status === 'scheduled' ? `Scheduled for ${sendAt!.slice(0, 16).replace('T', ' ')} UTC` : 'Sending started';
+      const flash =
+        status === 'scheduled' ? `Scheduled for ${sendAt!.slice(0, 16).replace('T', ' ')} UTC` : 'Sending started';
       this.views.redirect(res, `/admin/campaigns/${id}`, flash);
     } catch (e) {
       const failure = formFailure(e);
-      return this.showReview(req, res, campaign, { sendAt: typed, errors: { send: failure.alert ?? failure.problems.map((p) => p.label).join('; ') }, status: 400 });
+      return this.showReview(req, res, campaign, {
+        sendAt: typed,
+        errors: { send: failure.alert ?? failure.problems.map((p) => p.label).join('; ') },
+        status: 400,
+      });
     }
   }
 
-  private async showAudience(req: AdminRequest, res: Response, campaign: CampaignView, selected: string[], errors?: FieldErrors): Promise<void> {
+  private async showAudience(
+    req: AdminRequest,
+    res: Response,
+    campaign: CampaignView,
+    selected: string[],
+    errors?: FieldErrors,
+  ): Promise<void> {
     const lists = await this.pages.allLists();
     this.views.page(req, res, 'campaigns/audience', {
       title: `${campaign.name}: audience`,
@@ -175,7 +248,8 @@ export class AdminCampaignStepsController {
     const chosen = typeof form.fromEmail === 'string' ? form.fromEmail.trim().toLowerCase() : '';
     const senderChoices = senders.map((s) => ({ ...s, selected: s.email.toLowerCase() === chosen, stale: false }));
     // A campaign saved before its sender was removed keeps showing it, marked, until another is chosen.
-    if (chosen && !senderChoices.some((s) => s.selected)) senderChoices.push({ name: '', email: String(form.fromEmail), selected: true, stale: true });
+    if (chosen && !senderChoices.some((s) => s.selected))
+      senderChoices.push({ name: '', email: String(form.fromEmail), selected: true, stale: true });
     this.views.page(req, res, 'campaigns/settings', {
       title: `${campaign.name}: settings`,
       nav: 'campaigns',
@@ -199,7 +273,12 @@ export class AdminCampaignStepsController {
   ): Promise<void> {
     const lists = await this.pages.allLists();
     const recipients = await this.pages.recipientCount(campaign.listIds);
-    let preview: { subject: string; html: string; recipient: { email: string; name: string } | null; footerNotice: string | null } | null = null;
+    let preview: {
+      subject: string;
+      html: string;
+      recipient: { email: string; name: string } | null;
+      footerNotice: string | null;
+    } | null = null;
     let previewError: string | null = null;
     try {
       const p = await this.campaigns.preview(campaign.id);
@@ -208,7 +287,9 @@ export class AdminCampaignStepsController {
       if (!(e instanceof TemplateDataError)) throw e;
       previewError = messageOf(e);
     }
-    const content = campaign.templateId ? await this.pages.templateChoices().then((cs) => cs.find((c) => c.value === campaign.templateId)) : null;
+    const content = campaign.templateId
+      ? await this.pages.templateChoices().then((cs) => cs.find((c) => c.value === campaign.templateId))
+      : null;
     this.views.page(req, res, 'campaigns/review', {
       title: `${campaign.name}: review`,
       nav: 'campaigns',
@@ -234,11 +315,22 @@ export class AdminCampaignStepsController {
   private async editable(res: Response, id: string): Promise<CampaignView | null> {
     const campaign = await this.campaigns.get(id);
     if (EDITABLE.includes(campaign.status)) return campaign;
-    this.views.redirect(res, `/admin/campaigns/${id}`, `This campaign is ${campaign.status}: it can no longer be changed`);
+    this.views.redirect(
+      res,
+      `/admin/campaigns/${id}`,
+      `This campaign is ${campaign.status}: it can no longer be changed`,
+    );
     return null;
   }
 }
 
 function settingsFormOf(c: CampaignView) {
-  return { name: c.name, subject: c.subject, fromName: c.fromName ?? '', fromEmail: c.fromEmail ?? '', trackOpens: c.trackOpens, trackClicks: c.trackClicks };
+  return {
+    name: c.name,
+    subject: c.subject,
+    fromName: c.fromName ?? '',
+    fromEmail: c.fromEmail ?? '',
+    trackOpens: c.trackOpens,
+    trackClicks: c.trackClicks,
+  };
 }

@@ -125,7 +125,10 @@ function rowOf(c: CampaignView) {
   };
 }
 
-export function fromOf(c: Pick<CampaignView, 'fromName' | 'fromEmail'>, fallback: { name: string; email: string }): string {
+export function fromOf(
+  c: Pick<CampaignView, 'fromName' | 'fromEmail'>,
+  fallback: { name: string; email: string },
+): string {
   const name = c.fromName ?? fallback.name;
   const email = c.fromEmail ?? fallback.email;
   return name ? `${name} <${email}>` : email;

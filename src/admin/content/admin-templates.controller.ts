@@ -93,15 +93,36 @@ export class AdminTemplatesController {
   @Post('built-in/:slug/customise')
   async customise(@Res() res: Response, @Param('slug') slug: string): Promise<void> {
     const t = await this.templates.getBuiltIn(slug);
-    if (t.overriddenBy) return this.views.redirect(res, `/admin/templates/${t.overriddenBy}`, 'This built-in template is already customised: here is your copy');
-    const created = await this.templates.create({ name: t.name, slug: t.slug, kind: t.kind, subject: t.subject, mjml: t.mjml, text: t.text });
-    this.views.redirect(res, `/admin/templates/${created.id}`, `Your copy of “${t.name}” is now used instead of the built-in one`);
+    if (t.overriddenBy)
+      return this.views.redirect(
+        res,
+        `/admin/templates/${t.overriddenBy}`,
+        'This built-in template is already customised: here is your copy',
+      );
+    const created = await this.templates.create({
+      name: t.name,
+      slug: t.slug,
+      kind: t.kind,
+      subject: t.subject,
+      mjml: t.mjml,
+      text: t.text,
+    });
+    this.views.redirect(
+      res,
+      `/admin/templates/${created.id}`,
+      `Your copy of “${t.name}” is now used instead of the built-in one`,
+    );
   }
 
   @Get(':id')
   async edit(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
     const t = await this.templates.get(id);
-    await this.editor(req, res, { name: t.name, slug: t.slug, kind: t.kind, subject: t.subject, mjml: t.mjml }, { template: t });
+    await this.editor(
+      req,
+      res,
+      { name: t.name, slug: t.slug, kind: t.kind, subject: t.subject, mjml: t.mjml },
+      { template: t },
+    );
   }
 
   @Get(':id/preview')
@@ -111,7 +132,12 @@ export class AdminTemplatesController {
   }
 
   @Post(':id')
-  async update(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async update(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const template = await this.templates.get(id);
     const form = formOf(body);
     const { value, errors } = await validateForm(UpdateTemplateDto, { ...form, slug: text(form.slug) });
@@ -158,13 +184,20 @@ export class AdminTemplatesController {
       template: opts.template,
       builtIn: opts.builtIn,
       readOnly: opts.readOnly ?? false,
-      action: opts.isNew ? '/admin/templates' : opts.template ? `/admin/templates/${(opts.template as { id: string }).id}` : null,
+      action: opts.isNew
+        ? '/admin/templates'
+        : opts.template
+          ? `/admin/templates/${(opts.template as { id: string }).id}`
+          : null,
       errors,
       alert: opts.failure?.alert ?? (opts.errors ? 'Please correct the fields marked below' : null),
       // after a refused save the service's findings; otherwise the preview's (the same renderer)
       problems: opts.failure?.problems.length ? opts.failure.problems : preview.errors,
       preview,
-      variables: (await this.previews.variables(kind, form.slug || null)).map((v) => ({ ...v, token: `{{${v.name}}}` })),
+      variables: (await this.previews.variables(kind, form.slug || null)).map((v) => ({
+        ...v,
+        token: `{{${v.name}}}`,
+      })),
     });
   }
 }

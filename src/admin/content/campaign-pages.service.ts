@@ -63,10 +63,22 @@ export class CampaignPages {
     return [
       ...items
         .filter((t): t is TemplateSummary => !t.builtIn)
-        .map((t) => ({ value: t.id, name: t.name, subject: t.subject, builtIn: false, previewUrl: `/admin/templates/${t.id}/preview` })),
+        .map((t) => ({
+          value: t.id,
+          name: t.name,
+          subject: t.subject,
+          builtIn: false,
+          previewUrl: `/admin/templates/${t.id}/preview`,
+        })),
       ...items
         .filter((t): t is BuiltInSummary => t.builtIn && !t.overridden)
-        .map((t) => ({ value: `builtin:${t.slug}`, name: t.name, subject: t.subject, builtIn: true, previewUrl: `/admin/templates/built-in/${t.slug}/preview` })),
+        .map((t) => ({
+          value: `builtin:${t.slug}`,
+          name: t.name,
+          subject: t.subject,
+          builtIn: true,
+          previewUrl: `/admin/templates/built-in/${t.slug}/preview`,
+        })),
     ];
   }
 

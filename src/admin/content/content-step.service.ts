@@ -42,11 +42,17 @@ export class ContentStep {
   async blank(): Promise<ContentForm> {
     const choices = await this.pages.templateChoices();
     const stored = choices.find((c) => !c.builtIn);
-    return { name: '', source: stored ? 'template' : 'mjml', templateRef: stored?.value ?? choices[0]?.value ?? '', mjml: STARTER_MJML };
+    return {
+      name: '',
+      source: stored ? 'template' : 'mjml',
+      templateRef: stored?.value ?? choices[0]?.value ?? '',
+      mjml: STARTER_MJML,
+    };
   }
 
   async of(campaign: CampaignView): Promise<ContentForm> {
-    if (campaign.templateId) return { name: campaign.name, source: 'template', templateRef: campaign.templateId, mjml: STARTER_MJML };
+    if (campaign.templateId)
+      return { name: campaign.name, source: 'template', templateRef: campaign.templateId, mjml: STARTER_MJML };
     const version = await this.templates.getVersion(campaign.templateVersionId);
     return { name: campaign.name, source: 'mjml', templateRef: '', mjml: version.mjml };
   }
@@ -84,7 +90,12 @@ export class ContentStep {
   }
 
   /** Saves the step (creating the draft when `campaign` is null); answers the campaign id, or null after showing the errors. */
-  async save(req: AdminRequest, res: Response, body: Record<string, unknown>, campaign: CampaignView | null): Promise<string | null> {
+  async save(
+    req: AdminRequest,
+    res: Response,
+    body: Record<string, unknown>,
+    campaign: CampaignView | null,
+  ): Promise<string | null> {
     const form = contentFormOf(body);
     const errors: FieldErrors = {};
     const name = await validateForm(UpdateCampaignDto, { name: form.name });
@@ -101,7 +112,8 @@ export class ContentStep {
           if (!campaign) subject = builtIn.subject;
         } else errors.templateRef = 'Choose one of the templates listed';
       } else errors.templateRef = 'Choose a template';
-      if (content.templateId && !campaign) subject = (await this.templates.get(content.templateId).catch(() => null))?.subject ?? subject;
+      if (content.templateId && !campaign)
+        subject = (await this.templates.get(content.templateId).catch(() => null))?.subject ?? subject;
     } else if (!form.mjml.trim()) errors.mjml = 'Write the MJML of the campaign';
     else content = { mjml: form.mjml };
 

@@ -23,8 +23,15 @@ export function formFailure(e: unknown, conflictField?: string): FormFailure {
     if (problems.some((p) => p.field === 'mjml')) errors.mjml = 'The MJML has errors: see the list below the editor';
     return { errors, problems, alert: 'The template was not saved: fix the errors shown' };
   }
-  if (e instanceof ConflictException && conflictField) return { errors: { [conflictField]: messageOf(e) }, problems: [], alert: null };
-  if (e instanceof TemplateDataError || e instanceof BadRequestException || e instanceof ConflictException || e instanceof BadGatewayException || e instanceof NotFoundException) {
+  if (e instanceof ConflictException && conflictField)
+    return { errors: { [conflictField]: messageOf(e) }, problems: [], alert: null };
+  if (
+    e instanceof TemplateDataError ||
+    e instanceof BadRequestException ||
+    e instanceof ConflictException ||
+    e instanceof BadGatewayException ||
+    e instanceof NotFoundException
+  ) {
     return { errors: {}, problems: [], alert: messageOf(e) };
   }
   throw e;

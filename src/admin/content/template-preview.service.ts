@@ -30,9 +30,18 @@ export const CAMPAIGN_VARIABLES: TemplateVariable[] = [
   { name: 'subscriber.email', description: 'the recipient’s address' },
   { name: 'subscriber.name', description: 'the recipient’s name (may be empty)' },
   { name: 'subscriber.attributes.*', description: 'any attribute of the subscriber, e.g. subscriber.attributes.city' },
-  { name: 'unsubscribeUrl', description: 'one-click unsubscribe link (a footer with it is added to each part that lacks it)' },
-  { name: 'preferencesUrl', description: 'a page where the recipient asks for a link to their preference centre, mailed to them' },
-  { name: 'companyAddress', description: 'your postal address (Settings; a footer with it is added to each part that lacks it)' },
+  {
+    name: 'unsubscribeUrl',
+    description: 'one-click unsubscribe link (a footer with it is added to each part that lacks it)',
+  },
+  {
+    name: 'preferencesUrl',
+    description: 'a page where the recipient asks for a link to their preference centre, mailed to them',
+  },
+  {
+    name: 'companyAddress',
+    description: 'your postal address (Settings; a footer with it is added to each part that lacks it)',
+  },
   { name: 'campaign.name', description: 'the campaign’s name' },
 ];
 
@@ -57,7 +66,12 @@ export class TemplatePreviewService {
     const footer = kind === 'campaign' && rendered.html ? footerValuesOf(data) : null;
     const notice = footer ? footerNotice(footerNeeds(rendered, footer)) : null;
     const out = footer ? withLegalFooter(rendered, footer) : rendered;
-    return { subject: out.subject, html: framed(out.html), errors: out.errors.map((e) => ({ ...e, label: problemLabel(e) })), footerNotice: notice };
+    return {
+      subject: out.subject,
+      html: framed(out.html),
+      errors: out.errors.map((e) => ({ ...e, label: problemLabel(e) })),
+      footerNotice: notice,
+    };
   }
 
   /** The variables to list beside the editor: a built-in's documented data, else the campaign variables. */
@@ -89,7 +103,11 @@ export class TemplatePreviewService {
 
 function footerValuesOf(data: Record<string, unknown>): FooterValues {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  return { unsubscribeUrl: str(data.unsubscribeUrl), preferencesUrl: str(data.preferencesUrl), companyAddress: str(data.companyAddress) };
+  return {
+    unsubscribeUrl: str(data.unsubscribeUrl),
+    preferencesUrl: str(data.preferencesUrl),
+    companyAddress: str(data.companyAddress),
+  };
 }
 
 /** "Line 4 (mj-text): …", "Subject: …". */
@@ -117,5 +135,7 @@ export function framed(html: string): string {
   const local = html
     .replace(/<link\b[^>]*\bhref=["']?https?:[^>]*>/gi, '')
     .replace(/@import\s+url\(\s*["']?https?:[^)]*\)\s*;?/gi, '');
-  return /<head[^>]*>/i.test(local) ? local.replace(/<head[^>]*>/i, (m) => `${m}<base target="_blank">`) : `<base target="_blank">${local}`;
+  return /<head[^>]*>/i.test(local)
+    ? local.replace(/<head[^>]*>/i, (m) => `${m}<base target="_blank">`)
+    : `<base target="_blank">${local}`;
 }

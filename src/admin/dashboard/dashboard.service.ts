@@ -54,7 +54,9 @@ export class DashboardService {
     ]);
     return {
       campaigns,
-      lists: [...lists.items].sort((a, b) => b.subscriberCount - a.subscriberCount || a.name.localeCompare(b.name)).slice(0, 10),
+      lists: [...lists.items]
+        .sort((a, b) => b.subscriberCount - a.subscriberCount || a.name.localeCompare(b.name))
+        .slice(0, 10),
       listCount: lists.total,
       ...subscribers,
       sendsPerDay,
@@ -62,7 +64,9 @@ export class DashboardService {
   }
 
   private async recentCampaigns(): Promise<CampaignSummary[]> {
-    const rows = await this.db.getRepository(Campaign).find({ order: { createdAt: 'DESC', id: 'DESC' }, take: RECENT_CAMPAIGNS });
+    const rows = await this.db
+      .getRepository(Campaign)
+      .find({ order: { createdAt: 'DESC', id: 'DESC' }, take: RECENT_CAMPAIGNS });
     if (rows.length === 0) return [];
     const ids = rows.map((c) => c.id);
     const { machineFlag } = statsSqlOf(this.db);
@@ -91,7 +95,8 @@ export class DashboardService {
         .getRawMany(),
     ]);
     const counts = new Map(messages.map((r) => [String(r.id), r]));
-    const unique = (id: string, type: string) => countOf(events.find((e) => String(e.id) === id && e.type === type)?.uniq);
+    const unique = (id: string, type: string) =>
+      countOf(events.find((e) => String(e.id) === id && e.type === type)?.uniq);
     return rows.map((c) => ({
       id: c.id,
       name: c.name,
@@ -108,7 +113,10 @@ export class DashboardService {
 
   private async subscriberCounts(): Promise<{ subscriberCount: number; blocklistedCount: number }> {
     const repo = this.db.getRepository(Subscriber);
-    const [subscriberCount, blocklistedCount] = await Promise.all([repo.count(), repo.countBy({ status: 'blocklisted' })]);
+    const [subscriberCount, blocklistedCount] = await Promise.all([
+      repo.count(),
+      repo.countBy({ status: 'blocklisted' }),
+    ]);
     return { subscriberCount, blocklistedCount };
   }
 
@@ -116,7 +124,9 @@ export class DashboardService {
   private async sendsPerDay(now: Date): Promise<DashboardData['sendsPerDay']> {
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const since = new Date(today - (CHART_DAYS - 1) * DAY_MS);
-    const day = this.isPostgres ? "to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')" : "strftime('%Y-%m-%d', m.sent_at)";
+    const day = this.isPostgres
+      ? "to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+      : "strftime('%Y-%m-%d', m.sent_at)";
     const rows = await this.db
       .createQueryBuilder()
       .select(day, 'day')

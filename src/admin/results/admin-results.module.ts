@@ -19,7 +19,13 @@ import { SettingsController } from './settings.controller';
  */
 @Module({
   imports: [AdminCoreModule, AuthModule, TrackingModule, SettingsModule, TemplatesModule],
-  controllers: [CampaignReportController, MessageLogController, SettingsController, SettingsUsersController, SettingsApiKeysController],
+  controllers: [
+    CampaignReportController,
+    MessageLogController,
+    SettingsController,
+    SettingsUsersController,
+    SettingsApiKeysController,
+  ],
   providers: [CampaignReportService, MessageLogPageService, SettingsPageService],
 })
 export class AdminResultsModule {}

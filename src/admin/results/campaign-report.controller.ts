@@ -17,7 +17,11 @@ export class CampaignReportController {
   @Get(':id/report')
   async show(@IdParam() id: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     const report = await this.reports.report(id);
-    this.views.page(req, res, 'reports/campaign', { title: `Report: ${report.campaign.name}`, nav: 'campaigns', ...report });
+    this.views.page(req, res, 'reports/campaign', {
+      title: `Report: ${report.campaign.name}`,
+      nav: 'campaigns',
+      ...report,
+    });
   }
 
   /** Polled by the page while the campaign is sending. */

@@ -103,7 +103,10 @@ function ratesOf(stats: CampaignStats): CampaignReport['rates'] {
  */
 export function timelineChart(timeline: CampaignStats['timeline']): string {
   const start = new Date(timeline[0].hour).getTime();
-  const hours = Array.from({ length: Math.max(TIMELINE_HOURS, timeline.length) }, (_, i) => timeline[i] ?? { hour: new Date(start + i * 3_600_000).toISOString(), opens: 0, clicks: 0 });
+  const hours = Array.from(
+    { length: Math.max(TIMELINE_HOURS, timeline.length) },
+    (_, i) => timeline[i] ?? { hour: new Date(start + i * 3_600_000).toISOString(), opens: 0, clicks: 0 },
+  );
   const labels = hours.map((h, i) => {
     const iso = new Date(h.hour).toISOString();
     const hour = `${iso.slice(11, 13)}:00`;

@@ -62,7 +62,9 @@ export class MessageLogPageService {
 
   async list(query: ListMessagesQuery): Promise<MessagePage> {
     const search = query.search?.trim().replace(/^#/, '');
-    const found = await this.messages.list(Object.assign(new ListMessagesQuery(), query, { search: search || undefined }));
+    const found = await this.messages.list(
+      Object.assign(new ListMessagesQuery(), query, { search: search || undefined }),
+    );
     const names = await this.namesOf(found.items);
     const start = (found.page - 1) * found.limit;
     return {
@@ -84,9 +86,33 @@ export class MessageLogPageService {
   }
 
   private row(m: MessageSummary, names: Names): LogRow {
-    const { id, stream, kind, to, template, status, attempts, campaignId, idempotencyKey, lastError, createdAt, sentAt } = m;
+    const {
+      id,
+      stream,
+      kind,
+      to,
+      template,
+      status,
+      attempts,
+      campaignId,
+      idempotencyKey,
+      lastError,
+      createdAt,
+      sentAt,
+    } = m;
     return {
-      id, stream, kind, to, template, status, attempts, campaignId, idempotencyKey, lastError, createdAt, sentAt,
+      id,
+      stream,
+      kind,
+      to,
+      template,
+      status,
+      attempts,
+      campaignId,
+      idempotencyKey,
+      lastError,
+      createdAt,
+      sentAt,
       orderId: ORDER_KEY.exec(idempotencyKey ?? '')?.[1] ?? null,
       campaignName: campaignId ? (names.campaigns.get(campaignId) ?? null) : null,
       templateName: names.templates.get(template) ?? null,
@@ -105,7 +131,9 @@ export class MessageLogPageService {
   private async campaignNames(ids: (string | null)[]): Promise<Map<string, string>> {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))];
     if (!wanted.length) return new Map();
-    const rows = await this.db.getRepository(Campaign).find({ select: { id: true, name: true }, where: { id: In(wanted) } });
+    const rows = await this.db
+      .getRepository(Campaign)
+      .find({ select: { id: true, name: true }, where: { id: In(wanted) } });
     return new Map(rows.map((c) => [c.id, c.name]));
   }
 }
@@ -115,7 +143,10 @@ export function detailLines(detail: Record<string, unknown> | null): string[] {
   if (!detail) return [];
   return Object.entries(detail)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${humanKey(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    .map(
+      ([k, v]) =>
+        `${humanKey(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    );
 }
 
 function humanKey(key: string): string {

@@ -46,6 +46,11 @@ export class MessageLogController {
   @Get(':id')
   async show(@IdParam() id: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     const { message, events } = await this.log.get(id);
-    this.views.page(req, res, 'messages/show', { title: `Message to ${message.to.email}`, nav: 'messages', message, events });
+    this.views.page(req, res, 'messages/show', {
+      title: `Message to ${message.to.email}`,
+      nav: 'messages',
+      message,
+      events,
+    });
   }
 }

@@ -45,7 +45,12 @@ export class SettingsApiKeysController {
     try {
       await this.apiKeys.remove(id);
     } catch (err) {
-      return this.page.show(req, res, { form: 'apiKeys', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'apiKeys', alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     this.views.redirect(res, '/admin/settings#api-keys', `API key “${key?.name ?? id}” revoked: it no longer works`);
   }

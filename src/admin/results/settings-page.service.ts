@@ -57,7 +57,11 @@ export class SettingsPageService {
       nav: 'settings',
       status,
       roles: ROLES,
-      users: users.map((u) => ({ ...u, me: u.id === me.id, roleOptions: ROLES.map((r) => ({ value: r, selected: r === u.role })) })),
+      users: users.map((u) => ({
+        ...u,
+        me: u.id === me.id,
+        roleOptions: ROLES.map((r) => ({ value: r, selected: r === u.role })),
+      })),
       adminCount: users.filter((u) => u.role === 'admin').length,
       keys,
       scopes: API_KEY_SCOPES.map((s) => ({

@@ -30,21 +30,37 @@ export class SettingsUsersController {
       await this.users.create(value.email, value.password, value.role);
     } catch (err) {
       const message = SettingsPageService.refusal(err);
-      return this.page.show(req, res, { form: 'user', values, errors: { email: message } }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'user', values, errors: { email: message } },
+        SettingsPageService.statusOf(err),
+      );
     }
     this.views.redirect(res, '/admin/settings#users', `${value.email.toLowerCase()} can now sign in as ${value.role}`);
   }
 
   @Post(':id/role')
   @MinRole('admin')
-  async changeRole(@IdParam() id: string, @Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async changeRole(
+    @IdParam() id: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const { value, errors } = await validateForm(UpdateUserDto, { role: body.role });
-    if (errors || !value.role) return this.page.show(req, res, { form: 'users', alert: errors?.role ?? 'Choose a role' }, 400);
+    if (errors || !value.role)
+      return this.page.show(req, res, { form: 'users', alert: errors?.role ?? 'Choose a role' }, 400);
     let email: string;
     try {
       email = (await this.users.update(id, { role: value.role })).email;
     } catch (err) {
-      return this.page.show(req, res, { form: 'users', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'users', alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     // Demoting yourself ends your access to this page.
     const to = id === req.adminUser!.id && value.role !== 'admin' ? '/admin' : '/admin/settings#users';
@@ -58,7 +74,12 @@ export class SettingsUsersController {
     try {
       await this.users.remove(id);
     } catch (err) {
-      return this.page.show(req, res, { form: 'users', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'users', alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     if (id === req.adminUser!.id) return void res.redirect(303, '/admin/login');
     this.views.redirect(res, '/admin/settings#users', `${user?.email ?? 'The user'} was deleted`);

@@ -28,64 +28,117 @@ export class SettingsController {
 
   @Post('senders')
   @MinRole('admin')
-  async addSender(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async addSender(
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const { value, errors } = await validateForm(SenderDto, body);
     if (errors) return this.page.show(req, res, { form: 'sender', values: body, errors }, 400);
     try {
       await this.settings.addSender(value);
     } catch (err) {
-      return this.page.show(req, res, { form: 'sender', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'sender', values: body, alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     this.views.redirect(res, '/admin/settings#senders', `Sender ${value.email} added`);
   }
 
   @Post('senders/remove')
   @MinRole('admin')
-  async removeSender(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async removeSender(
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const email = typeof body.email === 'string' ? body.email : '';
     try {
       await this.settings.removeSender(email);
     } catch (err) {
-      return this.page.show(req, res, { form: 'sender', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'sender', alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     this.views.redirect(res, '/admin/settings#senders', `Sender ${email} removed`);
   }
 
   @Post('company')
   @MinRole('admin')
-  async setCompany(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async setCompany(
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const { value, errors } = await validateForm(CompanyAddressDto, body);
     if (errors) return this.page.show(req, res, { form: 'company', values: body, errors }, 400);
     try {
       await this.settings.setCompanyAddress(value.companyAddress);
     } catch (err) {
-      return this.page.show(req, res, { form: 'company', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'company', values: body, alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
-    this.views.redirect(res, '/admin/settings#company', 'Postal address saved: the next campaigns carry it in their footer');
+    this.views.redirect(
+      res,
+      '/admin/settings#company',
+      'Postal address saved: the next campaigns carry it in their footer',
+    );
   }
 
   /** Marks an attribute editable in the preference centre (or relabels it). */
   @Post('editable-attributes')
   @MinRole('admin')
-  async setAttribute(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async setAttribute(
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const { value, errors } = await validateForm(EditableAttributeDto, body);
     if (errors) return this.page.show(req, res, { form: 'attribute', values: body, errors }, 400);
     try {
       await this.settings.setEditableAttribute(value);
     } catch (err) {
-      return this.page.show(req, res, { form: 'attribute', values: body, alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'attribute', values: body, alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
-    this.views.redirect(res, '/admin/settings#preference-centre', `Readers can now change “${value.label}” in their preference centre`);
+    this.views.redirect(
+      res,
+      '/admin/settings#preference-centre',
+      `Readers can now change “${value.label}” in their preference centre`,
+    );
   }
 
   @Post('editable-attributes/remove')
   @MinRole('admin')
-  async removeAttribute(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+  async removeAttribute(
+    @Body() body: Record<string, unknown>,
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const key = typeof body.key === 'string' ? body.key : '';
     try {
       await this.settings.removeEditableAttribute(key);
     } catch (err) {
-      return this.page.show(req, res, { form: 'attribute', alert: SettingsPageService.refusal(err) }, SettingsPageService.statusOf(err));
+      return this.page.show(
+        req,
+        res,
+        { form: 'attribute', alert: SettingsPageService.refusal(err) },
+        SettingsPageService.statusOf(err),
+      );
     }
     this.views.redirect(res, '/admin/settings#preference-centre', `Readers can no longer change ${key}`);
   }

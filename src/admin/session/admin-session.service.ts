@@ -46,7 +46,12 @@ export class AdminSessionService {
   async start(res: Response, userId: string): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new Error(`user ${userId} not found`);
-    const claims: SessionClaims = { sub: userId, csrf: randomBytes(24).toString('base64url'), ep: user.sessionEpoch, use: 'admin' };
+    const claims: SessionClaims = {
+      sub: userId,
+      csrf: randomBytes(24).toString('base64url'),
+      ep: user.sessionEpoch,
+      use: 'admin',
+    };
     const token = await this.jwt.signAsync(claims, { expiresIn: SESSION_TTL_SECONDS });
     res.cookie(SESSION_COOKIE, token, this.cookieOptions(SESSION_TTL_SECONDS));
   }
@@ -64,7 +69,9 @@ export class AdminSessionService {
       const { sub, csrf, ep, use } = await this.jwt.verifyAsync<SessionClaims>(cookie);
       if (use !== 'admin') return null;
       const user = await this.users.findById(sub);
-      return user && user.sessionEpoch === ep ? { user: { id: user.id, email: user.email, role: user.role }, csrf } : null;
+      return user && user.sessionEpoch === ep
+        ? { user: { id: user.id, email: user.email, role: user.role }, csrf }
+        : null;
     } catch {
       return null;
     }

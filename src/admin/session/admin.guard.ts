@@ -37,15 +37,16 @@ export class AdminGuard implements CanActivate {
     const safe = SAFE_METHODS.includes(req.method);
     const targets = [ctx.getHandler(), ctx.getClass()];
     // Multipart bodies are read after guards run: the route checks their token before storing anything.
-    const deferred = this.reflector.getAllAndOverride<boolean>(CSRF_IN_MULTIPART_KEY, targets) && !!req.is('multipart/form-data');
+    const deferred =
+      this.reflector.getAllAndOverride<boolean>(CSRF_IN_MULTIPART_KEY, targets) && !!req.is('multipart/form-data');
     if (!safe && !deferred) {
       const sent = req.body?._csrf ?? req.headers['x-csrf-token'];
       if (req.body && typeof req.body === 'object') delete req.body._csrf;
       if (!sameToken(sent, session.csrf)) throw new ForbiddenException(CSRF_REFUSAL);
     }
-    const needed =
-      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (safe ? 'viewer' : 'editor');
-    if (!hasRole(session.user, needed)) throw new ForbiddenException(`This needs the ${needed} role; you are signed in as ${session.user.role}`);
+    const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (safe ? 'viewer' : 'editor');
+    if (!hasRole(session.user, needed))
+      throw new ForbiddenException(`This needs the ${needed} role; you are signed in as ${session.user.role}`);
     return true;
   }
 }

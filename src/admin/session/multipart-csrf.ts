@@ -1,4 +1,12 @@
-import { applyDecorators, CallHandler, ExecutionContext, ForbiddenException, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { Observable } from 'rxjs';
 import { sameToken } from './admin-session.service';
@@ -21,7 +29,11 @@ function tokenOf(req: AdminRequest): unknown {
 }
 
 /** multer's fileFilter: no file is stored unless the session's token was sent before it. */
-export function csrfFileFilter(req: AdminRequest, _file: unknown, done: (error: Error | null, accept: boolean) => void): void {
+export function csrfFileFilter(
+  req: AdminRequest,
+  _file: unknown,
+  done: (error: Error | null, accept: boolean) => void,
+): void {
   if (sameToken(tokenOf(req), req.csrfToken)) done(null, true);
   else done(new ForbiddenException(CSRF_REFUSAL), false);
 }

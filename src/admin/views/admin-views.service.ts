@@ -31,7 +31,9 @@ export class AdminViews implements OnModuleInit {
   onModuleInit(): void {
     registerViewHelpers(this.hbs);
     for (const file of walk(ADMIN_VIEWS_DIR)) {
-      const name = relative(ADMIN_VIEWS_DIR, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
+      const name = relative(ADMIN_VIEWS_DIR, file)
+        .replace(/\\/g, '/')
+        .replace(/\.hbs$/, '');
       const source = readFileSync(file, 'utf8');
       if (name.startsWith('partials/')) this.hbs.registerPartial(name.slice('partials/'.length), source);
       else this.views.set(name, this.hbs.compile(source, { strict: false }));
@@ -40,11 +42,20 @@ export class AdminViews implements OnModuleInit {
 
   /** Renders `view` inside the layout and sends it. */
   page(req: AdminRequest, res: Response, view: string, options: PageOptions, layout = 'layout'): void {
-    res.status(options.status ?? 200).type('html').send(this.render(req, res, view, options, layout));
+    res
+      .status(options.status ?? 200)
+      .type('html')
+      .send(this.render(req, res, view, options, layout));
   }
 
   /** A page's HTML without sending it (also for fragments fetched by the page scripts). */
-  render(req: AdminRequest, res: Response, view: string, options: PageOptions, layout: string | null = 'layout'): string {
+  render(
+    req: AdminRequest,
+    res: Response,
+    view: string,
+    options: PageOptions,
+    layout: string | null = 'layout',
+  ): string {
     const flash = req.cookies?.[FLASH_COOKIE];
     if (flash) res.clearCookie(FLASH_COOKIE, { path: '/admin' });
     const context = {

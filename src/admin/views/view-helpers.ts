@@ -12,7 +12,7 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
-  hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? countText(n) : n ?? '0'));
+  hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? countText(n) : (n ?? '0')));
   hbs.registerHelper('percent', (part: unknown, whole: unknown) => percentText(Number(part), Number(whole)));
   /** A date and time in UTC, as the API gives them, readable: 2026-11-22 14:05 UTC. */
   hbs.registerHelper('datetime', (d: unknown) => {

@@ -14,7 +14,10 @@ export class BounceDto {
   @IsIn(BOUNCE_TYPES, { message: 'type must be "hard", "soft" or "complaint"' })
   type: (typeof BOUNCE_TYPES)[number];
 
-  @ApiPropertyOptional({ description: 'our message id (UUID) or the Message-ID header it was sent with', maxLength: 300 })
+  @ApiPropertyOptional({
+    description: 'our message id (UUID) or the Message-ID header it was sent with',
+    maxLength: 300,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(300)

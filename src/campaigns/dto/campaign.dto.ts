@@ -23,31 +23,52 @@ const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefi
 /** Fields of a campaign an editor writes; everything that can reach a header is one line. */
 export class CreateCampaignDto {
   @ApiProperty({ maxLength: 200 })
-  @TrimOneLine() @IsString() @IsNotEmpty() @MaxLength(200) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @TrimOneLine()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   name: string;
 
   @ApiProperty({ maxLength: 500, description: 'Handlebars allowed: "News for {{subscriber.name}}"' })
-  @TrimOneLine() @IsString() @IsNotEmpty() @MaxLength(500) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @TrimOneLine()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   subject: string;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 200, description: 'default: the name of MAIL_FROM' })
-  @IsOptional() @TrimOneLine() @IsString() @MaxLength(200) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @IsOptional()
+  @TrimOneLine()
+  @IsString()
+  @MaxLength(200)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   fromName?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'default: the address of MAIL_FROM' })
-  @IsOptional() @TrimOneLine() @IsEmail({}, { message: 'fromEmail must be a valid email address' }) @MaxLength(320)
+  @IsOptional()
+  @TrimOneLine()
+  @IsEmail({}, { message: 'fromEmail must be a valid email address' })
+  @MaxLength(320)
   fromEmail?: string | null;
 
   @ApiPropertyOptional({ description: 'a stored template (its current version is sent); give this or mjml' })
-  @ValidateIf(given('templateId')) @IsUUID('all', { message: 'templateId must be a UUID' })
+  @ValidateIf(given('templateId'))
+  @IsUUID('all', { message: 'templateId must be a UUID' })
   templateId?: string;
 
   @ApiPropertyOptional({ description: 'the campaign’s own MJML; give this or templateId' })
-  @ValidateIf(given('mjml')) @IsString() @IsNotEmpty() @MaxLength(MJML_MAX)
+  @ValidateIf(given('mjml'))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MJML_MAX)
   mjml?: string;
 
   @ApiProperty({ type: [String], description: 'the lists whose members receive it' })
-  @IsArray() @ArrayMinSize(1, { message: 'listIds must name at least one list' }) @ArrayMaxSize(100)
+  @IsArray()
+  @ArrayMinSize(1, { message: 'listIds must name at least one list' })
+  @ArrayMaxSize(100)
   @IsUUID('all', { each: true, message: 'listIds must be list ids (UUIDs)' })
   listIds: string[];
 
@@ -58,26 +79,49 @@ export class CreateCampaignDto {
 /** Every field optional; `fromName`/`fromEmail: null` go back to MAIL_FROM's. Allowed while draft or scheduled. */
 export class UpdateCampaignDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(given('name')) @TrimOneLine() @IsString() @IsNotEmpty() @MaxLength(200) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @ValidateIf(given('name'))
+  @TrimOneLine()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @ValidateIf(given('subject')) @TrimOneLine() @IsString() @IsNotEmpty() @MaxLength(500) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @ValidateIf(given('subject'))
+  @TrimOneLine()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   subject?: string;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 200 })
-  @IsOptional() @TrimOneLine() @IsString() @MaxLength(200) @Matches(NO_CONTROL_CHARS, ONE_LINE)
+  @IsOptional()
+  @TrimOneLine()
+  @IsString()
+  @MaxLength(200)
+  @Matches(NO_CONTROL_CHARS, ONE_LINE)
   fromName?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional() @TrimOneLine() @IsEmail({}, { message: 'fromEmail must be a valid email address' }) @MaxLength(320)
+  @IsOptional()
+  @TrimOneLine()
+  @IsEmail({}, { message: 'fromEmail must be a valid email address' })
+  @MaxLength(320)
   fromEmail?: string | null;
 
-  @ApiPropertyOptional() @ValidateIf(given('templateId')) @IsUUID('all', { message: 'templateId must be a UUID' }) templateId?: string;
+  @ApiPropertyOptional()
+  @ValidateIf(given('templateId'))
+  @IsUUID('all', { message: 'templateId must be a UUID' })
+  templateId?: string;
   @ApiPropertyOptional() @ValidateIf(given('mjml')) @IsString() @IsNotEmpty() @MaxLength(MJML_MAX) mjml?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @ValidateIf(given('listIds')) @IsArray() @ArrayMinSize(1, { message: 'listIds must name at least one list' }) @ArrayMaxSize(100)
+  @ValidateIf(given('listIds'))
+  @IsArray()
+  @ArrayMinSize(1, { message: 'listIds must name at least one list' })
+  @ArrayMaxSize(100)
   @IsUUID('all', { each: true, message: 'listIds must be list ids (UUIDs)' })
   listIds?: string[];
 
@@ -87,13 +131,16 @@ export class UpdateCampaignDto {
 
 export class SendCampaignDto {
   @ApiPropertyOptional({ description: 'ISO 8601; in the future: scheduled, else sent now' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
   sendAt?: string;
 }
 
 export class TestCampaignDto {
   @ApiProperty({ type: [String], maxItems: 10 })
-  @IsArray() @ArrayMinSize(1, { message: 'emails must name at least one address' }) @ArrayMaxSize(10, { message: 'emails may name at most 10 addresses' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'emails must name at least one address' })
+  @ArrayMaxSize(10, { message: 'emails may name at most 10 addresses' })
   @IsEmail({}, { each: true, message: 'emails must be valid email addresses' })
   @Matches(NO_CONTROL_CHARS, { each: true, message: 'emails must not contain line breaks' })
   emails: string[];

@@ -36,7 +36,14 @@ export class Audience1763800000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'lists',
-        columns: [col.id(), col.text('name', 200), col.text('description', undefined, { isNullable: true }), col.text('opt_in', 8), col.createdAt(), col.updatedAt()],
+        columns: [
+          col.id(),
+          col.text('name', 200),
+          col.text('description', undefined, { isNullable: true }),
+          col.text('opt_in', 8),
+          col.createdAt(),
+          col.updatedAt(),
+        ],
       }),
     );
     await q.createTable(
@@ -68,8 +75,18 @@ export class Audience1763800000000 implements MigrationInterface {
           col.updatedAt(),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['subscriber_id'], referencedTableName: 'subscribers', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['list_id'], referencedTableName: 'lists', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['subscriber_id'],
+            referencedTableName: 'subscribers',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['list_id'],
+            referencedTableName: 'lists',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
         indices: [new TableIndex({ name: 'idx_subscriptions_list_status', columnNames: ['list_id', 'status'] })],
       }),
@@ -88,8 +105,18 @@ export class Audience1763800000000 implements MigrationInterface {
           col.time('confirmed_at'),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['subscriber_id'], referencedTableName: 'subscribers', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['list_id'], referencedTableName: 'lists', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
+          new TableForeignKey({
+            columnNames: ['subscriber_id'],
+            referencedTableName: 'subscribers',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['list_id'],
+            referencedTableName: 'lists',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
         ],
         indices: [new TableIndex({ name: 'idx_consents_subscriber', columnNames: ['subscriber_id'] })],
       }),

@@ -11,17 +11,27 @@ export class SubscriberSearch1763810000000 implements MigrationInterface {
   name = 'SubscriberSearch1763810000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createIndex('subscribers', new TableIndex({ name: 'idx_subscribers_created_id', columnNames: ['created_at', 'id'] }));
+    await q.createIndex(
+      'subscribers',
+      new TableIndex({ name: 'idx_subscribers_created_id', columnNames: ['created_at', 'id'] }),
+    );
     await q.dropIndex('subscribers', 'idx_subscribers_created');
     await q.createIndex(
       'subscribers',
-      new TableIndex({ name: 'idx_subscribers_blocklisted', columnNames: ['created_at', 'id'], where: "status = 'blocklisted'" }),
+      new TableIndex({
+        name: 'idx_subscribers_blocklisted',
+        columnNames: ['created_at', 'id'],
+        where: "status = 'blocklisted'",
+      }),
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('subscribers', 'idx_subscribers_blocklisted');
-    await q.createIndex('subscribers', new TableIndex({ name: 'idx_subscribers_created', columnNames: ['created_at'] }));
+    await q.createIndex(
+      'subscribers',
+      new TableIndex({ name: 'idx_subscribers_created', columnNames: ['created_at'] }),
+    );
     await q.dropIndex('subscribers', 'idx_subscribers_created_id');
   }
 }

@@ -35,9 +35,20 @@ export class Templates1763820000000 implements MigrationInterface {
         ],
         foreignKeys: [
           // Versions outlive their template: a campaign may still send one.
-          new TableForeignKey({ columnNames: ['template_id'], referencedTableName: 'templates', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
+          new TableForeignKey({
+            columnNames: ['template_id'],
+            referencedTableName: 'templates',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
         ],
-        indices: [new TableIndex({ name: 'idx_template_versions_template_number', columnNames: ['template_id', 'number'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'idx_template_versions_template_number',
+            columnNames: ['template_id', 'number'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
   }

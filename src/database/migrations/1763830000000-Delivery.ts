@@ -31,7 +31,11 @@ export class Delivery1763830000000 implements MigrationInterface {
           col.time('sent_at'),
         ],
         indices: [
-          new TableIndex({ name: 'idx_messages_campaign_subscriber', columnNames: ['campaign_id', 'subscriber_id'], isUnique: true }),
+          new TableIndex({
+            name: 'idx_messages_campaign_subscriber',
+            columnNames: ['campaign_id', 'subscriber_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_messages_campaign_status', columnNames: ['campaign_id', 'status'] }),
           new TableIndex({ name: 'idx_messages_to_email', columnNames: ['to_email'] }),
           new TableIndex({ name: 'idx_messages_created_at', columnNames: ['created_at'] }),
@@ -41,8 +45,21 @@ export class Delivery1763830000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'message_events',
-        columns: [col.id(), col.uuid('message_id'), col.text('type', 32), col.time('at', { isNullable: false }), col.json('detail', { isNullable: true })],
-        foreignKeys: [new TableForeignKey({ columnNames: ['message_id'], referencedTableName: 'messages', referencedColumnNames: ['id'], onDelete: 'CASCADE' })],
+        columns: [
+          col.id(),
+          col.uuid('message_id'),
+          col.text('type', 32),
+          col.time('at', { isNullable: false }),
+          col.json('detail', { isNullable: true }),
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['message_id'],
+            referencedTableName: 'messages',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
         indices: [new TableIndex({ name: 'idx_message_events_message_at', columnNames: ['message_id', 'at'] })],
       }),
     );

@@ -30,14 +30,24 @@ export class Campaigns1763840000000 implements MigrationInterface {
         ],
         foreignKeys: [
           // A campaign keeps its version when its template is deleted (versions outlive templates).
-          new TableForeignKey({ columnNames: ['template_id'], referencedTableName: 'templates', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
+          new TableForeignKey({
+            columnNames: ['template_id'],
+            referencedTableName: 'templates',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
         ],
         indices: [new TableIndex({ name: 'idx_campaigns_status', columnNames: ['status'] })],
       }),
     );
     await q.createForeignKey(
       'messages',
-      new TableForeignKey({ columnNames: ['campaign_id'], referencedTableName: 'campaigns', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+      new TableForeignKey({
+        columnNames: ['campaign_id'],
+        referencedTableName: 'campaigns',
+        referencedColumnNames: ['id'],
+        onDelete: 'CASCADE',
+      }),
     );
   }
 

@@ -9,7 +9,10 @@ export class PreferencesBounces1763860000000 implements MigrationInterface {
   name = 'PreferencesBounces1763860000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.addColumn('subscribers', new TableColumn({ name: 'tracking_enabled', type: 'boolean', default: true, isNullable: false }));
+    await q.addColumn(
+      'subscribers',
+      new TableColumn({ name: 'tracking_enabled', type: 'boolean', default: true, isNullable: false }),
+    );
     await q.createTable(
       new Table({
         name: 'soft_bounces',

@@ -32,11 +32,21 @@ async function rekey(q: QueryRunner, keyOf: (email: string) => string): Promise<
   for (const r of rows) {
     const key = keyOf(r.email);
     if (key === r.email_key) continue;
-    const taken = await q.query(postgres ? 'SELECT id FROM subscribers WHERE email_key = $1' : 'SELECT id FROM subscribers WHERE email_key = ?', [key]);
+    const taken = await q.query(
+      postgres ? 'SELECT id FROM subscribers WHERE email_key = $1' : 'SELECT id FROM subscribers WHERE email_key = ?',
+      [key],
+    );
     if (taken.length) {
-      console.warn(`subscriber ${r.id} is the same address as subscriber ${taken[0].id}: kept its old key; merge them by hand`);
+      console.warn(
+        `subscriber ${r.id} is the same address as subscriber ${taken[0].id}: kept its old key; merge them by hand`,
+      );
       continue;
     }
-    await q.query(postgres ? 'UPDATE subscribers SET email_key = $1 WHERE id = $2' : 'UPDATE subscribers SET email_key = ? WHERE id = ?', [key, r.id]);
+    await q.query(
+      postgres
+        ? 'UPDATE subscribers SET email_key = $1 WHERE id = $2'
+        : 'UPDATE subscribers SET email_key = ? WHERE id = ?',
+      [key, r.id],
+    );
   }
 }

@@ -11,7 +11,9 @@ export class MessageKind1764150000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.addColumn('messages', new TableColumn(col.text('kind', 32, { default: "'transactional'" })));
     await q.query(`UPDATE messages SET kind = 'campaign' WHERE stream = 'campaign'`);
-    await q.query(`UPDATE messages SET kind = 'preferences-link' WHERE stream = 'transactional' AND template = 'preferences-link' AND idempotency_key IS NULL`);
+    await q.query(
+      `UPDATE messages SET kind = 'preferences-link' WHERE stream = 'transactional' AND template = 'preferences-link' AND idempotency_key IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

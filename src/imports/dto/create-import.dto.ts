@@ -16,7 +16,10 @@ export class CreateImportDto {
   @IsOptional()
   // "a,b" or the field repeated; blanks around and between commas are dropped.
   @Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== ''),
+    (Array.isArray(value) ? value : [value])
+      .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+      .map((v) => (typeof v === 'string' ? v.trim() : v))
+      .filter((v) => v !== ''),
   )
   @IsArray()
   @ArrayMaxSize(1000)
@@ -26,6 +29,10 @@ export class CreateImportDto {
 
 /** For the OpenAPI page: the multipart body as a whole. */
 export class CreateImportBody extends CreateImportDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV with a header row; `email` required, `name` optional, any other column becomes an attribute' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'CSV with a header row; `email` required, `name` optional, any other column becomes an attribute',
+  })
   file: unknown;
 }

@@ -5,7 +5,9 @@ describe('CopyBuffer', () => {
     const copy = new CopyBuffer();
     copy.push(['a', 'tab\there', 'back\\slash']);
     copy.push(['line\nbreak', 'cr\rhere', '{"k":"é €"}']);
-    expect(copy.content().toString('utf8')).toBe('a\ttab\\there\tback\\\\slash\nline\\nbreak\tcr\\rhere\t{"k":"é €"}\n');
+    expect(copy.content().toString('utf8')).toBe(
+      'a\ttab\\there\tback\\\\slash\nline\\nbreak\tcr\\rhere\t{"k":"é €"}\n',
+    );
     expect(copy.rows).toBe(2);
     expect(copy.bytes).toBe(copy.content().length);
   });

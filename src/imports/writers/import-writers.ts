@@ -10,7 +10,8 @@ export class ImportWriters {
   constructor(private readonly dataSource: DataSource) {}
 
   async open(target: ImportTarget): Promise<ImportWriter> {
-    if (this.dataSource.options.type === 'postgres') return PostgresImportWriter.open(() => this.dataSource.createQueryRunner(), target);
+    if (this.dataSource.options.type === 'postgres')
+      return PostgresImportWriter.open(() => this.dataSource.createQueryRunner(), target);
     const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
     return new SqliteImportWriter(handle, target);
   }

@@ -79,8 +79,10 @@ export class SqliteImportWriter implements ImportWriter {
   /** Upserts the subscribers; a returned id equal to the one offered means the row was new. */
   private upsertSubscribers(chunk: ImportRow[], result: BatchResult): { id: string; status: string }[] {
     const blocklist = this.target.mode === 'blocklist';
-    const stmt = this.statement(`upsert:${this.target.mode}:${chunk.length}`, () =>
-      `INSERT INTO subscribers AS s (id, email, email_key, name, attributes, status) VALUES ${rowsOf(chunk.length, `(?, ?, ?, ?, ?, '${blocklist ? 'blocklisted' : 'enabled'}')`)}
+    const stmt = this.statement(
+      `upsert:${this.target.mode}:${chunk.length}`,
+      () =>
+        `INSERT INTO subscribers AS s (id, email, email_key, name, attributes, status) VALUES ${rowsOf(chunk.length, `(?, ?, ?, ?, ?, '${blocklist ? 'blocklisted' : 'enabled'}')`)}
        ON CONFLICT (email_key) DO UPDATE SET
          name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE s.name END,
          attributes = json_patch(s.attributes, excluded.attributes),
@@ -107,8 +109,10 @@ export class SqliteImportWriter implements ImportWriter {
     const pairs = this.pairs(subscriberIds);
     for (let start = 0; start < pairs.length; start += CHUNK * 2) {
       const slice = pairs.slice(start, start + CHUNK * 2);
-      const stmt = this.statement(`join:${slice.length}`, () =>
-        `INSERT INTO subscriptions (subscriber_id, list_id, status, confirmed_at) VALUES ${rowsOf(slice.length / 2, `(?, ?, 'confirmed', ${NOW})`)}
+      const stmt = this.statement(
+        `join:${slice.length}`,
+        () =>
+          `INSERT INTO subscriptions (subscriber_id, list_id, status, confirmed_at) VALUES ${rowsOf(slice.length / 2, `(?, ?, 'confirmed', ${NOW})`)}
          ON CONFLICT (subscriber_id, list_id) DO UPDATE
            SET status = 'confirmed', confirmed_at = coalesce(subscriptions.confirmed_at, excluded.confirmed_at), updated_at = ${NOW}
            WHERE subscriptions.status = 'unconfirmed'`,
@@ -119,15 +123,19 @@ export class SqliteImportWriter implements ImportWriter {
 
   private leave(subscriberIds: string[]): void {
     if (subscriberIds.length === 0) return;
-    this.statement(`leave:${subscriberIds.length}`, () =>
-      `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ${NOW}, updated_at = ${NOW}
+    this.statement(
+      `leave:${subscriberIds.length}`,
+      () =>
+        `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ${NOW}, updated_at = ${NOW}
        WHERE status <> 'unsubscribed' AND subscriber_id IN (${rowsOf(subscriberIds.length, '?')})`,
     ).run(...subscriberIds);
     const pairs = this.pairs(subscriberIds);
     for (let start = 0; start < pairs.length; start += CHUNK * 2) {
       const slice = pairs.slice(start, start + CHUNK * 2);
-      this.statement(`record:${slice.length}`, () =>
-        `INSERT INTO subscriptions (subscriber_id, list_id, status, unsubscribed_at) VALUES ${rowsOf(slice.length / 2, `(?, ?, 'unsubscribed', ${NOW})`)}
+      this.statement(
+        `record:${slice.length}`,
+        () =>
+          `INSERT INTO subscriptions (subscriber_id, list_id, status, unsubscribed_at) VALUES ${rowsOf(slice.length / 2, `(?, ?, 'unsubscribed', ${NOW})`)}
          ON CONFLICT (subscriber_id, list_id) DO NOTHING`,
       ).run(...slice);
     }

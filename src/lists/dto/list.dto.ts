@@ -5,7 +5,8 @@ import { ListVisibility, OptIn } from '../list.entity';
 
 export const OPT_INS: readonly OptIn[] = ['single', 'double'];
 export const VISIBILITIES: readonly ListVisibility[] = ['public', 'private'];
-const VISIBILITY_HINT = 'public: shown on public pages (sign-up, preference centre) and open to public sign-up; private: never shown publicly, public sign-up ignores it, only its members see it in their preference centre';
+const VISIBILITY_HINT =
+  'public: shown on public pages (sign-up, preference centre) and open to public sign-up; private: never shown publicly, public sign-up ignores it, only its members see it in their preference centre';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // A list's name may end up in a mail header (List-Id), so line breaks are refused outright.
 const ONE_LINE = /^[^\r\n]*$/;

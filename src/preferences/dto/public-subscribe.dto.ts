@@ -1,7 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { Attributes } from '../../subscribers/subscriber.entity';
-import { ATTRIBUTES_MAX_BYTES, EmailAddress, IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import {
+  ATTRIBUTES_MAX_BYTES,
+  EmailAddress,
+  IsJsonObjectUpTo,
+  NO_CONTROL_CHARS,
+  RawJson,
+  TrimOneLine,
+} from '../../subscribers/dto/subscriber-fields';
 
 /** `POST /api/public/subscribe`: what a sign-up form sends. Address and name could reach a mail header: no line breaks. */
 export class PublicSubscribeDto {

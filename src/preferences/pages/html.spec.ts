@@ -3,7 +3,9 @@ import { escapeHtml, htmlPage } from './html';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in element bodies and attribute values', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 
   it('turns null and undefined into an empty string and other values into text', () => {

@@ -48,7 +48,10 @@ export function preferenceCentrePage(view: PreferenceView, token: string, notes:
   const lists = view.lists.length
     ? view.lists
         .map(
-          ({ list, status }) => `<label class="check"><input type="checkbox" name="list" value="${escapeHtml(list.id)}"${status === 'confirmed' ? ' checked' : ''}${blocked && status !== 'confirmed' ? ' disabled' : ''}>
+          ({
+            list,
+            status,
+          }) => `<label class="check"><input type="checkbox" name="list" value="${escapeHtml(list.id)}"${status === 'confirmed' ? ' checked' : ''}${blocked && status !== 'confirmed' ? ' disabled' : ''}>
 <span><strong>${escapeHtml(list.name)}</strong>${statusNote(status)}${list.description ? `<br><span class="muted">${escapeHtml(list.description)}</span>` : ''}</span></label>`,
         )
         .join('\n')

@@ -5,9 +5,14 @@ import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 export const GROUP_BY = /^attributes\.[A-Za-z0-9_-]{1,100}$/;
 
 export class AudienceReportQuery {
-  @ApiProperty({ example: 'attributes.country', description: 'attributes.<name>; the name has letters, digits, _ and - only' })
+  @ApiProperty({
+    example: 'attributes.country',
+    description: 'attributes.<name>; the name has letters, digits, _ and - only',
+  })
   @IsString()
-  @Matches(GROUP_BY, { message: 'groupBy must be attributes.<name>, the name made of letters, digits, _ and - (at most 100)' })
+  @Matches(GROUP_BY, {
+    message: 'groupBy must be attributes.<name>, the name made of letters, digits, _ and - (at most 100)',
+  })
   groupBy: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "count only this list's confirmed members" })

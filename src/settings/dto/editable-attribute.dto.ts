@@ -13,7 +13,8 @@ export class EditableAttributeDto {
   @Transform(trim)
   @IsString()
   @Matches(/^[\p{L}\p{N}_][\p{L}\p{N} _.-]{0,63}$/u, {
-    message: 'key must be an attribute name: up to 64 letters, digits, spaces, _ . or -, starting with a letter, digit or _',
+    message:
+      'key must be an attribute name: up to 64 letters, digits, spaces, _ . or -, starting with a letter, digit or _',
   })
   key: string;
 

@@ -17,7 +17,8 @@ export class ListSubscribersQuery extends PageQuery {
 
   @ApiPropertyOptional({
     enum: STATUS_FILTERS,
-    description: 'enabled|blocklisted filter subscribers; unconfirmed|confirmed|unsubscribed filter memberships of listId',
+    description:
+      'enabled|blocklisted filter subscribers; unconfirmed|confirmed|unsubscribed filter memberships of listId',
   })
   @IsOptional()
   @IsIn(STATUS_FILTERS, { message: `status must be one of: ${STATUS_FILTERS.join(', ')}` })

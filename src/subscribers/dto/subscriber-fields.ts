@@ -1,6 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
+import {
+  IsEmail,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidationArguments,
+  ValidationOptions,
+  registerDecorator,
+} from 'class-validator';
 import { hasEmailKey } from '../email-key';
 
 /** `attributes` may hold at most this many bytes once serialized as JSON. */
@@ -14,7 +22,9 @@ export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
  * so "a@example.com\r\n" is refused rather than quietly repaired.
  */
 export const TrimOneLine = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && !/[\r\n]/.test(value) ? value.trim() : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && !/[\r\n]/.test(value) ? value.trim() : value,
+  );
 
 /** Keeps the JSON as parsed: class-transformer must not rebuild (or re-prototype) a free-form object. */
 export const RawJson = () => Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]);
@@ -75,7 +85,8 @@ export function HasEmailKey(options?: ValidationOptions): PropertyDecorator {
       options,
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || hasEmailKey(value),
-        defaultMessage: (args: ValidationArguments) => `${args.property} has a domain that is not a valid internationalised domain name (IDNA)`,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} has a domain that is not a valid internationalised domain name (IDNA)`,
       },
     });
 }

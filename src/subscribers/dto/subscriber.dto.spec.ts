@@ -9,7 +9,10 @@ async function create(body: unknown): Promise<CreateSubscriberDto> {
   return pipe.transform(body, asBody(CreateSubscriberDto));
 }
 
-async function messagesOf(body: unknown, metatype: ArgumentMetadata['metatype'] = CreateSubscriberDto): Promise<string[]> {
+async function messagesOf(
+  body: unknown,
+  metatype: ArgumentMetadata['metatype'] = CreateSubscriberDto,
+): Promise<string[]> {
   try {
     await pipe.transform(body, asBody(metatype));
   } catch (e) {
@@ -27,7 +30,9 @@ describe('CreateSubscriberDto', () => {
   });
 
   it('refuses line breaks instead of trimming them away', async () => {
-    expect(await messagesOf({ email: 'ada@example.com\r\n' })).toContain('email must not contain line breaks or other control characters');
+    expect(await messagesOf({ email: 'ada@example.com\r\n' })).toContain(
+      'email must not contain line breaks or other control characters',
+    );
     expect(await messagesOf({ email: 'ada@example.com', name: 'Ada\n' })).toContain(
       'name must not contain line breaks or other control characters',
     );
@@ -44,7 +49,9 @@ describe('CreateSubscriberDto', () => {
     const fits = { s: 'é'.repeat(8000) }; // 16,000 bytes + 8 of JSON punctuation
     await expect(create({ email: 'a@example.com', attributes: fits })).resolves.toBeDefined();
     const over = { s: 'é'.repeat(8200) };
-    expect((await messagesOf({ email: 'a@example.com', attributes: over }))[0]).toMatch(/^attributes must be at most 16 KB as JSON/);
+    expect((await messagesOf({ email: 'a@example.com', attributes: over }))[0]).toMatch(
+      /^attributes must be at most 16 KB as JSON/,
+    );
   });
 
   it('refuses attributes that are not an object', async () => {
@@ -56,7 +63,9 @@ describe('CreateSubscriberDto', () => {
   });
 
   it('refuses NUL characters in attributes (PostgreSQL cannot store them)', async () => {
-    expect(await messagesOf({ email: 'a@example.com', attributes: { a: 'x\u0000y' } })).toEqual(['attributes must not contain NUL characters']);
+    expect(await messagesOf({ email: 'a@example.com', attributes: { a: 'x\u0000y' } })).toEqual([
+      'attributes must not contain NUL characters',
+    ]);
   });
 });
 

@@ -1,7 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { Attributes, SubscriberStatus } from '../subscriber.entity';
-import { ATTRIBUTES_MAX_BYTES, EmailAddress, IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from './subscriber-fields';
+import {
+  ATTRIBUTES_MAX_BYTES,
+  EmailAddress,
+  IsJsonObjectUpTo,
+  NO_CONTROL_CHARS,
+  RawJson,
+  TrimOneLine,
+} from './subscriber-fields';
 
 export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ['enabled', 'blocklisted'];
 const MAX_LISTS = 1000;
@@ -30,19 +47,24 @@ class SubscriberFields {
   @IsIn(SUBSCRIBER_STATUSES, { message: 'status must be "enabled" or "blocklisted"' })
   status?: SubscriberStatus;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'on PATCH: the lists to be on (see the membership rules)' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'on PATCH: the lists to be on (see the membership rules)',
+  })
   @ValidateIf((o: SubscriberFields) => o.listIds !== undefined)
   @IsArray({ message: 'listIds must be an array of list ids' })
   @ArrayMaxSize(MAX_LISTS)
   @IsString({ each: true, message: 'listIds must be an array of list ids' })
   listIds?: string[];
 
-  @ApiPropertyOptional({ description: 'the editor already holds consent: double opt-in memberships are confirmed at once, no mail' })
+  @ApiPropertyOptional({
+    description: 'the editor already holds consent: double opt-in memberships are confirmed at once, no mail',
+  })
   @IsOptional()
   @IsBoolean()
   preconfirm?: boolean;
 }
-
 
 export class CreateSubscriberDto extends SubscriberFields {
   @ApiProperty({ maxLength: 320, example: 'ada@example.com' })

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsJsonObjectUpTo, NO_CONTROL_CHARS, RawJson, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 
 /** Data given to a transactional template: generous, but bounded (the JSON body limit is 1 MB). */
@@ -9,7 +19,11 @@ export const DATA_MAX_BYTES = 256 * 1024;
 export const IDEMPOTENCY_KEY_MAX = 200;
 
 export class RecipientDto {
-  @ApiProperty() @TrimOneLine() @IsEmail({}, { message: '$property must be a valid email address' }) @MaxLength(320) email: string;
+  @ApiProperty()
+  @TrimOneLine()
+  @IsEmail({}, { message: '$property must be a valid email address' })
+  @MaxLength(320)
+  email: string;
   @ApiPropertyOptional()
   @IsOptional()
   @TrimOneLine()
@@ -48,5 +62,9 @@ export class OrderEventDto {
   orderId: string;
   @ApiProperty({ enum: ORDER_STATUSES }) @IsIn(ORDER_STATUSES) status: OrderStatus;
   @ApiProperty({ type: RecipientDto }) @ValidateNested() @Type(() => RecipientDto) customer: RecipientDto;
-  @ApiProperty({ type: 'object', additionalProperties: true }) @IsObject() @RawJson() @IsJsonObjectUpTo(DATA_MAX_BYTES) order: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsObject()
+  @RawJson()
+  @IsJsonObjectUpTo(DATA_MAX_BYTES)
+  order: Record<string, unknown>;
 }

@@ -8,12 +8,25 @@ import { ROLES, Role } from '../user.entity';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
-  @ApiProperty({ description: 'at least 10 characters, at most 72 bytes in UTF-8' }) @IsString() @MinLength(10) @PasswordFitsBcrypt() password: string;
+  @ApiProperty()
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(320)
+  email: string;
+  @ApiProperty({ description: 'at least 10 characters, at most 72 bytes in UTF-8' })
+  @IsString()
+  @MinLength(10)
+  @PasswordFitsBcrypt()
+  password: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ description: 'at least 10 characters, at most 72 bytes in UTF-8' }) @IsOptional() @IsString() @MinLength(10) @PasswordFitsBcrypt() password?: string;
+  @ApiPropertyOptional({ description: 'at least 10 characters, at most 72 bytes in UTF-8' })
+  @IsOptional()
+  @IsString()
+  @MinLength(10)
+  @PasswordFitsBcrypt()
+  password?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
 }
