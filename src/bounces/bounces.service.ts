@@ -9,10 +9,10 @@ import { storedEmailKeyOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { SoftBounce } from './soft-bounce.entity';
 import type { BounceType, ParsedReport } from './report-parser';
+import { isUuid } from '../common/uuid';
 
 /** Soft bounces in a row that suppress an address like a hard bounce. */
 export const SOFT_BOUNCE_LIMIT = 3;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface BounceInput {
   email: string;
@@ -100,9 +100,9 @@ export class BouncesService {
     const bracketed = id.startsWith('<') ? id : `<${id}>`;
     const localPart = /^<?([^@<>]+)@/.exec(id)?.[1];
     const found =
-      (UUID.test(id) ? await repo.findOneBy({ id }) : null) ??
+      (isUuid(id) ? await repo.findOneBy({ id }) : null) ??
       (await repo.findOneBy({ smtpMessageId: bracketed })) ??
-      (localPart && UUID.test(localPart) ? await repo.findOneBy({ id: localPart }) : null);
+      (localPart && isUuid(localPart) ? await repo.findOneBy({ id: localPart }) : null);
     return found && storedEmailKeyOf(found.toEmail) === emailKey ? found : null;
   }
 

@@ -195,9 +195,7 @@ export class CampaignsService {
    * The message as the first recipient the campaign would reach gets it (sample data when its lists
    * have nobody yet), without tracking: what an editor reviews before sending.
    */
-  async preview(
-    id: string,
-  ): Promise<{
+  async preview(id: string): Promise<{
     subject: string;
     html: string;
     text: string;

@@ -22,13 +22,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, 'unhandled error');
-    res
-      .status(500)
-      .json({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: `Something went wrong (error id ${errorId})`,
-        errorId,
-      });
+    res.status(500).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: `Something went wrong (error id ${errorId})`,
+      errorId,
+    });
   }
 }

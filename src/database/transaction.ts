@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
@@ -17,4 +19,20 @@ export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityM
     run.catch(() => undefined),
   );
   return run;
+}
+
+/**
+ * A transaction in progress. Services hold it only to hand it on: a repository method that takes part in a
+ * caller's transaction takes `tx?: Tx` as its last argument and runs on `tx ?? its own manager`.
+ */
+export type Tx = EntityManager;
+
+/** How a service opens a transaction without touching the ORM: `transactions.run(async (tx) => …)`. */
+@Injectable()
+export class Transactions {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, work);
+  }
 }

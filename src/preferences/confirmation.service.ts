@@ -8,10 +8,10 @@ import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
 import { Consent } from './consent.entity';
+import { isUuid } from '../common/uuid';
 
 export const CONFIRM_TOKEN_DAYS = 7;
 const AWAITING: SubscriptionStatus[] = ['unconfirmed', 'unsubscribed'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a confirm token names: a subscriber, lists, and when it was issued (ms). */
 interface ConfirmClaims {
@@ -108,10 +108,9 @@ export class ConfirmationService {
 
   private claimsOf(token: string): ConfirmClaims | null {
     const claims = this.tokens.verify<Record<string, unknown>>('confirm', token);
-    if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    if (!claims || typeof claims.s !== 'string' || !isUuid(claims.s)) return null;
     const lists = claims.l;
-    if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && UUID.test(l)))
-      return null;
+    if (!Array.isArray(lists) || !lists.length || !lists.every((l) => typeof l === 'string' && isUuid(l))) return null;
     // Tokens from before `t` existed: issued when they were valid from (their expiry less their lifetime).
     const issuedAt =
       typeof claims.t === 'number'

@@ -9,8 +9,8 @@ import { EditableAttribute, SettingsService } from '../settings/settings.service
 import { TokenService } from '../tokens/token.service';
 import { Consent } from './consent.entity';
 import { FormBody, readForm } from './preference-centre-form';
+import { isUuid } from '../common/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PREFERENCE_CENTRE_SOURCE = 'preference-centre';
 
 /** What the preference centre page shows. */
@@ -47,7 +47,7 @@ export class PreferenceCentreService {
   /** The subscriber id of a valid, unexpired preferences token whose subscriber still exists; else null. */
   async subscriberOf(token: string): Promise<Subscriber | null> {
     const claims = this.tokens.verify<Record<string, unknown>>('preferences', token);
-    if (!claims || typeof claims.s !== 'string' || !UUID.test(claims.s)) return null;
+    if (!claims || typeof claims.s !== 'string' || !isUuid(claims.s)) return null;
     // Tokens naming a message (`m`) were put in campaign mail and on the unsubscribe page before links
     // were only ever mailed on request: an old or forwarded mail must not open anyone's data.
     if (claims.m !== undefined) return null;

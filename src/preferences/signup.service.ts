@@ -7,7 +7,7 @@ import { ListsService } from '../lists/lists.service';
 import { emailKeyOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
-import { isUniqueViolation } from '../users/users.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { ConfirmationService } from './confirmation.service';
 import { Consent } from './consent.entity';
 import { PublicSubscribeDto } from './dto/public-subscribe.dto';

@@ -10,8 +10,7 @@ import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
 import { TokenService } from '../tokens/token.service';
 import { PreferencesLinkService } from './preferences-link.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 /** An unsubscribe token's payload (see delivery/personalize.ts): message, subscriber, campaign. No expiry. */
 interface UnsubscribeClaims {
@@ -118,7 +117,7 @@ export class UnsubscribeService {
   private claimsOf(token: string): UnsubscribeClaims | TestMail | null {
     const claims = this.tokens.verify<Record<string, unknown>>('unsubscribe', token);
     if (claims && claims.t === 1 && claims.s === undefined && claims.m === undefined) return TEST_MAIL;
-    if (!claims || ![claims.m, claims.s, claims.c].every((v) => typeof v === 'string' && UUID.test(v))) return null;
+    if (!claims || ![claims.m, claims.s, claims.c].every((v) => typeof v === 'string' && isUuid(v))) return null;
     return { m: String(claims.m).toLowerCase(), s: String(claims.s).toLowerCase(), c: String(claims.c).toLowerCase() };
   }
 

@@ -8,7 +8,7 @@ import { SuppressionService } from '../delivery/suppression.service';
 import { MailingList } from '../lists/list.entity';
 import { ListsService } from '../lists/lists.service';
 import { JobName, JobOf, QueueName, QueueOf, confirmJobId } from '../queues/queues';
-import { isUniqueViolation } from '../users/users.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
 import { planMemberships } from './membership-plan';

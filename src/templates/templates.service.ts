@@ -4,7 +4,7 @@ import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
 import { inTransaction } from '../database/transaction';
-import { isUniqueViolation } from '../users/users.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { BuiltInTemplates, sourceOfBuiltIn } from './built-in-templates';
 import { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './dto/template.dto';
 import { RenderedMessage, RendererService, TemplateSource } from './render/renderer.service';

@@ -4,8 +4,7 @@ import { Repository } from 'typeorm';
 import { Message } from '../delivery/message.entity';
 import { TokenService } from '../tokens/token.service';
 import { Client, EngagementRecorder } from './engagement-recorder.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 /** What the open pixel and the click redirect do with their tokens (payloads: open {m}, click {m, u}). */
 @Injectable()
@@ -19,7 +18,7 @@ export class TrackingService {
   /** Records the open of a valid token (buffered: no database work here); anything else is ignored. */
   open(token: string, client: Client): void {
     const claims = this.tokens.verify<{ m?: unknown }>('open', token);
-    if (!claims || typeof claims.m !== 'string' || !UUID.test(claims.m)) return;
+    if (!claims || typeof claims.m !== 'string' || !isUuid(claims.m)) return;
     this.recorder.record({ kind: 'open', messageId: claims.m.toLowerCase(), at: new Date(), ...client });
   }
 
@@ -32,7 +31,7 @@ export class TrackingService {
     if (!claims || typeof claims.u !== 'string' || !/^https?:\/\//i.test(claims.u)) return null;
     // A test send's link (signed, names no message): it redirects so the editor can check it, and records nothing.
     if (claims.t === 1 && claims.m === undefined) return claims.u;
-    if (typeof claims.m !== 'string' || !UUID.test(claims.m)) return null;
+    if (typeof claims.m !== 'string' || !isUuid(claims.m)) return null;
     const message = await this.messages.findOne({
       select: { id: true, sentAt: true },
       where: { id: claims.m.toLowerCase() },

@@ -8,7 +8,7 @@ import { OutboxService } from '../delivery/outbox.service';
 import { RendererService } from '../templates/render/renderer.service';
 import { TemplateDataError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';
-import { isUniqueViolation } from '../users/users.service';
+import { isUniqueViolation } from '../database/unique-violation';
 
 export interface TransactionalRequest {
   template: string;

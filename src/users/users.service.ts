@@ -5,6 +5,7 @@ import { inTransaction } from '../database/transaction';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './password';
 import { Role, User } from './user.entity';
+import { isUniqueViolation } from '../database/unique-violation';
 
 export interface UserView {
   id: string;
@@ -112,12 +113,4 @@ export class UsersService implements OnApplicationBootstrap {
     if (!admins.some((a) => a.id !== exceptId))
       throw new ConflictException('The last admin cannot be removed or demoted');
   }
-}
-
-/** PostgreSQL 23505 or SQLite's UNIQUE constraint error. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-  return (
-    err?.code === '23505' || err?.driverError?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '')
-  );
 }

@@ -6,6 +6,7 @@ import { ImportRow } from '../csv-rows';
 import { uuid7 } from '../../database/uuid7';
 import { CopyBuffer } from './copy-buffer';
 import { BATCH_BYTES, BATCH_ROWS, BatchResult, ImportTarget, ImportWriter } from './import-writer';
+import { isUuid } from '../../common/uuid';
 
 const STAGE = 'pg_temp.import_stage';
 /**
@@ -14,7 +15,6 @@ const STAGE = 'pg_temp.import_stage';
  * the per-row foreign-key checks of the memberships make the database the slow side.
  */
 const LANES = 2;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A connection of the pool, kept for the import, with its staging table. */
 interface Lane {
@@ -116,7 +116,7 @@ export class PostgresImportWriter implements ImportWriter {
  * into the SQL (a multi-statement query takes no parameters): they are checked to be UUIDs first.
  */
 function mergeSql({ mode, listIds }: ImportTarget): string {
-  const bad = listIds.find((id) => !UUID.test(id));
+  const bad = listIds.find((id) => !isUuid(id));
   if (bad !== undefined) throw new Error(`not a list id: ${bad}`);
   const lists = `'{${listIds.join(',')}}'::uuid[]`;
   const blocklist = mode === 'blocklist';
