@@ -27,5 +27,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  {
+    rules: {
+      // A caught error is rethrown as it came (catch variables are not narrowed in this codebase).
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
+    },
+  },
   prettier,
 );

@@ -38,7 +38,7 @@ function parseOptions(args: string[], names: string[]): Options {
       strict: true,
       allowPositionals: false,
     });
-    return values as Options;
+    return values;
   } catch (err) {
     // parseArgs' own messages quote what was typed, which may be (part of) a password: say it in our words.
     const takes = `this command takes ${names.map((n) => `--${n}`).join(', ')}`;

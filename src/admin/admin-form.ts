@@ -41,5 +41,7 @@ export function messageOf(e: HttpException): string {
   const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
   return Array.isArray(raw)
     ? raw.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('; ')
-    : String(raw ?? e.message);
+    : typeof raw === 'string'
+      ? raw
+      : e.message;
 }

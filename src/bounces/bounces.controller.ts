@@ -55,7 +55,7 @@ export class BouncesController {
         'Send application/json ({email, type, messageId?, detail?}) or a raw DSN/ARF as message/rfc822',
       );
     }
-    const dto: BounceDto = await validation.transform(req.body ?? {}, { type: 'body', metatype: BounceDto });
+    const dto = (await validation.transform(req.body ?? {}, { type: 'body', metatype: BounceDto })) as BounceDto;
     return { results: [await this.bounces.apply({ ...dto, source: 'api' })] };
   }
 }

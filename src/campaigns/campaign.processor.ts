@@ -23,7 +23,7 @@ export class CampaignProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runs.recoverAll().catch((err) => this.logger.error({ err }, 'campaign recovery failed'));
+    await this.runs.recoverAll().catch((err: unknown) => this.logger.error({ err }, 'campaign recovery failed'));
   }
 
   @Process(JobName.PrepareCampaign)

@@ -14,7 +14,7 @@ export class SentRecorder {
   private pending: Array<{ id: string; sent: SentMail; at: Date }> = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
-  private error: unknown = null;
+  private error: Error | null = null;
 
   constructor(private readonly log: MessageLogService) {}
 
@@ -38,6 +38,8 @@ export class SentRecorder {
     const items = this.pending;
     this.pending = [];
     // One write at a time, in order; a failed one is reported by flush.
-    this.writing = this.writing.then(() => this.log.markSentMany(items)).catch((err) => void (this.error ??= err));
+    this.writing = this.writing
+      .then(() => this.log.markSentMany(items))
+      .catch((err: Error) => void (this.error ??= err));
   }
 }

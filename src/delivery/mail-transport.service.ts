@@ -11,8 +11,10 @@ export interface SentMail {
   response: string;
 }
 
-/** A message to send; `ref` names its outbox file (see outboxFileName) and is not sent. */
-export interface TransportMail extends SendMailOptions {
+/** A message to send; `ref` names its outbox file (see outboxFileName) and is not sent. Bodies are rendered: text or its bytes. */
+export interface TransportMail extends Omit<SendMailOptions, 'html' | 'text'> {
+  html?: string | Buffer;
+  text?: string | Buffer;
   ref?: string;
 }
 

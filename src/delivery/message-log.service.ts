@@ -99,7 +99,7 @@ export class MessageLogService {
           at: i.at,
           detail: { response: i.sent.response.slice(0, 500) },
         }));
-      if (events.length) await m.insert(MessageEvent, events as QueryDeepPartialEntity<MessageEvent>[]);
+      if (events.length) await m.insert(MessageEvent, events);
     });
   }
 

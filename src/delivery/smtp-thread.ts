@@ -38,8 +38,8 @@ export class SmtpThread {
   ) {}
 
   send(message: TransportMail): Promise<SentMail> {
-    const html = new TextEncoder().encode(String(message.html ?? ''));
-    const text = new TextEncoder().encode(String(message.text ?? ''));
+    const html = bytesOf(message.html);
+    const text = bytesOf(message.text);
     const id = this.nextId++;
     const worker = this.start();
     return new Promise<SentMail>((resolve, reject) => {
@@ -87,4 +87,9 @@ export class SmtpThread {
     this.worker = worker;
     return worker;
   }
+}
+
+/** A body as bytes of its own (a copy of a Buffer's: its pooled memory must not be transferred to the thread). */
+function bytesOf(body: string | Buffer | undefined): Uint8Array<ArrayBuffer> {
+  return typeof body === 'string' || body === undefined ? new TextEncoder().encode(body ?? '') : new Uint8Array(body);
 }

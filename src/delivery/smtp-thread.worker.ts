@@ -32,7 +32,7 @@ port.on('message', (req: ThreadRequest) => {
     return;
   }
   const { html, text, ...rest } = req.message;
-  transport
+  void transport
     // Bytes rather than strings: nodemailer encodes them as quoted-printable without first scanning them for
     // 8-bit characters and long lines (a body of short ASCII lines goes out quoted-printable, not 7bit).
     .send({ ...rest, html: toBuffer(html), text: toBuffer(text) })
@@ -50,8 +50,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
 /** What classifySmtpError and describeSmtpError read, in a form that crosses threads. */
 function errorFields(err: unknown): NonNullable<ThreadReply['error']> {
   const e = (err ?? {}) as Record<string, unknown>;
-  const pick = (k: string) =>
-    typeof e[k] === 'string' || typeof e[k] === 'number' ? (e[k] as string | number) : undefined;
+  const pick = (k: string) => (typeof e[k] === 'string' || typeof e[k] === 'number' ? e[k] : undefined);
   return {
     message: String(e.message ?? err),
     code: pick('code'),

@@ -54,7 +54,8 @@ export async function readCsvHeader(path: string): Promise<string[]> {
   }
   let header: string[] | undefined;
   try {
-    [header] = parseSync(text.split('\n', 1)[0], CSV_OPTIONS) as string[][];
+    const rows: unknown = parseSync(text.split('\n', 1)[0], CSV_OPTIONS);
+    [header] = rows as string[][];
   } catch (err) {
     throw new CsvFileError(`the header row is not valid CSV (${(err as Error).message})`);
   }
@@ -76,7 +77,7 @@ export async function* readCsvRecords(path: string): AsyncGenerator<string[][]> 
   parser.on('error', (err) => (failure ??= err));
   const drain = () => {
     const records: string[][] = [];
-    for (let record: string[] | null; (record = parser.read()) !== null;) records.push(record);
+    for (let record: string[] | null; (record = parser.read() as string[] | null) !== null;) records.push(record);
     return records;
   };
   const input = createReadStream(path, { highWaterMark: 64 * 1024 });

@@ -47,7 +47,7 @@ export function layoutOf(header: string[]): CsvLayout {
   titles.forEach((key, index) => {
     if (key === '' || index === emails[0] || index === names[0]) return;
     if (seen.has(key)) throw new CsvHeaderError(`the CSV header has the column "${key}" twice`);
-    if (/\u0000/.test(key)) throw new CsvHeaderError('the CSV header contains a NUL character');
+    if (key.includes('\u0000')) throw new CsvHeaderError('the CSV header contains a NUL character');
     seen.add(key);
     attributes.push({ index, key });
   });
@@ -86,7 +86,7 @@ export function parseRow(layout: CsvLayout, fields: string[]): ImportRow | { err
   if (!NO_CONTROL_CHARS.test(name)) return { error: 'name must not contain line breaks or other control characters' };
 
   // A prototype-less object: a column titled "__proto__" stays a plain key.
-  const attrs: Record<string, string> = Object.create(null);
+  const attrs = Object.create(null) as Record<string, string>;
   for (const { index, key } of layout.attributes) {
     const value = fields[index].trim();
     if (value === '') continue;

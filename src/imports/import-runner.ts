@@ -52,7 +52,7 @@ export class ImportRunner {
     let savedErrors = 0;
     let saved: Promise<void> = Promise.resolve();
     const inFlight = new Set<Promise<void>>();
-    let writeError: unknown;
+    let writeError: Error | undefined;
 
     const write = async () => {
       const done = await writer.flush();
@@ -69,7 +69,7 @@ export class ImportRunner {
       while (inFlight.size >= writer.lanes) await Promise.race(inFlight);
       if (writeError) throw writeError;
       const running: Promise<void> = write()
-        .catch((err) => void (writeError ??= err))
+        .catch((err: Error) => void (writeError ??= err))
         .finally(() => inFlight.delete(running));
       inFlight.add(running);
     };

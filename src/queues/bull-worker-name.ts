@@ -8,8 +8,12 @@ import Bull from 'bull';
  * a failure to set it is ignored, so the close stays quiet.
  */
 export function ignoreWorkerNameFailures(): void {
-  const prototype = Bull.prototype as unknown as { setWorkerName(): Promise<unknown>; workerNameGuarded?: boolean };
+  const prototype = Bull.prototype as unknown as {
+    setWorkerName(this: Bull.Queue): Promise<unknown>;
+    workerNameGuarded?: boolean;
+  };
   if (prototype.workerNameGuarded) return;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each queue as `this`
   const setWorkerName = prototype.setWorkerName;
   prototype.setWorkerName = function (this: Bull.Queue) {
     return setWorkerName.call(this).catch(() => undefined);

@@ -20,7 +20,7 @@ const DISCONNECT_TIMEOUT_MS = 500;
 
 /** REDIS_URL as ioredis options, or the private redis-server started and reached by its socket. */
 export async function connectRedis(config: AppConfig): Promise<RedisConnection> {
-  if (config.redis.kind === 'url') return { options: redisOptionsOf(config.redis.url), stop: async () => undefined };
+  if (config.redis.kind === 'url') return { options: redisOptionsOf(config.redis.url), stop: () => Promise.resolve() };
   const server = new PrivateRedis(config.redis.dir);
   await server.start();
   return { options: { path: server.socketPath, disconnectTimeout: DISCONNECT_TIMEOUT_MS }, stop: () => server.stop() };

@@ -29,7 +29,7 @@ function wireAudienceCount(form: HTMLFormElement): void {
   const url = form.dataset.countUrl;
   if (!out || !url) return;
   let seq = 0;
-  form.addEventListener('change', async () => {
+  const refresh = async (): Promise<void> => {
     const mine = ++seq;
     const params = new URLSearchParams();
     for (const box of form.querySelectorAll<HTMLInputElement>('input[name="listIds"]:checked'))
@@ -48,7 +48,8 @@ function wireAudienceCount(form: HTMLFormElement): void {
     } finally {
       if (mine === seq) out.removeAttribute('aria-busy');
     }
-  });
+  };
+  form.addEventListener('change', () => void refresh());
 }
 
 /** A desktop/mobile toggle outside an editor (the review page): data-frame names the iframe. */

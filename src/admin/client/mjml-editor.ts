@@ -149,7 +149,7 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
     controller?.abort();
     controller = new AbortController();
     try {
-      const res = await fetch(root.dataset.previewUrl!, {
+      const res = await fetch(root.dataset.previewUrl, {
         method: 'POST',
         credentials: 'same-origin',
         signal: controller.signal,

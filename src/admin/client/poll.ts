@@ -17,7 +17,7 @@ export function startPolling(root: HTMLElement): void {
     try {
       const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
       if (res.ok) {
-        const data = (await res.json()) as Record<string, unknown>;
+        const data = (await res.json()) as Record<string, string | number | boolean | null>;
         for (const el of root.querySelectorAll<HTMLElement>('[data-field]')) {
           const value = data[el.dataset.field!];
           if (value === undefined) continue;

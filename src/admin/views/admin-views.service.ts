@@ -56,7 +56,7 @@ export class AdminViews implements OnModuleInit {
     options: PageOptions,
     layout: string | null = 'layout',
   ): string {
-    const flash = req.cookies?.[FLASH_COOKIE];
+    const flash = (req.cookies as Record<string, string | undefined> | undefined)?.[FLASH_COOKIE];
     if (flash) res.clearCookie(FLASH_COOKIE, { path: '/admin' });
     const context = {
       ...options,

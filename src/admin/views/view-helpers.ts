@@ -17,13 +17,13 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   /** A date and time in UTC, as the API gives them, readable: 2026-11-22 14:05 UTC. */
   hbs.registerHelper('datetime', (d: unknown) => {
     if (!d) return '–';
-    const date = d instanceof Date ? d : new Date(String(d));
+    const date = d instanceof Date ? d : new Date(d as string);
     return Number.isNaN(date.getTime()) ? '–' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   });
   /** The value for a datetime-local input (UTC). */
   hbs.registerHelper('datetimeInput', (d: unknown) => {
     if (!d) return '';
-    const date = d instanceof Date ? d : new Date(String(d));
+    const date = d instanceof Date ? d : new Date(d as string);
     return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 16);
   });
   hbs.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null, null, 2));

@@ -26,16 +26,16 @@ export class NormalisedEmailKeys1764110000000 implements MigrationInterface {
 async function rekey(q: QueryRunner, keyOf: (email: string) => string): Promise<void> {
   const postgres = q.connection.options.type === 'postgres';
   const bytes = postgres ? 'octet_length(email)' : 'length(CAST(email AS BLOB))';
-  const rows: { id: string; email: string; email_key: string }[] = await q.query(
+  const rows = (await q.query(
     `SELECT id, email, email_key FROM subscribers WHERE ${bytes} <> length(email) OR email_key LIKE '%xn--%' ORDER BY created_at, id`,
-  );
+  )) as { id: string; email: string; email_key: string }[];
   for (const r of rows) {
     const key = keyOf(r.email);
     if (key === r.email_key) continue;
-    const taken = await q.query(
+    const taken = (await q.query(
       postgres ? 'SELECT id FROM subscribers WHERE email_key = $1' : 'SELECT id FROM subscribers WHERE email_key = ?',
       [key],
-    );
+    )) as { id: string }[];
     if (taken.length) {
       console.warn(
         `subscriber ${r.id} is the same address as subscriber ${taken[0].id}: kept its old key; merge them by hand`,

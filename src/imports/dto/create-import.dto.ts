@@ -16,7 +16,7 @@ export class CreateImportDto {
   @IsOptional()
   // "a,b" or the field repeated; blanks around and between commas are dropped.
   @Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : [value])
+    (Array.isArray(value) ? (value as unknown[]) : [value])
       .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
       .map((v) => (typeof v === 'string' ? v.trim() : v))
       .filter((v) => v !== ''),

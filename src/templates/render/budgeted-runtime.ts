@@ -57,7 +57,7 @@ function countedCall(helper: HelperDelegate): HelperDelegate {
  */
 function countedEach(each: HelperDelegate): HelperDelegate {
   return function (this: unknown, context: unknown, options: HelperOptions) {
-    if (!options || typeof options.fn !== 'function') return each.apply(this, [context, options]);
+    if (!options || typeof options.fn !== 'function') return each.apply(this, [context, options]) as unknown;
     const fn = options.fn;
     // The compiled template builds a new options object for every call: changing it here is safe.
     options.fn = ((ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
@@ -67,6 +67,6 @@ function countedEach(each: HelperDelegate): HelperDelegate {
       renderWrite(Math.max(0, out.length - (renderedChars() - before)));
       return out;
     }) as Handlebars.TemplateDelegate;
-    return each.call(this, context, options);
+    return each.call(this, context, options) as unknown;
   };
 }

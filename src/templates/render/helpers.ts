@@ -44,7 +44,7 @@ function currencyFormat(locale: string, currency: string): CurrencyFormat {
   let byCurrency = currencyFormats.get(locale);
   if (!byCurrency) {
     if (currencyFormats.size >= MAX_FORMATTERS) currencyFormats.clear();
-    currencyFormats.set(locale, (byCurrency = new Map()));
+    currencyFormats.set(locale, (byCurrency = new Map<string, CurrencyFormat>()));
   }
   let f = byCurrency.get(currency);
   if (!f) {
@@ -113,7 +113,7 @@ function localeOf(options: HelperOptions): string {
 
 /** A hash option, else the same key at the top of the recipient's data. */
 function stringOption(options: HelperOptions, key: string): string | undefined {
-  const fromHash = options.hash?.[key];
+  const fromHash: unknown = (options.hash as Record<string, unknown> | undefined)?.[key];
   if (typeof fromHash === 'string' && fromHash) return fromHash;
   const root = (options.data as { root?: Record<string, unknown> } | undefined)?.root;
   const fromData = root && Object.prototype.hasOwnProperty.call(root, key) ? root[key] : undefined;
@@ -128,6 +128,6 @@ function isHelperOptions(o: unknown): o is HelperOptions {
 function describe(v: unknown): string {
   if (v === undefined) return 'a missing value';
   if (v === null) return 'null';
-  const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? 'an object' : String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : 'an object';
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
