@@ -74,6 +74,14 @@ for (const [key, list] of Object.entries(findings)) {
   console.log(`${titles[key]}: ${count}`);
   for (const line of list) console.log(`  ${line}`);
 }
-const owners = files.filter(isRepository).map((p) => relative(root, p));
-console.log(`repositories (table owners): ${owners.length}`);
+// 5. every table has its repository, named after its entity (subscriber.entity.ts -> subscriber.repository.ts).
+console.log('tables and their owners:');
+for (const path of files.filter(isEntity).sort()) {
+  const table = /@Entity\('([^']+)'\)/.exec(readFileSync(path, 'utf8'))?.[1];
+  if (!table) continue;
+  const owner = path.replace(/\.entity\.ts$/, '.repository.ts');
+  const found = files.includes(owner);
+  console.log(`  ${table}: ${found ? relative(root, owner) : 'NO REPOSITORY'}`);
+  if (!found) total += 1;
+}
 if (process.argv.includes('--strict') && total > 0) process.exit(1);
