@@ -90,7 +90,7 @@ export class MessageRepository {
     });
   }
 
-  /** Messages of `kinds` other than 'campaign' still queued or sending, created since `since`, oldest first. */
+  /** Outbox messages (every kind but campaign) still queued or sending, created since `since`, oldest first. */
   async pendingOutboxIds(since: Date): Promise<string[]> {
     const rows = await this.dataSource.manager.find(Message, {
       select: { id: true },
