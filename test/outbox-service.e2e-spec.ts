@@ -47,7 +47,7 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
     ...extra,
   });
   /** A message written but not queued, so that only the test's own call of the processor sends it. */
-  const written = (mail: OutboxMail) => db.transaction((m) => outbox.create(m, mail));
+  const written = (mail: OutboxMail) => db.transaction((m) => outbox.create(mail, m));
   const jobFor = (messageId: string, attemptsMade = 0): SendJob =>
     ({ data: { messageId }, attemptsMade, opts: { attempts: 14 } }) as unknown as SendJob;
   const rowOf = (id: string) => db.getRepository(Message).findOneByOrFail({ id });
@@ -100,7 +100,7 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
       const email = `rollback-${uniqueTag()}@example.com`;
       await expect(
         db.transaction(async (m) => {
-          await outbox.create(m, mailTo(email));
+          await outbox.create(mailTo(email), m);
           throw new Error('the caller fails after writing');
         }),
       ).rejects.toThrow('the caller fails');
@@ -159,10 +159,12 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
       const real = composers.of('test');
       const email = `composer-${uniqueTag()}@example.com`;
       try {
-        composers.register(['test'], { compose: async () => ({ failed: 'cannot render: data.x is required' }) });
+        composers.register(['test'], {
+          compose: () => Promise.resolve({ failed: 'cannot render: data.x is required' }),
+        });
         const failed = await written(mailTo(email, { kind: 'test' }));
         await expect(processor.send(jobFor(failed))).resolves.toBe('failed');
-        composers.register(['test'], { compose: async () => ({ skipped: 'the campaign was deleted' }) });
+        composers.register(['test'], { compose: () => Promise.resolve({ skipped: 'the campaign was deleted' }) });
         const skipped = await written(mailTo(email, { kind: 'test' }));
         await expect(processor.send(jobFor(skipped))).resolves.toBe('skipped');
         expect([await eventsOf(failed), await eventsOf(skipped)]).toEqual([

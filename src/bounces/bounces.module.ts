@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { BouncesController } from './bounces.controller';
 import { BouncesService } from './bounces.service';
+import { SoftBounce } from './soft-bounce.entity';
+import { SoftBounceRepository } from './soft-bounce.repository';
 
 /** POST /api/events/bounces: bounces and complaints from outside (JSON, DSN, ARF) into the suppression list and the message log. */
 @Module({
+  imports: [TypeOrmModule.forFeature([SoftBounce])],
   controllers: [BouncesController],
-  providers: [BouncesService],
+  providers: [BouncesService, SoftBounceRepository],
+  exports: [SoftBounceRepository],
 })
 export class BouncesModule {}

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, MoreThan, Not } from 'typeorm';
-import { inTransaction } from '../database/transaction';
-import { MessageEvent, MessageEventType } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
+import { DataSource } from 'typeorm';
+import { Transactions, Tx } from '../database/transaction';
+import { MessageEventRepository, MessageEventType } from '../delivery/message-event.repository';
+import { Message, MessageRepository } from '../delivery/message.repository';
 import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
 import { storedEmailKeyOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
-import { SoftBounce } from './soft-bounce.entity';
+import { SoftBounceRepository } from './soft-bounce.repository';
 import type { BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
 
@@ -51,6 +51,10 @@ export class BouncesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly suppressions: SuppressionService,
+    private readonly transactions: Transactions,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
+    private readonly softBounces: SoftBounceRepository,
   ) {}
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
@@ -73,12 +77,12 @@ export class BouncesService {
       outcome.suppressed = true;
     } else if (input.type === 'complaint') {
       await this.suppressions.suppress(email, 'complaint', `${input.source}: ${detail ?? 'complaint'}`);
-      if (message) await this.addEvent(this.db.manager, message.id, 'complained', eventDetail);
+      if (message) await this.addEvent(message.id, 'complained', eventDetail);
       outcome.suppressed = true;
     } else {
       // Several delay warnings about one message (Exim sends one every few hours) are one soft bounce.
       const again = message ? await this.hadSoftBounce(message.id) : false;
-      if (message) await this.addEvent(this.db.manager, message.id, 'deferred', eventDetail);
+      if (message) await this.addEvent(message.id, 'deferred', eventDetail);
       outcome.softBounces = again ? await this.currentRun(email) : await this.countSoft(email, message);
       if (outcome.softBounces >= SOFT_BOUNCE_LIMIT) {
         await this.suppressions.suppress(
@@ -96,40 +100,38 @@ export class BouncesService {
   private async linkedMessage(ref: string | null | undefined, emailKey: string): Promise<Message | null> {
     const id = ref?.trim();
     if (!id) return null;
-    const repo = this.db.getRepository(Message);
     const bracketed = id.startsWith('<') ? id : `<${id}>`;
     const localPart = /^<?([^@<>]+)@/.exec(id)?.[1];
     const found =
-      (isUuid(id) ? await repo.findOneBy({ id }) : null) ??
-      (await repo.findOneBy({ smtpMessageId: bracketed })) ??
-      (localPart && isUuid(localPart) ? await repo.findOneBy({ id: localPart }) : null);
+      (isUuid(id) ? await this.messages.findById(id) : null) ??
+      (await this.messages.findBySmtpMessageId(bracketed)) ??
+      (localPart && isUuid(localPart) ? await this.messages.findById(localPart) : null);
     return found && storedEmailKeyOf(found.toEmail) === emailKey ? found : null;
   }
 
   private async markBounced(id: string, eventDetail: Record<string, unknown>, detail: string | null): Promise<void> {
-    await inTransaction(this.db, async (m) => {
-      const changed = await m.update(
-        Message,
-        { id, status: In(['queued', 'sending', 'sent']) },
+    await this.transactions.run(async (tx) => {
+      const changed = await this.messages.updateIfStatus(
+        id,
+        ['queued', 'sending', 'sent'],
         { status: 'bounced', lastError: detail },
+        tx,
       );
-      if (changed.affected) await this.addEvent(m, id, 'bounced', eventDetail);
+      if (changed) await this.addEvent(id, 'bounced', eventDetail, tx);
     });
   }
 
-  private addEvent(m: EntityManager, messageId: string, type: MessageEventType, detail: Record<string, unknown>) {
-    return m.getRepository(MessageEvent).insert({ messageId, type, at: new Date(), detail: detail as never });
+  private addEvent(messageId: string, type: MessageEventType, detail: Record<string, unknown>, tx?: Tx) {
+    return this.events.add({ messageId, type, at: new Date(), detail }, tx);
   }
 
   private async hadSoftBounce(messageId: string): Promise<boolean> {
-    const events = await this.db
-      .getRepository(MessageEvent)
-      .find({ select: { detail: true }, where: { messageId, type: 'deferred' } });
-    return events.some((e) => e.detail?.type === 'soft');
+    const details = await this.events.detailsOfType(messageId, 'deferred');
+    return details.some((d) => d?.type === 'soft');
   }
 
-  private async currentRun(email: string): Promise<number> {
-    return (await this.db.getRepository(SoftBounce).findOneBy({ emailHash: suppressionHash(email) }))?.run ?? 0;
+  private currentRun(email: string): Promise<number> {
+    return this.softBounces.runOf(suppressionHash(email));
   }
 
   /** The address's soft-bounce run after this one (see the class comment). */
@@ -141,29 +143,14 @@ export class BouncesService {
     // to_email is stored as written; these are the spellings it can have for this address.
     const spellings = [...new Set([email, key, message?.toEmail, subscriber?.email].filter((s): s is string => !!s))];
     const emailHash = suppressionHash(key);
-    return inTransaction(this.db, async (m) => {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(SoftBounce)
-        .values({ emailHash, run: 0, lastAt: new Date(0) })
-        .orIgnore()
-        .execute();
-      const lock = m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' as const } : undefined;
-      const row = await m.findOneOrFail(SoftBounce, { where: { emailHash }, lock });
+    return this.transactions.run(async (tx) => {
+      const row = await this.softBounces.lockOrCreate(emailHash, tx);
       let run = row.run + 1;
       if (row.run > 0) {
-        const deliveredSince = await m.count(Message, {
-          where: {
-            toEmail: In(spellings),
-            status: 'sent',
-            sentAt: MoreThan(row.lastAt),
-            ...(message ? { id: Not(message.id) } : {}),
-          },
-        });
+        const deliveredSince = await this.messages.countSentToSince(spellings, row.lastAt, message?.id ?? null, tx);
         if (deliveredSince >= (message ? 1 : 2)) run = 1;
       }
-      await m.update(SoftBounce, { emailHash }, { run, lastAt: new Date() });
+      await this.softBounces.setRun(emailHash, run, new Date(), tx);
       return run;
     });
   }

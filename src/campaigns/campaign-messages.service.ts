@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, In } from 'typeorm';
-import { updateReturningIds } from '../database/update-returning';
-import { Message, MessageStatus } from '../delivery/message.entity';
-import { Campaign } from './campaign.entity';
+import { BatchMessage, CampaignMessageRow, MessageRepository } from '../delivery/message.repository';
+import { Campaign, CampaignRepository } from './campaign.repository';
+
+export type { BatchMessage } from '../delivery/message.repository';
 
 export interface Progress {
   total: number;
@@ -24,23 +23,20 @@ export interface Recipient {
   name: string;
 }
 
-/** A message of a batch, as the sender needs it. */
-export type BatchMessage = Pick<
-  Message,
-  'id' | 'subscriberId' | 'toEmail' | 'toName' | 'status' | 'attempts' | 'updatedAt'
->;
-
 /** Rows inserted per statement: well under the parameter limits of both databases. */
 const INSERT_CHUNK = 500;
 
 /**
- * A campaign's rows in `messages`: one per recipient (unique per campaign and subscriber), the record of
- * what was sent to whom. Claims are compare-and-set on `attempts`, so one message is handed to SMTP by
- * one worker at a time whatever the queue does.
+ * A campaign's rows in `messages` (through MessageRepository): one per recipient (unique per campaign and
+ * subscriber), the record of what was sent to whom. Claims are compare-and-set on `attempts`, so one message
+ * is handed to SMTP by one worker at a time whatever the queue does.
  */
 @Injectable()
 export class CampaignMessagesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly campaigns: CampaignRepository,
+  ) {}
 
   /**
    * Adds a row for each recipient who has none yet, and answers the ids of the rows added, in the order
@@ -51,13 +47,11 @@ export class CampaignMessagesService {
     recipients: Recipient[],
   ): Promise<string[]> {
     if (!recipients.length) return [];
-    const repo = this.dataSource.getRepository(Message);
-    const existing = await repo.find({
-      select: { subscriberId: true },
-      where: { campaignId: campaign.id, subscriberId: In(recipients.map((r) => r.subscriberId)) },
-    });
-    const have = new Set(existing.map((m) => m.subscriberId));
-    const rows = recipients
+    const have = await this.messages.subscribersOfCampaign(
+      campaign.id,
+      recipients.map((r) => r.subscriberId),
+    );
+    const rows: CampaignMessageRow[] = recipients
       .filter((r) => !have.has(r.subscriberId))
       .map((r) => ({
         id: randomUUID(),
@@ -75,51 +69,25 @@ export class CampaignMessagesService {
       }));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       // ON CONFLICT DO NOTHING: another prepare of the same campaign may have added the same people meanwhile.
-      await repo
-        .createQueryBuilder()
-        .insert()
-        .into(Message)
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
+      await this.messages.insertCampaignRows(rows.slice(i, i + INSERT_CHUNK));
     }
     if (!rows.length) return [];
-    const mine = new Set(
-      (await repo.find({ select: { id: true }, where: { id: In(rows.map((r) => r.id)) } })).map((m) => m.id),
-    );
+    const mine = await this.messages.existingIds(rows.map((r) => r.id));
     return rows.filter((r) => mine.has(r.id)).map((r) => r.id);
   }
 
   /** The messages among `ids` still to be sent (queued, or left 'sending' by a worker that died). */
   unsent(campaignId: string, ids: string[]): Promise<BatchMessage[]> {
     if (!ids.length) return Promise.resolve([]);
-    return this.dataSource.getRepository(Message).find({
-      select: {
-        id: true,
-        subscriberId: true,
-        toEmail: true,
-        toName: true,
-        status: true,
-        attempts: true,
-        updatedAt: true,
-      },
-      where: { campaignId, id: In(ids), status: In(['queued', 'sending'] satisfies MessageStatus[]) },
-    });
+    return this.messages.unsentOfCampaign(campaignId, ids);
   }
 
   /**
    * Takes a message for sending: 'sending', one more attempt, its Message-ID. Only if it is still as it was
    * read (status and attempts): of two workers holding the same row, one wins.
    */
-  async claim(message: BatchMessage, smtpMessageId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set({ status: 'sending', smtpMessageId, attempts: message.attempts + 1, updatedAt: new Date() })
-      .where({ id: message.id, status: message.status, attempts: message.attempts })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  claim(message: BatchMessage, smtpMessageId: string): Promise<boolean> {
+    return this.messages.claim(message, smtpMessageId);
   }
 
   /**
@@ -128,18 +96,7 @@ export class CampaignMessagesService {
    */
   async claimQueued(campaignId: string, ids: string[], domain: string): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const suffix = `@${domain.replace(/[^A-Za-z0-9.-]/g, '')}>`;
-    const qb = this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set({
-        status: 'sending',
-        smtpMessageId: () => `'<' || id || '${suffix}'`,
-        attempts: () => 'attempts + 1',
-        updatedAt: new Date(),
-      })
-      .where({ campaignId, id: In(ids), status: 'queued' });
-    return new Set(await updateReturningIds(this.dataSource.manager, qb));
+    return this.messages.claimQueued(campaignId, ids, `@${domain.replace(/[^A-Za-z0-9.-]/g, '')}>`);
   }
 
   /**
@@ -148,69 +105,31 @@ export class CampaignMessagesService {
    */
   async release(ids: string[], cancelled: boolean): Promise<void> {
     if (!ids.length) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set(cancelled ? { status: 'cancelled' } : { status: 'queued', attempts: () => 'attempts - 1' })
-      .where({ id: In(ids), status: 'sending' })
-      .execute();
+    await this.messages.release(ids, cancelled);
   }
 
   /** Ids of every message of the campaign still to be sent, in id order (what recovery re-enqueues). */
-  async pendingIds(campaignId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(Message).find({
-      select: { id: true },
-      where: { campaignId, status: In(['queued', 'sending'] satisfies MessageStatus[]) },
-      order: { id: 'ASC' },
-    });
-    return rows.map((r) => r.id);
+  pendingIds(campaignId: string): Promise<string[]> {
+    return this.messages.pendingIdsOfCampaign(campaignId);
   }
 
   /** Cancelling: every message not yet taken for sending is 'cancelled' (one statement, no event per row). */
-  async cancelQueued(campaignId: string): Promise<number> {
-    const result = await this.dataSource
-      .getRepository(Message)
-      .update({ campaignId, status: 'queued' }, { status: 'cancelled' });
-    return result.affected ?? 0;
+  cancelQueued(campaignId: string): Promise<number> {
+    return this.messages.cancelQueuedOfCampaign(campaignId);
   }
 
   /** The campaign is 'sent' once its audience is resolved and nothing is queued or being sent. */
-  async finishIfDone(campaignId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Campaign)
-      .set({ status: 'sent', finishedAt: new Date() })
-      .where({ id: campaignId, status: 'sending' })
-      .andWhere('prepared_at IS NOT NULL')
-      .andWhere(
-        new Brackets((qb) =>
-          qb.where(
-            `NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = :campaignId AND m.status IN ('queued', 'sending'))`,
-            { campaignId },
-          ),
-        ),
-      )
-      .execute();
-    return (result.affected ?? 0) > 0;
+  finishIfDone(campaignId: string): Promise<boolean> {
+    return this.campaigns.finishIfDone(campaignId);
   }
 
   async progress(campaignIds: string[]): Promise<Map<string, Progress>> {
     const out = new Map<string, Progress>(campaignIds.map((id) => [id, emptyProgress()]));
     if (!campaignIds.length) return out;
-    const rows: Array<{ campaignId: string; status: MessageStatus; n: string | number }> = await this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('m')
-      .select('m.campaign_id', 'campaignId')
-      .addSelect('m.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .where('m.campaign_id IN (:...campaignIds)', { campaignIds })
-      .groupBy('m.campaign_id')
-      .addGroupBy('m.status')
-      .getRawMany();
-    for (const row of rows) {
+    for (const row of await this.messages.statusCounts(campaignIds)) {
       const p = out.get(row.campaignId);
       if (!p) continue;
-      const n = Number(row.n);
+      const n = row.count;
       p.total += n;
       if (row.status === 'sent') p.sent += n;
       else if (row.status === 'failed' || row.status === 'bounced') p.failed += n;

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
 import { AudienceService } from './audience.service';
 import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMessagesService } from './campaign-messages.service';
-import { Campaign } from './campaign.entity';
+import { Campaign, CampaignRepository } from './campaign.repository';
 
 /** Subscribers read per audience page (keyset on subscriber id). */
 const AUDIENCE_PAGE = 1000;
@@ -21,22 +19,19 @@ export class CampaignRunsService {
   private readonly logger = new Logger(CampaignRunsService.name);
 
   constructor(
-    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly campaigns: CampaignRepository,
     private readonly audience: AudienceService,
     private readonly messages: CampaignMessagesService,
     private readonly jobs: CampaignJobsService,
   ) {}
 
   async prepare(campaignId: string): Promise<'prepared' | 'skipped'> {
-    let campaign = await this.campaigns.findOneBy({ id: campaignId });
+    let campaign = await this.campaigns.findById(campaignId);
     if (campaign?.status === 'scheduled') {
       // A campaign rescheduled later has another job for the new time; this one is stale.
       if (campaign.sendAt && campaign.sendAt.getTime() > Date.now() + EARLY_MS) return 'skipped';
-      await this.campaigns.update(
-        { id: campaignId, status: 'scheduled' },
-        { status: 'sending', startedAt: new Date() },
-      );
-      campaign = await this.campaigns.findOneBy({ id: campaignId });
+      await this.campaigns.updateIfStatus(campaignId, ['scheduled'], { status: 'sending', startedAt: new Date() });
+      campaign = await this.campaigns.findById(campaignId);
     }
     if (!campaign || !['sending', 'paused'].includes(campaign.status) || campaign.preparedAt) return 'skipped';
 
@@ -47,7 +42,7 @@ export class CampaignRunsService {
       const added = await this.messages.addRecipients(campaign, page.recipients);
       await this.jobs.batches(campaignId, added);
       total += added.length;
-      const now = await this.campaigns.findOne({ select: { id: true, status: true }, where: { id: campaignId } });
+      const now = await this.campaigns.findStatus(campaignId);
       if (!now || now.status === 'cancelled') {
         // Rows added after the cancel went through: cancel them too.
         if (now) await this.messages.cancelQueued(campaignId);
@@ -56,7 +51,7 @@ export class CampaignRunsService {
       if (!page.last) break;
       after = page.last;
     }
-    await this.campaigns.update({ id: campaignId, preparedAt: IsNull() }, { preparedAt: new Date() });
+    await this.campaigns.markPrepared(campaignId);
     this.logger.log({ campaignId, added: total }, 'campaign audience resolved');
     await this.messages.finishIfDone(campaignId);
     return 'prepared';
@@ -83,7 +78,7 @@ export class CampaignRunsService {
 
   /** At boot: every campaign that should be running gets its jobs back. */
   async recoverAll(): Promise<void> {
-    const running = await this.campaigns.findBy({ status: In(['scheduled', 'sending']) });
+    const running = await this.campaigns.findByStatus(['scheduled', 'sending']);
     for (const campaign of running) {
       const batches = await this.requeue(campaign);
       if (batches)

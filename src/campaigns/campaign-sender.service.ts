@@ -12,7 +12,7 @@ import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { BatchMessage, CampaignMessagesService } from './campaign-messages.service';
-import { Campaign } from './campaign.entity';
+import { Campaign, CampaignRepository } from './campaign.repository';
 import { SendWindow } from './send-window';
 import { SentRecorder } from './sent-recorder';
 
@@ -49,7 +49,7 @@ export class CampaignSenderService {
   private readonly window = new SendWindow(SEND_WINDOW);
 
   constructor(
-    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly campaigns: CampaignRepository,
     @InjectRepository(MailingList) private readonly lists: Repository<MailingList>,
     @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
     private readonly messages: CampaignMessagesService,
@@ -63,7 +63,7 @@ export class CampaignSenderService {
 
   /** `lastAttempt`: the job's last try, after which an SMTP failure marks the message 'failed'. */
   async runBatch(campaignId: string, messageIds: string[], lastAttempt: boolean): Promise<BatchOutcome> {
-    const campaign = await this.campaigns.findOneBy({ id: campaignId });
+    const campaign = await this.campaigns.findById(campaignId);
     if (!campaign) return 'gone';
     if (campaign.status !== 'sending') return campaign.status === 'paused' ? 'paused' : 'cancelled';
     const compiled = await this.content.compiled(campaign);
@@ -82,7 +82,7 @@ export class CampaignSenderService {
       if (stop || retry) return false;
       if (Date.now() - checkedAt >= STATUS_CHECK_MS) {
         checkedAt = Date.now();
-        const now = await this.campaigns.findOne({ select: { id: true, status: true }, where: { id: campaignId } });
+        const now = await this.campaigns.findStatus(campaignId);
         if (now?.status !== 'sending') stop = now?.status === 'paused' ? 'paused' : now ? 'cancelled' : 'gone';
       }
       return !stop;
@@ -168,6 +168,8 @@ export class CampaignSenderService {
       await recorder.flush();
     }
 
+    // What SMTP threw, as it threw it: Bull retries the job on it.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (retry) throw retry;
     if (stop) return stop;
     if (busyElsewhere)

@@ -15,6 +15,7 @@ import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSenderService } from './campaign-sender.service';
 import { Campaign } from './campaign.entity';
+import { CampaignRepository } from './campaign.repository';
 import { CampaignProcessor } from './campaign.processor';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
@@ -35,6 +36,7 @@ import { TestMailComposer } from './test-mail.composer';
   ],
   controllers: [CampaignsController],
   providers: [
+    CampaignRepository,
     CampaignsService,
     CampaignContentService,
     CampaignMessagesService,
@@ -48,6 +50,6 @@ import { TestMailComposer } from './test-mail.composer';
     CampaignSampleService,
     TestMailComposer,
   ],
-  exports: [CampaignsService, AudienceService],
+  exports: [CampaignsService, AudienceService, CampaignRepository],
 })
 export class CampaignsModule {}

@@ -1,9 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
-import { inTransaction } from '../database/transaction';
+import { Transactions } from '../database/transaction';
 import { footerNotice } from '../delivery/legal-footer';
 import { OutboxService } from '../delivery/outbox.service';
 import { SAMPLE_RECIPIENT } from '../delivery/personalize';
@@ -15,7 +13,7 @@ import { CampaignMailService } from './campaign-mail.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSampleService, TEST_RECIPIENT_NAME } from './campaign-sample.service';
-import { Campaign, CampaignStatus } from './campaign.entity';
+import { Campaign, CampaignChanges, CampaignRepository, CampaignStatus } from './campaign.repository';
 import { campaignView, CampaignView } from './campaign.view';
 import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 
@@ -25,8 +23,8 @@ const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 @Injectable()
 export class CampaignsService {
   constructor(
-    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignRepository,
+    private readonly transactions: Transactions,
     private readonly lists: ListsService,
     private readonly content: CampaignContentService,
     private readonly messages: CampaignMessagesService,
@@ -41,11 +39,10 @@ export class CampaignsService {
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
     const fromEmail = await this.allowedSender(dto.fromEmail);
-    const id = await inTransaction(this.dataSource, async (m) => {
-      const templateVersionId = await this.content.versionFor(m, dto, dto.subject);
-      const saved = await m.save(
-        Campaign,
-        m.create(Campaign, {
+    const id = await this.transactions.run(async (tx) => {
+      const templateVersionId = await this.content.versionFor(tx, dto, dto.subject);
+      return this.campaigns.create(
+        {
           name: dto.name,
           subject: dto.subject,
           fromName: dto.fromName ?? null,
@@ -56,19 +53,15 @@ export class CampaignsService {
           trackOpens: dto.trackOpens ?? true,
           trackClicks: dto.trackClicks ?? true,
           status: 'draft',
-        }),
+        },
+        tx,
       );
-      return saved.id;
     });
     return this.get(id);
   }
 
   async list(query: PageQuery): Promise<Page<CampaignView>> {
-    const [rows, total] = await this.campaigns.findAndCount({
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (query.page - 1) * query.limit,
-      take: query.limit,
-    });
+    const [rows, total] = await this.campaigns.page((query.page - 1) * query.limit, query.limit);
     const progress = await this.messages.progress(rows.map((c) => c.id));
     return {
       items: rows.map((c) => campaignView(c, progress.get(c.id)!)),
@@ -86,23 +79,22 @@ export class CampaignsService {
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const campaign = await this.find(id);
     this.assertStatus(campaign, EDITABLE, 'edited');
-    const changes: Partial<Campaign> = {};
+    const changes: CampaignChanges = {};
     if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
     for (const key of ['name', 'subject', 'fromName', 'trackOpens', 'trackClicks'] as const) {
       if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
     }
     if (dto.fromEmail !== undefined) changes.fromEmail = await this.allowedSender(dto.fromEmail);
     const subject = dto.subject ?? campaign.subject;
-    await inTransaction(this.dataSource, async (m) => {
+    await this.transactions.run(async (tx) => {
       if (dto.templateId !== undefined || dto.mjml !== undefined) {
-        changes.templateVersionId = await this.content.versionFor(m, dto, subject);
+        changes.templateVersionId = await this.content.versionFor(tx, dto, subject);
         changes.templateId = dto.templateId ?? null;
       } else if (dto.subject !== undefined) {
         await this.content.assertSubject(subject);
       }
       if (Object.keys(changes).length) {
-        const result = await m.update(Campaign, { id, status: In(EDITABLE) }, changes);
-        if (!result.affected)
+        if (!(await this.campaigns.updateIfStatus(id, EDITABLE, changes, tx)))
           throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
       }
     });
@@ -112,7 +104,7 @@ export class CampaignsService {
   async remove(id: string): Promise<void> {
     const campaign = await this.find(id);
     this.assertStatus(campaign, ['draft', 'scheduled', 'sent', 'cancelled'], 'deleted (pause and cancel it first)');
-    await this.campaigns.delete({ id, status: In(['draft', 'scheduled', 'sent', 'cancelled']) });
+    await this.campaigns.deleteIfStatus(id, ['draft', 'scheduled', 'sent', 'cancelled']);
   }
 
   /** Now, or at `sendAt` when that is in the future. A campaign made from a template takes its current version. */
@@ -128,17 +120,14 @@ export class CampaignsService {
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
     const later = sendAt !== null && sendAt.getTime() > Date.now();
     const status: CampaignStatus = later ? 'scheduled' : 'sending';
-    const result = await this.campaigns.update(
-      { id, status: In(EDITABLE) },
-      {
-        status,
-        templateVersionId,
-        sendAt: later ? sendAt : null,
-        startedAt: later ? null : new Date(),
-        preparedAt: null,
-      },
-    );
-    if (!result.affected) throw new ConflictException(`Campaign ${id} changed meanwhile; try again`);
+    const changed = await this.campaigns.updateIfStatus(id, EDITABLE, {
+      status,
+      templateVersionId,
+      sendAt: later ? sendAt : null,
+      startedAt: later ? null : new Date(),
+      preparedAt: null,
+    });
+    if (!changed) throw new ConflictException(`Campaign ${id} changed meanwhile; try again`);
     await this.jobs.prepare(id, later ? sendAt : null);
     return { status };
   }
@@ -156,13 +145,14 @@ export class CampaignsService {
 
   /** Nothing more goes out: the messages not yet taken for sending are cancelled with the campaign. */
   async cancel(id: string): Promise<CampaignView> {
-    await inTransaction(this.dataSource, async (m) => {
-      const result = await m.update(
-        Campaign,
-        { id, status: In(['scheduled', 'sending', 'paused']) },
+    await this.transactions.run(async (tx) => {
+      const changed = await this.campaigns.updateIfStatus(
+        id,
+        ['scheduled', 'sending', 'paused'],
         { status: 'cancelled', finishedAt: new Date() },
+        tx,
       );
-      if (!result.affected) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
+      if (!changed) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
     });
     await this.messages.cancelQueued(id);
     return this.get(id);
@@ -244,8 +234,8 @@ export class CampaignsService {
   }
 
   private async move(id: string, from: CampaignStatus[], to: CampaignStatus, verb: string): Promise<void> {
-    const result = await this.campaigns.update({ id, status: In(from) }, { status: to });
-    if (!result.affected) this.assertStatus(await this.find(id), from, verb);
+    if (!(await this.campaigns.updateIfStatus(id, from, { status: to })))
+      this.assertStatus(await this.find(id), from, verb);
   }
 
   private assertStatus(campaign: Campaign, allowed: CampaignStatus[], verb: string): void {
@@ -257,7 +247,7 @@ export class CampaignsService {
   }
 
   private async find(id: string): Promise<Campaign> {
-    const campaign = await this.campaigns.findOneBy({ id });
+    const campaign = await this.campaigns.findById(id);
     if (!campaign) throw new NotFoundException(`Campaign ${id} not found`);
     return campaign;
   }

@@ -1,12 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { Composed, MailComposer, MailComposers } from '../delivery/mail-composers';
-import { Message } from '../delivery/message.entity';
+import type { Message } from '../delivery/message.repository';
 import { TemplateDataError } from '../templates/template-errors';
 import { CampaignMailService } from './campaign-mail.service';
 import { CampaignSampleService, TEST_RECIPIENT_NAME } from './campaign-sample.service';
-import { Campaign } from './campaign.entity';
+import { CampaignRepository } from './campaign.repository';
 
 /**
  * Writes a campaign's test send when the outbox sends it (message kind 'test', data `{campaignId}`): the
@@ -17,7 +15,7 @@ import { Campaign } from './campaign.entity';
 export class TestMailComposer implements MailComposer, OnModuleInit {
   constructor(
     private readonly composers: MailComposers,
-    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly campaigns: CampaignRepository,
     private readonly samples: CampaignSampleService,
     private readonly mail: CampaignMailService,
   ) {}
@@ -28,7 +26,7 @@ export class TestMailComposer implements MailComposer, OnModuleInit {
 
   async compose(message: Message): Promise<Composed> {
     const campaignId = message.data?.campaignId;
-    const campaign = typeof campaignId === 'string' ? await this.campaigns.findOneBy({ id: campaignId }) : null;
+    const campaign = typeof campaignId === 'string' ? await this.campaigns.findById(campaignId) : null;
     if (!campaign) return { skipped: 'the campaign was deleted' };
     try {
       const mail = (await this.samples.of(campaign)).compose({

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, MoreThanOrEqual, Not } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { inTransaction } from '../database/transaction';
-import { updateReturningIds } from '../database/update-returning';
+import { Transactions, Tx } from '../database/transaction';
 import type { SentMail } from './mail-transport.service';
-import { MessageEvent, MessageEventType } from './message-event.entity';
-import { Message, MessageStatus } from './message.entity';
+import { MessageEventRepository, MessageEventType } from './message-event.repository';
+import { Message, MessageRepository, MessageStatus } from './message.repository';
 import { classifySmtpError, describeSmtpError } from './smtp-errors';
 import { SuppressionService } from './suppression.service';
 
@@ -23,48 +19,29 @@ export type FailureOutcome = 'bounced' | 'deferred' | 'failed';
 @Injectable()
 export class MessageLogService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly suppressions: SuppressionService,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
   ) {}
 
   find(id: string): Promise<Message | null> {
-    return this.dataSource.getRepository(Message).findOneBy({ id });
+    return this.messages.findById(id);
   }
 
   /** Outbox messages (every kind but campaign) still to send, from the last week only (older ones are left for an operator rather than sent days late). */
-  async pendingOutbox(): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(Message).find({
-      select: { id: true },
-      where: {
-        kind: Not('campaign'),
-        status: In(['queued', 'sending']),
-        createdAt: MoreThanOrEqual(new Date(Date.now() - PENDING_WINDOW_MS)),
-      },
-      order: { createdAt: 'ASC' },
-    });
-    return rows.map((r) => r.id);
+  pendingOutbox(): Promise<string[]> {
+    return this.messages.pendingOutboxIds(new Date(Date.now() - PENDING_WINDOW_MS));
   }
 
   /** Appends an event (opens, clicks… later; queued/sent/… through the methods below). */
-  addEvent(
-    messageId: string,
-    type: MessageEventType,
-    detail: Record<string, unknown> | null = null,
-    m: EntityManager = this.dataSource.manager,
-  ) {
-    // TypeORM's insert typing cannot see through a JSON column's Record type; the row is exactly an event.
-    return m.insert(MessageEvent, { messageId, type, at: new Date(), detail } as QueryDeepPartialEntity<MessageEvent>);
+  addEvent(messageId: string, type: MessageEventType, detail: Record<string, unknown> | null = null, tx?: Tx) {
+    return this.events.add({ messageId, type, at: new Date(), detail }, tx);
   }
 
   /** Right before SMTP: 'sending', one more attempt, and the Message-ID it goes out with (kept across retries). */
-  async markSending(id: string, smtpMessageId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set({ status: 'sending', smtpMessageId, attempts: () => 'attempts + 1' })
-      .where({ id, status: In(['queued', 'sending']) })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  markSending(id: string, smtpMessageId: string): Promise<boolean> {
+    return this.messages.markSending(id, smtpMessageId);
   }
 
   markSent(id: string, sent: SentMail): Promise<void> {
@@ -80,15 +57,12 @@ export class MessageLogService {
    */
   async markSentMany(items: Array<{ id: string; sent: SentMail; at: Date }>): Promise<void> {
     if (!items.length) return;
-    await inTransaction(this.dataSource, async (m) => {
+    await this.transactions.run(async (tx) => {
       const changed = new Set(
-        await updateReturningIds(
-          m,
-          m
-            .createQueryBuilder()
-            .update(Message)
-            .set({ status: 'sent', sentAt: items[0].at, lastError: null })
-            .where({ id: In(items.map((i) => i.id)), status: In(['queued', 'sending'] satisfies MessageStatus[]) }),
+        await this.messages.markSentMany(
+          items.map((i) => i.id),
+          items[0].at,
+          tx,
         ),
       );
       const events = items
@@ -99,7 +73,7 @@ export class MessageLogService {
           at: i.at,
           detail: { response: i.sent.response.slice(0, 500) },
         }));
-      if (events.length) await m.insert(MessageEvent, events);
+      if (events.length) await this.events.addMany(events, tx);
     });
   }
 
@@ -151,9 +125,8 @@ export class MessageLogService {
     event: MessageEventType,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    await inTransaction(this.dataSource, async (m) => {
-      const result = await m.update(Message, { id, status: In(from) }, changes);
-      if (result.affected) await this.addEvent(id, event, detail, m);
+    await this.transactions.run(async (tx) => {
+      if (await this.messages.updateIfStatus(id, from, changes, tx)) await this.addEvent(id, event, detail, tx);
     });
   }
 }

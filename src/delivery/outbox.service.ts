@@ -1,13 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { deliveryJobOptions, JobName, QueueName, QueueOf } from '../queues/queues';
-import { MessageEvent } from './message-event.entity';
+import { MessageEventRepository } from './message-event.repository';
 import { MessageLogService } from './message-log.service';
-import { Message, MessageKind, MessageStream } from './message.entity';
+import { MessageKind, MessageRepository, MessageStream } from './message.repository';
 
 /** Every kind of mail but a campaign's own messages (those are created and sent in batches by the campaign). */
 export type OutboxKind = Exclude<MessageKind, 'campaign'>;
@@ -56,9 +54,11 @@ export class OutboxService implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
     @InjectQueue(QueueName.Transactional) private readonly queue: QueueOf<typeof JobName.SendMessage>,
     private readonly log: MessageLogService,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
   ) {}
 
   /** Records the message and queues its send; answers its id. */
@@ -66,7 +66,7 @@ export class OutboxService implements OnApplicationBootstrap {
     let id = mail.id && (await this.log.find(mail.id)) ? mail.id : null;
     if (!id) {
       try {
-        id = await inTransaction(this.db, (m) => this.create(m, mail));
+        id = await this.transactions.run((tx) => this.create(mail, tx));
       } catch (e) {
         // The same fixed id written at the same moment by another run: that one's row stands.
         if (!mail.id || !(await this.log.find(mail.id))) throw e;
@@ -81,9 +81,9 @@ export class OutboxService implements OnApplicationBootstrap {
    * Writes the message and its 'queued' event in the caller's transaction (which may do more, such as setting an
    * expired idempotency key aside); the caller enqueues the id once it has committed.
    */
-  async create(m: EntityManager, mail: OutboxMail): Promise<string> {
-    const row = await m.save(
-      m.create(Message, {
+  async create(mail: OutboxMail, tx?: Tx): Promise<string> {
+    const id = await this.messages.create(
+      {
         ...(mail.id ? { id: mail.id } : {}),
         stream: STREAM_OF[mail.kind],
         kind: mail.kind,
@@ -95,10 +95,11 @@ export class OutboxService implements OnApplicationBootstrap {
         data: mail.data,
         status: 'queued',
         idempotencyKey: mail.idempotencyKey ?? null,
-      }),
+      },
+      tx,
     );
-    await m.insert(MessageEvent, { messageId: row.id, type: 'queued', at: new Date(), detail: null });
-    return row.id;
+    await this.events.add({ messageId: id, type: 'queued', at: new Date(), detail: null }, tx);
+    return id;
   }
 
   /** The job id is the message id: queueing a message twice is harmless. */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import { MessageEvent } from '../delivery/message-event.entity';
-import { Message } from '../delivery/message.entity';
-import { Suppression } from '../delivery/suppression.entity';
+import { DataSource, In } from 'typeorm';
+import { CampaignRepository } from '../campaigns/campaign.repository';
+import { MessageEventRepository } from '../delivery/message-event.repository';
+import { MessagesOf, MessageRepository } from '../delivery/message.repository';
 import { suppressionHashes } from '../delivery/suppression.service';
+import { SuppressionRepository } from '../delivery/suppression.repository';
 import { MailingList } from '../lists/list.entity';
 import { legacyKeysOf } from '../subscribers/email-key';
 import { Subscriber } from '../subscribers/subscriber.entity';
@@ -19,10 +19,9 @@ import { Consent } from './consent.entity';
  * SQLite: an address written with upper-case non-ASCII letters on a message without a subscriber id is the
  * one spelling this misses there.
  */
-export function messagesOfQuery(
-  db: DataSource | EntityManager,
+export function messagesOf(
   subscriber: Pick<Subscriber, 'id' | 'emailKey'> & Partial<Pick<Subscriber, 'email'>>,
-) {
+): MessagesOf {
   const spellings = [
     ...new Set([
       subscriber.emailKey,
@@ -30,16 +29,7 @@ export function messagesOfQuery(
       ...(subscriber.email ? [subscriber.email.trim().toLowerCase()] : []),
     ]),
   ];
-  return db
-    .getRepository(Message)
-    .createQueryBuilder('m')
-    .where(
-      new Brackets((w) =>
-        w
-          .where('m.subscriberId = :id', { id: subscriber.id })
-          .orWhere('LOWER(m.toEmail) IN (:...spellings)', { spellings }),
-      ),
-    );
+  return { subscriberId: subscriber.id, spellings };
 }
 
 /**
@@ -49,15 +39,21 @@ export function messagesOfQuery(
  */
 @Injectable()
 export class DataExportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly messageRows: MessageRepository,
+    private readonly events: MessageEventRepository,
+    private readonly suppressions: SuppressionRepository,
+    private readonly campaigns: CampaignRepository,
+  ) {}
 
   async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
     const id = subscriber.id;
     const [memberships, consents, messages, suppression] = await Promise.all([
       this.db.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
       this.db.getRepository(Consent).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
-      messagesOfQuery(this.db, subscriber).orderBy('m.createdAt', 'ASC').getMany(),
-      this.db.getRepository(Suppression).findOneBy({ emailHash: In(suppressionHashes(subscriber.emailKey)) }),
+      this.messageRows.ofPerson(messagesOf(subscriber)),
+      this.suppressions.findAmong(suppressionHashes(subscriber.emailKey)),
     ]);
     const listIds = [
       ...new Set([
@@ -68,12 +64,8 @@ export class DataExportService {
     const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];
     const [lists, campaigns, events] = await Promise.all([
       listIds.length ? this.db.getRepository(MailingList).findBy({ id: In(listIds) }) : [],
-      campaignIds.length
-        ? this.db
-            .getRepository(Campaign)
-            .find({ select: { id: true, name: true, subject: true }, where: { id: In(campaignIds) } })
-        : [],
-      this.eventsOf(messages.map((m) => m.id)),
+      campaignIds.length ? this.campaigns.findNames(campaignIds) : [],
+      this.events.ofMessages(messages.map((m) => m.id)),
     ]);
     const listName = new Map(lists.map((l) => [l.id, l.name]));
     const campaign = new Map(campaigns.map((c) => [c.id, c]));
@@ -127,17 +119,5 @@ export class DataExportService {
       })),
       suppression: suppression ? { reason: suppression.reason, since: suppression.createdAt } : null,
     };
-  }
-
-  private async eventsOf(messageIds: string[]): Promise<Map<string, MessageEvent[]>> {
-    const byMessage = new Map<string, MessageEvent[]>();
-    // In slices: SQLite allows a limited number of bound parameters per statement.
-    for (let i = 0; i < messageIds.length; i += 500) {
-      const rows = await this.db
-        .getRepository(MessageEvent)
-        .find({ where: { messageId: In(messageIds.slice(i, i + 500)) }, order: { at: 'ASC' } });
-      for (const e of rows) byMessage.set(e.messageId, [...(byMessage.get(e.messageId) ?? []), e]);
-    }
-    return byMessage;
   }
 }

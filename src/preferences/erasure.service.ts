@@ -1,20 +1,20 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { SoftBounce } from '../bounces/soft-bounce.entity';
+import { DataSource, EntityManager } from 'typeorm';
+import { SoftBounceRepository } from '../bounces/soft-bounce.repository';
 import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
-import { MessageEvent } from '../delivery/message-event.entity';
-import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
+import { MessageEventRepository } from '../delivery/message-event.repository';
+import { ERASED_RECIPIENT, Message, MessageRepository } from '../delivery/message.repository';
 import { removeOutboxFiles } from '../delivery/outbox-files';
-import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
+import { SuppressionRepository } from '../delivery/suppression.repository';
 import { Import } from '../imports/import.entity';
 import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Consent } from './consent.entity';
-import { messagesOfQuery } from './data-export.service';
+import { messagesOf } from './data-export.service';
 import { mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
 
 const SLICE = 500;
@@ -42,23 +42,25 @@ export class ErasureService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Transactional) private readonly transactional: QueueOf<typeof JobName.SendMessage>,
+    private readonly messageRows: MessageRepository,
+    private readonly events: MessageEventRepository,
+    private readonly suppressions: SuppressionRepository,
+    private readonly softBounces: SoftBounceRepository,
   ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
     const count = await inTransaction(this.db, async (m) => {
-      const messages = await messagesOfQuery(m, subscriber)
-        .select(['m.id', 'm.kind', 'm.status', 'm.lastError', 'm.idempotencyKey'])
-        .getMany();
+      const messages = await this.messageRows.ofPersonForErasure(messagesOf(subscriber), m);
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await m.delete(Consent, { subscriberId: subscriber.id });
       await m.delete(Subscriber, { id: subscriber.id }); // memberships go with it (ON DELETE CASCADE)
       // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);
-      await m.delete(SoftBounce, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
-      await m.delete(Suppression, { emailHash: In(suppressionHashes(subscriber.emailKey)) });
-      await m.insert(Suppression, { emailHash: hash, reason: 'erased', detail: null });
+      await this.softBounces.deleteAmong(suppressionHashes(subscriber.emailKey), m);
+      await this.suppressions.deleteAmong(suppressionHashes(subscriber.emailKey), m);
+      await this.suppressions.add(hash, 'erased', null, m);
       const refs = [subscriber.id, ...messages.map((x) => x.id)];
       const files = this.config.smtpUrl
         ? 0
@@ -85,7 +87,7 @@ export class ErasureService {
           await job.remove();
           removed++;
         }
-      } catch (err) {
+      } catch (err: unknown) {
         this.logger.warn({ err, messageId: id }, 'could not remove the job of an erased message');
       }
     }
@@ -101,32 +103,27 @@ export class ErasureService {
     for (let i = 0; i < messages.length; i += SLICE) {
       const slice = messages.slice(i, i + SLICE);
       const ids = slice.map((x) => x.id);
-      await m.update(
-        Message,
-        { id: In(ids) },
-        { toEmail: ERASED_RECIPIENT, toName: '', data: null, subscriberId: null },
-      );
+      await this.messageRows.anonymise(ids, ERASED_RECIPIENT, m);
       // Mail not yet handed to SMTP is not sent any more.
       const waiting = slice.filter((x) => x.status === 'queued').map((x) => x.id);
       if (waiting.length) {
-        await m.update(Message, { id: In(waiting), status: 'queued' }, { status: 'skipped' });
-        await m.insert(
-          MessageEvent,
+        await this.messageRows.skipQueued(waiting, m);
+        await this.events.addMany(
           waiting.map((messageId) => ({ messageId, type: 'skipped' as const, at: now, detail: { reason: 'erased' } })),
+          m,
         );
       }
       for (const x of slice) {
         const changes: Pick<Partial<Message>, 'lastError' | 'idempotencyKey'> = {};
         if (mentions(x.lastError, needles)) changes.lastError = redact(x.lastError!, needles);
         if (mentions(x.idempotencyKey, needles)) changes.idempotencyKey = null;
-        if (Object.keys(changes).length) await m.update(Message, { id: x.id }, changes);
+        if (Object.keys(changes).length) await this.messageRows.updateErrorAndKey(x.id, changes, m);
       }
-      const events = await m.find(MessageEvent, { select: { id: true, detail: true }, where: { messageId: In(ids) } });
+      const events = await this.events.detailsOf(ids, m);
       for (const e of events) {
         if (e.detail === null) continue;
         const scrubbed = scrubDetail(e.detail, needles);
-        if (JSON.stringify(scrubbed) !== JSON.stringify(e.detail))
-          await m.update(MessageEvent, { id: e.id }, { detail: scrubbed as never });
+        if (JSON.stringify(scrubbed) !== JSON.stringify(e.detail)) await this.events.updateDetail(e.id, scrubbed, m);
       }
     }
   }

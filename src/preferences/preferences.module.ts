@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BouncesModule } from '../bounces/bounces.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { MailingList } from '../lists/list.entity';
 import { ListsModule } from '../lists/lists.module';
 import { QueueName } from '../queues/queues';
@@ -29,6 +31,8 @@ import { SettingsModule } from '../settings/settings.module';
     ListsModule,
     TemplatesModule,
     SettingsModule,
+    CampaignsModule,
+    BouncesModule,
   ],
   controllers: [PublicSubscribeController, ConfirmController, PreferencesLinkController, PreferenceCentreController],
   providers: [

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { PreferencesModule } from './preferences.module';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -8,7 +9,7 @@ import { UnsubscribeService } from './unsubscribe.service';
  * /u/:token/preferences, the mail's way to ask for a preference-centre link.
  */
 @Module({
-  imports: [PreferencesModule],
+  imports: [PreferencesModule, CampaignsModule],
   controllers: [UnsubscribeController],
   providers: [UnsubscribeService],
 })

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignRepository } from '../campaigns/campaign.repository';
 import { inTransaction } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
-import { Message } from '../delivery/message.entity';
+import { Message, MessageRepository } from '../delivery/message.repository';
 import { MailingList } from '../lists/list.entity';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { Subscription } from '../subscribers/subscription.entity';
@@ -49,6 +49,8 @@ export class UnsubscribeService {
     private readonly tokens: TokenService,
     private readonly log: MessageLogService,
     private readonly links: PreferencesLinkService,
+    private readonly campaigns: CampaignRepository,
+    private readonly messages: MessageRepository,
   ) {}
 
   /** What using the token would do; null for an unusable token. Changes nothing. */
@@ -125,16 +127,13 @@ export class UnsubscribeService {
   private async target(
     em: EntityManager,
     claims: UnsubscribeClaims,
-  ): Promise<{ listIds: string[]; all: boolean; message: Message | null } | null> {
-    const campaign = await em.findOne(Campaign, { select: { id: true, listIds: true }, where: { id: claims.c } });
+  ): Promise<{ listIds: string[]; all: boolean; message: Pick<Message, 'id'> | null } | null> {
+    const campaign = await this.campaigns.findListIds(claims.c, em);
     if (!campaign) {
       const memberships = await em.findBy(Subscription, { subscriberId: claims.s });
       return { listIds: memberships.map((s) => s.listId), all: true, message: null };
     }
-    const message = await em.findOne(Message, {
-      select: { id: true, subscriberId: true, campaignId: true },
-      where: { id: claims.m },
-    });
+    const message = await this.messages.findRecipientOf(claims.m, em);
     if (!message || message.campaignId !== campaign.id || message.subscriberId !== claims.s) return null;
     return { listIds: campaign.listIds, all: false, message };
   }

@@ -1,8 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import { countOf, StatsSql, statsSqlOf } from './stats-sql';
+import { CampaignRepository } from '../campaigns/campaign.repository';
+import { MessageEventRepository } from '../delivery/message-event.repository';
+import { MessageRepository } from '../delivery/message.repository';
 
 export const TIMELINE_HOURS = 48;
 const HOUR_MS = 3_600_000;
@@ -30,19 +29,17 @@ type EventType = 'opened' | 'clicked' | 'unsubscribed' | 'complained' | 'bounced
  */
 @Injectable()
 export class CampaignStatsService {
-  private readonly sql: StatsSql;
-
-  constructor(@InjectDataSource() private readonly db: DataSource) {
-    this.sql = statsSqlOf(db);
-  }
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
+  ) {}
 
   async stats(campaignId: string): Promise<CampaignStats> {
-    const campaign = await this.db
-      .getRepository(Campaign)
-      .findOne({ select: { id: true, startedAt: true }, where: { id: campaignId } });
+    const campaign = await this.campaigns.findStartedAt(campaignId);
     if (!campaign) throw new NotFoundException(`Campaign ${campaignId} not found`);
     const [messages, events, links, timeline] = await Promise.all([
-      this.messageCounts(campaignId),
+      this.messageCounts(campaign.id),
       this.eventCounts(campaignId),
       this.links(campaignId),
       this.timeline(campaignId, campaign.startedAt),
@@ -71,83 +68,32 @@ export class CampaignStatsService {
   }
 
   private async messageCounts(campaignId: string): Promise<Pick<CampaignStats, 'recipients' | 'sent' | 'failed'>> {
-    const row = await this.db
-      .createQueryBuilder()
-      .select('COUNT(*)', 'recipients')
-      .addSelect('SUM(CASE WHEN m.sent_at IS NOT NULL THEN 1 ELSE 0 END)', 'sent')
-      .addSelect("SUM(CASE WHEN m.status = 'failed' THEN 1 ELSE 0 END)", 'failed')
-      .from('messages', 'm')
-      .where('m.campaign_id = :campaignId', { campaignId })
-      .getRawOne();
-    return { recipients: countOf(row?.recipients), sent: countOf(row?.sent), failed: countOf(row?.failed) };
+    return (await this.messages.sendCounts([campaignId])).get(campaignId) ?? { recipients: 0, sent: 0, failed: 0 };
   }
 
-  private async eventCounts(
-    campaignId: string,
-  ): Promise<{ type: EventType; machine: number; total: number; unique: number }[]> {
-    const rows = await this.campaignEvents(campaignId)
-      .select('e.type', 'type')
-      .addSelect(this.sql.machineFlag, 'machine')
-      .addSelect('COUNT(*)', 'total')
-      .addSelect('COUNT(DISTINCT e.message_id)', 'uniq')
-      .andWhere('e.type IN (:...types)', { types: ['opened', 'clicked', 'unsubscribed', 'complained', 'bounced'] })
-      .groupBy('e.type')
-      .addGroupBy(this.sql.machineFlag)
-      .getRawMany();
-    return rows.map((r) => ({
-      type: r.type,
-      machine: countOf(r.machine),
-      total: countOf(r.total),
-      unique: countOf(r.uniq),
-    }));
+  private eventCounts(campaignId: string) {
+    return this.events.campaignEventCounts(campaignId, ['opened', 'clicked', 'unsubscribed', 'complained', 'bounced']);
   }
 
   private async links(campaignId: string): Promise<CampaignStats['clicks']['links']> {
-    const rows = await this.campaignEvents(campaignId)
-      .select(this.sql.clickedUrl, 'url')
-      .addSelect('COUNT(*)', 'total')
-      .addSelect('COUNT(DISTINCT e.message_id)', 'uniq')
-      .andWhere("e.type = 'clicked'")
-      .andWhere(`${this.sql.machineFlag} = 0`)
-      .groupBy(this.sql.clickedUrl)
-      .getRawMany();
-    return rows
-      .map((r) => ({ url: String(r.url), unique: countOf(r.uniq), total: countOf(r.total) }))
-      .sort((a, b) => b.total - a.total || a.url.localeCompare(b.url));
+    const rows = await this.events.campaignLinkClicks(campaignId);
+    return rows.sort((a, b) => b.total - a.total || a.url.localeCompare(b.url));
   }
 
   private async timeline(campaignId: string, startedAt: Date | null): Promise<CampaignStats['timeline']> {
     if (!startedAt) return [];
     const start = new Date(startedAt).getTime();
     const hours = Math.min(TIMELINE_HOURS, Math.floor((Date.now() - start) / HOUR_MS) + 1);
-    const rows = await this.campaignEvents(campaignId)
-      .innerJoin('campaigns', 'c', 'c.id = m.campaign_id')
-      .select(this.sql.hourAfterStart, 'hour')
-      .addSelect('e.type', 'type')
-      .addSelect('COUNT(*)', 'n')
-      .andWhere("e.type IN ('opened', 'clicked')")
-      .andWhere(`${this.sql.machineFlag} = 0`)
-      .andWhere('e.at >= c.started_at')
-      .groupBy(this.sql.hourAfterStart)
-      .addGroupBy('e.type')
-      .getRawMany();
+    const rows = await this.events.campaignHourlyEngagement(campaignId);
     const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({
       hour: new Date(start + i * HOUR_MS).toISOString(),
       opens: 0,
       clicks: 0,
     }));
     for (const r of rows) {
-      const slot = timeline[countOf(r.hour)];
-      if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += countOf(r.n);
+      const slot = timeline[r.hour];
+      if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += r.count;
     }
     return timeline;
-  }
-
-  private campaignEvents(campaignId: string): SelectQueryBuilder<object> {
-    return this.db
-      .createQueryBuilder()
-      .from('message_events', 'e')
-      .innerJoin('messages', 'm', 'm.id = e.message_id')
-      .where('m.campaign_id = :campaignId', { campaignId });
   }
 }

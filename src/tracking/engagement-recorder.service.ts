@@ -1,15 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { inTransaction } from '../database/transaction';
+import { DataSource, In } from 'typeorm';
+import { Transactions, Tx } from '../database/transaction';
 import { uuid7 } from '../database/uuid7';
-import { MessageEvent } from '../delivery/message-event.entity';
-import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
+import { MessageEventRepository } from '../delivery/message-event.repository';
+import { ERASED_RECIPIENT, MessageRepository } from '../delivery/message.repository';
 import { Subscriber } from '../subscribers/subscriber.entity';
 import { BURST_MS, burstClicks, machineOpen, scannerClick } from './classify';
 import { EventBuffer, EventBufferOptions } from './event-buffer';
-import { insertOpens } from './open-insert';
 
 /** Who fetched: kept with the event (the person can download and erase it through the preference centre). */
 export interface Client {
@@ -49,7 +47,12 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   private readonly logger = new Logger(EngagementRecorder.name);
   private readonly buffer: EventBuffer<Hit>;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
+  ) {
     this.buffer = new EventBuffer(
       (batch) => this.write(batch),
       RECORDER_OPTIONS,
@@ -87,22 +90,14 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
     const opens = batch.filter((h): h is OpenHit => h.kind === 'open').map(openRow);
     const clicks = batch.filter((h): h is ClickHit => h.kind === 'click');
     // A transaction also when there are only opens: on SQLite it takes its turn with the other writers.
-    await inTransaction(this.db, async (m) => {
-      await insertOpens(m, opens);
+    await this.transactions.run(async (tx) => {
+      await this.events.insertOpens(opens, tx);
       if (!clicks.length) return;
-      const tracked = await this.trackedMessages(m, [...new Set(clicks.map((h) => h.messageId))]);
+      const tracked = await this.trackedMessages(tx, [...new Set(clicks.map((h) => h.messageId))]);
       const hits = clicks.filter((h) => tracked.has(h.messageId));
       const rows = hits.map(clickRow);
-      await this.markBursts(m, hits, rows);
-      for (let i = 0; i < rows.length; i += 500) {
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(MessageEvent)
-          .values(rows.slice(i, i + 500) as QueryDeepPartialEntity<MessageEvent>[])
-          .updateEntity(false)
-          .execute();
-      }
+      await this.markBursts(tx, hits, rows);
+      await this.events.addMany(rows, tx);
     });
   }
 
@@ -114,11 +109,8 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
    * nothing is recorded for those (the pixel and the redirect still work). An erased message is known by
    * its mark (ERASED_RECIPIENT), not by its missing subscriber, so it can never count as "never had one".
    */
-  private async trackedMessages(m: EntityManager, ids: string[]): Promise<Set<string>> {
-    const messages = await m.find(Message, {
-      select: { id: true, subscriberId: true, toEmail: true },
-      where: { id: In(ids) },
-    });
+  private async trackedMessages(m: Tx, ids: string[]): Promise<Set<string>> {
+    const messages = await this.messages.findRecipients(ids, m);
     const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
     const people = personIds.length
       ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } })
@@ -135,39 +127,31 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
    * Flags clicks of a burst (several links of one message within seconds), those of this batch and
    * those already stored, which only now turn out to be part of one.
    */
-  private async markBursts(m: EntityManager, hits: ClickHit[], rows: EventRow[]): Promise<void> {
+  private async markBursts(tx: Tx, hits: ClickHit[], rows: EventRow[]): Promise<void> {
     const clicks = hits.map((h, i) => ({ hit: h, row: rows[i] }));
     if (!clicks.length) return;
     const since = new Date(Math.min(...clicks.map((c) => c.hit.at.getTime())) - BURST_MS);
-    const stored = await m.find(MessageEvent, {
-      where: {
-        messageId: In([...new Set(clicks.map((c) => c.hit.messageId))]),
-        type: 'clicked',
-        at: MoreThanOrEqual(since),
-      },
-    });
+    const stored = await this.events.clicksSince([...new Set(clicks.map((c) => c.hit.messageId))], since, tx);
+    const storedRows = new Set<object>(stored);
     const candidates = [
       ...clicks.map((c) => ({
         messageId: c.hit.messageId,
         url: String(c.row.detail.url),
         at: c.hit.at,
-        row: c.row as EventRow | MessageEvent,
+        row: c.row,
       })),
       ...stored.map((e) => ({
         messageId: e.messageId,
         url: String(e.detail?.url),
         at: new Date(e.at),
-        row: e as EventRow | MessageEvent,
+        row: e,
       })),
     ];
     for (const c of burstClicks(candidates)) {
       const detail = c.row.detail ?? {};
       if (detail.scanner === true) continue;
       c.row.detail = { ...detail, scanner: true, reason: 'burst' };
-      if (c.row instanceof MessageEvent)
-        await m.update(MessageEvent, { id: c.row.id }, {
-          detail: c.row.detail,
-        } as QueryDeepPartialEntity<MessageEvent>);
+      if (storedRows.has(c.row)) await this.events.updateDetail(c.row.id, c.row.detail, tx);
     }
   }
 }

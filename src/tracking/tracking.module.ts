@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Message } from '../delivery/message.entity';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CampaignStatsController } from './campaign-stats.controller';
 import { CampaignStatsService } from './campaign-stats.service';
 import { EngagementRecorder } from './engagement-recorder.service';
@@ -11,7 +10,7 @@ import { TrackingService } from './tracking.service';
 
 /** Opens and clicks (the pixel, the redirect, their buffered recording) and the campaign stats built on them. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message])],
+  imports: [CampaignsModule],
   controllers: [TrackingController, CampaignStatsController],
   providers: [TrackingService, EngagementRecorder, CampaignStatsService, InvalidTokenThrottlerGuard, PixelRoute],
   exports: [InvalidTokenThrottlerGuard, CampaignStatsService],

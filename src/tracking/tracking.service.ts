@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Message } from '../delivery/message.entity';
+import { MessageRepository } from '../delivery/message.repository';
 import { TokenService } from '../tokens/token.service';
 import { Client, EngagementRecorder } from './engagement-recorder.service';
 import { isUuid } from '../common/uuid';
@@ -12,7 +10,7 @@ export class TrackingService {
   constructor(
     private readonly tokens: TokenService,
     private readonly recorder: EngagementRecorder,
-    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    private readonly messages: MessageRepository,
   ) {}
 
   /** Records the open of a valid token (buffered: no database work here); anything else is ignored. */
@@ -32,10 +30,7 @@ export class TrackingService {
     // A test send's link (signed, names no message): it redirects so the editor can check it, and records nothing.
     if (claims.t === 1 && claims.m === undefined) return claims.u;
     if (typeof claims.m !== 'string' || !isUuid(claims.m)) return null;
-    const message = await this.messages.findOne({
-      select: { id: true, sentAt: true },
-      where: { id: claims.m.toLowerCase() },
-    });
+    const message = await this.messages.findSentAt(claims.m.toLowerCase());
     if (!message) return null;
     this.recorder.record({
       kind: 'click',

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { Composed, MailComposer, MailComposers } from '../delivery/mail-composers';
-import { Message } from '../delivery/message.entity';
+import type { Message } from '../delivery/message.repository';
 import { RendererService, TemplateSource } from '../templates/render/renderer.service';
 import { TemplateDataError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';

@@ -1,8 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
-import { inTransaction } from '../database/transaction';
-import { Message } from '../delivery/message.entity';
+import { Transactions } from '../database/transaction';
+import { Message, MessageRepository } from '../delivery/message.repository';
 import { publicStatus } from '../delivery/message.view';
 import { OutboxService } from '../delivery/outbox.service';
 import { RendererService } from '../templates/render/renderer.service';
@@ -27,10 +25,11 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class TransactionalService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly outbox: OutboxService,
     private readonly templates: TemplatesService,
     private readonly renderer: RendererService,
+    private readonly messages: MessageRepository,
   ) {}
 
   /**
@@ -46,23 +45,20 @@ export class TransactionalService {
     const versionId = await this.validate(req, dataField);
     let id: string;
     try {
-      id = await inTransaction(this.dataSource, async (m) => {
+      id = await this.transactions.run(async (tx) => {
         // An expired key is set aside (still searchable in the log) so it can name a new message.
-        if (key) {
-          await m.update(
-            Message,
-            { idempotencyKey: key, createdAt: LessThan(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS)) },
-            { idempotencyKey: () => `idempotency_key || '~' || id` },
-          );
-        }
-        return this.outbox.create(m, {
-          kind: 'transactional',
-          to: req.to,
-          template: req.template,
-          templateVersionId: versionId,
-          data: req.data,
-          idempotencyKey: key ?? null,
-        });
+        if (key) await this.messages.setIdempotencyKeyAside(key, new Date(Date.now() - IDEMPOTENCY_WINDOW_MS), tx);
+        return this.outbox.create(
+          {
+            kind: 'transactional',
+            to: req.to,
+            template: req.template,
+            templateVersionId: versionId,
+            data: req.data,
+            idempotencyKey: key ?? null,
+          },
+          tx,
+        );
       });
     } catch (e) {
       // The same key posted twice at once: the other request created the message.
@@ -92,9 +88,7 @@ export class TransactionalService {
   }
 
   private recent(key: string): Promise<Message | null> {
-    return this.dataSource.getRepository(Message).findOne({
-      where: { idempotencyKey: key, createdAt: MoreThanOrEqual(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS)) },
-    });
+    return this.messages.findByIdempotencyKeySince(key, new Date(Date.now() - IDEMPOTENCY_WINDOW_MS));
   }
 
   /** A repeated request answers the first message; its job is queued again in case queueing failed the first time. */

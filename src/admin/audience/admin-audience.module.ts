@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { AppConfig } from '../../config/app-config';
 import { ImportsModule } from '../../imports/imports.module';
 import { uploadOptions } from '../../imports/upload';
@@ -23,6 +24,7 @@ import { ListExportService } from './list-export.service';
     ListsModule,
     SubscribersModule,
     ImportsModule,
+    CampaignsModule,
     MulterModule.registerAsync({ inject: [AppConfig], useFactory: uploadOptions }),
   ],
   controllers: [AdminListsController, AdminSubscribersController, AdminImportsController],

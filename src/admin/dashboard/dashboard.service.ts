@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Campaign, CampaignStatus } from '../../campaigns/campaign.entity';
+import { CampaignRepository, CampaignStatus } from '../../campaigns/campaign.repository';
+import { MessageEventRepository } from '../../delivery/message-event.repository';
+import { MessageRepository } from '../../delivery/message.repository';
 import { ListView, ListsService } from '../../lists/lists.service';
 import { Subscriber } from '../../subscribers/subscriber.entity';
-import { countOf, statsSqlOf } from '../../tracking/stats-sql';
 
 export const RECENT_CAMPAIGNS = 5;
 export const CHART_DAYS = 30;
@@ -43,6 +44,9 @@ export class DashboardService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
+    private readonly campaigns: CampaignRepository,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEventRepository,
   ) {}
 
   async load(now = new Date()): Promise<DashboardData> {
@@ -64,46 +68,19 @@ export class DashboardService {
   }
 
   private async recentCampaigns(): Promise<CampaignSummary[]> {
-    const rows = await this.db
-      .getRepository(Campaign)
-      .find({ order: { createdAt: 'DESC', id: 'DESC' }, take: RECENT_CAMPAIGNS });
+    const rows = await this.campaigns.newest(RECENT_CAMPAIGNS);
     if (rows.length === 0) return [];
     const ids = rows.map((c) => c.id);
-    const { machineFlag } = statsSqlOf(this.db);
-    const [messages, events] = await Promise.all([
-      this.db
-        .createQueryBuilder()
-        .select('m.campaign_id', 'id')
-        .addSelect('COUNT(*)', 'recipients')
-        .addSelect('SUM(CASE WHEN m.sent_at IS NOT NULL THEN 1 ELSE 0 END)', 'sent')
-        .from('messages', 'm')
-        .where('m.campaign_id IN (:...ids)', { ids })
-        .groupBy('m.campaign_id')
-        .getRawMany(),
-      this.db
-        .createQueryBuilder()
-        .select('m.campaign_id', 'id')
-        .addSelect('e.type', 'type')
-        .addSelect('COUNT(DISTINCT e.message_id)', 'uniq')
-        .from('message_events', 'e')
-        .innerJoin('messages', 'm', 'm.id = e.message_id')
-        .where('m.campaign_id IN (:...ids)', { ids })
-        .andWhere("e.type IN ('opened', 'clicked')")
-        .andWhere(`${machineFlag} = 0`)
-        .groupBy('m.campaign_id')
-        .addGroupBy('e.type')
-        .getRawMany(),
-    ]);
-    const counts = new Map(messages.map((r) => [String(r.id), r]));
+    const [counts, events] = await Promise.all([this.messages.sendCounts(ids), this.events.uniqueEngagement(ids)]);
     const unique = (id: string, type: string) =>
-      countOf(events.find((e) => String(e.id) === id && e.type === type)?.uniq);
+      events.find((e) => e.campaignId === id && e.type === type)?.unique ?? 0;
     return rows.map((c) => ({
       id: c.id,
       name: c.name,
       status: c.status,
       at: c.startedAt ?? c.sendAt ?? c.createdAt,
-      recipients: countOf(counts.get(c.id)?.recipients),
-      sent: countOf(counts.get(c.id)?.sent),
+      recipients: counts.get(c.id)?.recipients ?? 0,
+      sent: counts.get(c.id)?.sent ?? 0,
       uniqueOpens: unique(c.id, 'opened'),
       uniqueClicks: unique(c.id, 'clicked'),
       trackOpens: Boolean(c.trackOpens),
@@ -124,25 +101,10 @@ export class DashboardService {
   private async sendsPerDay(now: Date): Promise<DashboardData['sendsPerDay']> {
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const since = new Date(today - (CHART_DAYS - 1) * DAY_MS);
-    const day = this.isPostgres
-      ? "to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-      : "strftime('%Y-%m-%d', m.sent_at)";
-    const rows = await this.db
-      .createQueryBuilder()
-      .select(day, 'day')
-      .addSelect('COUNT(*)', 'n')
-      .from('messages', 'm')
-      .where('m.sent_at >= :since', { since })
-      .groupBy(day)
-      .getRawMany<{ day: string; n: string | number }>();
-    const byDay = new Map(rows.map((r) => [String(r.day), countOf(r.n)]));
+    const byDay = await this.messages.sentPerDay(since);
     return Array.from({ length: CHART_DAYS }, (_, i) => {
       const d = new Date(since.getTime() + i * DAY_MS).toISOString().slice(0, 10);
       return { day: d, count: byDay.get(d) ?? 0 };
     });
-  }
-
-  private get isPostgres(): boolean {
-    return this.db.options.type === 'postgres';
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module';
+import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { SettingsModule } from '../../settings/settings.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { TrackingModule } from '../../tracking/tracking.module';
@@ -18,7 +19,7 @@ import { SettingsController } from './settings.controller';
  * MessagesService comes from the global DeliveryModule.
  */
 @Module({
-  imports: [AdminCoreModule, AuthModule, TrackingModule, SettingsModule, TemplatesModule],
+  imports: [AdminCoreModule, AuthModule, TrackingModule, CampaignsModule, SettingsModule, TemplatesModule],
   controllers: [
     CampaignReportController,
     MessageLogController,

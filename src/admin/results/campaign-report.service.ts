@@ -1,7 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Campaign } from '../../campaigns/campaign.entity';
+import { type Campaign, CampaignRepository } from '../../campaigns/campaign.repository';
 import { CampaignStats, CampaignStatsService, TIMELINE_HOURS } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
 import { countText, percentText } from '../format';
@@ -36,7 +34,7 @@ export type ReportCounters = Record<string, number | string | boolean>;
 @Injectable()
 export class CampaignReportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly campaigns: CampaignRepository,
     private readonly stats: CampaignStatsService,
   ) {}
 
@@ -78,10 +76,7 @@ export class CampaignReportService {
   }
 
   private async load(campaignId: string): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStats }> {
-    const campaign = await this.db.getRepository(Campaign).findOne({
-      select: { id: true, name: true, subject: true, status: true, sendAt: true, startedAt: true, finishedAt: true },
-      where: { id: campaignId },
-    });
+    const campaign = await this.campaigns.findReportHeader(campaignId);
     if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
     return { campaign, stats: await this.stats.stats(campaignId) };
   }

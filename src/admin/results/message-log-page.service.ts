@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { Campaign } from '../../campaigns/campaign.entity';
+import { CampaignRepository } from '../../campaigns/campaign.repository';
 import { ListMessagesQuery } from '../../delivery/dto/list-messages.query';
 import { MessageSummary, MessageView } from '../../delivery/message.view';
 import { MessagesService } from '../../delivery/messages.service';
@@ -57,7 +55,7 @@ export class MessageLogPageService {
   constructor(
     private readonly messages: MessagesService,
     private readonly templates: TemplatesService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly campaigns: CampaignRepository,
   ) {}
 
   async list(query: ListMessagesQuery): Promise<MessagePage> {
@@ -131,9 +129,7 @@ export class MessageLogPageService {
   private async campaignNames(ids: (string | null)[]): Promise<Map<string, string>> {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))];
     if (!wanted.length) return new Map();
-    const rows = await this.db
-      .getRepository(Campaign)
-      .find({ select: { id: true, name: true }, where: { id: In(wanted) } });
+    const rows = await this.campaigns.findNames(wanted);
     return new Map(rows.map((c) => [c.id, c.name]));
   }
 }
@@ -145,7 +141,7 @@ export function detailLines(detail: Record<string, unknown> | null): string[] {
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(
       ([k, v]) =>
-        `${humanKey(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+        `${humanKey(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | bigint)}`,
     );
 }
 

@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-
 /**
- * The few SQL expressions the campaign stats need that PostgreSQL and SQLite spell differently.
- * `e` is message_events, `c` is campaigns. Event details are JSON (jsonb / JSON text).
+ * The few SQL expressions the campaign stats need that PostgreSQL and SQLite spell differently (used by
+ * MessageEventRepository, which picks one). `e` is message_events, `c` is campaigns. Event details are JSON
+ * (jsonb / JSON text).
  */
 export interface StatsSql {
   /** 1 when an open was a machine's or a click a scanner's, else 0 */
@@ -27,13 +26,3 @@ export const SQLITE_STATS_SQL: StatsSql = {
   // Whole seconds on both sides, so the division is exact integer arithmetic (events before the start are filtered out).
   hourAfterStart: "(CAST(strftime('%s', e.at) AS INTEGER) - CAST(strftime('%s', c.started_at) AS INTEGER)) / 3600",
 };
-
-/** The spelling of the database behind `db`. */
-export function statsSqlOf(db: DataSource): StatsSql {
-  return db.options.type === 'postgres' ? POSTGRES_STATS_SQL : SQLITE_STATS_SQL;
-}
-
-/** A count as the database answers it: PostgreSQL as a string (bigint), SQLite as a number; none is 0. */
-export function countOf(value: unknown): number {
-  return Number(value ?? 0) || 0;
-}

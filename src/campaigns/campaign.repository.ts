@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import type { Tx } from '../database/transaction';
+import { Campaign, CampaignStatus } from './campaign.entity';
+
+export type { Campaign, CampaignStatus } from './campaign.entity';
+export { CAMPAIGN_STATUSES } from './campaign.entity';
+
+/** What a new campaign holds. */
+export type NewCampaign = Pick<
+  Campaign,
+  | 'name'
+  | 'subject'
+  | 'fromName'
+  | 'fromEmail'
+  | 'templateId'
+  | 'templateVersionId'
+  | 'listIds'
+  | 'trackOpens'
+  | 'trackClicks'
+  | 'status'
+>;
+
+/** What may change on a campaign. */
+export type CampaignChanges = Partial<Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** The one owner of the `campaigns` table. */
+@Injectable()
+export class CampaignRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findById(id: string): Promise<Campaign | null> {
+    return this.dataSource.manager.findOneBy(Campaign, { id });
+  }
+
+  /** Id and status only (what a running batch polls). */
+  findStatus(id: string): Promise<Pick<Campaign, 'id' | 'status'> | null> {
+    return this.dataSource.manager.findOne(Campaign, { select: { id: true, status: true }, where: { id } });
+  }
+
+  /** Id and start only (what the stats need). */
+  findStartedAt(id: string): Promise<Pick<Campaign, 'id' | 'startedAt'> | null> {
+    return this.dataSource.manager.findOne(Campaign, { select: { id: true, startedAt: true }, where: { id } });
+  }
+
+  /** Id and lists only (what an unsubscribe needs). */
+  findListIds(id: string, tx?: Tx): Promise<Pick<Campaign, 'id' | 'listIds'> | null> {
+    return (tx ?? this.dataSource.manager).findOne(Campaign, { select: { id: true, listIds: true }, where: { id } });
+  }
+
+  /** What a report page's header shows. */
+  findReportHeader(
+    id: string,
+  ): Promise<Pick<Campaign, 'id' | 'name' | 'subject' | 'status' | 'sendAt' | 'startedAt' | 'finishedAt'> | null> {
+    return this.dataSource.manager.findOne(Campaign, {
+      select: { id: true, name: true, subject: true, status: true, sendAt: true, startedAt: true, finishedAt: true },
+      where: { id },
+    });
+  }
+
+  /** Id, name and subject of each of `ids` that exists. */
+  findNames(ids: string[]): Promise<Pick<Campaign, 'id' | 'name' | 'subject'>[]> {
+    return this.dataSource.manager.find(Campaign, {
+      select: { id: true, name: true, subject: true },
+      where: { id: In(ids) },
+    });
+  }
+
+  /** Newest first. */
+  page(skip: number, take: number): Promise<[Campaign[], number]> {
+    return this.dataSource.manager.findAndCount(Campaign, {
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip,
+      take,
+    });
+  }
+
+  /** The newest `count`. */
+  newest(count: number): Promise<Campaign[]> {
+    return this.dataSource.manager.find(Campaign, { order: { createdAt: 'DESC', id: 'DESC' }, take: count });
+  }
+
+  findByStatus(statuses: CampaignStatus[]): Promise<Campaign[]> {
+    return this.dataSource.manager.findBy(Campaign, { status: In(statuses) });
+  }
+
+  /** Answers the new campaign's id. */
+  async create(campaign: NewCampaign, tx?: Tx): Promise<string> {
+    const m = tx ?? this.dataSource.manager;
+    return (await m.save(Campaign, m.create(Campaign, campaign))).id;
+  }
+
+  /** Changes the campaign only while its status is one of `from`; answers whether it did. */
+  async updateIfStatus(id: string, from: CampaignStatus[], changes: CampaignChanges, tx?: Tx): Promise<boolean> {
+    const result = await (tx ?? this.dataSource.manager).update(Campaign, { id, status: In(from) }, changes);
+    return !!result.affected;
+  }
+
+  /** Records that the audience was resolved (once). */
+  async markPrepared(id: string): Promise<void> {
+    await this.dataSource.manager.update(Campaign, { id, preparedAt: IsNull() }, { preparedAt: new Date() });
+  }
+
+  /** Deletes the campaign only while its status is one of `statuses`. */
+  async deleteIfStatus(id: string, statuses: CampaignStatus[]): Promise<void> {
+    await this.dataSource.manager.delete(Campaign, { id, status: In(statuses) });
+  }
+
+  /** 'sending' becomes 'sent' once the audience is resolved and none of its messages is queued or being sent. */
+  async finishIfDone(id: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Campaign)
+      .set({ status: 'sent', finishedAt: new Date() })
+      .where({ id, status: 'sending' })
+      .andWhere('prepared_at IS NOT NULL')
+      .andWhere(
+        new Brackets((qb) =>
+          qb.where(
+            `NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = :campaignId AND m.status IN ('queued', 'sending'))`,
+            { campaignId: id },
+          ),
+        ),
+      )
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+}
