@@ -6,7 +6,7 @@ import { MessageEvent, MessageEventType } from '../delivery/message-event.entity
 import { Message } from '../delivery/message.entity';
 import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
 import { storedEmailKeyOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SoftBounce } from './soft-bounce.entity';
 import type { BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
@@ -51,6 +51,7 @@ export class BouncesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly suppressions: SuppressionService,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
@@ -135,11 +136,9 @@ export class BouncesService {
   /** The address's soft-bounce run after this one (see the class comment). */
   private async countSoft(email: string, message: Message | null): Promise<number> {
     const key = storedEmailKeyOf(email);
-    const subscriber = await this.db
-      .getRepository(Subscriber)
-      .findOne({ select: { email: true }, where: { emailKey: key } });
+    const onFile = await this.subscribers.emailByEmailKey(key);
     // to_email is stored as written; these are the spellings it can have for this address.
-    const spellings = [...new Set([email, key, message?.toEmail, subscriber?.email].filter((s): s is string => !!s))];
+    const spellings = [...new Set([email, key, message?.toEmail, onFile].filter((s): s is string => !!s))];
     const emailHash = suppressionHash(key);
     return inTransaction(this.db, async (m) => {
       await m

@@ -6,11 +6,11 @@ import { MessageEvent } from '../delivery/message-event.entity';
 import { Message } from '../delivery/message.entity';
 import { Suppression } from '../delivery/suppression.entity';
 import { suppressionHashes } from '../delivery/suppression.service';
-import { MailingList } from '../lists/list.entity';
+import { ListRepository } from '../lists/list.repository';
 import { legacyKeysOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription } from '../subscribers/subscription.entity';
-import { Consent } from './consent.entity';
+import type { Subscriber } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
+import { ConsentRepository } from './consent.repository';
 
 /**
  * The messages that are about one person: sent to their subscriber id, or to their address on any stream.
@@ -49,13 +49,18 @@ export function messagesOfQuery(
  */
 @Injectable()
 export class DataExportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly consents: ConsentRepository,
+    private readonly lists: ListRepository,
+  ) {}
 
   async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
     const id = subscriber.id;
     const [memberships, consents, messages, suppression] = await Promise.all([
-      this.db.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
-      this.db.getRepository(Consent).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
+      this.subscriptions.findBySubscriber(id),
+      this.consents.findBySubscriber(id),
       messagesOfQuery(this.db, subscriber).orderBy('m.createdAt', 'ASC').getMany(),
       this.db.getRepository(Suppression).findOneBy({ emailHash: In(suppressionHashes(subscriber.emailKey)) }),
     ]);
@@ -67,7 +72,7 @@ export class DataExportService {
     ];
     const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];
     const [lists, campaigns, events] = await Promise.all([
-      listIds.length ? this.db.getRepository(MailingList).findBy({ id: In(listIds) }) : [],
+      listIds.length ? this.lists.findByIds(listIds) : [],
       campaignIds.length
         ? this.db
             .getRepository(Campaign)

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ListsModule } from '../lists/lists.module';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { PreferencesModule } from './preferences.module';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -8,7 +10,7 @@ import { UnsubscribeService } from './unsubscribe.service';
  * /u/:token/preferences, the mail's way to ask for a preference-centre link.
  */
 @Module({
-  imports: [PreferencesModule],
+  imports: [PreferencesModule, SubscriberRepositoriesModule, ListsModule],
   controllers: [UnsubscribeController],
   providers: [UnsubscribeService],
 })

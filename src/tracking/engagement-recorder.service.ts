@@ -6,7 +6,7 @@ import { inTransaction } from '../database/transaction';
 import { uuid7 } from '../database/uuid7';
 import { MessageEvent } from '../delivery/message-event.entity';
 import { ERASED_RECIPIENT, Message } from '../delivery/message.entity';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { BURST_MS, burstClicks, machineOpen, scannerClick } from './classify';
 import { EventBuffer, EventBufferOptions } from './event-buffer';
 import { insertOpens } from './open-insert';
@@ -49,7 +49,10 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   private readonly logger = new Logger(EngagementRecorder.name);
   private readonly buffer: EventBuffer<Hit>;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly subscribers: SubscriberRepository,
+  ) {
     this.buffer = new EventBuffer(
       (batch) => this.write(batch),
       RECORDER_OPTIONS,
@@ -120,9 +123,7 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
       where: { id: In(ids) },
     });
     const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
-    const people = personIds.length
-      ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } })
-      : [];
+    const people = await this.subscribers.trackingOf(personIds, m);
     const allowed = new Set(people.filter((p) => p.trackingEnabled).map((p) => p.id));
     return new Set(
       messages

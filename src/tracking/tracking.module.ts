@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { Message } from '../delivery/message.entity';
 import { CampaignStatsController } from './campaign-stats.controller';
 import { CampaignStatsService } from './campaign-stats.service';
@@ -11,7 +12,7 @@ import { TrackingService } from './tracking.service';
 
 /** Opens and clicks (the pixel, the redirect, their buffered recording) and the campaign stats built on them. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message])],
+  imports: [TypeOrmModule.forFeature([Message]), SubscriberRepositoriesModule],
   controllers: [TrackingController, CampaignStatsController],
   providers: [TrackingService, EngagementRecorder, CampaignStatsService, InvalidTokenThrottlerGuard, PixelRoute],
   exports: [InvalidTokenThrottlerGuard, CampaignStatsService],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Campaign, CampaignStatus } from '../../campaigns/campaign.entity';
 import { ListView, ListsService } from '../../lists/lists.service';
-import { Subscriber } from '../../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../../subscribers/subscriber.repository';
 import { countOf, statsSqlOf } from '../../tracking/stats-sql';
 
 export const RECENT_CAMPAIGNS = 5;
@@ -43,6 +43,7 @@ export class DashboardService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async load(now = new Date()): Promise<DashboardData> {
@@ -112,10 +113,9 @@ export class DashboardService {
   }
 
   private async subscriberCounts(): Promise<{ subscriberCount: number; blocklistedCount: number }> {
-    const repo = this.db.getRepository(Subscriber);
     const [subscriberCount, blocklistedCount] = await Promise.all([
-      repo.count(),
-      repo.countBy({ status: 'blocklisted' }),
+      this.subscribers.count(),
+      this.subscribers.countByStatus('blocklisted'),
     ]);
     return { subscriberCount, blocklistedCount };
   }
