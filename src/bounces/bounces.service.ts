@@ -6,7 +6,7 @@ import { MessageEventRepository, MessageEventType } from '../delivery/message-ev
 import { Message, MessageRepository } from '../delivery/message.repository';
 import { SuppressionService, suppressionHash } from '../delivery/suppression.service';
 import { storedEmailKeyOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SoftBounceRepository } from './soft-bounce.repository';
 import type { BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
@@ -55,6 +55,7 @@ export class BouncesService {
     private readonly messages: MessageRepository,
     private readonly events: MessageEventRepository,
     private readonly softBounces: SoftBounceRepository,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
@@ -137,11 +138,9 @@ export class BouncesService {
   /** The address's soft-bounce run after this one (see the class comment). */
   private async countSoft(email: string, message: Message | null): Promise<number> {
     const key = storedEmailKeyOf(email);
-    const subscriber = await this.db
-      .getRepository(Subscriber)
-      .findOne({ select: { email: true }, where: { emailKey: key } });
+    const onFile = await this.subscribers.emailByEmailKey(key);
     // to_email is stored as written; these are the spellings it can have for this address.
-    const spellings = [...new Set([email, key, message?.toEmail, subscriber?.email].filter((s): s is string => !!s))];
+    const spellings = [...new Set([email, key, message?.toEmail, onFile].filter((s): s is string => !!s))];
     const emailHash = suppressionHash(key);
     return this.transactions.run(async (tx) => {
       const row = await this.softBounces.lockOrCreate(emailHash, tx);

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { SuppressionService } from '../delivery/suppression.service';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { Recipient } from './campaign-messages.service';
 
 /** Subscribers read per query when counting an audience. */
@@ -22,7 +20,7 @@ export type Ineligibility = 'deleted' | 'blocklisted' | 'not subscribed' | 'supp
 @Injectable()
 export class AudienceService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly subscribers: SubscriberRepository,
     private readonly suppressions: SuppressionService,
   ) {}
 
@@ -33,19 +31,7 @@ export class AudienceService {
     limit: number,
   ): Promise<{ recipients: Recipient[]; last: string | null }> {
     if (!listIds.length) return { recipients: [], last: null };
-    const qb = this.dataSource
-      .getRepository(Subscriber)
-      .createQueryBuilder('s')
-      .select(['s.id AS "subscriberId"', 's.email AS "email"', 's.name AS "name"'])
-      .where(`s.status = 'enabled'`)
-      .andWhere(
-        `EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN (:...listIds) AND x.status = 'confirmed')`,
-        { listIds },
-      )
-      .orderBy('s.id', 'ASC')
-      .limit(limit);
-    if (after) qb.andWhere('s.id > :after', { after });
-    const rows: Recipient[] = await qb.getRawMany();
+    const rows: Recipient[] = await this.subscribers.eligibleAudiencePage(listIds, after, limit);
     const suppressed = await this.suppressions.suppressedAmong(rows.map((r) => r.email));
     return {
       recipients: suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows,
@@ -92,18 +78,7 @@ export class AudienceService {
     const out = new Map<string, Ineligibility>();
     const subscriberIds = recipients.map((r) => r.subscriberId).filter((id): id is string => !!id);
     if (!subscriberIds.length) return new Map(recipients.map((r) => [r.id, 'deleted']));
-    const rows: Array<{ id: string; status: string; member: number | string }> = await this.dataSource
-      .getRepository(Subscriber)
-      .createQueryBuilder('s')
-      .select('s.id', 'id')
-      .addSelect('s.status', 'status')
-      .addSelect(
-        `CASE WHEN EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN (:...listIds) AND x.status = 'confirmed') THEN 1 ELSE 0 END`,
-        'member',
-      )
-      .where({ id: In(subscriberIds) })
-      .setParameters({ listIds })
-      .getRawMany();
+    const rows = await this.subscribers.audienceStatusOf(subscriberIds, listIds);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const suppressed = await this.suppressions.suppressedAmong(recipients.map((r) => r.toEmail));
     for (const r of recipients) {

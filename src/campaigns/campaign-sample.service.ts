@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { FooterNeeds } from '../delivery/legal-footer';
 import { OutgoingMail } from '../delivery/mail-sender.service';
 import { CampaignRecipient } from '../delivery/personalize';
 import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
@@ -34,20 +32,18 @@ export interface CampaignSample {
 @Injectable()
 export class CampaignSampleService {
   constructor(
-    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
     private readonly lists: ListsService,
     private readonly content: CampaignContentService,
     private readonly audience: AudienceService,
     private readonly mail: CampaignMailService,
     private readonly settings: SettingsService,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async of(campaign: Campaign): Promise<CampaignSample> {
     const compiled = await this.content.compiled(campaign);
     const first = await this.audience.first(campaign.listIds);
-    const profile = first
-      ? await this.subscribers.findOne({ select: { id: true, attributes: true }, where: { id: first.subscriberId } })
-      : null;
+    const profile = first ? await this.subscribers.attributesOf(first.subscriberId) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? {
       id: campaign.id,
       name: campaign.name,

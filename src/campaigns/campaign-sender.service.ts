@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MailSender, OutgoingMail, POOLS } from '../delivery/mail-sender.service';
 import { domainOf } from '../delivery/personalize-headers';
 import { MessageLogService } from '../delivery/message-log.service';
-import { MailingList } from '../lists/list.entity';
+import { ListRepository } from '../lists/list.repository';
+import type { MailingList } from '../lists/list.repository';
 import { SettingsService } from '../settings/settings.service';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import type { Subscriber } from '../subscribers/subscriber.repository';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
@@ -50,8 +50,6 @@ export class CampaignSenderService {
 
   constructor(
     private readonly campaigns: CampaignRepository,
-    @InjectRepository(MailingList) private readonly lists: Repository<MailingList>,
-    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
     private readonly messages: CampaignMessagesService,
     private readonly audience: AudienceService,
     private readonly content: CampaignContentService,
@@ -59,6 +57,8 @@ export class CampaignSenderService {
     private readonly sender: MailSender,
     private readonly log: MessageLogService,
     private readonly settings: SettingsService,
+    private readonly lists: ListRepository,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   /** `lastAttempt`: the job's last try, after which an SMTP failure marks the message 'failed'. */
@@ -210,7 +210,7 @@ export class CampaignSenderService {
    * members or not, so then List-Id carries the id alone, without a name.
    */
   private async listIdList(campaign: Campaign): Promise<{ id: string; name: string }> {
-    const found = await this.lists.findBy({ id: In(campaign.listIds) });
+    const found = await this.lists.findByIds(campaign.listIds);
     const byId = new Map(found.map((l) => [l.id, l]));
     const existing = campaign.listIds.map((id) => byId.get(id)).filter((l): l is MailingList => !!l);
     const named = existing.find((l) => l.visibility === 'public');
@@ -223,10 +223,7 @@ export class CampaignSenderService {
   ): Promise<Map<string, Pick<Subscriber, 'id' | 'attributes' | 'trackingEnabled'>>> {
     const ids = messages.map((m) => m.subscriberId).filter((id): id is string => !!id);
     if (!ids.length) return new Map();
-    const rows = await this.subscribers.find({
-      select: { id: true, attributes: true, trackingEnabled: true },
-      where: { id: In(ids) },
-    });
+    const rows = await this.subscribers.profilesOf(ids);
     return new Map(rows.map((s) => [s.id, s]));
   }
 }

@@ -1,11 +1,10 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailingList } from '../lists/list.entity';
 import { ListsModule } from '../lists/lists.module';
 import { deliveryQueueSettings, QueueName } from '../queues/queues';
 import { SettingsModule } from '../settings/settings.module';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
@@ -25,12 +24,13 @@ import { TestMailComposer } from './test-mail.composer';
 /** Campaigns: editing, the audience, and sending in batches on the campaign queue (its own SMTP pool). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Campaign, MailingList, Subscriber]),
+    TypeOrmModule.forFeature([Campaign]),
     BullModule.registerQueue({
       name: QueueName.Campaign,
       settings: { ...deliveryQueueSettings, ...campaignQueueSettings },
     }),
     ListsModule,
+    SubscriberRepositoriesModule,
     TemplatesModule,
     SettingsModule,
   ],

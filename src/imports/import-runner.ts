@@ -4,10 +4,10 @@ import { SuppressionService, suppressionHashes } from '../delivery/suppression.s
 import { ListsService } from '../lists/lists.service';
 import { CsvFileError, readCsvRecords } from './csv-file';
 import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
-import { Import } from './import.entity';
+import type { Import } from './import.repository';
 import { SeenAddresses } from './seen-addresses';
 import { ImportProgress, ImportsService } from './imports.service';
-import { ImportWriters } from './writers/import-writers';
+import { SubscriberBulkRepository } from '../subscribers/subscriber-bulk.repository';
 
 /** Rejected rows kept with their reason; `skipped` counts every one. */
 export const MAX_ERRORS = 1000;
@@ -34,7 +34,7 @@ export class ImportStopped extends Error {
 export class ImportRunner {
   constructor(
     private readonly imports: ImportsService,
-    private readonly writers: ImportWriters,
+    private readonly writers: SubscriberBulkRepository,
     private readonly lists: ListsService,
     private readonly suppressions: SuppressionService,
   ) {}

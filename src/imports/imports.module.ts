@@ -5,13 +5,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { ListsModule } from '../lists/lists.module';
 import { QueueName } from '../queues/queues';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { Import } from './import.entity';
+import { ImportRepository } from './import.repository';
 import { ImportProcessor } from './import.processor';
 import { ImportRunner } from './import-runner';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 import { uploadOptions } from './upload';
-import { ImportWriters } from './writers/import-writers';
 
 @Module({
   imports: [
@@ -19,9 +20,11 @@ import { ImportWriters } from './writers/import-writers';
     BullModule.registerQueue({ name: QueueName.Imports }),
     MulterModule.registerAsync({ inject: [AppConfig], useFactory: uploadOptions }),
     ListsModule,
+    // the rows are written by the subscribers' owner (SubscriberBulkRepository)
+    SubscriberRepositoriesModule,
   ],
   controllers: [ImportsController],
-  providers: [ImportsService, ImportRunner, ImportProcessor, ImportWriters],
-  exports: [ImportsService],
+  providers: [ImportRepository, ImportsService, ImportRunner, ImportProcessor],
+  exports: [ImportsService, ImportRepository],
 })
 export class ImportsModule {}

@@ -6,17 +6,16 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { rm } from 'node:fs/promises';
-import { Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { ListsService } from '../lists/lists.service';
 import { JobName, JobOf, QueueName } from '../queues/queues';
 import { CsvFileError, readCsvHeader } from './csv-file';
 import { CsvHeaderError, layoutOf } from './csv-rows';
 import { CreateImportDto } from './dto/create-import.dto';
-import { Import, ImportRowError, ImportStatus } from './import.entity';
+import { ImportRepository } from './import.repository';
+import type { Import, ImportRowError, ImportStatus } from './import.repository';
 
 export interface ImportView {
   id: string;
@@ -51,7 +50,7 @@ export class ImportsService {
   private readonly logger = new Logger(ImportsService.name);
 
   constructor(
-    @InjectRepository(Import) private readonly imports: Repository<Import>,
+    private readonly imports: ImportRepository,
     @InjectQueue(QueueName.Imports) private readonly queue: Queue<JobOf<typeof JobName.RunImport>>,
     private readonly lists: ListsService,
   ) {}
@@ -72,25 +71,23 @@ export class ImportsService {
         throw new BadRequestException(`file: ${err.message}`);
       throw err;
     }
-    const saved = await this.imports.save(
-      this.imports.create({
-        status: 'queued',
-        mode: body.mode,
-        listIds: lists.map((l) => l.id),
-        filePath: file.path,
-        fileName: (file.originalname || 'upload.csv').slice(0, 300),
-        errors: [],
-        failure: null,
-        // Set here, in milliseconds: SQLite's default would round to the second and blur "newest first".
-        createdAt: new Date(),
-        startedAt: null,
-        finishedAt: null,
-      }),
-    );
+    const saved = await this.imports.create({
+      status: 'queued',
+      mode: body.mode,
+      listIds: lists.map((l) => l.id),
+      filePath: file.path,
+      fileName: (file.originalname || 'upload.csv').slice(0, 300),
+      errors: [],
+      failure: null,
+      // Set here, in milliseconds: SQLite's default would round to the second and blur "newest first".
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+    });
     try {
       // The import's id is the job's id: queueing twice is harmless.
       await this.queue.add(JobName.RunImport, { importId: saved.id }, { jobId: saved.id });
-    } catch (err) {
+    } catch (err: unknown) {
       this.logger.error({ err, importId: saved.id }, 'could not queue the import');
       await this.fail(saved.id, 'the import could not be queued');
       throw new ServiceUnavailableException('The job queue is unavailable; try again later');
@@ -99,18 +96,14 @@ export class ImportsService {
   }
 
   async get(id: string): Promise<ImportView> {
-    const found = await this.imports.findOneBy({ id });
+    const found = await this.imports.findById(id);
     if (!found) throw new NotFoundException(`Import ${id} not found`);
     return toView(found);
   }
 
   /** Newest first; the items leave out `errors` (read one import for them). */
   async list(query: PageQuery): Promise<Page<Omit<ImportView, 'errors'>>> {
-    const [rows, total] = await this.imports.findAndCount({
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (query.page - 1) * query.limit,
-      take: query.limit,
-    });
+    const [rows, total] = await this.imports.findPage((query.page - 1) * query.limit, query.limit);
     const items = rows.map((row) => {
       const { errors: _errors, ...rest } = toView(row);
       return rest;
@@ -123,7 +116,7 @@ export class ImportsService {
    * Returns null when there is nothing to run: the import is gone or already finished.
    */
   async begin(id: string): Promise<Import | null> {
-    const found = await this.imports.findOneBy({ id });
+    const found = await this.imports.findById(id);
     if (!found || found.status === 'done' || found.status === 'failed') return null;
     const reset = {
       status: 'running' as const,
@@ -135,43 +128,45 @@ export class ImportsService {
       failure: null,
       startedAt: new Date(),
     };
-    await this.imports.update({ id }, reset);
+    await this.imports.update(id, reset);
     return Object.assign(found, reset);
   }
 
   /** Progress written after each batch; `errors` only when it changed (it may be large). */
   async saveProgress(id: string, progress: ImportProgress, withErrors: boolean): Promise<void> {
     const { errors, ...counts } = progress;
-    await this.imports.update({ id }, withErrors ? { ...counts, errors } : counts);
+    await this.imports.update(id, withErrors ? { ...counts, errors } : counts);
   }
 
   async finish(id: string, progress: ImportProgress): Promise<void> {
-    await this.imports.update({ id }, { ...progress, status: 'done', finishedAt: new Date() });
+    await this.imports.update(id, { ...progress, status: 'done', finishedAt: new Date() });
     await this.removeUpload(id);
   }
 
   /** Failed for good: the reason is kept (never a stack) and the upload deleted. */
   async fail(id: string, failure: string, progress?: ImportProgress): Promise<void> {
-    await this.imports.update(
-      { id },
-      { ...(progress ?? {}), status: 'failed', failure: failure.slice(0, 2000), finishedAt: new Date() },
-    );
+    await this.imports.update(id, {
+      ...(progress ?? {}),
+      status: 'failed',
+      failure: failure.slice(0, 2000),
+      finishedAt: new Date(),
+    });
     await this.removeUpload(id);
   }
 
   /** For a job Bull gave up on without the processor saying so (it stalled too often): failed, unless it finished. */
   async failIfUnfinished(id: string, failure: string): Promise<void> {
-    const found = await this.imports.findOneBy({ id });
+    const found = await this.imports.findById(id);
     if (found && (found.status === 'queued' || found.status === 'running')) await this.fail(id, failure);
   }
 
   /** A retry is coming: the import waits in the queue again. */
   async requeue(id: string): Promise<void> {
-    await this.imports.update({ id }, { status: 'queued' });
+    await this.imports.update(id, { status: 'queued' });
   }
 
   private async removeUpload(id: string): Promise<void> {
-    const found = await this.imports.findOneBy({ id });
+    const found = await this.imports.findById(id);
     if (found) await rm(found.filePath, { force: true });
   }
 }

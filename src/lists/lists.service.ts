@@ -1,11 +1,11 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, In, Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
-import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import type { Tx } from '../database/transaction';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { CreateListDto, UpdateListDto } from './dto/list.dto';
-import { ListVisibility, MailingList, OptIn } from './list.entity';
+import { ListRepository } from './list.repository';
+import type { ListVisibility, MailingList, OptIn } from './list.repository';
 
 export interface ListView {
   id: string;
@@ -18,34 +18,25 @@ export interface ListView {
   createdAt: Date;
 }
 
-/** The memberships subscriberCount counts. */
-const COUNTED: SubscriptionStatus[] = ['unconfirmed', 'confirmed'];
-
 @Injectable()
 export class ListsService {
   constructor(
-    @InjectRepository(MailingList) private readonly lists: Repository<MailingList>,
-    @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
+    private readonly lists: ListRepository,
+    private readonly subscriptions: SubscriptionRepository,
   ) {}
 
   async create(body: CreateListDto): Promise<ListView> {
-    const list = await this.lists.save(
-      this.lists.create({
-        name: body.name,
-        description: body.description ?? null,
-        optIn: body.optIn,
-        visibility: body.visibility ?? 'public',
-      }),
-    );
+    const list = await this.lists.create({
+      name: body.name,
+      description: body.description ?? null,
+      optIn: body.optIn,
+      visibility: body.visibility ?? 'public',
+    });
     return toListView(list, 0);
   }
 
   async list(query: PageQuery): Promise<Page<ListView>> {
-    const [rows, total] = await this.lists.findAndCount({
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (query.page - 1) * query.limit,
-      take: query.limit,
-    });
+    const [rows, total] = await this.lists.findPage((query.page - 1) * query.limit, query.limit);
     const counts = await this.countMembers(rows.map((l) => l.id));
     return {
       items: rows.map((l) => toListView(l, counts.get(l.id) ?? 0)),
@@ -72,21 +63,20 @@ export class ListsService {
 
   /** The memberships go with the list (ON DELETE CASCADE); consent records keep their history with list_id cleared. */
   async remove(id: string): Promise<void> {
-    const result = await this.lists.delete({ id });
-    if (!result.affected) throw new NotFoundException(`List ${id} not found`);
+    if (!(await this.lists.delete(id))) throw new NotFoundException(`List ${id} not found`);
   }
 
   /**
    * The lists named by `ids` (duplicates dropped, in the order given), or 400 naming the first id that is
-   * not a list. Pass the transaction's manager to check inside it.
+   * not a list. Pass the transaction to check inside it.
    */
-  async assertListsExist(ids: string[], manager?: EntityManager): Promise<MailingList[]> {
+  async assertListsExist(ids: string[], tx?: Tx): Promise<MailingList[]> {
     const unique = [...new Set(ids.map((id) => (typeof id === 'string' ? id.trim().toLowerCase() : id)))];
     const malformed = unique.find((id) => !isUUID(id));
     if (malformed !== undefined)
       throw new BadRequestException(`List ${String(malformed)} does not exist (list ids are UUIDs)`);
     if (unique.length === 0) return [];
-    const found = await (manager?.getRepository(MailingList) ?? this.lists).findBy({ id: In(unique) });
+    const found = await this.lists.findByIds(unique, tx);
     const byId = new Map(found.map((l) => [l.id, l]));
     const missing = unique.find((id) => !byId.has(id));
     if (missing !== undefined) throw new BadRequestException(`List ${missing} does not exist`);
@@ -94,23 +84,14 @@ export class ListsService {
   }
 
   private async find(id: string): Promise<MailingList> {
-    const list = await this.lists.findOneBy({ id });
+    const list = await this.lists.findById(id);
     if (!list) throw new NotFoundException(`List ${id} not found`);
     return list;
   }
 
-  /** One grouped query over the (list_id, status) index for the lists of a page. */
-  private async countMembers(listIds: string[]): Promise<Map<string, number>> {
-    if (listIds.length === 0) return new Map();
-    const rows = await this.subscriptions
-      .createQueryBuilder('m')
-      .select('m.listId', 'listId')
-      .addSelect('COUNT(*)', 'count')
-      .where('m.listId IN (:...listIds)', { listIds })
-      .andWhere('m.status IN (:...counted)', { counted: COUNTED })
-      .groupBy('m.listId')
-      .getRawMany<{ listId: string; count: string | number }>();
-    return new Map(rows.map((r) => [r.listId, Number(r.count)]));
+  /** Members who have not left, per list: one grouped query for the lists of a page. */
+  private countMembers(listIds: string[]): Promise<Map<string, number>> {
+    return this.subscriptions.countActiveByList(listIds);
   }
 }
 

@@ -1,13 +1,15 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { MailingList } from '../lists/list.entity';
+import { Transactions, Tx } from '../database/transaction';
+import { ListRepository } from '../lists/list.repository';
+import type { MailingList } from '../lists/list.repository';
 import { JobName, JobOf, QueueName, QueueOf, confirmJobId } from '../queues/queues';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import type { Subscriber } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
+import type { Subscription, SubscriptionStatus } from '../subscribers/subscription.repository';
 import { TokenService } from '../tokens/token.service';
-import { Consent } from './consent.entity';
+import { ConsentRepository } from './consent.repository';
 import { isUuid } from '../common/uuid';
 
 export const CONFIRM_TOKEN_DAYS = 7;
@@ -35,9 +37,13 @@ export interface PendingConfirmation {
 @Injectable()
 export class ConfirmationService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(QueueName.SystemMail) private readonly queue: QueueOf<typeof JobName.SendSubscriptionConfirm>,
     private readonly tokens: TokenService,
+    private readonly transactions: Transactions,
+    private readonly subscribers: SubscriberRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly lists: ListRepository,
+    private readonly consents: ConsentRepository,
   ) {}
 
   /** `leftAt`: when the person last unsubscribed from one of the lists (see confirmJobId). */
@@ -57,24 +63,22 @@ export class ConfirmationService {
 
   /** The subscriber and those of `listIds` whose membership still awaits confirmation; null when none does. */
   async pending(subscriberId: string, listIds: string[]): Promise<PendingConfirmation | null> {
-    const subscriber = await this.db.getRepository(Subscriber).findOneBy({ id: subscriberId });
+    const subscriber = await this.subscribers.findById(subscriberId);
     if (!subscriber || subscriber.status !== 'enabled' || !listIds.length) return null;
-    const waiting = await this.db
-      .getRepository(Subscription)
-      .findBy({ subscriberId, listId: In(listIds), status: In(AWAITING) });
+    const waiting = await this.subscriptions.findOfLists(subscriberId, listIds, AWAITING);
     if (!waiting.length) return null;
-    return { subscriber, lists: await this.listsOf(this.db.manager, waiting) };
+    return { subscriber, lists: await this.listsOf(waiting) };
   }
 
   /** What the token would do (the lists it names, or stale); null for any unusable token. Changes nothing. */
   async preview(token: string): Promise<ConfirmOutcome | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    const found = await this.memberships(this.db.manager, claims);
+    const found = await this.memberships(claims);
     const usable = found?.filter((m) => fresh(m, claims.issuedAt));
     if (!found || !usable) return null;
     if (!usable.length) return { kind: 'stale' };
-    return { kind: 'lists', names: (await this.listsOf(this.db.manager, usable)).map((l) => l.name) };
+    return { kind: 'lists', names: (await this.listsOf(usable)).map((l) => l.name) };
   }
 
   /**
@@ -85,8 +89,8 @@ export class ConfirmationService {
   async confirm(token: string): Promise<ConfirmOutcome | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    return this.db.transaction(async (em): Promise<ConfirmOutcome | null> => {
-      const found = await this.memberships(em, claims);
+    return this.transactions.run(async (tx): Promise<ConfirmOutcome | null> => {
+      const found = await this.memberships(claims, tx);
       if (!found) return null;
       const memberships = found.filter((m) => fresh(m, claims.issuedAt));
       if (!memberships.length) return { kind: 'stale' };
@@ -95,14 +99,10 @@ export class ConfirmationService {
         const now = new Date();
         const subscriberId = claims.s;
         // The status condition makes a concurrent second confirm a no-op instead of moving confirmedAt.
-        await em.update(
-          Subscription,
-          { subscriberId, listId: In(listIds), status: In(AWAITING) },
-          { status: 'confirmed', confirmedAt: now, unsubscribedAt: null },
-        );
-        await em.update(Consent, { subscriberId, listId: In(listIds), confirmedAt: IsNull() }, { confirmedAt: now });
+        await this.subscriptions.confirmFrom(subscriberId, listIds, AWAITING, now, tx);
+        await this.consents.confirmPending(subscriberId, listIds, now, tx);
       }
-      return { kind: 'lists', names: (await this.listsOf(em, memberships)).map((l) => l.name) };
+      return { kind: 'lists', names: (await this.listsOf(memberships, tx)).map((l) => l.name) };
     });
   }
 
@@ -122,15 +122,18 @@ export class ConfirmationService {
   }
 
   /** The token's memberships that still exist, for an enabled subscriber; null when there are none. */
-  private async memberships(em: EntityManager, claims: ConfirmClaims): Promise<Subscription[] | null> {
-    const subscriber = await em.findOneBy(Subscriber, { id: claims.s });
+  private async memberships(claims: ConfirmClaims, tx?: Tx): Promise<Subscription[] | null> {
+    const subscriber = await this.subscribers.findById(claims.s, tx);
     if (!subscriber || subscriber.status !== 'enabled') return null;
-    const found = await em.findBy(Subscription, { subscriberId: claims.s, listId: In(claims.l) });
+    const found = await this.subscriptions.findOfLists(claims.s, claims.l, undefined, tx);
     return found.length ? found : null;
   }
 
-  private listsOf(em: EntityManager, memberships: Subscription[]): Promise<MailingList[]> {
-    return em.find(MailingList, { where: { id: In(memberships.map((m) => m.listId)) }, order: { name: 'ASC' } });
+  private listsOf(memberships: Subscription[], tx?: Tx): Promise<MailingList[]> {
+    return this.lists.findByIdsByName(
+      memberships.map((m) => m.listId),
+      tx,
+    );
   }
 }
 

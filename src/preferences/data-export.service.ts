@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { CampaignRepository } from '../campaigns/campaign.repository';
 import { MessageEventRepository } from '../delivery/message-event.repository';
 import { MessagesOf, MessageRepository } from '../delivery/message.repository';
 import { suppressionHashes } from '../delivery/suppression.service';
 import { SuppressionRepository } from '../delivery/suppression.repository';
-import { MailingList } from '../lists/list.entity';
+import { ListRepository } from '../lists/list.repository';
 import { legacyKeysOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription } from '../subscribers/subscription.entity';
-import { Consent } from './consent.entity';
+import type { Subscriber } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
+import { ConsentRepository } from './consent.repository';
 
 /**
  * The messages that are about one person: sent to their subscriber id, or to their address on any stream.
@@ -40,18 +38,20 @@ export function messagesOf(
 @Injectable()
 export class DataExportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly messageRows: MessageRepository,
     private readonly events: MessageEventRepository,
     private readonly suppressions: SuppressionRepository,
     private readonly campaigns: CampaignRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly consents: ConsentRepository,
+    private readonly lists: ListRepository,
   ) {}
 
   async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
     const id = subscriber.id;
     const [memberships, consents, messages, suppression] = await Promise.all([
-      this.db.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
-      this.db.getRepository(Consent).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } }),
+      this.subscriptions.findBySubscriber(id),
+      this.consents.findBySubscriber(id),
       this.messageRows.ofPerson(messagesOf(subscriber)),
       this.suppressions.findAmong(suppressionHashes(subscriber.emailKey)),
     ]);
@@ -63,7 +63,7 @@ export class DataExportService {
     ];
     const campaignIds = [...new Set(messages.map((m) => m.campaignId).filter((c): c is string => !!c))];
     const [lists, campaigns, events] = await Promise.all([
-      listIds.length ? this.db.getRepository(MailingList).findBy({ id: In(listIds) }) : [],
+      listIds.length ? this.lists.findByIds(listIds) : [],
       campaignIds.length ? this.campaigns.findNames(campaignIds) : [],
       this.events.ofMessages(messages.map((m) => m.id)),
     ]);

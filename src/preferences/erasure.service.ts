@@ -10,10 +10,11 @@ import { ERASED_RECIPIENT, Message, MessageRepository } from '../delivery/messag
 import { removeOutboxFiles } from '../delivery/outbox-files';
 import { suppressionHash, suppressionHashes } from '../delivery/suppression.service';
 import { SuppressionRepository } from '../delivery/suppression.repository';
-import { Import } from '../imports/import.entity';
+import { ImportRepository } from '../imports/import.repository';
 import { JobName, QueueName, QueueOf } from '../queues/queues';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Consent } from './consent.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import type { Subscriber } from '../subscribers/subscriber.repository';
+import { ConsentRepository } from './consent.repository';
 import { messagesOf } from './data-export.service';
 import { mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
 
@@ -46,6 +47,9 @@ export class ErasureService {
     private readonly events: MessageEventRepository,
     private readonly suppressions: SuppressionRepository,
     private readonly softBounces: SoftBounceRepository,
+    private readonly subscribers: SubscriberRepository,
+    private readonly consents: ConsentRepository,
+    private readonly imports: ImportRepository,
   ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
@@ -54,8 +58,8 @@ export class ErasureService {
       const messages = await this.messageRows.ofPersonForErasure(messagesOf(subscriber), m);
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
-      await m.delete(Consent, { subscriberId: subscriber.id });
-      await m.delete(Subscriber, { id: subscriber.id }); // memberships go with it (ON DELETE CASCADE)
+      await this.consents.deleteBySubscriber(subscriber.id, m);
+      await this.subscribers.delete(subscriber.id, m); // memberships go with it (ON DELETE CASCADE)
       // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);
       await this.softBounces.deleteAmong(suppressionHashes(subscriber.emailKey), m);
@@ -130,17 +134,17 @@ export class ErasureService {
 
   /** Import error lists are few and short (capped per import); the address is cut out of their messages. */
   private async scrubImports(m: EntityManager, needles: string[]) {
-    const imports = await m.find(Import, { select: { id: true, errors: true, failure: true } });
+    const imports = await this.imports.findErrorTexts(m);
     for (const imp of imports) {
       const errors = imp.errors ?? [];
       if (!errors.some((e) => mentions(e.message, needles)) && !mentions(imp.failure, needles)) continue;
-      await m.update(
-        Import,
-        { id: imp.id },
+      await this.imports.replaceErrorTexts(
+        imp.id,
         {
-          errors: errors.map((e) => ({ row: e.row, message: redact(e.message, needles) })) as never,
+          errors: errors.map((e) => ({ row: e.row, message: redact(e.message, needles) })),
           failure: imp.failure === null ? null : redact(imp.failure, needles),
         },
+        m,
       );
     }
   }

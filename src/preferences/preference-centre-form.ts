@@ -1,5 +1,5 @@
 import { ATTRIBUTES_MAX_BYTES, NO_CONTROL_CHARS } from '../subscribers/dto/subscriber-fields';
-import { Attributes } from '../subscribers/subscriber.entity';
+import type { Attributes } from '../subscribers/subscriber.repository';
 
 /**
  * The preference centre's form, read without JavaScript: a urlencoded body of strings (a repeated

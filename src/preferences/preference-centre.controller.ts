@@ -4,7 +4,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { HtmlPage } from '../common/html-page';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import type { Subscriber } from '../subscribers/subscriber.repository';
 import { DataExportService } from './data-export.service';
 import { ErasureService } from './erasure.service';
 import { FormBody } from './preference-centre-form';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { inTransaction } from '../database/transaction';
-import { MailingList } from '../lists/list.entity';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription, SubscriptionStatus } from '../subscribers/subscription.entity';
+import { Transactions, Tx } from '../database/transaction';
+import { ListRepository } from '../lists/list.repository';
+import type { MailingList } from '../lists/list.repository';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import type { Subscriber } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
+import type { SubscriptionStatus } from '../subscribers/subscription.repository';
 import { EditableAttribute, SettingsService } from '../settings/settings.service';
 import { TokenService } from '../tokens/token.service';
-import { Consent } from './consent.entity';
+import { ConsentRepository } from './consent.repository';
 import { FormBody, readForm } from './preference-centre-form';
 import { isUuid } from '../common/uuid';
 
@@ -39,9 +40,13 @@ export type SaveResult = { saved: PreferenceView } | { errors: string[]; view: P
 @Injectable()
 export class PreferenceCentreService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
     private readonly settings: SettingsService,
+    private readonly transactions: Transactions,
+    private readonly subscribers: SubscriberRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly lists: ListRepository,
+    private readonly consents: ConsentRepository,
   ) {}
 
   /** The subscriber id of a valid, unexpired preferences token whose subscriber still exists; else null. */
@@ -51,17 +56,13 @@ export class PreferenceCentreService {
     // Tokens naming a message (`m`) were put in campaign mail and on the unsubscribe page before links
     // were only ever mailed on request: an old or forwarded mail must not open anyone's data.
     if (claims.m !== undefined) return null;
-    return this.db.getRepository(Subscriber).findOneBy({ id: claims.s });
+    return this.subscribers.findById(claims.s);
   }
 
-  async view(
-    subscriber: Subscriber,
-    m: EntityManager = this.db.manager,
-    editable?: EditableAttribute[],
-  ): Promise<PreferenceView> {
+  async view(subscriber: Subscriber, tx?: Tx, editable?: EditableAttribute[]): Promise<PreferenceView> {
     const [lists, memberships, marked] = await Promise.all([
-      m.find(MailingList, { order: { name: 'ASC', id: 'ASC' } }),
-      m.findBy(Subscription, { subscriberId: subscriber.id }),
+      this.lists.findAllByName(tx),
+      this.subscriptions.findBySubscriber(subscriber.id, tx),
       editable ?? this.settings.editableAttributes(),
     ]);
     const status = new Map(memberships.map((s) => [s.listId, s.status]));
@@ -84,14 +85,14 @@ export class PreferenceCentreService {
    */
   async save(subscriber: Subscriber, body: FormBody, origin: RequestOrigin): Promise<SaveResult> {
     const editable = await this.settings.editableAttributes();
-    const before = await this.view(subscriber, this.db.manager, editable);
+    const before = await this.view(subscriber, undefined, editable);
     const changes = readForm(body, subscriber.attributes ?? {}, {
       editable,
       lists: new Set(before.lists.map((l) => l.list.id)),
     });
     if ('errors' in changes) return { errors: changes.errors, view: before };
-    const saved = await inTransaction(this.db, async (m) => {
-      const fresh = await m.findOneByOrFail(Subscriber, { id: subscriber.id });
+    const saved = await this.transactions.run(async (m) => {
+      const fresh = await this.subscribers.findByIdOrFail(subscriber.id, m);
       fresh.name = changes.name;
       // Only the editable keys change; the rest is taken from the row as it is now.
       fresh.attributes = {
@@ -101,30 +102,25 @@ export class PreferenceCentreService {
         ),
       };
       fresh.trackingEnabled = changes.tracking;
-      await m.save(fresh);
+      await this.subscribers.save(fresh, m);
       const now = new Date();
       const { lists } = await this.view(fresh, m, editable);
       for (const { list, status } of lists) {
         const wanted = changes.listIds.has(list.id);
         if (wanted && status !== 'confirmed' && fresh.status === 'enabled') {
-          await m.upsert(
-            Subscription,
-            { subscriberId: fresh.id, listId: list.id, status: 'confirmed', confirmedAt: now, unsubscribedAt: null },
-            ['subscriberId', 'listId'],
+          await this.subscriptions.upsertConfirmed(fresh.id, list.id, now, m);
+          await this.consents.record(
+            {
+              subscriberId: fresh.id,
+              listId: list.id,
+              source: PREFERENCE_CENTRE_SOURCE,
+              ...clip(origin),
+              confirmedAt: now,
+            },
+            m,
           );
-          await m.insert(Consent, {
-            subscriberId: fresh.id,
-            listId: list.id,
-            source: PREFERENCE_CENTRE_SOURCE,
-            ...clip(origin),
-            confirmedAt: now,
-          });
         } else if (!wanted && status === 'confirmed') {
-          await m.update(
-            Subscription,
-            { subscriberId: fresh.id, listId: list.id },
-            { status: 'unsubscribed', unsubscribedAt: now },
-          );
+          await this.subscriptions.markUnsubscribed(fresh.id, list.id, now, m);
         }
       }
       return this.view(fresh, m, editable);
@@ -134,12 +130,7 @@ export class PreferenceCentreService {
 
   /** Leaves every list at once (memberships become 'unsubscribed'; nothing else changes). */
   async unsubscribeAll(subscriber: Subscriber): Promise<PreferenceView> {
-    await this.db
-      .getRepository(Subscription)
-      .update(
-        { subscriberId: subscriber.id, status: In(['confirmed', 'unconfirmed']) },
-        { status: 'unsubscribed', unsubscribedAt: new Date() },
-      );
+    await this.subscriptions.leaveActive(subscriber.id, 'all', new Date());
     return this.view(subscriber);
   }
 }

@@ -1,13 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { messageIdFor, OutboxService } from '../delivery/outbox.service';
 import { PREFERENCES_TOKEN_TTL_SECONDS, preferencesUrlOf } from '../delivery/personalize';
 import { JobName, JobOf, MAIL_DEDUP_SECONDS, QueueName, QueueOf } from '../queues/queues';
 import { emailKeyOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { TemplatesService } from '../templates/templates.service';
 import { TokenService } from '../tokens/token.service';
 import { SettingsService } from '../settings/settings.service';
@@ -25,26 +23,24 @@ export const PREFERENCES_LINK_TEMPLATE = 'preferences-link';
 @Injectable()
 export class PreferencesLinkService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendPreferencesLink>,
     private readonly outbox: OutboxService,
     private readonly templates: TemplatesService,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
     private readonly settings: SettingsService,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async request(email: string): Promise<void> {
-    const found = await this.db
-      .getRepository(Subscriber)
-      .findOne({ select: { id: true }, where: { emailKey: emailKeyOf(email) } });
-    const payload: JobOf<typeof JobName.SendPreferencesLink> = { subscriberId: found?.id ?? null };
+    const found = await this.subscribers.idByEmailKey(emailKeyOf(email));
+    const payload: JobOf<typeof JobName.SendPreferencesLink> = { subscriberId: found };
     // A known address: one job per 10 minutes (a double click or a script sends one mail). Otherwise Bull's own id.
     const bucket = Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS);
     await this.systemMail.add(
       JobName.SendPreferencesLink,
       payload,
-      found ? { jobId: `prefs-link:${found.id}:${bucket}` } : {},
+      found ? { jobId: `prefs-link:${found}:${bucket}` } : {},
     );
   }
 
@@ -54,7 +50,7 @@ export class PreferencesLinkService {
    * makes no second mail. An unknown address, or a person erased since, gets nothing.
    */
   async send(subscriberId: string | null, jobKey: string): Promise<'queued' | 'skipped'> {
-    const subscriber = subscriberId ? await this.db.getRepository(Subscriber).findOneBy({ id: subscriberId }) : null;
+    const subscriber = subscriberId ? await this.subscribers.findById(subscriberId) : null;
     if (!subscriber) return 'skipped';
     const { source } = await this.templates.resolve(PREFERENCES_LINK_TEMPLATE);
     const data = {

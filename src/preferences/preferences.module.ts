@@ -3,15 +3,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BouncesModule } from '../bounces/bounces.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { MailingList } from '../lists/list.entity';
+import { ImportsModule } from '../imports/imports.module';
 import { ListsModule } from '../lists/lists.module';
 import { QueueName } from '../queues/queues';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription } from '../subscribers/subscription.entity';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { ConfirmController } from './confirm.controller';
 import { ConfirmMailProcessor } from './confirm-mail.processor';
 import { ConfirmationService } from './confirmation.service';
 import { Consent } from './consent.entity';
+import { ConsentRepository } from './consent.repository';
 import { PublicSubscribeController } from './public-subscribe.controller';
 import { SignupService } from './signup.service';
 import { TemplatesModule } from '../templates/templates.module';
@@ -26,9 +26,12 @@ import { SettingsModule } from '../settings/settings.module';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Consent, Subscriber, Subscription, MailingList]),
+    TypeOrmModule.forFeature([Consent]),
     BullModule.registerQueue({ name: QueueName.SystemMail }),
     ListsModule,
+    SubscriberRepositoriesModule,
+    // erasure cuts the address out of import error lists
+    ImportsModule,
     TemplatesModule,
     SettingsModule,
     CampaignsModule,
@@ -36,6 +39,7 @@ import { SettingsModule } from '../settings/settings.module';
   ],
   controllers: [PublicSubscribeController, ConfirmController, PreferencesLinkController, PreferenceCentreController],
   providers: [
+    ConsentRepository,
     SignupService,
     ConfirmationService,
     ConfirmMailProcessor,
@@ -47,6 +51,6 @@ import { SettingsModule } from '../settings/settings.module';
     ErasureService,
   ],
   // the unsubscribe page's "email me a link to my preferences" goes the same way as the public request
-  exports: [PreferencesLinkService],
+  exports: [PreferencesLinkService, ConsentRepository],
 })
 export class PreferencesModule {}

@@ -1,5 +1,5 @@
-import { OptIn } from '../lists/list.entity';
-import { SubscriptionStatus } from '../subscribers/subscription.entity';
+import type { OptIn } from '../lists/list.repository';
+import type { SubscriptionStatus } from '../subscribers/subscription.repository';
 
 /**
  * What a public sign-up does to one membership:

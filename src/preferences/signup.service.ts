@@ -1,15 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { Transactions, Tx } from '../database/transaction';
 import { SuppressionService } from '../delivery/suppression.service';
-import { MailingList } from '../lists/list.entity';
+import type { MailingList } from '../lists/list.repository';
 import { ListsService } from '../lists/lists.service';
 import { emailKeyOf } from '../subscribers/email-key';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription } from '../subscribers/subscription.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { isUniqueViolation } from '../database/unique-violation';
 import { ConfirmationService } from './confirmation.service';
-import { Consent } from './consent.entity';
+import { ConsentRepository } from './consent.repository';
 import { PublicSubscribeDto } from './dto/public-subscribe.dto';
 import { needsConfirmation, signupAction } from './signup-rules';
 
@@ -31,10 +30,13 @@ export class SignupService {
   private readonly logger = new Logger(SignupService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
     private readonly confirmation: ConfirmationService,
     private readonly suppressions: SuppressionService,
+    private readonly transactions: Transactions,
+    private readonly subscribers: SubscriberRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly consents: ConsentRepository,
   ) {}
 
   async subscribe(input: PublicSubscribeDto, origin: SignupOrigin): Promise<void> {
@@ -45,12 +47,12 @@ export class SignupService {
     // Erasure check: an address erased at its owner's request is not brought back (the answer stays the same).
     if (await this.suppressions.isErased(input.email)) return;
     const pending = await this.withOneRetry(() =>
-      this.db.transaction((em) => this.apply(em, input, lists, clip(origin))),
+      this.transactions.run((tx) => this.apply(input, lists, clip(origin), tx)),
     );
     if (!pending) return;
     // The mail goes through the queue, so the answer takes no longer for a known address than for a new one.
     // If Redis refuses, the memberships stay as written (a new request asks again) and the answer stays the same.
-    await this.confirmation.enqueueMail(pending.subscriberId, pending.listIds, pending.leftAt).catch((err) => {
+    await this.confirmation.enqueueMail(pending.subscriberId, pending.listIds, pending.leftAt).catch((err: unknown) => {
       this.logger.error(
         { err, subscriberId: pending.subscriberId },
         'could not queue the subscription confirmation mail',
@@ -60,25 +62,31 @@ export class SignupService {
 
   /** Applies the sign-up in one transaction; answers what needs the confirmation mail, if anything. */
   private async apply(
-    em: EntityManager,
     input: PublicSubscribeDto,
     lists: MailingList[],
     origin: SignupOrigin,
+    tx: Tx,
   ): Promise<{ subscriberId: string; listIds: string[]; leftAt: Date | null } | null> {
     const emailKey = emailKeyOf(input.email);
-    let subscriber = await em.findOneBy(Subscriber, { emailKey });
+    let subscriber = await this.subscribers.findByEmailKey(emailKey, tx);
     if (subscriber?.status === 'blocklisted') return null;
-    subscriber ??= await em.save(
-      em.create(Subscriber, {
+    subscriber ??= await this.subscribers.create(
+      {
         email: input.email,
         emailKey,
         name: input.name ?? '',
         attributes: input.attributes ?? {},
         status: 'enabled',
-      }),
+      },
+      tx,
     );
     const subscriberId = subscriber.id;
-    const memberships = await em.findBy(Subscription, { subscriberId, listId: In(lists.map((l) => l.id)) });
+    const memberships = await this.subscriptions.findOfLists(
+      subscriberId,
+      lists.map((l) => l.id),
+      undefined,
+      tx,
+    );
     const current = new Map(memberships.map((s) => [s.listId, s.status]));
 
     const now = new Date();
@@ -89,14 +97,15 @@ export class SignupService {
       if (action === 'confirm' || action === 'create-pending') {
         const confirmed = action === 'confirm';
         const status = confirmed ? 'confirmed' : 'unconfirmed';
-        await em.insert(Subscription, { subscriberId, listId: list.id, status, confirmedAt: confirmed ? now : null });
+        await this.subscriptions.insert(
+          { subscriberId, listId: list.id, status, confirmedAt: confirmed ? now : null },
+          tx,
+        );
       }
-      await em.insert(Consent, {
-        subscriberId,
-        listId: list.id,
-        ...origin,
-        confirmedAt: action === 'confirm' ? now : null,
-      });
+      await this.consents.record(
+        { subscriberId, listId: list.id, ...origin, confirmedAt: action === 'confirm' ? now : null },
+        tx,
+      );
       if (needsConfirmation(action)) toConfirm.push(list.id);
     }
     const left = memberships

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ListsModule } from '../lists/lists.module';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { PreferencesModule } from './preferences.module';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -9,7 +11,7 @@ import { UnsubscribeService } from './unsubscribe.service';
  * /u/:token/preferences, the mail's way to ask for a preference-centre link.
  */
 @Module({
-  imports: [PreferencesModule, CampaignsModule],
+  imports: [PreferencesModule, CampaignsModule, SubscriberRepositoriesModule, ListsModule],
   controllers: [UnsubscribeController],
   providers: [UnsubscribeService],
 })

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CampaignRepository } from '../campaigns/campaign.repository';
 import { inTransaction } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
 import { Message, MessageRepository } from '../delivery/message.repository';
-import { MailingList } from '../lists/list.entity';
-import { Subscriber } from '../subscribers/subscriber.entity';
-import { Subscription } from '../subscribers/subscription.entity';
+import { ListRepository } from '../lists/list.repository';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { TokenService } from '../tokens/token.service';
 import { PreferencesLinkService } from './preferences-link.service';
 import { isUuid } from '../common/uuid';
@@ -51,6 +51,9 @@ export class UnsubscribeService {
     private readonly links: PreferencesLinkService,
     private readonly campaigns: CampaignRepository,
     private readonly messages: MessageRepository,
+    private readonly subscribers: SubscriberRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly lists: ListRepository,
   ) {}
 
   /** What using the token would do; null for an unusable token. Changes nothing. */
@@ -68,20 +71,12 @@ export class UnsubscribeService {
     return inTransaction(this.db, async (em) => {
       const target = await this.target(em, claims);
       if (!target) return null;
-      const active = await em.findBy(Subscription, {
-        subscriberId: claims.s,
-        listId: In(target.listIds),
-        status: In(['unconfirmed', 'confirmed']),
-      });
+      const active = await this.subscriptions.findOfLists(claims.s, target.listIds, ['unconfirmed', 'confirmed'], em);
       const left = active.map((s) => s.listId);
       if (left.length) {
         // The status condition makes a concurrent second POST a no-op rather than a second event.
-        const result = await em.update(
-          Subscription,
-          { subscriberId: claims.s, listId: In(left), status: In(['unconfirmed', 'confirmed']) },
-          { status: 'unsubscribed', unsubscribedAt: new Date() },
-        );
-        if (result.affected && target.message)
+        const affected = await this.subscriptions.leaveActive(claims.s, left, new Date(), em);
+        if (affected && target.message)
           await this.log.addEvent(target.message.id, 'unsubscribed', { lists: left, via }, em);
       }
       return this.outcome(em, claims.s, target.listIds, target.all);
@@ -92,10 +87,7 @@ export class UnsubscribeService {
   async canRequestLink(token: string): Promise<boolean | TestMail> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims === TEST_MAIL ? TEST_MAIL : false;
-    return (
-      (await this.target(this.db.manager, claims)) !== null &&
-      (await this.db.manager.exists(Subscriber, { where: { id: claims.s } }))
-    );
+    return (await this.target(this.db.manager, claims)) !== null && (await this.subscribers.exists(claims.s));
   }
 
   /**
@@ -107,10 +99,7 @@ export class UnsubscribeService {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
     if (!(await this.target(this.db.manager, claims))) return null;
-    const subscriber = await this.db.manager.findOne(Subscriber, {
-      select: { id: true, email: true },
-      where: { id: claims.s },
-    });
+    const subscriber = await this.subscribers.emailOf(claims.s);
     if (!subscriber) return null;
     await this.links.request(subscriber.email);
     return 'sent';
@@ -130,7 +119,7 @@ export class UnsubscribeService {
   ): Promise<{ listIds: string[]; all: boolean; message: Pick<Message, 'id'> | null } | null> {
     const campaign = await this.campaigns.findListIds(claims.c, em);
     if (!campaign) {
-      const memberships = await em.findBy(Subscription, { subscriberId: claims.s });
+      const memberships = await this.subscriptions.findBySubscriber(claims.s, em);
       return { listIds: memberships.map((s) => s.listId), all: true, message: null };
     }
     const message = await this.messages.findRecipientOf(claims.m, em);
@@ -145,15 +134,9 @@ export class UnsubscribeService {
     all: boolean,
   ): Promise<UnsubscribeOutcome> {
     if (all || !listIds.length) return { lists: all ? 'all' : [] };
-    const lists = await em.find(MailingList, {
-      select: { id: true, name: true, visibility: true },
-      where: { id: In(listIds) },
-      order: { name: 'ASC' },
-    });
+    const lists = await this.lists.findByIdsByName(listIds, em);
     const own = new Set(
-      (await em.find(Subscription, { select: { listId: true }, where: { subscriberId, listId: In(listIds) } })).map(
-        (s) => s.listId,
-      ),
+      (await this.subscriptions.findOfLists(subscriberId, listIds, undefined, em)).map((s) => s.listId),
     );
     return { lists: lists.filter((l) => l.visibility === 'public' || own.has(l.id)).map((l) => l.name) };
   }

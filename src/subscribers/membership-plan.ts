@@ -1,4 +1,4 @@
-import { OptIn } from '../lists/list.entity';
+import type { OptIn } from '../lists/list.repository';
 import { SubscriptionStatus } from './subscription.entity';
 
 /**

@@ -1,22 +1,19 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ListsModule } from '../lists/lists.module';
 import { QueueName } from '../queues/queues';
-import { Subscriber } from './subscriber.entity';
+import { SubscriberRepositoriesModule } from './subscriber-repositories.module';
 import { SubscribersController } from './subscribers.controller';
 import { SubscribersService } from './subscribers.service';
-import { Subscription } from './subscription.entity';
 
-/** SubscribersService is exported: toViews() gives any feature the contract's view of a subscriber. */
+/**
+ * SubscribersService is exported: toViews() gives any feature the contract's view of a subscriber. The tables'
+ * repositories are in SubscriberRepositoriesModule (re-exported here).
+ */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Subscriber, Subscription]),
-    ListsModule,
-    BullModule.registerQueue({ name: QueueName.SystemMail }),
-  ],
+  imports: [SubscriberRepositoriesModule, ListsModule, BullModule.registerQueue({ name: QueueName.SystemMail })],
   controllers: [SubscribersController],
   providers: [SubscribersService],
-  exports: [SubscribersService],
+  exports: [SubscribersService, SubscriberRepositoriesModule],
 })
 export class SubscribersModule {}

@@ -1,22 +1,20 @@
 import { InjectQueue } from '@nestjs/bull';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { SuppressionService } from '../delivery/suppression.service';
-import { MailingList } from '../lists/list.entity';
+import type { MailingList } from '../lists/list.repository';
 import { ListsService } from '../lists/lists.service';
 import { JobName, JobOf, QueueName, QueueOf, confirmJobId } from '../queues/queues';
 import { isUniqueViolation } from '../database/unique-violation';
 import { ListSubscribersQuery } from './dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from './dto/subscriber.dto';
 import { planMemberships } from './membership-plan';
-import { countSubscribers, filteredSubscribers, filtersOf } from './subscriber-query';
+import { filtersOf } from './subscriber-query';
 import { emailKeyOf } from './email-key';
-import { Subscriber } from './subscriber.entity';
+import { Subscriber, SubscriberRepository } from './subscriber.repository';
 import { SubscriberView, toSubscriberView } from './subscriber.view';
-import { Subscription } from './subscription.entity';
+import { Subscription, SubscriptionRepository } from './subscription.repository';
 
 /** What a write leaves to do once its transaction has committed. */
 interface Written {
@@ -29,9 +27,9 @@ export class SubscribersService {
   private readonly logger = new Logger(SubscribersService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
-    @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
+    private readonly transactions: Transactions,
+    private readonly subscribers: SubscriberRepository,
+    private readonly subscriptions: SubscriptionRepository,
     private readonly lists: ListsService,
     @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendSubscriptionConfirm>,
     private readonly suppressions: SuppressionService,
@@ -42,19 +40,20 @@ export class SubscribersService {
     if (await this.suppressions.isErased(emailKey)) throw erased();
     const written = await this.write(body.email, async (m): Promise<Written> => {
       const lists = await this.lists.assertListsExist(body.listIds ?? [], m);
-      if (await m.existsBy(Subscriber, { emailKey })) throw duplicate(body.email);
-      const subscriber = await m.save(
-        m.create(Subscriber, {
+      if (await this.subscribers.existsByEmailKey(emailKey, m)) throw duplicate(body.email);
+      const subscriber = await this.subscribers.create(
+        {
           email: body.email.trim(),
           emailKey,
           name: body.name ?? '',
           attributes: body.attributes ?? {},
           status: body.status ?? 'enabled',
-        }),
+        },
+        m,
       );
       return {
         subscriber,
-        awaitingConfirmation: await this.applyMemberships(m, subscriber.id, [], lists, body.preconfirm ?? false),
+        awaitingConfirmation: await this.applyMemberships(subscriber.id, [], lists, body.preconfirm ?? false, m),
       };
     });
     await this.requestConfirmation(written);
@@ -63,14 +62,13 @@ export class SubscribersService {
 
   async update(id: string, body: UpdateSubscriberDto): Promise<SubscriberView> {
     const written = await this.write(body.email ?? '', async (m): Promise<Written> => {
-      // PostgreSQL: concurrent PATCHes of one subscriber take turns on the row (SQLite's transactions already do)
-      const lock = m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' as const } : undefined;
-      const subscriber = await m.findOne(Subscriber, { where: { id }, lock });
+      // concurrent PATCHes of one subscriber take turns on the row
+      const subscriber = await this.subscribers.findForUpdate(id, m);
       if (!subscriber) throw new NotFoundException(`Subscriber ${id} not found`);
       const lists = body.listIds === undefined ? undefined : await this.lists.assertListsExist(body.listIds, m);
       if (body.email !== undefined) {
         const emailKey = emailKeyOf(body.email);
-        if (emailKey !== subscriber.emailKey && (await m.existsBy(Subscriber, { emailKey })))
+        if (emailKey !== subscriber.emailKey && (await this.subscribers.existsByEmailKey(emailKey, m)))
           throw duplicate(body.email);
         if (emailKey !== subscriber.emailKey && (await this.suppressions.isErased(emailKey))) throw erased();
         subscriber.email = body.email.trim();
@@ -80,11 +78,11 @@ export class SubscribersService {
       // attributes are replaced as a whole: the client sends the object it wants kept
       if (body.attributes !== undefined) subscriber.attributes = body.attributes;
       if (body.status !== undefined) subscriber.status = body.status;
-      await m.save(subscriber);
-      const existing = await m.find(Subscription, { where: { subscriberId: id } });
+      await this.subscribers.save(subscriber, m);
+      const existing = await this.subscriptions.findBySubscriber(id, m);
       return {
         subscriber,
-        awaitingConfirmation: await this.applyMemberships(m, id, existing, lists, body.preconfirm ?? false),
+        awaitingConfirmation: await this.applyMemberships(id, existing, lists, body.preconfirm ?? false, m),
       };
     });
     await this.requestConfirmation(written);
@@ -93,13 +91,12 @@ export class SubscribersService {
 
   async remove(id: string): Promise<void> {
     // memberships and consent records go with the subscriber (ON DELETE CASCADE)
-    const result = await this.subscribers.delete({ id });
-    if (!result.affected) throw new NotFoundException(`Subscriber ${id} not found`);
+    if (!(await this.subscribers.delete(id))) throw new NotFoundException(`Subscriber ${id} not found`);
   }
 
   /** One subscriber in the contract's shape, or 404. */
   async view(id: string): Promise<SubscriberView> {
-    const subscriber = await this.subscribers.findOneBy({ id });
+    const subscriber = await this.subscribers.findById(id);
     if (!subscriber) throw new NotFoundException(`Subscriber ${id} not found`);
     return (await this.toViews([subscriber]))[0];
   }
@@ -107,10 +104,7 @@ export class SubscribersService {
   /** Subscribers in the contract's shape, their memberships fetched in one query. For any feature that shows subscribers. */
   async toViews(subscribers: Subscriber[]): Promise<SubscriberView[]> {
     if (subscribers.length === 0) return [];
-    const memberships = await this.subscriptions.find({
-      where: { subscriberId: In(subscribers.map((s) => s.id)) },
-      order: { createdAt: 'ASC', listId: 'ASC' },
-    });
+    const memberships = await this.subscriptions.findBySubscribers(subscribers.map((s) => s.id));
     const bySubscriber = new Map<string, Subscription[]>();
     for (const m of memberships) bySubscriber.set(m.subscriberId, [...(bySubscriber.get(m.subscriberId) ?? []), m]);
     return subscribers.map((s) => toSubscriberView(s, bySubscriber.get(s.id) ?? []));
@@ -119,25 +113,20 @@ export class SubscribersService {
   /**
    * Newest first. Built to stay quick on a million subscribers: the page walks the index on (created_at, id)
    * (or the partial index of blocklisted ones, or the list's memberships), a search scans,
-   * and the total is counted apart, without ORDER BY (see subscriber-query.ts).
+   * and the total is counted apart, without ORDER BY (see SubscriberRepository).
    */
   async list(query: ListSubscribersQuery): Promise<Page<SubscriberView>> {
     const filters = filtersOf(query);
     if (filters.listId) await this.lists.assertListsExist([filters.listId]);
-    const total = await countSubscribers(this.subscribers, this.subscriptions, filters);
-    const rows = await filteredSubscribers(this.subscribers, filters)
-      .orderBy('s.createdAt', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit)
-      .getMany();
+    const total = await this.subscribers.countFiltered(filters);
+    const rows = await this.subscribers.filteredPage(filters, (query.page - 1) * query.limit, query.limit);
     return { items: await this.toViews(rows), total, page: query.page, limit: query.limit };
   }
 
   /** Runs a write in a transaction; a unique violation on the address (a concurrent create) is the same 409. */
-  private async write(email: string, work: (m: EntityManager) => Promise<Written>): Promise<Written> {
+  private async write(email: string, work: (m: Tx) => Promise<Written>): Promise<Written> {
     try {
-      return await inTransaction(this.dataSource, work);
+      return await this.transactions.run(work);
     } catch (e) {
       if (isUniqueViolation(e)) throw duplicate(email);
       throw e;
@@ -149,11 +138,11 @@ export class SubscribersService {
    * that now await the subscriber's confirmation. `lists` undefined keeps the set of lists as it is.
    */
   private async applyMemberships(
-    m: EntityManager,
     subscriberId: string,
     existing: Subscription[],
     lists: MailingList[] | undefined,
     preconfirm: boolean,
+    m: Tx,
   ): Promise<string[]> {
     const plan = planMemberships(existing, lists, preconfirm);
     const now = new Date();
@@ -165,17 +154,13 @@ export class SubscribersService {
         confirmedAt: a.status === 'confirmed' ? now : null,
       }));
       // a concurrent request that added the same membership first wins; this one changes nothing
-      await m.createQueryBuilder().insert().into(Subscription).values(rows).orIgnore().updateEntity(false).execute();
+      await this.subscriptions.insertIgnoringExisting(rows, m);
     }
     if (plan.confirm.length) {
-      await m.update(
-        Subscription,
-        { subscriberId, listId: In(plan.confirm), status: 'unconfirmed' },
-        { status: 'confirmed', confirmedAt: now },
-      );
+      await this.subscriptions.confirmUnconfirmed(subscriberId, plan.confirm, now, m);
     }
     if (plan.remove.length) {
-      await m.delete(Subscription, { subscriberId, listId: In(plan.remove), status: Not('unsubscribed') });
+      await this.subscriptions.removeUnlessUnsubscribed(subscriberId, plan.remove, m);
     }
     return plan.awaitingConfirmation;
   }
@@ -194,7 +179,7 @@ export class SubscribersService {
       await this.systemMail.add(JobName.SendSubscriptionConfirm, payload, {
         jobId: confirmJobId(subscriber.id, listIds),
       });
-    } catch (err) {
+    } catch (err: unknown) {
       this.logger.error(
         { err, subscriberId: subscriber.id, listIds },
         'could not queue the subscription confirmation mail',

@@ -1,11 +1,10 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { nowDefault, timeType } from '../config/database-kind';
-import { MailingList } from '../lists/list.entity';
 import { Subscriber } from './subscriber.entity';
 
 export type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';
 
-/** A subscriber's membership of one list. */
+/** A subscriber's membership of one list (list_id references lists, ON DELETE CASCADE: see the migrations). */
 @Entity('subscriptions')
 export class Subscription {
   @PrimaryColumn({ type: 'uuid' }) subscriberId: string;
@@ -18,7 +17,4 @@ export class Subscription {
   @ManyToOne(() => Subscriber, (s) => s.subscriptions, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'subscriber_id' })
   subscriber?: Subscriber;
-  @ManyToOne(() => MailingList, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'list_id' })
-  list?: MailingList;
 }

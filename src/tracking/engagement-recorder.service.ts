@@ -5,7 +5,7 @@ import { Transactions, Tx } from '../database/transaction';
 import { uuid7 } from '../database/uuid7';
 import { MessageEventRepository } from '../delivery/message-event.repository';
 import { ERASED_RECIPIENT, MessageRepository } from '../delivery/message.repository';
-import { Subscriber } from '../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { BURST_MS, burstClicks, machineOpen, scannerClick } from './classify';
 import { EventBuffer, EventBufferOptions } from './event-buffer';
 
@@ -52,6 +52,7 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
     private readonly transactions: Transactions,
     private readonly messages: MessageRepository,
     private readonly events: MessageEventRepository,
+    private readonly subscribers: SubscriberRepository,
   ) {
     this.buffer = new EventBuffer(
       (batch) => this.write(batch),
@@ -112,9 +113,7 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   private async trackedMessages(m: Tx, ids: string[]): Promise<Set<string>> {
     const messages = await this.messages.findRecipients(ids, m);
     const personIds = [...new Set(messages.map((r) => r.subscriberId).filter((id): id is string => !!id))];
-    const people = personIds.length
-      ? await m.find(Subscriber, { select: { id: true, trackingEnabled: true }, where: { id: In(personIds) } })
-      : [];
+    const people = await this.subscribers.trackingOf(personIds, m);
     const allowed = new Set(people.filter((p) => p.trackingEnabled).map((p) => p.id));
     return new Set(
       messages

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { CampaignStatsController } from './campaign-stats.controller';
 import { CampaignStatsService } from './campaign-stats.service';
 import { EngagementRecorder } from './engagement-recorder.service';
@@ -10,7 +11,7 @@ import { TrackingService } from './tracking.service';
 
 /** Opens and clicks (the pixel, the redirect, their buffered recording) and the campaign stats built on them. */
 @Module({
-  imports: [CampaignsModule],
+  imports: [CampaignsModule, SubscriberRepositoriesModule],
   controllers: [TrackingController, CampaignStatsController],
   providers: [TrackingService, EngagementRecorder, CampaignStatsService, InvalidTokenThrottlerGuard, PixelRoute],
   exports: [InvalidTokenThrottlerGuard, CampaignStatsService],

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { ListsService } from '../../lists/lists.service';
-import { Subscription } from '../../subscribers/subscription.entity';
+import { SubscriptionRepository } from '../../subscribers/subscription.repository';
 import { attachmentHeader, csvRow } from './csv';
 
 /** Rows read per query: the export never holds more than one page of members in memory. */
@@ -19,13 +17,14 @@ const FIXED_COLUMNS = ['email', 'name', 'status', 'subscribed_at'];
 @Injectable()
 export class ListExportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
+    private readonly subscriptions: SubscriptionRepository,
   ) {}
 
   async stream(listId: string, res: Response): Promise<void> {
     const list = await this.lists.get(listId);
-    const keys = await this.attributeKeys(listId);
+    // the attribute keys the members have, sorted, found by the database (not by reading every row here)
+    const keys = await this.subscriptions.attributeKeysOfList(listId, MAX_ATTRIBUTE_COLUMNS);
     const stamp = new Date().toISOString().slice(0, 10);
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -41,19 +40,11 @@ export class ListExportService {
 
     let after: string | undefined;
     for (;;) {
-      const qb = this.db
-        .getRepository(Subscription)
-        .createQueryBuilder('m')
-        .innerJoinAndSelect('m.subscriber', 's')
-        .where('m.listId = :listId', { listId })
-        .orderBy('m.subscriberId', 'ASC')
-        .limit(PAGE);
-      if (after) qb.andWhere('m.subscriberId > :after', { after });
-      const page = await qb.getMany();
+      const page = await this.subscriptions.membersPage(listId, after, PAGE);
       if (page.length === 0) break;
       let chunk = '';
       for (const m of page) {
-        const s = m.subscriber!;
+        const s = m.subscriber;
         const attributes = s.attributes ?? {};
         chunk += csvRow([s.email, s.name, m.status, m.createdAt, ...keys.map((k) => attributes[k])]);
       }
@@ -62,19 +53,6 @@ export class ListExportService {
       if (page.length < PAGE) break;
     }
     res.end();
-  }
-
-  /** The attribute keys the list's members have, sorted, found by the database (not by reading every row here). */
-  private async attributeKeys(listId: string): Promise<string[]> {
-    const sql =
-      this.db.options.type === 'postgres'
-        ? `SELECT DISTINCT x.key AS k FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-           CROSS JOIN LATERAL jsonb_object_keys(CASE WHEN jsonb_typeof(s.attributes) = 'object' THEN s.attributes ELSE '{}'::jsonb END) AS x(key)
-           WHERE m.list_id = $1 ORDER BY 1 LIMIT ${MAX_ATTRIBUTE_COLUMNS}`
-        : `SELECT DISTINCT j.key AS k FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id, json_each(s.attributes) j
-           WHERE m.list_id = ? AND json_type(s.attributes) = 'object' ORDER BY 1 LIMIT ${MAX_ATTRIBUTE_COLUMNS}`;
-    const rows: { k: string }[] = await this.db.query(sql, [listId]);
-    return rows.map((r) => String(r.k));
   }
 }
 

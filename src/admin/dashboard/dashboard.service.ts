@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CampaignRepository, CampaignStatus } from '../../campaigns/campaign.repository';
 import { MessageEventRepository } from '../../delivery/message-event.repository';
 import { MessageRepository } from '../../delivery/message.repository';
 import { ListView, ListsService } from '../../lists/lists.service';
-import { Subscriber } from '../../subscribers/subscriber.entity';
+import { SubscriberRepository } from '../../subscribers/subscriber.repository';
 
 export const RECENT_CAMPAIGNS = 5;
 export const CHART_DAYS = 30;
@@ -42,11 +40,11 @@ export interface DashboardData {
 @Injectable()
 export class DashboardService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
     private readonly campaigns: CampaignRepository,
     private readonly messages: MessageRepository,
     private readonly events: MessageEventRepository,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async load(now = new Date()): Promise<DashboardData> {
@@ -89,10 +87,9 @@ export class DashboardService {
   }
 
   private async subscriberCounts(): Promise<{ subscriberCount: number; blocklistedCount: number }> {
-    const repo = this.db.getRepository(Subscriber);
     const [subscriberCount, blocklistedCount] = await Promise.all([
-      repo.count(),
-      repo.countBy({ status: 'blocklisted' }),
+      this.subscribers.count(),
+      this.subscribers.countByStatus('blocklisted'),
     ]);
     return { subscriberCount, blocklistedCount };
   }

@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { Attributes } from '../../subscribers/subscriber.entity';
+import type { Attributes } from '../../subscribers/subscriber.repository';
 import {
   ATTRIBUTES_MAX_BYTES,
   EmailAddress,

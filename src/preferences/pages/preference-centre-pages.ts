@@ -1,4 +1,4 @@
-import { SubscriptionStatus } from '../../subscribers/subscription.entity';
+import type { SubscriptionStatus } from '../../subscribers/subscription.repository';
 import { ATTRIBUTE_FIELD, inputValue, isEditable } from '../preference-centre-form';
 import { PreferenceView } from '../preference-centre.service';
 import { escapeHtml, htmlPage } from './html';

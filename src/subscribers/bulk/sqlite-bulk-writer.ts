@@ -1,6 +1,5 @@
-import { ImportRow } from '../csv-rows';
 import { uuid7 } from '../../database/uuid7';
-import { BATCH_BYTES, BatchResult, ImportTarget, ImportWriter } from './import-writer';
+import { BATCH_BYTES, BatchResult, BulkRow, BulkTarget, BulkWriter } from './bulk-writer';
 
 /** Rows per multi-row statement: 5 parameters each stays far below SQLite's 32,766. */
 const CHUNK = 500;
@@ -24,20 +23,20 @@ interface Statement {
  * on better-sqlite3's own handle. A batch runs synchronously from BEGIN to COMMIT, so no other query of
  * this process can slip into it; it waits for a transaction TypeORM may have open.
  */
-export class SqliteImportWriter implements ImportWriter {
+export class SqliteBulkWriter implements BulkWriter {
   private readonly statements = new Map<string, Statement>();
-  private readonly runBatch: (rows: ImportRow[]) => BatchResult;
-  private gathering: ImportRow[] = [];
+  private readonly runBatch: (rows: BulkRow[]) => BatchResult;
+  private gathering: BulkRow[] = [];
   private gatheredBytes = 0;
 
   constructor(
     private readonly db: SqliteHandle,
-    private readonly target: ImportTarget,
+    private readonly target: BulkTarget,
   ) {
-    this.runBatch = db.transaction((rows: ImportRow[]) => this.writeSync(rows));
+    this.runBatch = db.transaction((rows: BulkRow[]) => this.writeSync(rows));
   }
 
-  add(row: ImportRow): void {
+  add(row: BulkRow): void {
     this.gathering.push(row);
     this.gatheredBytes += row.email.length + row.name.length + row.attributes.length;
   }
@@ -61,11 +60,12 @@ export class SqliteImportWriter implements ImportWriter {
     return this.runBatch(rows);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.statements.clear();
+    return Promise.resolve();
   }
 
-  private writeSync(rows: ImportRow[]): BatchResult {
+  private writeSync(rows: BulkRow[]): BatchResult {
     const result: BatchResult = { imported: 0, updated: 0 };
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
@@ -77,7 +77,7 @@ export class SqliteImportWriter implements ImportWriter {
   }
 
   /** Upserts the subscribers; a returned id equal to the one offered means the row was new. */
-  private upsertSubscribers(chunk: ImportRow[], result: BatchResult): { id: string; status: string }[] {
+  private upsertSubscribers(chunk: BulkRow[], result: BatchResult): { id: string; status: string }[] {
     const blocklist = this.target.mode === 'blocklist';
     const stmt = this.statement(
       `upsert:${this.target.mode}:${chunk.length}`,

@@ -1,5 +1,15 @@
-import { ImportRow } from '../csv-rows';
-import { ImportMode } from '../import.entity';
+/** One subscriber to write, as an import's file gives it. */
+export interface BulkRow {
+  email: string;
+  emailKey: string;
+  /** '' when the row gives none: an existing name is then kept */
+  name: string;
+  /** the attributes as JSON text (already measured against the 16 KB limit) */
+  attributes: string;
+}
+
+/** subscribe: the rows join the lists; blocklist: the rows are blocklisted and leave every list. */
+export type BulkMode = 'subscribe' | 'blocklist';
 
 /** What a batch did: subscribers created, and existing ones updated. */
 export interface BatchResult {
@@ -8,8 +18,8 @@ export interface BatchResult {
 }
 
 /** Where the rows of one import go. */
-export interface ImportTarget {
-  mode: ImportMode;
+export interface BulkTarget {
+  mode: BulkMode;
   listIds: string[];
 }
 
@@ -24,9 +34,9 @@ export interface ImportTarget {
  *   (optional) are recorded as `unsubscribed` memberships.
  * The rows of one import have distinct email keys (the runner drops duplicates).
  */
-export interface ImportWriter {
+export interface BulkWriter {
   /** Adds a row to the batch being gathered. */
-  add(row: ImportRow): void;
+  add(row: BulkRow): void;
   /** True once the gathered batch should be written (enough rows, or enough bytes). */
   readonly full: boolean;
   /** How many flushes may run at once; the caller never starts more. */

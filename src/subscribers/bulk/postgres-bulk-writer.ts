@@ -1,11 +1,9 @@
 import { finished } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { QueryRunner } from 'typeorm';
-import { ImportRow } from '../csv-rows';
 import { uuid7 } from '../../database/uuid7';
 import { CopyBuffer } from './copy-buffer';
-import { BATCH_BYTES, BATCH_ROWS, BatchResult, ImportTarget, ImportWriter } from './import-writer';
+import { BATCH_BYTES, BATCH_ROWS, BatchResult, BulkRow, BulkTarget, BulkWriter } from './bulk-writer';
 import { isUuid } from '../../common/uuid';
 
 const STAGE = 'pg_temp.import_stage';
@@ -16,10 +14,10 @@ const STAGE = 'pg_temp.import_stage';
  */
 const LANES = 2;
 
-/** A connection of the pool, kept for the import, with its staging table. */
-interface Lane {
-  runner: QueryRunner;
+/** A connection of the pool, kept for the import, with its staging table; `release` gives it back. */
+export interface Lane {
   client: PoolClient;
+  release(): Promise<void>;
 }
 
 /**
@@ -28,7 +26,7 @@ interface Lane {
  * row. Two round trips a batch: the event loop is busy parsing the next batch meanwhile, so every
  * answer waiting for it costs time.
  */
-export class PostgresImportWriter implements ImportWriter {
+export class PostgresBulkWriter implements BulkWriter {
   readonly lanes = LANES;
   /** The batch being gathered, and buffers free for the next ones. */
   private gathering = new CopyBuffer();
@@ -37,17 +35,16 @@ export class PostgresImportWriter implements ImportWriter {
 
   private constructor(
     private readonly free: Lane[],
-    target: ImportTarget,
+    target: BulkTarget,
   ) {
     this.mergeSql = mergeSql(target);
   }
 
-  static async open(newRunner: () => QueryRunner, target: ImportTarget): Promise<PostgresImportWriter> {
+  static async open(connect: () => Promise<Lane>, target: BulkTarget): Promise<PostgresBulkWriter> {
     const lanes: Lane[] = [];
     try {
       for (let i = 0; i < LANES; i++) {
-        const runner = newRunner();
-        lanes.push({ runner, client: (await runner.connect()) as PoolClient });
+        lanes.push(await connect());
         // A crash may lose the last moments of an import, never corrupt it; the job reruns the file anyway.
         await lanes[i].client.query(
           `SET synchronous_commit = off;
@@ -56,13 +53,13 @@ export class PostgresImportWriter implements ImportWriter {
         );
       }
     } catch (err) {
-      await Promise.all(lanes.map((lane) => lane.runner.release()));
+      await Promise.all(lanes.map((lane) => lane.release()));
       throw err;
     }
-    return new PostgresImportWriter(lanes, target);
+    return new PostgresBulkWriter(lanes, target);
   }
 
-  add(row: ImportRow): void {
+  add(row: BulkRow): void {
     this.gathering.push([uuid7(), row.email, row.emailKey, row.name, row.attributes]);
   }
 
@@ -88,7 +85,7 @@ export class PostgresImportWriter implements ImportWriter {
       // The stage may still hold the batch: emptied, the lane is clean for close(); a broken connection goes now.
       await lane.client.query(`TRUNCATE ${STAGE}`).then(
         () => this.free.push(lane),
-        () => lane.runner.release(),
+        () => lane.release(),
       );
       throw err;
     } finally {
@@ -100,11 +97,11 @@ export class PostgresImportWriter implements ImportWriter {
   /** Every lane is free again by now (the caller awaited its flushes). */
   async close(): Promise<void> {
     await Promise.all(
-      this.free.splice(0).map(async ({ runner, client }) => {
+      this.free.splice(0).map(async (lane) => {
         try {
-          await client.query(`DROP TABLE IF EXISTS ${STAGE}; RESET synchronous_commit`);
+          await lane.client.query(`DROP TABLE IF EXISTS ${STAGE}; RESET synchronous_commit`);
         } finally {
-          await runner.release();
+          await lane.release();
         }
       }),
     );
@@ -115,9 +112,9 @@ export class PostgresImportWriter implements ImportWriter {
  * The statements that move the staged rows into place, then empty the stage. The list ids are written
  * into the SQL (a multi-statement query takes no parameters): they are checked to be UUIDs first.
  */
-function mergeSql({ mode, listIds }: ImportTarget): string {
+function mergeSql({ mode, listIds }: BulkTarget): string {
   const bad = listIds.find((id) => !isUuid(id));
-  if (bad !== undefined) throw new Error(`not a list id: ${bad}`);
+  if (bad !== undefined) throw new Error(`not a list id: ${String(bad)}`);
   const lists = `'{${listIds.join(',')}}'::uuid[]`;
   const blocklist = mode === 'blocklist';
   // xmax = 0 on the returned row version means the INSERT branch made it.
