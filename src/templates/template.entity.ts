@@ -2,8 +2,7 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGenerat
 import { timeType, nowDefault } from '../config/database-kind';
 import { TemplateVersion } from './template-version.entity';
 
-export const TEMPLATE_KINDS = ['campaign', 'transactional'] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+import { TemplateKind } from './template-kinds';
 
 /**
  * A stored template. Its content lives in immutable versions; `currentVersion` is what new mail uses.
