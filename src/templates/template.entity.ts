@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType, nowDefault } from '../config/database-kind';
+import { timeType, nowDefault } from '../database/column-types';
 import { TemplateVersion } from './template-version.entity';
 
 import { TemplateKind } from './template-kinds';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType, nowDefault } from '../config/database-kind';
+import { timeType, nowDefault } from '../database/column-types';
 
 import { Role } from './roles';
 
