@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { UsersService } from '../src/users/users.service';
-import { Role } from '../src/users/user.entity';
+import { Role } from '../src/users/roles';
 import { makeApiKey, uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 

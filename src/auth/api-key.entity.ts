@@ -1,12 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType, nowDefault } from '../config/database-kind';
+import { jsonType, timeType, nowDefault } from '../database/column-types';
 
-/**
- * `subscribers:write` adds, changes and unsubscribes subscribers and starts imports; `subscribers:read` reads
- * subscribers, lists and imports. Neither deletes anything nor changes lists: that is for staff (signed-in users).
- */
-export const API_KEY_SCOPES = ['transactional:send', 'events:ingest', 'subscribers:read', 'subscribers:write'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import { ApiKeyScope } from './api-key-scopes';
 
 /** A key for machines (the order system). Only the SHA-256 of the key is kept. */
 @Entity('api_keys')

@@ -1,8 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { ApiKey, ApiKeyScope } from './api-key.entity';
+import { ApiKeyScope } from './api-key-scopes';
+import { ApiKey, ApiKeyRepository } from './api-key.repository';
 
 const KEY_PREFIX = 'mk_';
 
@@ -21,7 +20,7 @@ export interface ApiKeyView {
  */
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(private readonly keys: ApiKeyRepository) {}
 
   static looksLikeKey(credential: string): boolean {
     return credential.startsWith(KEY_PREFIX);
@@ -29,32 +28,28 @@ export class ApiKeysService {
 
   async create(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyView & { key: string }> {
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-    const saved = await this.keys.save(
-      this.keys.create({
-        name,
-        scopes: [...new Set(scopes)],
-        prefix: key.slice(0, 10),
-        keyHash: hashOf(key),
-        lastUsedAt: null,
-      }),
-    );
+    const saved = await this.keys.insert({
+      name,
+      scopes: [...new Set(scopes)],
+      prefix: key.slice(0, 10),
+      keyHash: hashOf(key),
+    });
     return { ...toView(saved), key };
   }
 
   async list(): Promise<ApiKeyView[]> {
-    return (await this.keys.find({ order: { createdAt: 'DESC' } })).map(toView);
+    return (await this.keys.newestFirst()).map(toView);
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.keys.delete({ id });
-    if (!result.affected) throw new NotFoundException(`API key ${id} not found`);
+    if (!(await this.keys.delete(id))) throw new NotFoundException(`API key ${id} not found`);
   }
 
   async authenticate(key: string): Promise<ApiKey | null> {
-    const found = await this.keys.findOne({ where: { keyHash: hashOf(key) } });
+    const found = await this.keys.findByHash(hashOf(key));
     if (found && (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000)) {
       // Recorded at most once a minute, so a busy order system does not write on every call.
-      await this.keys.update({ id: found.id }, { lastUsedAt: new Date() });
+      await this.keys.markUsed(found.id, new Date());
     }
     return found;
   }

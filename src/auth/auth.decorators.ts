@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import { ApiKeyScope } from './api-key.entity';
-import { Role } from '../users/user.entity';
+import { ApiKeyScope } from './api-key-scopes';
+import { Role } from '../users/roles';
 
 export const PUBLIC_KEY = 'auth:public';
 export const MIN_ROLE_KEY = 'auth:minRole';

@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { ApiKeyScope } from './api-key.entity';
+import { ApiKeyScope } from './api-key-scopes';
 import { ApiKeysService } from './api-keys.service';
 import { MIN_ROLE_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { Principal } from './principal';
-import { Role } from '../users/user.entity';
+import { Role } from '../users/roles';
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
 

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { ApiKey } from './api-key.entity';
+import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
@@ -26,7 +27,7 @@ import { LoginLimiter } from './login-limiter.service';
     }),
   ],
   controllers: [AuthController, ApiKeysController],
-  providers: [AuthService, ApiKeysService, LoginLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, ApiKeyRepository, ApiKeysService, LoginLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, ApiKeysService],
 })
 export class AuthModule {}

@@ -2,7 +2,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { checkPassword } from '../users/password';
 import { LoginLimiter } from './login-limiter.service';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.repository';
 import { toUserView, UsersService } from '../users/users.service';
 
 const ACCESS_TOKEN_TTL = '12h';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { timeType } from '../config/database-kind';
+import { timeType } from '../database/column-types';
 
 /**
  * The current run of soft bounces of one address, kept by the address's hash (see suppressionHash)

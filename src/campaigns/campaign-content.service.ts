@@ -1,12 +1,11 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { Tx } from '../database/transaction';
 import { campaignHtmlPass } from '../delivery/personalize-html';
 import { CompiledTemplate, RendererService, TemplateSource } from '../templates/render/renderer.service';
 import { TemplateInvalidError } from '../templates/template-errors';
-import { TemplateVersion } from '../templates/template-version.entity';
-import { Template } from '../templates/template.entity';
+import { TemplateVersionRepository } from '../templates/template-version.repository';
+import { TemplateRepository } from '../templates/template.repository';
 import { TemplatesService } from '../templates/templates.service';
 import { Campaign } from './campaign.entity';
 
@@ -21,37 +20,36 @@ const EMPTY_MJML = '<mjml><mj-body></mj-body></mjml>';
 @Injectable()
 export class CampaignContentService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplatesService,
     private readonly renderer: RendererService,
+    private readonly templateRows: TemplateRepository,
+    private readonly versionRows: TemplateVersionRepository,
   ) {}
 
   /** The version id for `templateId` or inline `mjml`, saving the latter; 400 when it cannot render. */
-  async versionFor(
-    m: EntityManager,
-    content: { templateId?: string; mjml?: string },
-    subject: string,
-  ): Promise<string> {
+  async versionFor(tx: Tx, content: { templateId?: string; mjml?: string }, subject: string): Promise<string> {
     if (content.templateId && content.mjml) throw new BadRequestException('give templateId or mjml, not both');
     if (content.templateId) {
-      const versionId = await this.currentVersionOf(content.templateId, m);
+      const versionId = await this.currentVersionOf(content.templateId, tx);
       await this.assertRenders({ subject, mjml: EMPTY_MJML });
       return versionId;
     }
     if (!content.mjml) throw new BadRequestException('templateId or mjml is required');
     await this.assertRenders({ subject, mjml: content.mjml });
-    const version = await m.save(
-      TemplateVersion,
-      m.create(TemplateVersion, { templateId: null, number: 1, subject, mjml: content.mjml, text: null, required: [] }),
+    const version = await this.versionRows.insert(
+      null,
+      1,
+      { subject, mjml: content.mjml, text: null, required: [] },
+      tx,
     );
     return version.id;
   }
 
   /** A stored template's current version; 400 naming templateId when there is no such template. */
-  async currentVersionOf(templateId: string, m: EntityManager = this.dataSource.manager): Promise<string> {
-    const template = await m.findOne(Template, { where: { id: templateId } });
-    if (!template?.currentVersionId) throw new BadRequestException(`templateId: template ${templateId} does not exist`);
-    return template.currentVersionId;
+  async currentVersionOf(templateId: string, tx?: Tx): Promise<string> {
+    const versionId = await this.templateRows.currentVersionIdOf(templateId, tx);
+    if (!versionId) throw new BadRequestException(`templateId: template ${templateId} does not exist`);
+    return versionId;
   }
 
   /** The subject is checked against the version on its own when only it changes. */

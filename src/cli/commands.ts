@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { isEmail } from 'class-validator';
-import { Role, ROLES } from '../users/user.entity';
+import { Role, ROLES } from '../users/roles';
 import { PASSWORD_TOO_LONG, passwordTooLong } from '../users/password-rules';
 import { UsersService } from '../users/users.service';
 import { readPassword } from './password-input';

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { DatabaseHealth } from './database-health';
 import { dataSourceOptions } from './database.options';
 import { Transactions } from './transaction';
 
@@ -17,7 +18,7 @@ import { Transactions } from './transaction';
       }),
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Transactions, DatabaseHealth],
+  exports: [Transactions, DatabaseHealth],
 })
 export class DatabaseModule {}

@@ -3,12 +3,15 @@ import { dirname, join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { DatabaseConfig } from '../config/app-config';
+import { adaptColumnsTo } from './column-dialect';
 
 /** Entities and migrations are found by file name, so a new feature needs no edit here. */
 const entities = [join(__dirname, '..', '**', '*.entity.{ts,js}')];
 const migrations = [join(__dirname, 'migrations', '*.{ts,js}')];
 
+/** The options of a DataSource for `db`; the entities' column types are made that database's first. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  adaptColumnsTo(db.kind);
   const common = {
     entities,
     migrations,

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType } from '../config/database-kind';
+import { jsonType, timeType } from '../database/column-types';
 
 export type MessageEventType =
   | 'queued'

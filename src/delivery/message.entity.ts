@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { jsonType, nowDefault, timeType } from '../config/database-kind';
+import { jsonType, nowDefault, timeType } from '../database/column-types';
 
 export type MessageStream = 'transactional' | 'campaign';
 

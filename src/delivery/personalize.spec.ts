@@ -57,8 +57,8 @@ function setup() {
 /** The target of every click URL in `s`, verified as the click token of `messageId`. */
 function clickTargets(s: string, messageId: string): string[] {
   return [...s.matchAll(/https:\/\/mail\.shop\.test\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)].map((m) => {
-    const payload = tokens.verify<{ m: string; u: string }>('click', m[1]);
-    expect(payload?.m).toBe(messageId);
+    const payload = tokens.verify('click', m[1]);
+    expect(payload && 'm' in payload && payload.m).toBe(messageId);
     return payload!.u;
   });
 }
@@ -195,11 +195,11 @@ describe('a personalised campaign message', () => {
 
   it('issues mailed preference links that expire after 7 days and name only the subscriber', () => {
     const url = preferencesUrlOf(tokens, PUBLIC, { s: recipient(8).subscriberId });
-    const payload = tokens.verify<{ exp: number; s: string }>('preferences', url.slice(`${PUBLIC}/p/`.length));
+    const payload = tokens.verify('preferences', url.slice(`${PUBLIC}/p/`.length));
     expect(payload!.s).toBe(recipient(8).subscriberId);
     expect(Object.keys(payload!).sort()).toEqual(['exp', 's']);
-    expect(payload!.exp - Date.now() / 1000).toBeGreaterThan(7 * 24 * 3600 - 60);
-    expect(payload!.exp - Date.now() / 1000).toBeLessThanOrEqual(7 * 24 * 3600);
+    expect(payload!.exp! - Date.now() / 1000).toBeGreaterThan(7 * 24 * 3600 - 60);
+    expect(payload!.exp! - Date.now() / 1000).toBeLessThanOrEqual(7 * 24 * 3600);
   });
 
   it('gives test sends links that name nobody: unsubscribe, preferences, pixel and clicks', async () => {
@@ -223,7 +223,7 @@ describe('a personalised campaign message', () => {
     const pixel = /\/o\/([^"]+)"/.exec(out.html)![1];
     expect(tokens.verify('open', pixel)).toEqual({ t: 1 });
     const clicks = [...out.html.matchAll(/\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)].map((m) =>
-      tokens.verify<{ t: number; u: string; m?: string }>('click', m[1]),
+      tokens.verify('click', m[1]),
     );
     expect(clicks.length).toBeGreaterThan(0);
     for (const c of clicks) expect(c).toEqual({ t: 1, u: expect.stringMatching(/^https:\/\/shop\.test\//) });

@@ -1,13 +1,13 @@
 import type { RenderHooks } from '../templates/render/render-hooks';
 import type { TemplateData } from '../templates/render/template-data';
-import type { TokenPurpose } from '../tokens/token.service';
+import type { TokenService } from '../tokens/token.service';
 
 /**
  * What makes one campaign message one recipient's: the data every campaign template gets, the signed
  * URLs (unsubscribe, preferences, open pixel, click), and the hooks the renderer calls for them.
  * Pure functions over a token signer, so they are tested without the app.
  *
- * Token payloads (the pages behind /u, /p, /o and /c read them):
+ * Token claims (typed in tokens/token-claims.ts; the pages behind /u, /p, /o and /c read them):
  *   unsubscribe {m: messageId, s: subscriberId, c: campaignId}   no expiry
  *   preferences {s: subscriberId}                                 7 days, only ever mailed (preferences-link)
  *   open        {m: messageId}                                    no expiry
@@ -18,9 +18,7 @@ import type { TokenPurpose } from '../tokens/token.service';
  * open anyone's data. It leads to /u/TOKEN/preferences, a page whose button mails a fresh 7-day link to
  * the address on file (identity verified by the mailbox at that moment).
  */
-export interface TokenSigner {
-  sign(purpose: TokenPurpose, payload: Record<string, unknown>, ttlSeconds?: number): string;
-}
+export type TokenSigner = Pick<TokenService, 'sign'>;
 
 export const PREFERENCES_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { nowDefault, timeType } from '../config/database-kind';
+import { nowDefault, timeType } from '../database/column-types';
 
 export type SuppressionReason = 'hard-bounce' | 'complaint' | 'erased';
 

@@ -1,11 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bull';
 import { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { DatabaseHealth } from '../database/database-health';
 import { QueueName } from '../queues/queues';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -14,7 +13,7 @@ const CHECK_TIMEOUT_MS = 2000;
 @Controller()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseHealth,
     @InjectQueue(QueueName.SystemMail) private readonly queue: Queue,
   ) {}
 
@@ -23,9 +22,9 @@ export class HealthController {
   @Get('health')
   async health(@Res() res: Response) {
     const [db, redis] = await Promise.all([
-      probe(() => this.db.query('SELECT 1')),
+      probe(() => this.db.ping()),
       probe(async () => {
-        const client = await this.queue.client;
+        const client = this.queue.client;
         if ((await client.ping()) !== 'PONG') throw new Error('no PONG');
       }),
     ]);

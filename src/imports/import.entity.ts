@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType, nowDefault } from '../config/database-kind';
+import { jsonType, timeType, nowDefault } from '../database/column-types';
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
 export type ImportMode = 'subscribe' | 'blocklist';

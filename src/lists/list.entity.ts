@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { nowDefault, timeType } from '../config/database-kind';
+import { nowDefault, timeType } from '../database/column-types';
 
 export type OptIn = 'single' | 'double';
 /** public: shown on public pages and open to sign-up; private: only an admin adds members, and only its members see it. */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { timeType, nowDefault } from '../config/database-kind';
+import { timeType, nowDefault } from '../database/column-types';
 
 /**
  * Proof of a subscription: who asked (IP, user agent), where from (source), when, and when it was confirmed.

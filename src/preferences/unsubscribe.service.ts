@@ -8,16 +8,11 @@ import { Message, MessageRepository } from '../delivery/message.repository';
 import { ListRepository } from '../lists/list.repository';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SubscriptionRepository } from '../subscribers/subscription.repository';
-import { TokenService } from '../tokens/token.service';
+import { TestClaims, TokenService, UnsubscribeClaims } from '../tokens/token.service';
 import { PreferencesLinkService } from './preferences-link.service';
-import { isUuid } from '../common/uuid';
 
-/** An unsubscribe token's payload (see delivery/personalize.ts): message, subscriber, campaign. No expiry. */
-interface UnsubscribeClaims {
-  m: string;
-  s: string;
-  c: string;
-}
+/** An unsubscribe token's claims naming a recipient (see tokens/token-claims.ts): message, subscriber, campaign. */
+type RecipientClaims = Exclude<UnsubscribeClaims, TestClaims>;
 
 /**
  * What a valid token leads to: the lists it leaves (names; `all` when its campaign is gone). The page
@@ -105,17 +100,16 @@ export class UnsubscribeService {
     return 'sent';
   }
 
-  private claimsOf(token: string): UnsubscribeClaims | TestMail | null {
-    const claims = this.tokens.verify<Record<string, unknown>>('unsubscribe', token);
-    if (claims && claims.t === 1 && claims.s === undefined && claims.m === undefined) return TEST_MAIL;
-    if (!claims || ![claims.m, claims.s, claims.c].every((v) => typeof v === 'string' && isUuid(v))) return null;
-    return { m: String(claims.m).toLowerCase(), s: String(claims.s).toLowerCase(), c: String(claims.c).toLowerCase() };
+  private claimsOf(token: string): RecipientClaims | TestMail | null {
+    const claims = this.tokens.verify('unsubscribe', token);
+    if (!claims) return null;
+    return 't' in claims ? TEST_MAIL : claims;
   }
 
   /** The lists to leave, and the message to record it on; null when the token names no real recipient. */
   private async target(
     em: EntityManager,
-    claims: UnsubscribeClaims,
+    claims: RecipientClaims,
   ): Promise<{ listIds: string[]; all: boolean; message: Pick<Message, 'id'> | null } | null> {
     const campaign = await this.campaigns.findListIds(claims.c, em);
     if (!campaign) {

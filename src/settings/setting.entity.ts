@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { jsonType, nowDefault, timeType } from '../config/database-kind';
+import { jsonType, nowDefault, timeType } from '../database/column-types';
 
 /** One setting changed in the admin UI (the company's postal address, the sender addresses): key → JSON value. */
 @Entity('settings')

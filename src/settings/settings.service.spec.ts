@@ -1,17 +1,15 @@
 import { BadRequestException, ConflictException } from '@nestjs/common';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { Setting } from './setting.entity';
+import { SettingRepository } from './setting.repository';
 import { parseMailFrom, SettingsService } from './settings.service';
 
 /** An in-memory stand-in for the settings table (the e2e specs use the real one). */
 function service(config: Partial<AppConfig> = {}): SettingsService {
   const rows = new Map<string, unknown>();
   const repo = {
-    findOne: async ({ where }: { where: { key: string } }) =>
-      rows.has(where.key) ? { key: where.key, value: rows.get(where.key) } : null,
-    upsert: async ({ key, value }: { key: string; value: unknown }) => void rows.set(key, value),
-  } as unknown as Repository<Setting>;
+    valueOf: (key: string) => Promise.resolve(rows.has(key) ? rows.get(key) : null),
+    put: (key: string, value: unknown) => Promise.resolve(void rows.set(key, value)),
+  } as unknown as SettingRepository;
   return new SettingsService(repo, {
     companyAddress: 'Config Ltd',
     mailFrom: 'News <news@localhost>',

@@ -1,12 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { EditableAttributeDto } from './dto/editable-attribute.dto';
 import { SenderDto } from './dto/settings.dto';
-import { Setting } from './setting.entity';
+import { SettingRepository } from './setting.repository';
 
 export interface Sender {
   name: string;
@@ -35,7 +33,7 @@ const MAX_SENDERS = 50;
 @Injectable()
 export class SettingsService {
   constructor(
-    @InjectRepository(Setting) private readonly settings: Repository<Setting>,
+    private readonly settings: SettingRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -57,7 +55,7 @@ export class SettingsService {
   async senders(): Promise<Sender[]> {
     const stored = await this.read(SENDERS);
     if (Array.isArray(stored) && stored.length) {
-      return stored
+      return (stored as Partial<Record<keyof Sender, unknown>>[])
         .filter((s): s is Sender => typeof s?.email === 'string')
         .map((s) => ({ name: String(s.name ?? ''), email: s.email }));
     }
@@ -105,7 +103,7 @@ export class SettingsService {
   async editableAttributes(): Promise<EditableAttribute[]> {
     const stored = await this.read(EDITABLE_ATTRIBUTES);
     if (!Array.isArray(stored)) return [];
-    return stored
+    return (stored as Partial<Record<keyof EditableAttribute, unknown>>[])
       .filter((a): a is EditableAttribute => typeof a?.key === 'string' && typeof a?.label === 'string')
       .map((a) => ({ key: a.key, label: a.label }));
   }
@@ -134,11 +132,11 @@ export class SettingsService {
   }
 
   private async read(key: string): Promise<unknown> {
-    return (await this.settings.findOne({ where: { key } }))?.value ?? null;
+    return this.settings.valueOf(key);
   }
 
   private async write(key: string, value: unknown): Promise<void> {
-    await this.settings.upsert({ key, value: value as object }, ['key']);
+    await this.settings.put(key, value);
   }
 }
 

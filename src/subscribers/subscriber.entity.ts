@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { jsonType, nowDefault, timeType } from '../config/database-kind';
+import { jsonType, nowDefault, timeType } from '../database/column-types';
 import { Subscription } from './subscription.entity';
 
 export type SubscriberStatus = 'enabled' | 'blocklisted';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { nowDefault, timeType } from '../config/database-kind';
+import { nowDefault, timeType } from '../database/column-types';
 import { Subscriber } from './subscriber.entity';
 
 export type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TemplateSource } from './render/renderer.service';
 import { REQUIRED_PATH } from './render/template-data';
-import { TEMPLATE_KINDS, TemplateKind } from './template.entity';
+import { TEMPLATE_KINDS, TemplateKind } from './template-kinds';
 
 /**
  * The templates shipped in `templates/`: `<slug>.mjml`, a sidecar `<slug>.json`

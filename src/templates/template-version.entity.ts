@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonType, timeType, nowDefault } from '../config/database-kind';
+import { jsonType, timeType, nowDefault } from '../database/column-types';
 
 /**
  * One saved state of a template, never changed after insert: a campaign keeps the id of the version

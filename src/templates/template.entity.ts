@@ -1,9 +1,8 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType, nowDefault } from '../config/database-kind';
+import { timeType, nowDefault } from '../database/column-types';
 import { TemplateVersion } from './template-version.entity';
 
-export const TEMPLATE_KINDS = ['campaign', 'transactional'] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+import { TemplateKind } from './template-kinds';
 
 /**
  * A stored template. Its content lives in immutable versions; `currentVersion` is what new mail uses.

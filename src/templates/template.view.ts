@@ -1,6 +1,7 @@
 import { BuiltInTemplate } from './built-in-templates';
-import { TemplateVersion } from './template-version.entity';
-import { Template, TemplateKind } from './template.entity';
+import { TemplateKind } from './template-kinds';
+import type { TemplateVersion } from './template-version.repository';
+import type { Template } from './template.repository';
 
 /** A template in a list: everything but the bodies. */
 export interface TemplateSummary {

@@ -5,6 +5,8 @@ import { MjmlCompiler } from './render/mjml-compiler';
 import { RendererService } from './render/renderer.service';
 import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
+import { TemplateVersionRepository } from './template-version.repository';
+import { TemplateRepository } from './template.repository';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
 
@@ -15,7 +17,7 @@ import { TemplatesService } from './templates.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Template, TemplateVersion])],
   controllers: [TemplatesController],
-  providers: [MjmlCompiler, RendererService, BuiltInTemplates, TemplatesService],
-  exports: [RendererService, TemplatesService, MjmlCompiler],
+  providers: [MjmlCompiler, RendererService, BuiltInTemplates, TemplateRepository, TemplateVersionRepository, TemplatesService],
+  exports: [RendererService, TemplatesService, MjmlCompiler, TemplateRepository, TemplateVersionRepository],
 })
 export class TemplatesModule {}

@@ -1,16 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { Page } from '../common/pagination';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { isUniqueViolation } from '../database/unique-violation';
 import { BuiltInTemplates, sourceOfBuiltIn } from './built-in-templates';
 import { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './dto/template.dto';
 import { RenderedMessage, RendererService, TemplateSource } from './render/renderer.service';
 import { TemplateInvalidError } from './template-errors';
-import { TemplateVersion } from './template-version.entity';
-import { Template } from './template.entity';
+import { TemplateVersion, TemplateVersionRepository } from './template-version.repository';
+import { Template, TemplateRepository, TemplateWithVersion } from './template.repository';
 import { BuiltInSummary, builtInSummary, BuiltInView, builtInView, TemplateSummary, templateSummary, TemplateView, templateView } from './template.view';
 
 /** A template found by slug, ready to render: the stored one if there is one, else the built-in file. */
@@ -27,9 +25,9 @@ export interface ResolvedTemplate {
 @Injectable()
 export class TemplatesService {
   constructor(
-    @InjectRepository(Template) private readonly templates: Repository<Template>,
-    @InjectRepository(TemplateVersion) private readonly versions: Repository<TemplateVersion>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplateRepository,
+    private readonly versions: TemplateVersionRepository,
+    private readonly transactions: Transactions,
     private readonly builtIns: BuiltInTemplates,
     private readonly renderer: RendererService,
   ) {}
@@ -39,15 +37,8 @@ export class TemplatesService {
     const builtIns = this.builtIns.list().filter((t) => !query.kind || t.kind === query.kind);
     const offset = (page - 1) * limit;
     const fromBuiltIns = builtIns.slice(offset, offset + limit);
-    const where = query.kind ? { kind: query.kind } : {};
-    const [stored, storedTotal] = await this.templates.findAndCount({
-      where,
-      relations: { currentVersion: true },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: Math.max(0, offset - builtIns.length),
-      take: limit - fromBuiltIns.length,
-    });
-    const overriders = await this.templates.find({ select: { id: true, slug: true }, where: { slug: In(builtIns.map((t) => t.slug)) } });
+    const [stored, storedTotal] = await this.templates.page(query.kind, Math.max(0, offset - builtIns.length), limit - fromBuiltIns.length);
+    const overriders = await this.templates.bySlugs(builtIns.map((t) => t.slug));
     const overriddenBy = new Map(overriders.map((t) => [t.slug, t.id]));
     const items = [
       ...fromBuiltIns.map((t) => builtInSummary(t, overriddenBy.get(t.slug) ?? null)),
@@ -64,8 +55,7 @@ export class TemplatesService {
   async getBuiltIn(slug: string): Promise<BuiltInView> {
     const t = this.builtIns.get(slug);
     if (!t) throw new NotFoundException(`There is no built-in template ${slug}`);
-    const overrider = await this.templates.findOne({ select: { id: true }, where: { slug } });
-    return builtInView(t, overrider?.id ?? null);
+    return builtInView(t, await this.templates.idOfSlug(slug));
   }
 
   async create(dto: CreateTemplateDto): Promise<TemplateView> {
@@ -79,18 +69,17 @@ export class TemplatesService {
       required: dto.required ?? this.builtIns.get(slug)?.required ?? [],
     };
     await this.assertRenders(content);
-    const id = await this.saving(slug, (m) =>
-      m.save(Template, m.create(Template, { name: dto.name, slug, kind: dto.kind, currentVersionId: null })).then(async (t) => {
-        await this.addVersion(m, t, 1, content);
-        return t.id;
-      }),
-    );
+    const id = await this.saving(slug, async (tx) => {
+      const t = await this.templates.insert({ name: dto.name, slug, kind: dto.kind }, tx);
+      await this.addVersion(tx, t, 1, content);
+      return t.id;
+    });
     return this.get(id);
   }
 
   async update(id: string, dto: UpdateTemplateDto): Promise<TemplateView> {
     const template = await this.find(id);
-    const current = template.currentVersion!;
+    const current = template.currentVersion;
     const content = {
       subject: dto.subject ?? current.subject,
       mjml: dto.mjml ?? current.mjml,
@@ -104,29 +93,28 @@ export class TemplatesService {
       JSON.stringify(content.required) !== JSON.stringify(current.required);
     if (dto.slug && dto.slug !== template.slug) await this.assertSlugFree(dto.slug);
     if (contentChanged) await this.assertRenders(content);
-    await this.saving(dto.slug ?? template.slug, async (m) => {
-      const changes: Partial<Template> = {};
+    await this.saving(dto.slug ?? template.slug, async (tx) => {
+      const changes: Partial<Pick<Template, 'name' | 'slug' | 'kind'>> = {};
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.slug !== undefined) changes.slug = dto.slug;
       if (dto.kind !== undefined) changes.kind = dto.kind;
-      if (Object.keys(changes).length) await m.update(Template, { id }, changes);
+      await this.templates.update(id, changes, tx);
       if (contentChanged) {
-        const last = await m.maximum(TemplateVersion, 'number', { templateId: id });
-        await this.addVersion(m, template, (last ?? 0) + 1, content);
+        const last = await this.versions.lastNumber(id, tx);
+        await this.addVersion(tx, template, (last ?? 0) + 1, content);
       }
     });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.templates.delete({ id });
-    if (!result.affected) throw new NotFoundException(`Template ${id} not found`);
+    if (!(await this.templates.delete(id))) throw new NotFoundException(`Template ${id} not found`);
   }
 
   /** For senders: the stored template with this slug, else the built-in one; 404 when neither exists. */
   async resolve(slug: string): Promise<ResolvedTemplate> {
-    const stored = await this.templates.findOne({ where: { slug }, relations: { currentVersion: true } });
-    if (stored?.currentVersion) {
+    const stored = await this.templates.withVersionBySlug(slug);
+    if (stored) {
       return { slug, kind: stored.kind, builtIn: false, templateId: stored.id, source: sourceOfVersion(stored.currentVersion) };
     }
     const file = this.builtIns.get(slug);
@@ -142,9 +130,7 @@ export class TemplatesService {
       const file = this.builtIns.get(slug);
       if (file) names.set(slug, file.name);
     }
-    if (wanted.length) {
-      for (const t of await this.templates.find({ select: { slug: true, name: true }, where: { slug: In(wanted) } })) names.set(t.slug, t.name);
-    }
+    for (const t of await this.templates.bySlugs(wanted)) names.set(t.slug, t.name);
     return names;
   }
 
@@ -155,7 +141,7 @@ export class TemplatesService {
       if (!file) throw new NotFoundException(`Template version ${versionId} is not shipped with this release`);
       return sourceOfBuiltIn(file);
     }
-    const version = isUUID(versionId) ? await this.versions.findOne({ where: { id: versionId } }) : null;
+    const version = isUUID(versionId) ? await this.versions.findById(versionId) : null;
     if (!version) throw new NotFoundException(`Template version ${versionId} not found`);
     return sourceOfVersion(version);
   }
@@ -167,25 +153,20 @@ export class TemplatesService {
     return { template: slug, versionId: resolved.source.versionId, builtIn: resolved.builtIn, ...message };
   }
 
-  private async find(id: string): Promise<Template & { currentVersion: TemplateVersion }> {
-    const template = await this.templates.findOne({ where: { id }, relations: { currentVersion: true } });
-    if (!template?.currentVersion) throw new NotFoundException(`Template ${id} not found`);
-    return template as Template & { currentVersion: TemplateVersion };
+  private async find(id: string): Promise<TemplateWithVersion> {
+    const template = await this.templates.withVersion(id);
+    if (!template) throw new NotFoundException(`Template ${id} not found`);
+    return template;
   }
 
-  private async addVersion(m: EntityManager, template: Template, number: number, content: Omit<TemplateSource, 'versionId'>) {
-    const version = await m.save(
-      TemplateVersion,
-      m.create(TemplateVersion, {
-        templateId: template.id,
-        number,
-        subject: content.subject,
-        mjml: content.mjml,
-        text: content.text ?? null,
-        required: [...(content.required ?? [])],
-      }),
+  private async addVersion(tx: Tx, template: Template, number: number, content: Omit<TemplateSource, 'versionId'>) {
+    const version = await this.versions.insert(
+      template.id,
+      number,
+      { subject: content.subject, mjml: content.mjml, text: content.text ?? null, required: [...(content.required ?? [])] },
+      tx,
     );
-    await m.update(Template, { id: template.id }, { currentVersionId: version.id });
+    await this.templates.setCurrentVersion(template.id, version.id, tx);
   }
 
   /** Saving refuses what would not render: MJML's findings and Handlebars problems are a 400 with lines. */
@@ -195,13 +176,13 @@ export class TemplatesService {
   }
 
   private async assertSlugFree(slug: string): Promise<void> {
-    if (await this.templates.exists({ where: { slug } })) throw new ConflictException(`A template with slug ${slug} already exists`);
+    if (await this.templates.slugTaken(slug)) throw new ConflictException(`A template with slug ${slug} already exists`);
   }
 
   /** Writes in one transaction; a unique violation (slug taken, version number raced) is a 409. */
-  private async saving<T>(slug: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  private async saving<T>(slug: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await inTransaction(this.dataSource, work);
+      return await this.transactions.run(work);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictException(`A template with slug ${slug} already exists, or it was changed at the same time; try again`);
       throw e;
@@ -216,7 +197,7 @@ export class TemplatesService {
     const base = slugify(name);
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base.slice(0, 95)}-${n}`;
-      if (!this.isBuiltInSlug(candidate) && !(await this.templates.exists({ where: { slug: candidate } }))) return candidate;
+      if (!this.isBuiltInSlug(candidate) && !(await this.templates.slugTaken(candidate))) return candidate;
     }
   }
 

@@ -1,8 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { timeType, nowDefault } from '../config/database-kind';
+import { timeType, nowDefault } from '../database/column-types';
 
-export const ROLES = ['admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import { Role } from './roles';
 
 /** A person who works in the service (admin UI or API). Email is stored lower-case. */
 @Entity('users')

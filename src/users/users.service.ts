@@ -1,10 +1,9 @@
 import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './password';
-import { Role, User } from './user.entity';
+import { Role } from './roles';
+import { User, UserRepository } from './user.repository';
 import { isUniqueViolation } from '../database/unique-violation';
 
 export interface UserView {
@@ -23,8 +22,8 @@ export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
   ) {}
 
@@ -44,25 +43,22 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+    return this.users.findByEmail(email.trim().toLowerCase());
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+    return this.users.findById(id);
   }
 
   async list(): Promise<UserView[]> {
-    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toUserView);
+    return (await this.users.oldestFirst()).map(toUserView);
   }
 
   async create(email: string, password: string, role: Role): Promise<UserView> {
     const key = email.trim().toLowerCase();
-    if (await this.users.exist({ where: { email: key } }))
-      throw new ConflictException(`A user with email ${key} already exists`);
+    if (await this.users.existsWithEmail(key)) throw new ConflictException(`A user with email ${key} already exists`);
     try {
-      const user = await this.users.save(
-        this.users.create({ email: key, passwordHash: await hashPassword(password), role }),
-      );
+      const user = await this.users.insert({ email: key, passwordHash: await hashPassword(password), role });
       return toUserView(user);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictException(`A user with email ${key} already exists`);
@@ -73,43 +69,37 @@ export class UsersService implements OnApplicationBootstrap {
   async update(id: string, changes: { password?: string; role?: Role }): Promise<UserView> {
     // Hashing is slow: done before the transaction so it holds no lock meanwhile.
     const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
-    return inTransaction(this.dataSource, async (m) => {
-      const user = await m.getRepository(User).findOne({ where: { id } });
+    return this.transactions.run(async (tx) => {
+      const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`User ${id} not found`);
-      if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(m, id);
+      if (changes.role && user.role === 'admin' && changes.role !== 'admin') await this.assertAnotherAdmin(tx, id);
       if (changes.role) user.role = changes.role;
       if (passwordHash) {
         user.passwordHash = passwordHash;
         // Whoever knew the old password is signed out everywhere.
         user.sessionEpoch += 1;
       }
-      return toUserView(await m.getRepository(User).save(user));
+      return toUserView(await this.users.save(user, tx));
     });
   }
 
   /** Ends every admin session and access token of the user (signing out signs out everywhere). */
   async endSessions(id: string): Promise<void> {
-    await this.users.increment({ id }, 'sessionEpoch', 1);
+    await this.users.bumpSessionEpoch(id);
   }
 
   async remove(id: string): Promise<void> {
-    await inTransaction(this.dataSource, async (m) => {
-      const user = await m.getRepository(User).findOne({ where: { id } });
+    await this.transactions.run(async (tx) => {
+      const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`User ${id} not found`);
-      if (user.role === 'admin') await this.assertAnotherAdmin(m, id);
-      await m.getRepository(User).delete({ id });
+      if (user.role === 'admin') await this.assertAnotherAdmin(tx, id);
+      await this.users.delete(id, tx);
     });
   }
 
-  /**
-   * The service must never be left without an admin. On PostgreSQL the admin rows are locked, so two
-   * admins demoting each other at the same moment cannot both succeed (SQLite runs one writer at a time).
-   */
-  private async assertAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
-    const admins = await m.getRepository(User).find({
-      where: { role: 'admin' },
-      lock: m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
-    });
+  /** The service must never be left without an admin (the admin rows stay locked until `tx` ends). */
+  private async assertAnotherAdmin(tx: Tx, exceptId: string): Promise<void> {
+    const admins = await this.users.lockedAdmins(tx);
     if (!admins.some((a) => a.id !== exceptId))
       throw new ConflictException('The last admin cannot be removed or demoted');
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Role } from '../../src/users/user.entity';
+import { Role } from '../../src/users/roles';
 import { UsersService } from '../../src/users/users.service';
 import { TestApp } from './test-app';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { Role } from '../../src/users/user.entity';
+import { Role } from '../../src/users/roles';
 import { UsersService } from '../../src/users/users.service';
 import { createTestApp, TestApp } from './test-app';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ApiKeyScope } from '../../src/auth/api-key.entity';
+import { ApiKeyScope } from '../../src/auth/api-key-scopes';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { ListVisibility, MailingList, OptIn } from '../../src/lists/list.entity';
 import { Attributes, emailKeyOf, Subscriber, SubscriberStatus } from '../../src/subscribers/subscriber.entity';

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createHttpApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
-import { Role } from '../../src/users/user.entity';
+import { Role } from '../../src/users/roles';
 import { UsersService } from '../../src/users/users.service';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { freePort } from './free-port';

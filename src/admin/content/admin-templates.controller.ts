@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { MinRole } from '../../auth/auth.decorators';
 import { IdParam } from '../../common/id-param';
 import { CreateTemplateDto, UpdateTemplateDto } from '../../templates/dto/template.dto';
-import { TemplateKind } from '../../templates/template.entity';
+import { TemplateKind } from '../../templates/template-kinds';
 import { TemplatesService } from '../../templates/templates.service';
 import { AdminController } from '../admin-controller';
 import { pageParam } from '../pager';

@@ -5,7 +5,7 @@ import { SAMPLE_RECIPIENT, testUrls } from '../../delivery/personalize';
 import { SettingsService } from '../../settings/settings.service';
 import { RendererService } from '../../templates/render/renderer.service';
 import { TemplateProblem } from '../../templates/template-errors';
-import { TemplateKind } from '../../templates/template.entity';
+import { TemplateKind } from '../../templates/template-kinds';
 import { TemplatesService } from '../../templates/templates.service';
 import { TokenService } from '../../tokens/token.service';
 

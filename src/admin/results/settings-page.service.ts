@@ -1,9 +1,9 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import { Response } from 'express';
-import { API_KEY_SCOPES } from '../../auth/api-key.entity';
+import { API_KEY_SCOPES } from '../../auth/api-key-scopes';
 import { ApiKeysService } from '../../auth/api-keys.service';
 import { SettingsService } from '../../settings/settings.service';
-import { ROLES } from '../../users/user.entity';
+import { ROLES } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import { FieldErrors, messageOf } from '../admin-form';
 import { AdminRequest } from '../session/admin-user';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
-import { Role } from '../../users/user.entity';
+import { Role } from '../../users/roles';
 
 /** The signed-in editor, set on the request by AdminGuard. */
 export interface AdminUser {

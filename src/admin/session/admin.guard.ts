@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import { MIN_ROLE_KEY } from '../../auth/auth.decorators';
 import { throwDeferredBodyError } from '../../common/body-errors';
-import { Role } from '../../users/user.entity';
+import { Role } from '../../users/roles';
 import { AdminSessionService, SESSION_COOKIE, sameToken } from './admin-session.service';
 import { AdminRequest, hasRole } from './admin-user';
 import { CSRF_IN_MULTIPART_KEY, CSRF_REFUSAL } from './multipart-csrf';
@@ -27,7 +27,8 @@ export class AdminGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AdminRequest>();
-    const session = await this.sessions.resume(req.cookies?.[SESSION_COOKIE]);
+    const cookies = req.cookies as Record<string, string | undefined> | undefined;
+    const session = await this.sessions.resume(cookies?.[SESSION_COOKIE]);
     if (!session) throw new AdminLoginRequired();
     req.adminUser = session.user;
     req.csrfToken = session.csrf;
@@ -40,8 +41,9 @@ export class AdminGuard implements CanActivate {
     const deferred =
       this.reflector.getAllAndOverride<boolean>(CSRF_IN_MULTIPART_KEY, targets) && !!req.is('multipart/form-data');
     if (!safe && !deferred) {
-      const sent = req.body?._csrf ?? req.headers['x-csrf-token'];
-      if (req.body && typeof req.body === 'object') delete req.body._csrf;
+      const body = req.body as Record<string, unknown> | undefined;
+      const sent = body?._csrf ?? req.headers['x-csrf-token'];
+      if (body && typeof body === 'object') delete body._csrf;
       if (!sameToken(sent, session.csrf)) throw new ForbiddenException(CSRF_REFUSAL);
     }
     const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (safe ? 'viewer' : 'editor');

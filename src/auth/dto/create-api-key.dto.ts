@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { API_KEY_SCOPES, ApiKeyScope } from '../api-key.entity';
+import { API_KEY_SCOPES, ApiKeyScope } from '../api-key-scopes';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'Order system' })

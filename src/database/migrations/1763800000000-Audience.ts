@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** Users, API keys, lists, subscribers, subscriptions, consent records and imports. */
 export class Audience1763800000000 implements MigrationInterface {
   name = 'Audience1763800000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.createTable(
       new Table({
         name: 'users',

@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** Stored templates and their immutable versions. */
 export class Templates1763820000000 implements MigrationInterface {
   name = 'Templates1763820000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.createTable(
       new Table({
         name: 'templates',

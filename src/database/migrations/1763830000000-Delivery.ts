@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** The message log of both streams, its events, and the suppression list. */
 export class Delivery1763830000000 implements MigrationInterface {
   name = 'Delivery1763830000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.createTable(
       new Table({
         name: 'messages',

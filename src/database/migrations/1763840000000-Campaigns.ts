@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** Campaigns, and the link from their messages (created by the Delivery migration) to them. */
 export class Campaigns1763840000000 implements MigrationInterface {
   name = 'Campaigns1763840000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.createTable(
       new Table({
         name: 'campaigns',

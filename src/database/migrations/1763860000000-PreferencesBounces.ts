@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /**
  * The preference centre's tracking switch (subscribers.tracking_enabled) and the soft-bounce runs,
@@ -9,6 +9,7 @@ export class PreferencesBounces1763860000000 implements MigrationInterface {
   name = 'PreferencesBounces1763860000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.addColumn(
       'subscribers',
       new TableColumn({ name: 'tracking_enabled', type: 'boolean', default: true, isNullable: false }),

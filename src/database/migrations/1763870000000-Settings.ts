@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** Settings changed in the admin UI: one row per key, the value as JSON. */
 export class Settings1763870000000 implements MigrationInterface {
   name = 'Settings1763870000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.createTable(
       new Table({
         name: 'settings',

@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /** Lists are public (shown on public pages, open to sign-up) or private (only admins add members). */
 export class ListVisibility1764120000000 implements MigrationInterface {
   name = 'ListVisibility1764120000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.addColumn('lists', new TableColumn(col.text('visibility', 8, { default: "'public'" })));
   }
 

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
-import { col } from '../migration-columns';
+import { columnsFor } from '../migration-columns';
 
 /**
  * What a message is, beside its stream: order/API mail, a campaign's, a campaign test send, a subscription
@@ -9,6 +9,7 @@ export class MessageKind1764150000000 implements MigrationInterface {
   name = 'MessageKind1764150000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const col = columnsFor(q);
     await q.addColumn('messages', new TableColumn(col.text('kind', 32, { default: "'transactional'" })));
     await q.query(`UPDATE messages SET kind = 'campaign' WHERE stream = 'campaign'`);
     await q.query(

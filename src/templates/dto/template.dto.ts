@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { REQUIRED_PATH } from '../render/template-data';
-import { TEMPLATE_KINDS, TemplateKind } from '../template.entity';
+import { TEMPLATE_KINDS, TemplateKind } from '../template-kinds';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PasswordFitsBcrypt } from '../password-rules';
-import { ROLES, Role } from '../user.entity';
+import { ROLES, Role } from '../roles';
 
 /** Addresses are compared trimmed and lower-cased; a stray space from a paste is not an error. */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
