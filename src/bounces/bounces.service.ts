@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Transactions, Tx } from '../database/transaction';
 import { MessageEventRepository, MessageEventType } from '../delivery/message-event.repository';
 import { Message, MessageRepository } from '../delivery/message.repository';
@@ -49,7 +47,6 @@ export interface BounceOutcome {
 @Injectable()
 export class BouncesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly suppressions: SuppressionService,
     private readonly transactions: Transactions,
     private readonly messages: MessageRepository,

@@ -35,4 +35,9 @@ export class Transactions {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.dataSource, work);
   }
+
+  /** False once the connection has closed (at shutdown): what is still buffered can no longer be written. */
+  get databaseOpen(): boolean {
+    return this.dataSource.isInitialized;
+  }
 }

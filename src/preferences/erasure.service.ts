@@ -1,10 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { SoftBounceRepository } from '../bounces/soft-bounce.repository';
 import { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { MessageEventRepository } from '../delivery/message-event.repository';
 import { ERASED_RECIPIENT, Message, MessageRepository } from '../delivery/message.repository';
 import { removeOutboxFiles } from '../delivery/outbox-files';
@@ -40,7 +38,7 @@ export class ErasureService {
   private readonly logger = new Logger(ErasureService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Transactional) private readonly transactional: QueueOf<typeof JobName.SendMessage>,
     private readonly messageRows: MessageRepository,
@@ -54,7 +52,7 @@ export class ErasureService {
 
   async erase(subscriber: Subscriber): Promise<void> {
     const needles = needlesOf(subscriber);
-    const count = await inTransaction(this.db, async (m) => {
+    const count = await this.transactions.run(async (m) => {
       const messages = await this.messageRows.ofPersonForErasure(messagesOf(subscriber), m);
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
@@ -99,7 +97,7 @@ export class ErasureService {
   }
 
   private async scrubMessages(
-    m: EntityManager,
+    m: Tx,
     messages: Pick<Message, 'id' | 'status' | 'lastError' | 'idempotencyKey'>[],
     needles: string[],
   ) {
@@ -133,7 +131,7 @@ export class ErasureService {
   }
 
   /** Import error lists are few and short (capped per import); the address is cut out of their messages. */
-  private async scrubImports(m: EntityManager, needles: string[]) {
+  private async scrubImports(m: Tx, needles: string[]) {
     const imports = await this.imports.findErrorTexts(m);
     for (const imp of imports) {
       const errors = imp.errors ?? [];

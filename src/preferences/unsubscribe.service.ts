@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { CampaignRepository } from '../campaigns/campaign.repository';
-import { inTransaction } from '../database/transaction';
+import { Transactions, Tx } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
 import { Message, MessageRepository } from '../delivery/message.repository';
 import { ListRepository } from '../lists/list.repository';
@@ -40,7 +38,7 @@ export type UnsubscribeVia = 'one-click' | 'page';
 @Injectable()
 export class UnsubscribeService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly tokens: TokenService,
     private readonly log: MessageLogService,
     private readonly links: PreferencesLinkService,
@@ -55,15 +53,15 @@ export class UnsubscribeService {
   async preview(token: string): Promise<UnsubscribeOutcome | TestMail | null> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
-    const target = await this.target(this.db.manager, claims);
-    return target && this.outcome(this.db.manager, claims.s, target.listIds, target.all);
+    const target = await this.target(undefined, claims);
+    return target && this.outcome(undefined, claims.s, target.listIds, target.all);
   }
 
   /** Unsubscribes; idempotent (a second use changes nothing and records nothing more). Null for an unusable token. */
   async unsubscribe(token: string, via: UnsubscribeVia): Promise<UnsubscribeOutcome | TestMail | null> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
-    return inTransaction(this.db, async (em) => {
+    return this.transactions.run(async (em) => {
       const target = await this.target(em, claims);
       if (!target) return null;
       const active = await this.subscriptions.findOfLists(claims.s, target.listIds, ['unconfirmed', 'confirmed'], em);
@@ -82,7 +80,7 @@ export class UnsubscribeService {
   async canRequestLink(token: string): Promise<boolean | TestMail> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims === TEST_MAIL ? TEST_MAIL : false;
-    return (await this.target(this.db.manager, claims)) !== null && (await this.subscribers.exists(claims.s));
+    return (await this.target(undefined, claims)) !== null && (await this.subscribers.exists(claims.s));
   }
 
   /**
@@ -93,7 +91,7 @@ export class UnsubscribeService {
   async requestPreferencesLink(token: string): Promise<'sent' | TestMail | null> {
     const claims = this.claimsOf(token);
     if (!claims || claims === TEST_MAIL) return claims;
-    if (!(await this.target(this.db.manager, claims))) return null;
+    if (!(await this.target(undefined, claims))) return null;
     const subscriber = await this.subscribers.emailOf(claims.s);
     if (!subscriber) return null;
     await this.links.request(subscriber.email);
@@ -108,7 +106,7 @@ export class UnsubscribeService {
 
   /** The lists to leave, and the message to record it on; null when the token names no real recipient. */
   private async target(
-    em: EntityManager,
+    em: Tx | undefined,
     claims: RecipientClaims,
   ): Promise<{ listIds: string[]; all: boolean; message: Pick<Message, 'id'> | null } | null> {
     const campaign = await this.campaigns.findListIds(claims.c, em);
@@ -122,7 +120,7 @@ export class UnsubscribeService {
   }
 
   private async outcome(
-    em: EntityManager,
+    em: Tx | undefined,
     subscriberId: string,
     listIds: string[],
     all: boolean,

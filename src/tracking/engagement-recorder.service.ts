@@ -1,6 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { Transactions, Tx } from '../database/transaction';
 import { uuid7 } from '../database/uuid7';
 import { MessageEventRepository } from '../delivery/message-event.repository';
@@ -48,7 +46,6 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
   private readonly buffer: EventBuffer<Hit>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly transactions: Transactions,
     private readonly messages: MessageRepository,
     private readonly events: MessageEventRepository,
@@ -80,7 +77,7 @@ export class EngagementRecorder implements BeforeApplicationShutdown, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.buffer.pending) return;
-    if (!this.db.isInitialized) {
+    if (!this.transactions.databaseOpen) {
       this.logger.error(`${this.buffer.pending} open/click event(s) lost: the database closed first`);
       return;
     }
