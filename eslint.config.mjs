@@ -31,6 +31,11 @@ export default tseslint.config(
     rules: {
       // A caught error is rethrown as it came (catch variables are not narrowed in this codebase).
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
+      // `const { secret: _secret, ...rest } = row` is how a field is left out of a copy.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' },
+      ],
     },
   },
   prettier,

@@ -26,7 +26,7 @@ export class ImportProcessor {
     try {
       await this.imports.finish(importId, await this.runner.run(found));
       return 'done';
-    } catch (err) {
+    } catch (err: unknown) {
       if (err instanceof ImportStopped) {
         await this.imports.fail(importId, err.message, err.progress);
         return 'failed';
@@ -48,7 +48,7 @@ export class ImportProcessor {
     if (job.name !== JobName.RunImport || !final) return;
     await this.imports
       .failIfUnfinished(job.data.importId, `the job failed: ${firstLine(err)}`)
-      .catch((e) => this.logger.error({ err: e }, 'could not mark the import failed'));
+      .catch((e: unknown) => this.logger.error({ err: e }, 'could not mark the import failed'));
   }
 }
 

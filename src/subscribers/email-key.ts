@@ -68,6 +68,7 @@ export function legacyKeysOf(email: string): string[] {
 /** A 400 wherever it is thrown: the address cannot be keyed. */
 export class InvalidAddressError extends BadRequestException {}
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
 const ASCII = /^[\x00-\x7f]*$/;
 
 function lower(text: string): string {

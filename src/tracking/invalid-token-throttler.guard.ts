@@ -31,12 +31,12 @@ export class InvalidTokenThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected async shouldSkip(context: ExecutionContext): Promise<boolean> {
+  protected shouldSkip(context: ExecutionContext): Promise<boolean> {
     const purpose = this.reflector.getAllAndOverride<TokenPurpose>(TOKEN_PURPOSE_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     const token = context.switchToHttp().getRequest<Request>().params?.token;
-    return Boolean(purpose && typeof token === 'string' && this.tokens.verify(purpose, token));
+    return Promise.resolve(Boolean(purpose && typeof token === 'string' && this.tokens.verify(purpose, token)));
   }
 }

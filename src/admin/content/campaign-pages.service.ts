@@ -59,7 +59,7 @@ export class CampaignPages {
   /** Stored campaign templates first, then the built-in campaign layouts. */
   async templateChoices(): Promise<TemplateChoice[]> {
     const found = await this.templates.list(1, 1000, { kind: 'campaign' });
-    const items = found.items as Array<TemplateSummary | BuiltInSummary>;
+    const items: Array<TemplateSummary | BuiltInSummary> = found.items;
     return [
       ...items
         .filter((t): t is TemplateSummary => !t.builtIn)

@@ -21,7 +21,7 @@ export class MessageLogController {
 
   @Get()
   async list(@Query() raw: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
-    const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : '');
+    const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : '');
     const filters = { search: text('search'), stream: text('stream'), kind: text('kind') };
     const { value, errors } = await validateForm(ListMessagesQuery, {
       search: filters.search.trim() || undefined,
