@@ -226,7 +226,7 @@ describe('API key scopes (guard with the real key store)', () => {
         DatabaseModule,
         QueuesModule.forRoot({
           options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
-          stop: async () => undefined,
+          stop: () => Promise.resolve(),
         }),
         AuthModule,
       ],

@@ -44,7 +44,7 @@ describe('Campaigns (e2e)', () => {
   const mailOf = (campaignId: string) => (m: ReceivedMail) =>
     (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(campaignId));
 
-  async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+  async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await api().get(`/api/campaigns/${id}`).expect(200);

@@ -159,10 +159,12 @@ describe('OutboxService and OutboxProcessor (medium: real database, Redis and SM
       const real = composers.of('test');
       const email = `composer-${uniqueTag()}@example.com`;
       try {
-        composers.register(['test'], { compose: async () => ({ failed: 'cannot render: data.x is required' }) });
+        composers.register(['test'], {
+          compose: () => Promise.resolve({ failed: 'cannot render: data.x is required' }),
+        });
         const failed = await written(mailTo(email, { kind: 'test' }));
         await expect(processor.send(jobFor(failed))).resolves.toBe('failed');
-        composers.register(['test'], { compose: async () => ({ skipped: 'the campaign was deleted' }) });
+        composers.register(['test'], { compose: () => Promise.resolve({ skipped: 'the campaign was deleted' }) });
         const skipped = await written(mailTo(email, { kind: 'test' }));
         await expect(processor.send(jobFor(skipped))).resolves.toBe('skipped');
         expect([await eventsOf(failed), await eventsOf(skipped)]).toEqual([

@@ -8,9 +8,9 @@ import { parseMailFrom, SettingsService } from './settings.service';
 function service(config: Partial<AppConfig> = {}): SettingsService {
   const rows = new Map<string, unknown>();
   const repo = {
-    findOne: async ({ where }: { where: { key: string } }) =>
-      rows.has(where.key) ? { key: where.key, value: rows.get(where.key) } : null,
-    upsert: async ({ key, value }: { key: string; value: unknown }) => void rows.set(key, value),
+    findOne: ({ where }: { where: { key: string } }) =>
+      Promise.resolve(rows.has(where.key) ? { key: where.key, value: rows.get(where.key) } : null),
+    upsert: ({ key, value }: { key: string; value: unknown }) => Promise.resolve(void rows.set(key, value)),
   } as unknown as Repository<Setting>;
   return new SettingsService(repo, {
     companyAddress: 'Config Ltd',

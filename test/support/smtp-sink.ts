@@ -48,7 +48,7 @@ export class SmtpSink {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', async () => {
+        const accept = async (): Promise<void> => {
           await this.beforeAccept?.();
           const raw = Buffer.concat(chunks).toString('utf8');
           const parsed = await PostalMime.parse(raw);
@@ -59,8 +59,9 @@ export class SmtpSink {
             parsed,
             headers: headersOf(raw),
           });
-          callback();
-        });
+        };
+        // A message that cannot be parsed is refused rather than left hanging (the client would wait forever).
+        stream.on('end', () => void accept().then(() => callback(), callback));
       },
       ...options,
     });
