@@ -77,7 +77,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function until<T>(
   fn: () => Promise<T | null | undefined | false>,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

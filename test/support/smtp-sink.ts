@@ -72,11 +72,14 @@ export class SmtpSink {
     return this;
   }
 
-  /** Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`. */
+  /**
+   * Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`
+   * (generous: the suite must pass on a busy machine; the deadline only ends a test that hangs).
+   */
   async waitFor(
     match: (m: ReceivedMail) => boolean = () => true,
     count = 1,
-    timeoutMs = 15000,
+    timeoutMs = 60_000,
   ): Promise<ReceivedMail[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
