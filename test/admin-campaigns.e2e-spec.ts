@@ -116,7 +116,9 @@ describe('admin UI: campaigns', () => {
     const preview = page.frameLocator('iframe[title="Campaign preview"]').locator('body');
     await until(
       async () =>
-        (await preview.innerText()).includes(`Hello ${firstSubscriber.name} from ${firstSubscriber.attributes.city}`),
+        (await preview.innerText()).includes(
+          `Hello ${firstSubscriber.name} from ${String(firstSubscriber.attributes.city)}`,
+        ),
       'the filled preview',
     );
     await expect(page.locator('[data-recipient-total]').textContent()).resolves.toBe('3');

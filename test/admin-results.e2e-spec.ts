@@ -6,6 +6,7 @@ import { deliveredAgo, flushTracking, linksOf, pathOf, sendCampaign, SentCampaig
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const DESKTOP =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
@@ -179,8 +180,10 @@ describe('admin UI: campaign report and message log', () => {
           order: sample.order,
         })
         .expect(202);
-      for (let i = 0; i < 300 && (await t.app.get(MessagesService).get(messageId)).status !== 'sent'; i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await until(
+        async () => (await t.app.get(MessagesService).get(messageId)).status === 'sent',
+        'the order mail to be sent',
+      );
     });
 
     it('finds an order mail by its order number and by its address, and shows its events', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Controller, Get, INestApplication, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -221,12 +222,15 @@ describe('API key scopes (guard with the real key store)', () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        AppConfigModule.forRoot(loadConfig({ ...db.env, LOG_LEVEL: 'silent' })),
+        // A key prefix of its own on the shared Redis, as createTestApp gives every app.
+        AppConfigModule.forRoot(
+          loadConfig({ ...db.env, LOG_LEVEL: 'silent', QUEUE_PREFIX: `mctest-${randomBytes(5).toString('hex')}` }),
+        ),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: 120 }]),
         DatabaseModule,
         QueuesModule.forRoot({
           options: redisOptionsOf(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
-          stop: async () => undefined,
+          stop: () => Promise.resolve(),
         }),
         AuthModule,
       ],

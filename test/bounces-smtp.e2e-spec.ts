@@ -6,6 +6,7 @@ import { makeApiKey, uniqueTag } from './support/factories';
 import { freePort } from './support/free-port';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /** What the SMTP server answers decides the message's fate: retried, bounced, or sent once it is back. */
 describe('SMTP answers and outages (e2e)', () => {
@@ -25,7 +26,7 @@ describe('SMTP answers and outages (e2e)', () => {
     db = t.app.get(DataSource);
     placedSample = t.app.get(BuiltInTemplates).get('order-placed')!.sample;
   }
-  beforeEach(boot, 30_000);
+  beforeEach(boot);
   afterEach(async () => {
     await t.close();
     await sink.stop();
@@ -46,13 +47,6 @@ describe('SMTP answers and outages (e2e)', () => {
     const res = await t.http().get(`/api/messages/${id}`).set('Authorization', `Bearer ${key}`).expect(200);
     return res.body.events.map((e: { type: string }) => e.type);
   }
-  async function until(check: () => Promise<boolean>, what: string, timeoutMs = 40_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   it('keeps a message while the SMTP server is down and sends it once the server is up', async () => {
     const email = `down-${uniqueTag()}@example.com`;
@@ -61,7 +55,7 @@ describe('SMTP answers and outages (e2e)', () => {
     expect((await row(id)).status).toBe('queued');
 
     await sink.start({}, sink.port);
-    await sink.waitFor((m) => m.to.includes(email), 1, 40_000);
+    await sink.waitFor((m) => m.to.includes(email), 1);
     await until(async () => (await row(id)).status === 'sent', 'status sent');
     const message = await row(id);
     expect(message.attempts).toBeGreaterThanOrEqual(2);
@@ -82,7 +76,7 @@ describe('SMTP answers and outages (e2e)', () => {
       return n < 2 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined;
     };
     const ids = await Promise.all(emails.map(send));
-    await sink.waitFor((m) => emails.some((e) => m.to.includes(e)), 3, 40_000);
+    await sink.waitFor((m) => emails.some((e) => m.to.includes(e)), 3);
     for (const id of ids) await until(async () => (await row(id)).status === 'sent', 'status sent');
     for (const [i, id] of ids.entries()) {
       expect(sink.received.filter((m) => m.to.includes(emails[i]))).toHaveLength(1);
@@ -117,7 +111,7 @@ describe('SMTP answers and outages (e2e)', () => {
     expect(sink.received.filter((m) => m.to.some(isGone))).toHaveLength(0);
     expect((await row(id)).status).toBe('bounced');
     sink.reject = undefined;
-  }, 30_000);
+  });
 
   it('still sends transactional mail to a suppressed address (order mail matters), and logs it', async () => {
     await sink.start({}, sink.port);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort } from './support/free-port';
-import { ServiceProcess, serviceEnv } from './support/node-process';
+import { PROCESS_TEST_TIMEOUT_MS, ServiceProcess, serviceEnv, waitUntilHealthy } from './support/node-process';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -30,22 +30,6 @@ async function statusCounts(db: TestDatabase, campaignId: string): Promise<Recor
   }
 }
 
-async function waitUntilHealthy(proc: ServiceProcess, baseUrl: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
-    const status = await request(baseUrl)
-      .get('/health')
-      .then(
-        (r) => r.status,
-        () => 0,
-      );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`not healthy in time:\n${proc.stdout}\n${proc.stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('a campaign survives the process being killed (e2e)', () => {
   let db: TestDatabase;
   let sink: SmtpSink;
@@ -60,74 +44,78 @@ describe('a campaign survives the process being killed (e2e)', () => {
     await db?.drop();
   });
 
-  it('SIGKILL mid-campaign, then a restart: nobody missed, duplicates no more than the messages in flight', async () => {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const env = serviceEnv({
-      ...db.env,
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `mccrash-${randomBytes(4).toString('hex')}`,
-      SMTP_URL: sink.url,
-      // Slow enough to kill it in the middle, fast enough to finish soon after the restart.
-      SEND_RATE: '40',
-      ADMIN_EMAIL: 'admin@crash.example',
-      ADMIN_PASSWORD: 'correct horse battery staple',
-    });
-    proc = new ServiceProcess('main', [], env);
-    await waitUntilHealthy(proc, baseUrl);
-    const login = await request(baseUrl)
-      .post('/api/auth/login')
-      .send({ email: 'admin@crash.example', password: 'correct horse battery staple' })
-      .expect(200);
-    const auth = { Authorization: `Bearer ${login.body.accessToken}` };
-    const list = await request(baseUrl)
-      .post('/api/lists')
-      .set(auth)
-      .send({ name: 'Crash', optIn: 'single' })
-      .expect(201);
-    const emails: string[] = [];
-    for (let i = 0; i < RECIPIENTS; i++) {
-      const email = `reader-${i}@crash.example`;
-      await request(baseUrl)
-        .post('/api/subscribers')
+  it(
+    'SIGKILL mid-campaign, then a restart: nobody missed, duplicates no more than the messages in flight',
+    async () => {
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const env = serviceEnv({
+        ...db.env,
+        PORT: String(port),
+        PUBLIC_URL: baseUrl,
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        QUEUE_PREFIX: `mccrash-${randomBytes(4).toString('hex')}`,
+        SMTP_URL: sink.url,
+        // Slow enough to kill it in the middle, fast enough to finish soon after the restart.
+        SEND_RATE: '40',
+        ADMIN_EMAIL: 'admin@crash.example',
+        ADMIN_PASSWORD: 'correct horse battery staple',
+      });
+      proc = new ServiceProcess('main', [], env);
+      await waitUntilHealthy(proc, baseUrl);
+      const login = await request(baseUrl)
+        .post('/api/auth/login')
+        .send({ email: 'admin@crash.example', password: 'correct horse battery staple' })
+        .expect(200);
+      const auth = { Authorization: `Bearer ${login.body.accessToken}` };
+      const list = await request(baseUrl)
+        .post('/api/lists')
         .set(auth)
-        .send({ email, listIds: [list.body.id] })
+        .send({ name: 'Crash', optIn: 'single' })
         .expect(201);
-      emails.push(email);
-    }
-    const campaign = await request(baseUrl)
-      .post('/api/campaigns')
-      .set(auth)
-      .send({ name: 'Crash', subject: 'Hi', mjml: MJML, listIds: [list.body.id] })
-      .expect(201);
-    const id: string = campaign.body.id;
-    await request(baseUrl).post(`/api/campaigns/${id}/send`).set(auth).expect(202);
-
-    await sink.waitFor(() => true, RECIPIENTS / 4, 60_000);
-    await proc.stop('SIGKILL');
-    const atDeath = await statusCounts(db, id);
-    const inFlight = atDeath.sending ?? 0;
-    expect(atDeath.queued ?? 0).toBeGreaterThan(0); // killed in the middle indeed
-
-    proc = new ServiceProcess('main', [], env);
-    await waitUntilHealthy(proc, baseUrl);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const res = await request(baseUrl).get(`/api/campaigns/${id}`).set(auth).expect(200);
-      if (res.body.status === 'sent') {
-        expect(res.body.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, pending: 0, failed: 0 });
-        break;
+      const emails: string[] = [];
+      for (let i = 0; i < RECIPIENTS; i++) {
+        const email = `reader-${i}@crash.example`;
+        await request(baseUrl)
+          .post('/api/subscribers')
+          .set(auth)
+          .send({ email, listIds: [list.body.id] })
+          .expect(201);
+        emails.push(email);
       }
-      if (Date.now() > deadline)
-        throw new Error(`campaign not finished after the restart: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+      const campaign = await request(baseUrl)
+        .post('/api/campaigns')
+        .set(auth)
+        .send({ name: 'Crash', subject: 'Hi', mjml: MJML, listIds: [list.body.id] })
+        .expect(201);
+      const id: string = campaign.body.id;
+      await request(baseUrl).post(`/api/campaigns/${id}/send`).set(auth).expect(202);
 
-    const received = sink.received.flatMap((m) => m.to);
-    expect(new Set(received)).toEqual(new Set(emails));
-    const duplicates = received.length - new Set(received).size;
-    expect(duplicates).toBeLessThanOrEqual(inFlight);
-  }, 300_000);
+      await sink.waitFor(() => true, RECIPIENTS / 4, 180_000);
+      await proc.stop('SIGKILL');
+      const atDeath = await statusCounts(db, id);
+      const inFlight = atDeath.sending ?? 0;
+      expect(atDeath.queued ?? 0).toBeGreaterThan(0); // killed in the middle indeed
+
+      proc = new ServiceProcess('main', [], env);
+      await waitUntilHealthy(proc, baseUrl);
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        const res = await request(baseUrl).get(`/api/campaigns/${id}`).set(auth).expect(200);
+        if (res.body.status === 'sent') {
+          expect(res.body.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, pending: 0, failed: 0 });
+          break;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`campaign not finished after the restart: ${JSON.stringify(res.body)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+
+      const received = sink.received.flatMap((m) => m.to);
+      expect(new Set(received)).toEqual(new Set(emails));
+      const duplicates = received.length - new Set(received).size;
+      expect(duplicates).toBeLessThanOrEqual(inFlight);
+    },
+    PROCESS_TEST_TIMEOUT_MS + 120_000,
+  );
 });

@@ -5,10 +5,10 @@ import { createTestApp, TestApp } from './support/test-app';
 // mailauth ships no types for this entry point.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(
+  dkimVerify: (
     raw: Buffer,
     options: { resolver: (name: string, type: string) => Promise<string[][]> },
-  ): Promise<{ results: { status: { result: string } }[] }>;
+  ) => Promise<{ results: { status: { result: string } }[] }>;
 };
 
 const MJML =
@@ -36,9 +36,10 @@ describe('Campaign mail as received: DKIM and headers (e2e)', () => {
     await sink?.stop();
   });
 
-  const resolver = async (name: string, type: string) => {
-    if (type === 'TXT' && name === 'mc1._domainkey.mail.example.org') return [[`v=DKIM1; k=rsa; p=${publicKeyB64}`]];
-    throw Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' });
+  const resolver = (name: string, type: string): Promise<string[][]> => {
+    if (type === 'TXT' && name === 'mc1._domainkey.mail.example.org')
+      return Promise.resolve([[`v=DKIM1; k=rsa; p=${publicKeyB64}`]]);
+    return Promise.reject(Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' }));
   };
 
   it('signs every campaign message, covering List-Unsubscribe, List-Unsubscribe-Post, List-Id and Feedback-ID, with nothing injected from data', async () => {

@@ -7,6 +7,7 @@ import { makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { SettingsService } from '../src/settings/settings.service';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const MJML = `<mjml><mj-body><mj-section><mj-column>
   <mj-text>Hello {{#if subscriber.name}}{{subscriber.name}}{{else}}friend{{/if}} from {{subscriber.attributes.city}}</mj-text>
@@ -44,7 +45,7 @@ describe('Campaigns (e2e)', () => {
   const mailOf = (campaignId: string) => (m: ReceivedMail) =>
     (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(campaignId));
 
-  async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+  async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await api().get(`/api/campaigns/${id}`).expect(200);
@@ -339,15 +340,6 @@ describe('Campaigns (e2e)', () => {
         slow.http().post(path).set('Authorization', `Bearer ${slowEditor}`).send(body),
     });
     const statusOf = async (id: string) => (await slowApi().get(`/api/campaigns/${id}`).expect(200)).body;
-    async function until<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const v = await fn();
-        if (v) return v;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
     const nothingInFlight = (id: string) =>
       until(
         async () =>

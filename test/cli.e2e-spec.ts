@@ -6,8 +6,11 @@ import request from 'supertest';
 import { createHttpApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/load-config';
 import { freePort } from './support/free-port';
-import { runService, serviceEnv } from './support/node-process';
+import { PROCESS_TEST_TIMEOUT_MS, runService, serviceEnv } from './support/node-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+
+// Each test runs the service or its command line as a process of its own: slow on a busy machine.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const PASSWORD = 'cli password 123';
 

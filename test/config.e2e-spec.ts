@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runService, serviceEnv } from './support/node-process';
+import { PROCESS_TEST_TIMEOUT_MS, runService, serviceEnv } from './support/node-process';
+
+// Each test runs the service or its command line as a process of its own: slow on a busy machine.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 /** Bad configuration stops the real boot (`node dist/main`) with one line naming the variable. */
 describe('configuration at boot (e2e)', () => {

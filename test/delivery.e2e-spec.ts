@@ -11,10 +11,10 @@ import { createTestApp, TestApp } from './support/test-app';
 // mailauth ships no types for this entry point.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(
+  dkimVerify: (
     raw: Buffer,
     options: { resolver: (name: string, type: string) => Promise<string[][]> },
-  ): Promise<{ results: { status: { result: string; comment?: string | false } }[] }>;
+  ) => Promise<{ results: { status: { result: string; comment?: string | false } }[] }>;
 };
 
 describe('MailSender: DKIM, headers, SEND_RATE (e2e)', () => {
@@ -40,9 +40,10 @@ describe('MailSender: DKIM, headers, SEND_RATE (e2e)', () => {
   });
 
   /** DNS for the verifier: only our selector's key record exists. */
-  const resolver = async (name: string, type: string) => {
-    if (type === 'TXT' && name === 'mc1._domainkey.mail.example.org') return [[`v=DKIM1; k=rsa; p=${publicKeyB64}`]];
-    throw Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' });
+  const resolver = (name: string, type: string): Promise<string[][]> => {
+    if (type === 'TXT' && name === 'mc1._domainkey.mail.example.org')
+      return Promise.resolve([[`v=DKIM1; k=rsa; p=${publicKeyB64}`]]);
+    return Promise.reject(Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' }));
   };
 
   it('signs with DKIM, verified by a real verifier, covering both RFC 8058 headers', async () => {

@@ -28,7 +28,7 @@ describe('Erasure in outbox mode (e2e)', () => {
     return found;
   }
 
-  async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await probe())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -33,7 +33,7 @@ describe('imports (e2e)', () => {
   const uploads = () => readdirSync(join(t.config.dataDir, 'uploads'));
   /** The job deletes its upload just after it records the end: wait for that (with a deadline). */
   const uploadsOnceSettled = async () => {
-    for (const deadline = Date.now() + 5000; uploads().length > 0 && Date.now() < deadline;)
+    for (const deadline = Date.now() + 60_000; uploads().length > 0 && Date.now() < deadline;)
       await new Promise((r) => setTimeout(r, 50));
     return uploads();
   };
@@ -46,11 +46,11 @@ describe('imports (e2e)', () => {
 
   /** Polls GET /api/imports/:id until the import is done or failed (or the deadline passes). */
   const finished = async (id: string, token = viewer): Promise<ImportBody> => {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const res = await t.http().get(`/api/imports/${id}`).set(auth(token)).expect(200);
       if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status} after 30 s`);
+      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status} after 90 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };

@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Queue } from 'bull';
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +9,25 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { makeApiKey, makeList, makeSubscriber } from './support/factories';
 import { freePort } from './support/free-port';
-import { isRunning, runService, ServiceProcess, serviceEnv } from './support/node-process';
+import {
+  isRunning,
+  PROCESS_TEST_TIMEOUT_MS,
+  runService,
+  ServiceProcess,
+  serviceEnv,
+  waitUntilHealthy,
+} from './support/node-process';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { until } from './support/until';
 import { dataSourceOptions } from '../src/database/database.options';
 import { Message } from '../src/delivery/message.entity';
 import { QueueName } from '../src/queues/queues';
 import { BuiltInTemplates } from '../src/templates/built-in-templates';
+
+// Several tests start real processes of the service: slow on a busy machine (see START_TIMEOUT_MS).
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 /** The pid of the redis-server listening on a unix socket. */
 async function redisPidAt(socket: string): Promise<number> {
@@ -26,23 +38,6 @@ async function redisPidAt(socket: string): Promise<number> {
     return Number(/process_id:(\d+)/.exec(info)![1]);
   } finally {
     client.disconnect();
-  }
-}
-
-/** Polls /health until it answers 200 (the service is up), or fails when the process ends first. */
-async function waitUntilHealthy(proc: ServiceProcess, baseUrl: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
-    const status = await request(baseUrl)
-      .get('/health')
-      .then(
-        (r) => r.status,
-        () => 0,
-      );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`not healthy in time:\n${proc.stdout}\n${proc.stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -157,10 +152,7 @@ describe('operations (e2e)', () => {
           order: sample.order,
         };
         const placed = (await t.http().post('/api/orders/events').set(auth(key)).send(order).expect(202)).body;
-        for (let i = 0; arrived < 2; i++) {
-          if (i > 300) throw new Error(`only ${arrived} message(s) reached SMTP`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await until(() => arrived >= 2, 'both messages to reach SMTP', 120_000, 50);
 
         const closing = t.app.close().then(() => (closed = true));
         // Let the close run up to where it waits for the jobs, then let SMTP accept both.
@@ -253,7 +245,13 @@ describe('operations (e2e)', () => {
       const proc = new ServiceProcess(
         'main',
         ['--worker'],
-        serviceEnv({ ...db.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' }),
+        serviceEnv({
+          ...db.env,
+          REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+          // Its own keys on the shared Redis: a suite running at the same time must not share its queues.
+          QUEUE_PREFIX: `mcworker-${randomBytes(4).toString('hex')}`,
+          LOG_LEVEL: 'info',
+        }),
       );
       try {
         await proc.waitForOutput(/"msg":"Worker started/);

@@ -44,7 +44,7 @@ describe('One outbox: every mail is in the message log (e2e)', () => {
   }
 
   /** Waits until the only message to `email` has become `status`; answers it with its events. */
-  async function settled(email: string, status = 'sent', timeoutMs = 30_000): Promise<LoggedMessage> {
+  async function settled(email: string, status = 'sent', timeoutMs = 60_000): Promise<LoggedMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [found] = await logOf(email);

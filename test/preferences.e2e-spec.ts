@@ -24,7 +24,7 @@ const MJML = `<mjml><mj-body><mj-section><mj-column>
 async function until<T>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -401,7 +401,7 @@ describe('public sign-up without SMTP_URL (e2e)', () => {
   });
 });
 
-async function waitForFiles(dir: string, timeoutMs = 15000): Promise<string[]> {
+async function waitForFiles(dir: string, timeoutMs = 60_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const files = await readdir(dir).then(

@@ -7,9 +7,10 @@ describe('EventBuffer', () => {
     const batches: number[][] = [];
     const errors: unknown[] = [];
     const buffer = new EventBuffer<number>(
-      async (batch) => {
-        if (fail()) throw new Error('database away');
+      (batch) => {
+        if (fail()) return Promise.reject(new Error('database away'));
         batches.push(batch);
+        return Promise.resolve();
       },
       { maxPending: 1000, ...options },
       (err) => errors.push(err),

@@ -8,6 +8,8 @@ import { createTestApp, TestApp } from './test-app';
 /** Screenshots of the admin pages land here (not committed). */
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** How long one browser action (a click, a navigation, a wait for an element) may take. */
+export const BROWSER_ACTION_TIMEOUT_MS = 120_000;
 
 /** Debian's Chromium, headless, as the browser tests drive it. */
 export function launchBrowser(): Promise<Browser> {
@@ -52,6 +54,9 @@ export async function signedInPage(
   const email = `${role}-ui-${++users}-${Date.now()}@example.com`;
   await t.app.get(UsersService).create(email, 'correct horse battery', role);
   const context = await browser.newContext({ baseURL: t.baseUrl, viewport });
+  // Playwright's 30 s per action is too short on a busy machine (two suites at once): a deadline only ends a hang.
+  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(BROWSER_ACTION_TIMEOUT_MS);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
@@ -77,7 +82,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function until<T>(
   fn: () => Promise<T | null | undefined | false>,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -4,6 +4,14 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * How long a spawned service may take to start. Each one compiles the service from source (ts-node), which
+ * takes seconds on an idle machine and well over a minute when two suites run at once on two cores.
+ */
+export const START_TIMEOUT_MS = 180_000;
+/** A jest timeout for a test that starts service processes (a start or two, plus the test's own work). */
+export const PROCESS_TEST_TIMEOUT_MS = 2 * START_TIMEOUT_MS + 60_000;
+
 export interface Finished {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -41,8 +49,11 @@ export class ServiceProcess {
     );
   }
 
-  /** Resolves when `match` appears on stdout; fails if the process ends first or after `timeoutMs`. */
-  async waitForOutput(match: RegExp, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves when `match` appears on stdout; fails if the process ends first or after `timeoutMs`. A process
+   * compiles the whole service as it starts (ts-node): on a busy machine that takes a minute or more.
+   */
+  async waitForOutput(match: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let ended = false;
     void this.finished.then(() => (ended = true));
@@ -54,7 +65,7 @@ export class ServiceProcess {
   }
 
   /** Sends `signal` and waits for the end; kills the process if it has not ended after `timeoutMs`. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<Finished> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 60_000): Promise<Finished> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
@@ -102,5 +113,24 @@ export function isRunning(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(stat);
   } catch {
     return false;
+  }
+}
+
+/** Polls /health until it answers 200 (the service is up); fails when the process ends first or after `timeoutMs`. */
+export async function waitUntilHealthy(
+  proc: ServiceProcess,
+  baseUrl: string,
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`the service ended:\n${proc.stdout}\n${proc.stderr}`);
+    const status = await fetch(`${baseUrl}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`not healthy after ${timeoutMs} ms:\n${proc.stdout}\n${proc.stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

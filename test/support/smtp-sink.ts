@@ -48,7 +48,7 @@ export class SmtpSink {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', async () => {
+        const accept = async (): Promise<void> => {
           await this.beforeAccept?.();
           const raw = Buffer.concat(chunks).toString('utf8');
           const parsed = await PostalMime.parse(raw);
@@ -59,8 +59,9 @@ export class SmtpSink {
             parsed,
             headers: headersOf(raw),
           });
-          callback();
-        });
+        };
+        // A message that cannot be parsed is refused rather than left hanging (the client would wait forever).
+        stream.on('end', () => void accept().then(() => callback(), callback));
       },
       ...options,
     });
@@ -71,11 +72,14 @@ export class SmtpSink {
     return this;
   }
 
-  /** Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`. */
+  /**
+   * Waits until `count` messages matching `match` have arrived (default: any), or fails after `timeoutMs`
+   * (generous: the suite must pass on a busy machine; the deadline only ends a test that hangs).
+   */
   async waitFor(
     match: (m: ReceivedMail) => boolean = () => true,
     count = 1,
-    timeoutMs = 15000,
+    timeoutMs = 60_000,
   ): Promise<ReceivedMail[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -18,7 +18,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mc-test-'));
   const base = process.env.DATABASE_URL;
   if (!base) {
-    return { env: { DATA_DIR: dataDir }, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      env: { DATA_DIR: dataDir },
+      dataDir,
+      drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
+    };
   }
   const name = `mc_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(base, (c) => c.query(`CREATE DATABASE ${name}`));
