@@ -15,25 +15,12 @@ import request from 'supertest';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const MJML = `<mjml><mj-body><mj-section><mj-column>
 <mj-text>Hello {{subscriber.name}}</mj-text>
 <mj-button href="https://shop.example/sale?x=1">See the sale</mj-button>
 </mj-column></mj-section></mj-body></mjml>`;
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function sentTo(m: ReceivedMail, email: string): boolean {
   return m.to.some((to) => to.toLowerCase() === email.toLowerCase());
@@ -104,10 +91,10 @@ describe('Preference centre (e2e)', () => {
     const url = await requestLink(known.email);
     expect(a.body).toEqual({ status: 'accepted' });
     const queue = t.app.get<Queue>(getQueueToken(QueueName.SystemMail));
-    await until('the link jobs to finish', async () => {
+    await until(async () => {
       const counts = await queue.getJobCounts();
       return counts.waiting + counts.active + counts.delayed === 0;
-    });
+    }, 'the link jobs to finish');
     expect(sink.received.some((m) => sentTo(m, unknown))).toBe(false);
     expect(await db().getRepository(Message).countBy({ toEmail: unknown })).toBe(0);
     const page = await t.http().get(pathOf(url)).expect(200);
@@ -137,10 +124,10 @@ describe('Preference centre (e2e)', () => {
     const firstId = (await db().getRepository(Message).findOneByOrFail({ subscriberId: ada.id, stream: 'campaign' }))
       .id;
     await until(
-      'the open and the click to be recorded',
       async () =>
         (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'opened' })) > 0 &&
         (await db().getRepository(MessageEvent).countBy({ messageId: firstId, type: 'clicked' })) > 0,
+      'the open and the click to be recorded',
     );
 
     // The admin lets readers change their city and age, under labels.
@@ -308,10 +295,10 @@ describe('Preference centre (e2e)', () => {
       .field('mode', 'subscribe')
       .attach('file', Buffer.from(`email,name,city\n${email},${name},Lyon\n${newcomer},New,Rome\n`), 'old.csv')
       .expect(202);
-    const done = await until('the import', async () => {
+    const done = await until(async () => {
       const res = await t.http().get(`/api/imports/${imp.body.id}`).set(auth()).expect(200);
       return ['done', 'failed'].includes(res.body.status) && res.body;
-    });
+    }, 'the import');
     expect(done).toMatchObject({
       status: 'done',
       imported: 1,
