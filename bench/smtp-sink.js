@@ -7,8 +7,9 @@
  * span packets) with one Buffer search per packet.
  *
  * It reports to its parent: {type:'ready', port} once listening; on {type:'count'},
- * {type:'count', counts: {total, bytes, byPrefix, cpuMicros, at}}: the messages and data bytes accepted so far,
- * the messages per recipient prefix (the local part before its first '-'), the CPU time this process has used
+ * {type:'count', counts: {total, bytes, byPrefix, bytesByPrefix, cpuMicros, at}}: the messages and data bytes
+ * accepted so far, the messages and their bytes per recipient prefix (the local part before its first '-'; a
+ * message counts once for each of its recipients), the CPU time this process has used
  * (process.cpuUsage(), user + system, µs) and the moment of the answer (Date.now()), from which the parent
  * works out how busy the sink was in a phase; each message to an `order-…` address as {type:'order', to, at}
  * (the time it accepted the message, Date.now()), for the transactional latency. {type:'stop'} closes it.
@@ -21,7 +22,7 @@ const MAX_SIZE = 100 * 1024 * 1024; // advertised only; messages are never refus
 const TERMINATOR = Buffer.from('\r\n.\r\n');
 const EHLO_REPLY = ['250-sink.bench.example', '250-PIPELINING', '250-8BITMIME', `250-SIZE ${MAX_SIZE}`, '250 SMTPUTF8'].join('\r\n') + '\r\n';
 
-const counts = { total: 0, bytes: 0, byPrefix: {} };
+const counts = { total: 0, bytes: 0, byPrefix: {}, bytesByPrefix: {} };
 
 function accepted(rcpts, bytes) {
   const at = Date.now();
@@ -30,6 +31,7 @@ function accepted(rcpts, bytes) {
   for (const address of rcpts) {
     const prefix = address.split(/[-@]/, 1)[0];
     counts.byPrefix[prefix] = (counts.byPrefix[prefix] ?? 0) + 1;
+    counts.bytesByPrefix[prefix] = (counts.bytesByPrefix[prefix] ?? 0) + bytes;
     if (prefix === 'order') process.send({ type: 'order', to: address, at });
   }
 }
@@ -169,7 +171,7 @@ const server = net.createServer(session);
 process.on('message', (msg) => {
   if (msg.type === 'count') {
     const { user, system } = process.cpuUsage();
-    process.send({ type: 'count', counts: { ...counts, byPrefix: { ...counts.byPrefix }, cpuMicros: user + system, at: Date.now() } });
+    process.send({ type: 'count', counts: { ...counts, byPrefix: { ...counts.byPrefix }, bytesByPrefix: { ...counts.bytesByPrefix }, cpuMicros: user + system, at: Date.now() } });
   }
   if (msg.type === 'stop') {
     server.close(() => process.exit(0));

@@ -17,11 +17,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const START_FLAGS = /^node ((?:--\S+ )*)dist\/main$/.exec(require('../package.json').scripts.start)[1].trim().split(/\s+/).filter(Boolean);
 
 /**
- * `dist/main.js` as `npm start` runs it, with only `env` (plus PATH and HOME); SERVICE_NODE_OPTIONS adds V8
- * flags for the service alone (memory experiments).
+ * `dist/main.js` as `npm start` runs it, with only `env` (plus PATH and HOME); for the service alone,
+ * SERVICE_NODE_OPTIONS is its NODE_OPTIONS (memory experiments) and SERVICE_NODE_ARGS adds node flags to its
+ * command line, split at whitespace (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': one .cpuprofile per thread,
+ * written when the service exits).
  */
 function startService(env) {
-  const child = spawn(process.execPath, [...START_FLAGS, join(ROOT, 'dist', 'main.js')], {
+  const extra = (process.env.SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...START_FLAGS, ...extra, join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
