@@ -1,4 +1,5 @@
 import { encodeWord } from 'nodemailer/lib/mime-funcs';
+import { oneLine } from '../common/one-line';
 
 /**
  * The headers campaign mail carries besides those every message has (MailSender sets those):
@@ -19,7 +20,7 @@ export const FEEDBACK_SENDER_ID = 'mailcourier';
 
 export function campaignHeaders(input: CampaignHeaderInput): Record<string, string> {
   return {
-    'List-Unsubscribe': `<${clean(input.unsubscribeUrl)}>`,
+    'List-Unsubscribe': `<${oneLine(input.unsubscribeUrl)}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     'List-Id': listId(input.list, domainOf(input.fromAddress)),
     'Feedback-ID': `${atom(input.campaignId)}:campaign:${FEEDBACK_SENDER_ID}`,
@@ -27,7 +28,7 @@ export function campaignHeaders(input: CampaignHeaderInput): Record<string, stri
 }
 
 export function listId(list: { id: string; name: string }, domain: string): string {
-  const name = clean(list.name);
+  const name = oneLine(list.name);
   // Words of plain atext stay as they are; anything else is one RFC 2047 encoded word, which nodemailer
   // passes through (it would encode a quoted phrase whole, angle brackets included).
   const phrase = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(name) ? name : encodeWord(name, 'Q', 52);
@@ -42,13 +43,6 @@ export function domainOf(address: string): string {
     .replace(/[^A-Za-z0-9.-]/g, '')
     .replace(/^\.+|\.+$/g, '');
   return domain || 'localhost';
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x1f\x7f\u0085\u2028\u2029]+/g;
-
-function clean(value: string): string {
-  return value.replace(CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 function atom(value: string): string {

@@ -10,6 +10,7 @@ import { RenderHooks } from './render-hooks';
 import { BLOCK_KINDS, tokensOf } from './mustache-scanner';
 import { assertRequired, plainData, TemplateData } from './template-data';
 import { deriveTextTemplate, htmlToText, tidyText } from './text-template';
+import { oneLine } from '../../common/one-line';
 
 /** What a template version is made of; `versionId` is the cache key and must name immutable content. */
 export interface TemplateSource {
@@ -175,12 +176,6 @@ export class RendererService {
         }),
     };
   }
-}
-
-/** A subject is one header line: CR, LF, tabs and other controls become single spaces. */
-export function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /**
