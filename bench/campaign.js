@@ -28,7 +28,8 @@
  *
  * Environment: DATABASE_URL (a database to connect to for CREATE DATABASE; default
  * postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379), RECIPIENTS (default
- * 100000), BASELINE_CONNECTIONS (default 20); SERVICE_NODE_ARGS / SERVICE_NODE_OPTIONS: node flags for the
+ * 100000), BASELINE_CONNECTIONS (default 20), NEWSLETTER (25k or 40k, below), DKIM=1, WORKERS=n, SMTP_CONNECTIONS
+ * (passed to the service); SERVICE_NODE_ARGS / SERVICE_NODE_OPTIONS: node flags for the
  * service alone (bench/support.js), e.g. SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
  * Exit code 1 when a goal is missed.
  */
@@ -48,9 +49,20 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const IDLE_ORDERS = 40;
 const ORDER_EVERY_MS = 250;
 const BASELINE_CONNECTIONS = Number(process.env.BASELINE_CONNECTIONS ?? 20);
-const GOALS = { ratio: 0.8, rssMb: 400, latencyFactor: 3, sinkBusy: 0.5 };
 const ADMIN = { email: 'bench@example.com', password: 'bench password 123' };
-const NEWSLETTER = readFileSync(join(__dirname, 'newsletter-40k.mjml'), 'utf8');
+/**
+ * NEWSLETTER=25k (default): mjml.io's public "newsletter" template (github.com/mjmlio/email-templates,
+ * templates/newsletter.mjml, MIT; two mj-divider attributes MJML 4 rejects dropped), ~25 KB of HTML;
+ * NEWSLETTER=40k: bench/newsletter-40k.mjml, a long shop newsletter (~190 KB of HTML, 40 KB of MJML).
+ */
+const NEWSLETTER_FILES = { '25k': 'newsletter-mjml-io.mjml', '40k': 'newsletter-40k.mjml' };
+const NEWSLETTER_NAME = process.env.NEWSLETTER ?? '25k';
+const NEWSLETTER = readFileSync(join(__dirname, NEWSLETTER_FILES[NEWSLETTER_NAME] ?? NEWSLETTER_NAME), 'utf8');
+/** DKIM=1: the service signs every message (RSA 2048, a key made for the run); the baseline stays unsigned. */
+const DKIM = process.env.DKIM === '1';
+/** WORKERS=n: n processes of `npm run start:worker` beside the service (default 0). */
+const WORKERS = Number(process.env.WORKERS ?? 0);
+const GOALS = { ratio: DKIM ? 0.6 : 0.8, rssMb: 400, latencyFactor: 3, sinkBusy: 0.5 };
 const ORDER = JSON.parse(readFileSync(join(ROOT, 'templates', 'order-placed.json'), 'utf8')).sample.order;
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -67,15 +79,24 @@ async function main() {
 
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
-    const service = startService({
+    const env = {
       ...serviceEnv({ port, databaseUrl, redisUrl: REDIS_URL, queuePrefix, work }),
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       MAIL_FROM: 'Northwind News <news@bench.example>',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-    });
+      ...(process.env.SMTP_CONNECTIONS ? { SMTP_CONNECTIONS: process.env.SMTP_CONNECTIONS } : {}),
+      ...(DKIM ? dkimEnv() : {}),
+    };
+    const service = startService(env);
     cleanups.push(() => stopService(service));
     await waitForHealth(api, service);
+    const workers = [];
+    for (let i = 0; i < WORKERS; i++) {
+      const worker = startService({ ...env, PORT: String(await freePort()) }, ['--worker']);
+      cleanups.push(() => stopService(worker));
+      workers.push(worker);
+    }
     const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
     const key = (await call(api, 'POST', '/api/api-keys', { token, json: { name: 'bench', scopes: ['transactional:send'] } })).key;
 
@@ -100,7 +121,7 @@ async function main() {
       json: { name: 'Spring 2026', subject: 'Spring is here, {{subscriber.name}}', mjml: NEWSLETTER, listIds: [list.id], trackOpens: true, trackClicks: true },
     });
     let peakRssMb = 0;
-    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(service.pid))), 100);
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(service.pid), ...workers.map((w) => rssMb(w.pid)))), 100);
     const loaded = [];
     let ordersRunning = true;
     const orders = (async () => {
@@ -112,6 +133,7 @@ async function main() {
     })();
     const campaignSink = await sinkPhase(sink);
     const cpuBefore = cpuSeconds(service.pid);
+    const workersCpuBefore = workers.map((w) => cpuSeconds(w.pid).service);
     const started = process.hrtime.bigint();
     await call(api, 'POST', `/api/campaigns/${campaign.id}/send`, { token, json: {} });
     let lastLog = 0;
@@ -128,7 +150,8 @@ async function main() {
     const campaignSeconds = Number(ended - started) / 1e9;
     const campaignPhase = await campaignSink.end('reader');
     const cpuAfter = cpuSeconds(service.pid);
-    const serviceBusy = (cpuAfter.service - cpuBefore.service) / campaignSeconds;
+    const workersCpu = workers.reduce((sum, w, i) => sum + cpuSeconds(w.pid).service - workersCpuBefore[i], 0);
+    const serviceBusy = (cpuAfter.service - cpuBefore.service + workersCpu) / campaignSeconds;
     const postgresBusy = (cpuAfter.postgres - cpuBefore.postgres) / campaignSeconds;
     ordersRunning = false;
     await orders;
@@ -159,14 +182,16 @@ async function main() {
     const f = formatNumber;
     report(
       [
-        'service                           one process, as `npm start` runs it (node dist/main: HTTP and jobs; campaign SMTP in its worker thread)',
+        WORKERS
+          ? `service                           npm start's process + ${WORKERS} \`npm run start:worker\` process(es); DKIM ${DKIM ? 'on (RSA 2048)' : 'off'}; newsletter ${NEWSLETTER_NAME}`
+          : `service                           one process, as \`npm start\` runs it (node dist/main: HTTP and jobs; campaign SMTP in its worker thread); DKIM ${DKIM ? 'on (RSA 2048)' : 'off'}; newsletter ${NEWSLETTER_NAME}`,
         `recipients                        ${f(RECIPIENTS)}   message ${f(prebuilt.raw.length / 1024)} KB as sent (HTML ${f(prebuilt.html.length / 1024)} KB, text ${f(prebuilt.text.length / 1024)} KB)`,
         `bare nodemailer, pre-built        ${f(baselineSeconds, 1)} s   ${f(baselineRate)} msg/s   (${BASELINE_CONNECTIONS} connections; this client's CPU ${f(clientBusy, 2)} of a core)`,
         `  sink in that phase              busy ${f(baselinePhase.busy, 2)} of a core   ${f(baselinePhase.messages)} msgs, ${f(baselinePhase.perMessage / 1024)} KB each on average`,
         `  sink capacity, estimated        ~${f(baselineRate / baselinePhase.busy)} msg/s at one core busy (the rate / the busy fraction)`,
         `campaign (service)                ${f(campaignSeconds, 1)} s   ${f(serviceRate)} msg/s`,
         `  sink in that phase              busy ${f(campaignPhase.busy, 2)} of a core   ${f(campaignPhase.messages)} msgs (orders included), a reader's ${f(campaignPhase.perMessage / 1024)} KB on average`,
-        `  CPU in that phase               service ${f(serviceBusy, 2)} cores (all its threads), PostgreSQL ${f(postgresBusy, 2)} cores`,
+        `  CPU in that phase               service ${f(serviceBusy, 2)} cores (all its threads${WORKERS ? ', workers included' : ''}), PostgreSQL ${f(postgresBusy, 2)} cores`,
         `ratio                             ${f(ratio, 3)}`,
         `service peak RSS while sending    ${f(peakRssMb, 1)} MB   (whole life, import included: ${f(lifetimePeakMb, 1)} MB)`,
         `transactional latency, idle       p50 ${f(idleP.p50)} ms   p95 ${f(idleP.p95)} ms   (${idle.length} orders)`,
@@ -199,6 +224,13 @@ async function importSubscribers(api, token, listId, work) {
     if (body.status === 'failed') throw new Error(`the import failed: ${JSON.stringify(body)}`);
     await sleep(250);
   }
+}
+
+/** DKIM settings for the service: a fresh RSA 2048 key. */
+function dkimEnv() {
+  const { generateKeyPairSync } = require('node:crypto');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { DKIM_DOMAIN: 'bench.example', DKIM_SELECTOR: 'bench', DKIM_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
 }
 
 /** The newsletter as the service renders it for one recipient (tracking on), rendered once here. */

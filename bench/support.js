@@ -22,9 +22,9 @@ const START_FLAGS = /^node ((?:--\S+ )*)dist\/main$/.exec(require('../package.js
  * command line, split at whitespace (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': one .cpuprofile per thread,
  * written when the service exits).
  */
-function startService(env) {
+function startService(env, args = []) {
   const extra = (process.env.SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...START_FLAGS, ...extra, join(ROOT, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...extra, join(ROOT, 'dist', 'main.js'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

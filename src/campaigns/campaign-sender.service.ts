@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { MailSender, OutgoingMail, POOLS } from '../delivery/mail-sender.service';
+import { AppConfig } from '../config/app-config';
+import { MailSender, NotSent, OutgoingMail } from '../delivery/mail-sender.service';
 import { domainOf } from '../delivery/personalize-headers';
 import { MessageLogService } from '../delivery/message-log.service';
 import { ListRepository } from '../lists/list.repository';
@@ -13,18 +13,25 @@ import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { BatchMessage, CampaignMessagesService } from './campaign-messages.service';
 import { Campaign, CampaignRepository } from './campaign.repository';
+import { RenderTurns } from './render-turns';
 import { SendWindow } from './send-window';
 import { SentRecorder } from './sent-recorder';
 
 /**
- * Campaign messages of one process between rendering and SMTP's answer, all batches together: the
- * campaign pool's connections, so nodemailer never queues rendered messages.
+ * Campaign messages of one process rendered and waiting for a connection, per connection: enough that a
+ * connection that frees up finds its next message ready, few enough that memory does not grow (a message
+ * of a large newsletter is ~200 KB).
  */
-const SEND_WINDOW = POOLS.campaign.maxConnections;
+const RENDERED_AHEAD_PER_CONNECTION = 3;
 /** Messages checked (eligibility) and taken ('sending') per statement, just before they are sent. */
-const CLAIM_CHUNK = 10;
+const CLAIM_CHUNK = 50;
+/**
+ * A message taken longer ago than this (waiting for the send rate, for a connection) has its recipient
+ * checked once more just before SMTP: someone who unsubscribed a second ago gets nothing.
+ */
+const RECHECK_AFTER_MS = 1_000;
 /** How often a running batch looks whether its campaign was paused or cancelled. */
-const STATUS_CHECK_MS = 200;
+const STATUS_CHECK_MS = 100;
 /**
  * A message left 'sending' longer than this belongs to a worker that died: Bull hands a dead worker's
  * batch to another only once its lock expired, which is at least half the lock time after its last claim.
@@ -37,18 +44,24 @@ export type BatchOutcome = 'done' | 'paused' | 'cancelled' | 'gone';
 export class BatchRetry extends Error {}
 
 /**
- * Sends one batch of a campaign. A few messages at a time, just before they are sent, the recipients
- * are checked again (still subscribed, not blocklisted, not suppressed) and the messages claimed
- * ('sending', compare-and-set); each is then rendered and handed to SMTP, and what SMTP accepted is
- * recorded 'sent' a few at a time (SentRecorder). A crash between SMTP's acceptance and that record is
- * the only way a recipient gets the campaign twice. Messages taken but not sent when the batch stops
- * (pause, cancel, an SMTP deferral) are given back.
+ * Sends one batch of a campaign. A few dozen messages at a time, just before they are sent, the recipients
+ * are checked again (still subscribed, not blocklisted, not suppressed) and the messages claimed ('sending',
+ * compare-and-set). Each is rendered ahead of time, then handed to one of the process's SMTP connections,
+ * which it holds until SMTP accepted it and the database recorded it 'sent' (SentRecorder): at most as many
+ * messages as there are connections are ever accepted and not yet recorded, which bounds what a crash can
+ * send twice. Messages taken but not sent when the batch stops (pause, cancel, an SMTP deferral, the
+ * database away) are given back.
  */
 @Injectable()
 export class CampaignSenderService {
-  private readonly window = new SendWindow(SEND_WINDOW);
+  /** Messages of this process between being taken and SMTP's recorded answer, all batches together. */
+  private readonly window: SendWindow;
+  /** Messages of this process handed to SMTP and not yet recorded: one per connection. */
+  private readonly connections: SendWindow;
+  private readonly renderTurns = new RenderTurns();
 
   constructor(
+    config: AppConfig,
     private readonly campaigns: CampaignRepository,
     private readonly messages: CampaignMessagesService,
     private readonly audience: AudienceService,
@@ -59,7 +72,10 @@ export class CampaignSenderService {
     private readonly settings: SettingsService,
     private readonly lists: ListRepository,
     private readonly subscribers: SubscriberRepository,
-  ) {}
+  ) {
+    this.connections = new SendWindow(config.smtpConnections);
+    this.window = new SendWindow(config.smtpConnections * (1 + RENDERED_AHEAD_PER_CONNECTION));
+  }
 
   /** `lastAttempt`: the job's last try, after which an SMTP failure marks the message 'failed'. */
   async runBatch(campaignId: string, messageIds: string[], lastAttempt: boolean): Promise<BatchOutcome> {
@@ -77,29 +93,34 @@ export class CampaignSenderService {
     let stop: BatchOutcome | null = null;
     let retry: unknown = null;
     let busyElsewhere = 0;
-    let checkedAt = Date.now();
-    const stillSending = async (): Promise<boolean> => {
-      if (stop || retry) return false;
-      if (Date.now() - checkedAt >= STATUS_CHECK_MS) {
-        checkedAt = Date.now();
-        const now = await this.campaigns.findStatus(campaignId);
-        if (now?.status !== 'sending') stop = now?.status === 'paused' ? 'paused' : now ? 'cancelled' : 'gone';
-      }
-      return !stop;
-    };
+    // The campaign's status, looked at in the background, so that every message checks it just before SMTP.
+    const watch = setInterval(() => {
+      this.campaigns.findStatus(campaignId).then(
+        (now) => {
+          if (now?.status !== 'sending') stop ??= now?.status === 'paused' ? 'paused' : now ? 'cancelled' : 'gone';
+        },
+        () => undefined, // the database is away: the next look, or the batch's own queries, will tell
+      );
+    }, STATUS_CHECK_MS);
+    const stillSending = (): boolean => !stop && !retry;
 
-    // Messages taken for sending and not yet sent; refilled a chunk at a time, by one taker at a time.
+    // Messages taken for sending and not yet rendered; refilled a chunk at a time, by one taker at a time.
     const ready: BatchMessage[] = [];
+    // Messages taken and rendered, then not sent because the batch stopped.
+    const notSent: string[] = [];
     let cursor = 0;
     let taking: Promise<void> | null = null;
+    const takenAt = new Map<string, number>();
     const takeChunk = async (): Promise<void> => {
       const chunk = pending.slice(cursor, cursor + CLAIM_CHUNK);
       cursor += chunk.length;
-      ready.push(...(await this.take(campaign, chunk, () => busyElsewhere++)));
+      const taken = await this.take(campaign, chunk, () => busyElsewhere++);
+      for (const m of taken) takenAt.set(m.id, Date.now());
+      ready.push(...taken);
     };
     const next = async (): Promise<BatchMessage | undefined> => {
       for (;;) {
-        if (!(await stillSending())) return undefined;
+        if (!stillSending()) return undefined;
         const m = ready.shift();
         if (m) return m;
         if (cursor >= pending.length) return undefined;
@@ -108,12 +129,10 @@ export class CampaignSenderService {
       }
     };
 
-    const recorder = new SentRecorder(this.log);
-    const sendOne = async (m: BatchMessage): Promise<void> => {
+    const compose = async (m: BatchMessage): Promise<OutgoingMail | undefined> => {
       const profile = profiles.get(m.subscriberId!);
-      let outgoing: OutgoingMail | undefined;
       try {
-        outgoing = this.mail.compose(
+        return this.mail.compose(
           campaign,
           compiled,
           {
@@ -129,17 +148,42 @@ export class CampaignSenderService {
         );
       } catch (err) {
         await this.log.recordFailure(m, err, true); // the data does not fit the template: retrying will not help
-        return;
+        return undefined;
       }
+    };
+
+    /** The last look before SMTP, after any wait for a connection or the send rate: a pause stops here. */
+    const skipped = new Set<string>();
+    const stillWanted = async (m: BatchMessage): Promise<boolean> => {
+      if (!stillSending()) return false;
+      if (Date.now() - takenAt.get(m.id)! < RECHECK_AFTER_MS) return true;
+      const why = (await this.audience.ineligibleAmong(campaign.listIds, [m])).get(m.id);
+      if (!why) return true;
+      await this.log.markSkipped(m.id, why);
+      skipped.add(m.id);
+      return false;
+    };
+
+    const recorder = new SentRecorder(this.log);
+    /** Hands the message to SMTP, holding a connection until SMTP's answer is recorded. */
+    const send = async (m: BatchMessage, outgoing: OutgoingMail): Promise<void> => {
+      await this.connections.acquire();
       try {
-        const sending = this.sender.send('campaign', outgoing);
-        // Not kept in this frame while SMTP works: ~200 KB of strings per message would outlive young-generation
-        // collections and pile up in the old one (peak RSS), for nothing.
-        outgoing = undefined;
-        recorder.sent(m.id, await sending);
-      } catch (err) {
-        const outcome = await this.log.recordFailure(m, err, lastAttempt);
-        if (outcome === 'deferred') retry ??= err;
+        let sent;
+        try {
+          sent = await this.sender.send('campaign', outgoing, () => stillWanted(m));
+        } catch (err) {
+          if (err instanceof NotSent) {
+            if (!skipped.has(m.id)) notSent.push(m.id);
+            return;
+          }
+          const outcome = await this.log.recordFailure(m, err, lastAttempt);
+          if (outcome === 'deferred') retry ??= err;
+          return;
+        }
+        await recorder.record(m.id, sent);
+      } finally {
+        this.connections.release();
       }
     };
 
@@ -149,26 +193,28 @@ export class CampaignSenderService {
         try {
           const m = await next();
           if (!m) return;
-          // Rendering and MIME encoding are synchronous: let HTTP requests and transactional mail in between.
-          await yieldToEventLoop();
-          await sendOne(m);
+          // Rendering is synchronous: one message per turn of the event loop, HTTP and transactional mail between.
+          await this.renderTurns.next();
+          const outgoing = await compose(m);
+          if (outgoing) await send(m, outgoing);
         } finally {
           this.window.release();
         }
       }
     };
+    // A worker that fails (the database is away) stops the batch; the others finish what SMTP holds first.
+    const guarded = () => worker().catch((err: unknown) => void (retry ??= err));
     try {
-      await Promise.all(Array.from({ length: Math.min(SEND_WINDOW, pending.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(this.window.size, pending.length) }, guarded));
     } finally {
-      // Every worker has returned, so no chunk is being taken now: what is left in `ready` was never sent.
-      await this.messages.release(
-        ready.splice(0).map((m) => m.id),
-        stop === 'cancelled',
-      );
+      clearInterval(watch);
+      // Recorded first: what SMTP accepted must not be given back. Every worker has returned, so no chunk is
+      // being taken now: what is left in `ready` was never sent.
       await recorder.flush();
+      await this.messages.release([...ready.splice(0).map((m) => m.id), ...notSent], stop === 'cancelled');
     }
 
-    // What SMTP threw, as it threw it: Bull retries the job on it.
+    // What SMTP or the database threw, as it was thrown: Bull retries the job on it.
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (retry) throw retry;
     if (stop) return stop;

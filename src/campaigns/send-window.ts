@@ -1,13 +1,13 @@
 /**
- * A counting semaphore: how many campaign messages one process has between rendering and SMTP's answer.
- * Bounded to the campaign pool's connections, so nodemailer's pool never queues rendered messages
- * (each is ~200 KB for a large newsletter) and memory does not grow with the number of batches running.
+ * A counting semaphore for the campaign messages of one process: how many are between being taken and
+ * SMTP's recorded answer (memory does not grow with the number of batches running), and how many are in
+ * SMTP's hands (one per connection, so nodemailer's pool never queues them).
  */
 export class SendWindow {
   private free: number;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(size: number) {
+  constructor(readonly size: number) {
     this.free = size;
   }
 

@@ -26,6 +26,8 @@ export abstract class AppConfig {
   abstract readonly dkim?: DkimConfig;
   /** messages per second across all workers; undefined is unlimited */
   abstract readonly sendRate?: number;
+  /** the campaign stream's SMTP connections in each process: also the most campaign mail SMTP holds unrecorded */
+  abstract readonly smtpConnections: number;
   abstract readonly logLevel: string;
   /**
    * The proxies (addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is

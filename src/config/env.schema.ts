@@ -4,6 +4,7 @@ import { PASSWORD_TOO_LONG, PasswordFitsBcrypt } from '../users/password-rules';
 
 const PORT_RANGE = 'must be a whole number from 0 to 65535';
 const SEND_RATE_RANGE = 'must be a number of messages per second greater than 0';
+const SMTP_CONNECTIONS_RANGE = 'must be a whole number of connections from 1 to 100';
 
 /**
  * The environment as the contract describes it. Validated once at boot by loadConfig();
@@ -80,6 +81,14 @@ export class EnvironmentVariables {
   @IsNumber({}, { message: SEND_RATE_RANGE })
   @IsPositive({ message: SEND_RATE_RANGE })
   SEND_RATE?: number;
+
+  // Not in the contract: the campaign stream's parallel SMTP connections per process (see README, Delivery).
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: SMTP_CONNECTIONS_RANGE })
+  @Min(1, { message: SMTP_CONNECTIONS_RANGE })
+  @Max(100, { message: SMTP_CONNECTIONS_RANGE })
+  SMTP_CONNECTIONS?: number;
 
   // Not in the contract, offered beyond it: where ./data lives, the log level, the Bull key prefix.
   @IsOptional()

@@ -116,6 +116,7 @@ describe('loadConfig', () => {
         ADMIN_EMAIL: ' Boss@Shop.Example ',
         ADMIN_PASSWORD: 'long enough password',
         SEND_RATE: '12.5',
+        SMTP_CONNECTIONS: '4',
       });
       expect(config.production).toBe(true);
       expect(config.companyAddress).toBe('1 Shop Street, Town');
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
       expect(config.mailFrom).toBe('"Shop News" <news@shop.example>');
       expect(config.admin).toEqual({ email: 'Boss@Shop.Example', password: 'long enough password' });
       expect(config.sendRate).toBe(12.5);
+      expect(config.smtpConnections).toBe(4);
     });
 
     it('reads a DKIM key given as PEM (with \\n escapes) or as a file path', () => {
@@ -179,6 +181,8 @@ describe('loadConfig', () => {
       ['APP_SECRET too short', { APP_SECRET: 'short' }, 'APP_SECRET'],
       ['SEND_RATE=-1', { SEND_RATE: '-1' }, 'SEND_RATE'],
       ['SEND_RATE=fast', { SEND_RATE: 'fast' }, 'SEND_RATE'],
+      ['SMTP_CONNECTIONS=0', { SMTP_CONNECTIONS: '0' }, 'SMTP_CONNECTIONS'],
+      ['SMTP_CONNECTIONS=2.5', { SMTP_CONNECTIONS: '2.5' }, 'SMTP_CONNECTIONS'],
       ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       ['TRUST_PROXY with a host name', { TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
       ['TRUST_PROXY with a bad range', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],

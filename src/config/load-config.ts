@@ -8,6 +8,12 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config-error';
 import { EnvironmentVariables } from './env.schema';
+
+/**
+ * Campaign SMTP connections per process. Each holds one message at a time (until its answer is recorded); twenty keep a nearby relay busy, and
+ * bound what a crash can send twice (README, Delivery).
+ */
+export const DEFAULT_SMTP_CONNECTIONS = 20;
 import { parseTrustProxy } from './trust-proxy';
 
 type Env = Record<string, string | undefined>;
@@ -58,6 +64,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     admin: adminEmail ? { email: adminEmail, password: vars.ADMIN_PASSWORD! } : undefined,
     dkim: loadDkim(vars),
     sendRate: vars.SEND_RATE,
+    smtpConnections: vars.SMTP_CONNECTIONS ?? DEFAULT_SMTP_CONNECTIONS,
     logLevel: vars.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
   };

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { MailTransportService, SentMail } from './mail-transport.service';
 import { SendRateLimiter } from './send-rate';
-import { SmtpThread } from './smtp-thread';
+import { SmtpThreads } from './smtp-threads';
 
 export type MailStream = 'transactional' | 'campaign';
 
@@ -31,14 +31,20 @@ export interface OutgoingMail {
 
 export type { SentMail };
 
+/** Thrown by MailSender.send when the caller no longer wanted the mail once its turn came: nothing was sent. */
+export class NotSent extends Error {
+  constructor() {
+    super('not sent: no longer wanted when its turn came');
+  }
+}
+
 /**
  * Separate pools, so a campaign filling its connections never delays transactional mail; the campaign's
- * runs in a worker thread (SmtpThread), so its CPU work does not either.
+ * runs in a worker thread (SmtpThread), so its CPU work does not either. The campaign pool has
+ * SMTP_CONNECTIONS connections.
  */
-export const POOLS: Record<MailStream, { maxConnections: number; maxMessages: number }> = {
-  transactional: { maxConnections: 2, maxMessages: 100 },
-  campaign: { maxConnections: 5, maxMessages: 1000 },
-};
+const TRANSACTIONAL_POOL = { maxConnections: 2, maxMessages: 100 };
+const CAMPAIGN_MESSAGES_PER_CONNECTION = 1000;
 
 /** Headers each message carries exactly once, set by the sender itself. */
 const OWN_HEADERS = new Set([
@@ -62,7 +68,10 @@ const OWN_HEADERS = new Set([
  */
 @Injectable()
 export class MailSender implements OnApplicationShutdown {
-  private readonly transports: Record<MailStream, Pick<MailTransportService, 'send' | 'close'>>;
+  private readonly transports: {
+    transactional: MailTransportService;
+    campaign: SmtpThreads;
+  };
   private readonly rate?: SendRateLimiter;
 
   constructor(
@@ -71,15 +80,26 @@ export class MailSender implements OnApplicationShutdown {
     @InjectQueue(QueueName.Transactional) queue: QueueOf<typeof JobName.SendMessage>,
   ) {
     this.transports = {
-      transactional: new MailTransportService(config, POOLS.transactional),
+      transactional: new MailTransportService(config, TRANSACTIONAL_POOL),
       // Campaign mail is large and many: encoded and written in a thread, away from the HTTP side.
-      campaign: new SmtpThread(config, POOLS.campaign),
+      campaign: new SmtpThreads(config, {
+        maxConnections: config.smtpConnections,
+        maxMessages: CAMPAIGN_MESSAGES_PER_CONNECTION,
+      }),
     };
     if (config.sendRate)
       this.rate = new SendRateLimiter(queue.client, `${config.queuePrefix}:send-rate`, config.sendRate);
   }
 
-  async send(stream: MailStream, mail: OutgoingMail): Promise<SentMail> {
+  /**
+   * `stillWanted`, when given, is asked once the mail's turn came (after any wait for SEND_RATE); if it says
+   * no, nothing is sent and NotSent is thrown.
+   */
+  async send(
+    stream: MailStream,
+    mail: OutgoingMail,
+    stillWanted?: () => boolean | Promise<boolean>,
+  ): Promise<SentMail> {
     const from = addressOf(mail.from ?? this.config.mailFrom);
     const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
     const headers: Record<string, string> = {};
@@ -88,6 +108,7 @@ export class MailSender implements OnApplicationShutdown {
       if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
     }
     if (this.rate) await this.rate.acquire();
+    if (stillWanted && !(await stillWanted())) throw new NotSent();
     return this.transports[stream].send({
       from,
       to: addressOf(mail.to),
@@ -104,9 +125,9 @@ export class MailSender implements OnApplicationShutdown {
    * Not in onModuleDestroy: Nest runs that before the queues' beforeApplicationShutdown, which lets the jobs
    * still sending finish; the connections close only once they have.
    */
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.transports.transactional.close();
-    this.transports.campaign.close();
+    await this.transports.campaign.close();
   }
 }
 

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import type { Options as SendMailOptions, Transporter } from 'nodemailer/lib/mailer';
 import { AppConfig } from '../config/app-config';
 import { outboxDir, outboxFileName } from './outbox-files';
+import { QuotedPrintableParts } from './quoted-printable-parts';
 
 export interface SentMail {
   messageId: string;
@@ -32,6 +33,7 @@ export interface PoolOptions {
 export class MailTransportService {
   private readonly transport: Transporter;
   private readonly outbox?: string;
+  private readonly parts = new QuotedPrintableParts();
 
   constructor(
     private readonly config: AppConfig,
@@ -58,8 +60,17 @@ export class MailTransportService {
     }
   }
 
-  async send({ ref, ...message }: TransportMail): Promise<SentMail> {
-    const info = await this.transport.sendMail({ from: this.config.mailFrom, ...message });
+  async send({ ref, html, text, ...message }: TransportMail): Promise<SentMail> {
+    const info = await this.transport.sendMail({
+      from: this.config.mailFrom,
+      ...message,
+      // Both parts (multipart/alternative, as every mail of the service's has): encoded here, line by line with a
+      // memory of earlier messages' lines, rather than by nodemailer each time. A single part is the message's
+      // root node, whose raw form would replace its headers too: nodemailer encodes that one.
+      ...(html && text
+        ? { html: this.parts.part('text/html', html), text: this.parts.part('text/plain', text) }
+        : { html, text }),
+    });
     if (!this.outbox) return { messageId: info.messageId, response: String(info.response ?? '') };
     await mkdir(this.outbox, { recursive: true });
     const name = outboxFileName(ref);

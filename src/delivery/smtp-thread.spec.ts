@@ -17,7 +17,7 @@ describe('SmtpThread (the campaign pool in a worker thread, against a real SMTP 
     );
   });
   afterAll(async () => {
-    thread?.close();
+    await thread?.close();
     await sink?.stop();
   });
 

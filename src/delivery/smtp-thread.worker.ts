@@ -31,21 +31,14 @@ port.on('message', (req: ThreadRequest) => {
     port.close();
     return;
   }
-  const { html, text, ...rest } = req.message;
   void transport
-    // Bytes rather than strings: nodemailer encodes them as quoted-printable without first scanning them for
-    // 8-bit characters and long lines (a body of short ASCII lines goes out quoted-printable, not 7bit).
-    .send({ ...rest, html: toBuffer(html), text: toBuffer(text) })
+    .send(req.message)
     .then(
       (sent): ThreadReply => ({ id: req.id, sent }),
       (err): ThreadReply => ({ id: req.id, error: errorFields(err) }),
     )
     .then((reply) => port.postMessage(reply));
 });
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 /** What classifySmtpError and describeSmtpError read, in a form that crosses threads. */
 function errorFields(err: unknown): NonNullable<ThreadReply['error']> {
