@@ -1,12 +1,25 @@
+import { performance } from 'node:perf_hooks';
+
+/** Above this share of busy time of the event loop (over the last SAMPLE_MS), renders are spaced out. */
+const BUSIEST = 0.5;
+const SAMPLE_MS = 50;
+/** The pause between two renders while the loop is busier than BUSIEST. */
+const PAUSE_MS = 2;
+
 /**
  * Turns of the event loop for rendering campaign messages, one message per turn. Rendering is synchronous
  * (a large newsletter takes a millisecond or more); dozens of messages waiting for a plain setImmediate would
  * all render in the same turn and hold back, for that long, every HTTP request and transactional mail the
- * turn was to serve. One per turn keeps the service answering between any two renders.
+ * turn was to serve. One per turn keeps the service answering between any two renders; and while the event loop
+ * is busy more than half the time, renders are spaced out further, so HTTP requests and transactional mail always
+ * find the loop free half the time, whatever a campaign wants.
  */
 export class RenderTurns {
   private readonly waiting: Array<() => void> = [];
   private scheduled = false;
+  private busy = false;
+  private lastSample = performance.eventLoopUtilization();
+  private sampledAt = 0;
 
   /** Resolves in a later turn of the event loop, after every message that asked before. */
   next(): Promise<void> {
@@ -19,11 +32,24 @@ export class RenderTurns {
   private schedule(): void {
     if (this.scheduled || !this.waiting.length) return;
     this.scheduled = true;
-    // An immediate set while immediates run waits for the next turn: one release per turn.
-    setImmediate(() => {
+    const release = () => {
       this.scheduled = false;
       this.waiting.shift()!();
       this.schedule();
-    });
+    };
+    // An immediate set while immediates run waits for the next turn: one release per turn.
+    if (this.loopBusy()) setTimeout(release, PAUSE_MS);
+    else setImmediate(release);
+  }
+
+  private loopBusy(): boolean {
+    const now = performance.now();
+    if (now - this.sampledAt >= SAMPLE_MS) {
+      const sample = performance.eventLoopUtilization();
+      this.busy = performance.eventLoopUtilization(sample, this.lastSample).utilization > BUSIEST;
+      this.lastSample = sample;
+      this.sampledAt = now;
+    }
+    return this.busy;
   }
 }
