@@ -1,5 +1,14 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { DataSource } from 'typeorm';
 import { BATCH_SIZE } from '../src/campaigns/campaign-jobs.service';
+import { CampaignSweeper } from '../src/campaigns/campaign-sweeper.service';
+import { Message } from '../src/delivery/message.entity';
+import { OutboxService } from '../src/delivery/outbox.service';
 import { SWEEP_INTERVAL_MS } from '../src/queues/periodic-sweep';
+import { JobName, QueueName } from '../src/queues/queues';
+import { makeList, makeSubscriber, uniqueTag } from './support/factories';
+import { createTestApp, TestApp } from './support/test-app';
 import { CampaignRun } from './support/campaign-run';
 import { PROCESS_TEST_TIMEOUT_MS } from './support/node-process';
 import { PrivateRedisServer } from './support/redis-server';
@@ -170,4 +179,114 @@ describe('a campaign rides out faults (e2e)', () => {
     },
     PROCESS_TEST_TIMEOUT_MS + 240_000,
   );
+});
+
+/**
+ * The sweepers on their own, called directly in a service booted in this process (real database, Redis and SMTP):
+ * what the database says must go out and Redis does not hold gets its job again, once.
+ */
+describe('the sweepers queue again what Redis lost (service level)', () => {
+  let sink: SmtpSink;
+  let t: TestApp;
+  let outbox: OutboxService;
+  let db: DataSource;
+  let transactional: Queue;
+  let campaignQueue: Queue;
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    t = await createTestApp({ SMTP_URL: sink.url });
+    outbox = t.app.get(OutboxService);
+    db = t.app.get(DataSource);
+    transactional = t.app.get(getQueueToken(QueueName.Transactional));
+    campaignQueue = t.app.get(getQueueToken(QueueName.Campaign));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.stop();
+  });
+
+  const mailTo = (email: string) => ({
+    kind: 'transactional' as const,
+    to: { email },
+    template: 'preferences-link',
+    data: { subscriber: { email }, preferencesUrl: 'https://x.example/p', validDays: 7 },
+  });
+  const received = (email: string) => sink.received.filter((m) => m.to.includes(email)).length;
+  /** The row as the database holds it: queued, and untouched for longer than a sweep interval. */
+  const queuedLongAgo = (id: string) =>
+    db.getRepository(Message).update(id, { status: 'queued', updatedAt: new Date(Date.now() - 2 * SWEEP_INTERVAL_MS) });
+
+  it('a queued outbox message whose job is gone gets its job again, and is sent once', async () => {
+    const email = `lost-${uniqueTag()}@example.com`;
+    // Written, never queued: as if Redis lost its job.
+    const id = await db.transaction((m) => outbox.create(mailTo(email), m));
+    await queuedLongAgo(id);
+    expect(await transactional.getJob(id)).toBeNull();
+    await outbox.requeueLost();
+    await sink.waitFor((m) => m.to.includes(email));
+    await until(async () => (await db.getRepository(Message).findOneBy({ id }))?.status === 'sent', 'sent');
+    expect(await outbox.requeueLost()).toBe(0); // sent: nothing more to do
+    expect(received(email)).toBe(1);
+  });
+
+  it('a completed job kept in Redis under the message id does not swallow the new one', async () => {
+    const email = `kept-${uniqueTag()}@example.com`;
+    const id = await outbox.send(mailTo(email));
+    await sink.waitFor((m) => m.to.includes(email));
+    const first = await until(async () => {
+      const job = await transactional.getJob(id);
+      return job?.finishedOn ? job : null;
+    }, 'the job kept completed');
+    // The database says it still has to go (what Redis says is not the truth).
+    await queuedLongAgo(id);
+    await outbox.requeueLost();
+    await until(() => received(email) === 2, 'the message sent again');
+    const again = await transactional.getJob(id);
+    expect(again?.timestamp).toBeGreaterThan(first.timestamp);
+  });
+
+  it('two jobs of one message at once (a job queued again while the first runs) send it once', async () => {
+    const email = `twice-${uniqueTag()}@example.com`;
+    const id = await db.transaction((m) => outbox.create(mailTo(email), m));
+    const jobs = await Promise.all(
+      [id, `${id}:again`].map((jobId) => transactional.add(JobName.SendMessage, { messageId: id }, { jobId })),
+    );
+    await until(
+      async () => (await Promise.all(jobs.map((j) => transactional.getJob(j.id)))).every((j) => j?.finishedOn),
+      'both jobs finished',
+    );
+    expect(received(email)).toBe(1);
+    expect((await db.getRepository(Message).findOneByOrFail({ id })).status).toBe('sent');
+  });
+
+  it('a scheduled campaign whose prepare job is gone gets it again and goes out', async () => {
+    const editor = await t.tokenFor('editor');
+    const list = await makeList(t);
+    const emails = [0, 1, 2].map((i) => `scheduled-${i}-${uniqueTag()}@example.com`);
+    for (const email of emails) await makeSubscriber(t, { email, lists: { [list.id]: 'confirmed' } });
+    const auth = { Authorization: `Bearer ${editor}` };
+    const created = await t
+      .http()
+      .post('/api/campaigns')
+      .set(auth)
+      .send({
+        name: 'Scheduled',
+        subject: 'Later',
+        listIds: [list.id],
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+      })
+      .expect(201);
+    const id: string = created.body.id;
+    const sendAt = new Date(Date.now() + 3_000);
+    await t.http().post(`/api/campaigns/${id}/send`).set(auth).send({ sendAt: sendAt.toISOString() }).expect(202);
+    const job = await campaignQueue.getJob(`prepare:${id}:${sendAt.getTime()}`);
+    await job!.remove(); // Redis lost it
+    expect(await t.app.get(CampaignSweeper).sweep()).toBeGreaterThanOrEqual(1);
+    await until(
+      async () => (await t.http().get(`/api/campaigns/${id}`).set(auth).expect(200)).body.status === 'sent',
+      'the campaign sent',
+    );
+    for (const email of emails) expect(received(email)).toBe(1);
+  });
 });

@@ -125,7 +125,7 @@ export class CampaignStopWatch implements OnModuleDestroy {
         if (status === 'sending') this.stops.delete(id);
         else this.stops.set(id, status === 'paused' ? 'paused' : status ? 'cancelled' : 'gone');
       });
-    } catch (err) {
+    } catch (err: unknown) {
       // The database is away: what was last heard stands; the batch's own writes will fail and it is retried.
       this.logger.debug({ err }, 'campaign statuses not read');
     }
