@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { until } from '../../test/support/until';
 import { CampaignStatus } from './campaign.entity';
 import { CampaignRepository } from './campaign.repository';
@@ -26,6 +27,9 @@ function table() {
 
 describe('CampaignStopWatch', () => {
   let watch: CampaignStopWatch;
+  // The watch logs a failed poll (the database away, on purpose below): not this spec's output.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
   afterEach(() => watch?.onModuleDestroy());
 
   it('answers a pause or cancel of this process at once, from memory', () => {
