@@ -46,6 +46,20 @@ export class CampaignJobsService {
     });
   }
 
+  /**
+   * A scheduled campaign's prepare job, queued again unless Redis holds it waiting, delayed or running: lost
+   * (Redis flushed) or kept finished (it ran too early and skipped) it would never start the campaign. Answers
+   * whether it queued one.
+   */
+  async ensurePrepare(campaignId: string, sendAt: Date | null): Promise<boolean> {
+    const key = sendAt ? String(sendAt.getTime()) : 'start';
+    const job = await this.queue.getJob(`prepare:${campaignId}:${key}`);
+    if (job && !job.finishedOn) return false;
+    if (job) await job.remove();
+    await this.prepare(campaignId, sendAt, key);
+    return true;
+  }
+
   async batches(campaignId: string, messageIds: string[], suffix = ''): Promise<number> {
     const jobs = [];
     for (let i = 0; i < messageIds.length; i += BATCH_SIZE) {

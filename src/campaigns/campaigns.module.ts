@@ -13,6 +13,8 @@ import { CampaignMailService } from './campaign-mail.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSenderService } from './campaign-sender.service';
+import { CampaignStopWatch } from './campaign-stop-watch';
+import { CampaignSweeper } from './campaign-sweeper.service';
 import { Campaign } from './campaign.entity';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignProcessor } from './campaign.processor';
@@ -46,10 +48,14 @@ import { TestMailComposer } from './test-mail.composer';
     CampaignMailService,
     AudienceService,
     CampaignProcessor,
+    // a running batch hears of a pause or cancel within a fraction of a second (CampaignSenderService)
+    CampaignStopWatch,
+    // what Redis lost is queued again from the database, every few seconds, in every process
+    CampaignSweeper,
     // test sends: their sample data, and how the outbox writes them
     CampaignSampleService,
     TestMailComposer,
   ],
-  exports: [CampaignsService, AudienceService, CampaignRepository],
+  exports: [CampaignsService, AudienceService, CampaignRepository, CampaignStopWatch],
 })
 export class CampaignsModule {}

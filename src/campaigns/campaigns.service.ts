@@ -13,6 +13,7 @@ import { CampaignMailService } from './campaign-mail.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSampleService, TEST_RECIPIENT_NAME } from './campaign-sample.service';
+import { CampaignStopWatch } from './campaign-stop-watch';
 import { Campaign, CampaignChanges, CampaignRepository, CampaignStatus } from './campaign.repository';
 import { campaignView, CampaignView } from './campaign.view';
 import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
@@ -34,6 +35,7 @@ export class CampaignsService {
     private readonly samples: CampaignSampleService,
     private readonly outbox: OutboxService,
     private readonly settings: SettingsService,
+    private readonly stopWatch: CampaignStopWatch,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -134,11 +136,14 @@ export class CampaignsService {
 
   async pause(id: string): Promise<CampaignView> {
     await this.move(id, ['sending'], 'paused', 'paused');
+    // This process's batches stop at their next message; other processes' hear it within their next poll.
+    this.stopWatch.stopNow(id, 'paused');
     return this.get(id);
   }
 
   async resume(id: string): Promise<CampaignView> {
     await this.move(id, ['paused'], 'sending', 'resumed');
+    this.stopWatch.resumed(id);
     await this.runs.requeue(await this.find(id));
     return this.get(id);
   }
@@ -154,6 +159,7 @@ export class CampaignsService {
       );
       if (!changed) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
     });
+    this.stopWatch.stopNow(id, 'cancelled');
     await this.messages.cancelQueued(id);
     return this.get(id);
   }

@@ -39,9 +39,17 @@ export class MessageLogService {
     return this.events.add({ messageId, type, at: new Date(), detail }, tx);
   }
 
-  /** Right before SMTP: 'sending', one more attempt, and the Message-ID it goes out with (kept across retries). */
-  markSending(id: string, smtpMessageId: string): Promise<boolean> {
-    return this.messages.markSending(id, smtpMessageId);
+  /**
+   * Right before SMTP: 'sending', one more attempt, and the Message-ID it goes out with (kept across retries);
+   * compare-and-set on the status and attempts read (`seen`), so one job of two holding the message sends it.
+   */
+  markSending(id: string, smtpMessageId: string, seen: Pick<Message, 'status' | 'attempts'>): Promise<boolean> {
+    return this.messages.markSending(id, smtpMessageId, seen);
+  }
+
+  /** Outbox messages queued and left unchanged for `idleMs`, from the last week: what the queue may have lost. */
+  idleQueuedOutbox(idleMs: number): Promise<string[]> {
+    return this.messages.idleQueuedOutboxIds(new Date(Date.now() - PENDING_WINDOW_MS), new Date(Date.now() - idleMs));
   }
 
   markSent(id: string, sent: SentMail): Promise<void> {

@@ -104,6 +104,24 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Outbox messages queued since `since` and unchanged since `idleSince`, oldest first: those the queue may have
+   * lost (a fresh one is being queued by whoever wrote it; a deferred one was changed at its deferral).
+   */
+  async idleQueuedOutboxIds(since: Date, idleSince: Date): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(Message, {
+      select: { id: true },
+      where: {
+        kind: Not('campaign'),
+        status: 'queued',
+        createdAt: MoreThanOrEqual(since),
+        updatedAt: LessThan(idleSince),
+      },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map((r) => r.id);
+  }
+
   /** Writes one message; answers its id. */
   async create(row: NewMessage, tx?: Tx): Promise<string> {
     const m = tx ?? this.dataSource.manager;
@@ -126,13 +144,17 @@ export class MessageRepository {
     );
   }
 
-  /** Right before SMTP: 'sending', one more attempt and the Message-ID, only from queued or sending. */
-  async markSending(id: string, smtpMessageId: string): Promise<boolean> {
+  /**
+   * Right before SMTP: 'sending', one more attempt and the Message-ID, only from queued or sending, and only if
+   * status and attempts are still as read (`seen`): of two jobs holding the same message, one wins.
+   */
+  async markSending(id: string, smtpMessageId: string, seen: Pick<Message, 'status' | 'attempts'>): Promise<boolean> {
+    if (seen.status !== 'queued' && seen.status !== 'sending') return false;
     const result = await this.dataSource
       .createQueryBuilder()
       .update(Message)
       .set({ status: 'sending', smtpMessageId, attempts: () => 'attempts + 1' })
-      .where({ id, status: In(['queued', 'sending']) })
+      .where({ id, status: seen.status, attempts: seen.attempts })
       .execute();
     return (result.affected ?? 0) > 0;
   }

@@ -11,6 +11,17 @@ import { FailureOutcome, MessageLogService } from './message-log.service';
 const CONCURRENCY = 4;
 
 /**
+ * A message marked 'sending' more recently than this may be in SMTP's hands right now, by another job of the
+ * same message (the sweeper queued it again after Redis lost the first job while it ran): this job waits for
+ * Bull's retry rather than sending it a second time. Bull's lock (30 s by default) hands the job of a worker
+ * that died to another only once it expired, so a dead worker's message is older than this by then.
+ */
+export const SENDING_BUSY_MS = 30_000;
+
+/** This message is perhaps being sent by another job right now: Bull retries this one later. */
+export class MessageBusy extends Error {}
+
+/**
  * Sends one outbox message, whatever its kind. The job carries the message id; the row says what to send
  * and whether it still needs sending, and the kind's composer writes the mail. SMTP refusals are handled
  * alike for every kind (MessageLogService.recordFailure): a 4xx is retried with the capped backoff, a hard
@@ -36,6 +47,8 @@ export class OutboxProcessor {
   async send(job: Job<JobOf<typeof JobName.SendMessage>>): Promise<'sent' | 'skipped' | FailureOutcome> {
     const message = await this.log.find(job.data.messageId);
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return 'skipped';
+    if (message.status === 'sending' && Date.now() - new Date(message.updatedAt).getTime() < SENDING_BUSY_MS)
+      throw new MessageBusy(`message ${message.id} is being sent by another job`);
     const composed = await this.composers.of(message.kind).compose(message);
     if ('failed' in composed) {
       await this.log.markFailed(message.id, composed.failed);
@@ -47,7 +60,8 @@ export class OutboxProcessor {
     }
     const smtpMessageId =
       message.smtpMessageId ?? composed.mail.messageId ?? newMessageId(composed.mail.from ?? this.config.mailFrom);
-    if (!(await this.log.markSending(message.id, smtpMessageId))) return 'skipped';
+    // Compare-and-set on what was read: of two jobs of one message (a job queued again), one sends it.
+    if (!(await this.log.markSending(message.id, smtpMessageId, message))) return 'skipped';
     try {
       const sent = await this.sender.send('transactional', {
         ...composed.mail,

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Transactions, Tx } from '../database/transaction';
+import { PeriodicSweep, SWEEP_INTERVAL_MS } from '../queues/periodic-sweep';
 import { deliveryJobOptions, JobName, QueueName, QueueOf } from '../queues/queues';
 import { MessageEventRepository } from './message-event.repository';
 import { MessageLogService } from './message-log.service';
@@ -35,6 +36,9 @@ export interface OutboxMail {
   id?: string;
 }
 
+/** Redis round trips of a sweep at once (one per message looked up). */
+const SWEEP_LOOKUPS = 50;
+
 /** A UUID (version 8, RFC 9562) derived from `key`: the same key names the same message. */
 export function messageIdFor(key: string): string {
   const hex = createHash('sha256').update(key).digest('hex').slice(0, 32).split('');
@@ -50,8 +54,9 @@ export function messageIdFor(key: string): string {
  * retries, SMTP error handling, bounce suppression and log for every kind.
  */
 @Injectable()
-export class OutboxService implements OnApplicationBootstrap {
+export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxService.name);
+  private readonly sweeper = new PeriodicSweep('OutboxSweeper', () => this.requeueLost());
 
   constructor(
     private readonly transactions: Transactions,
@@ -107,10 +112,43 @@ export class OutboxService implements OnApplicationBootstrap {
     await this.queue.add(JobName.SendMessage, { messageId }, { ...deliveryJobOptions, jobId: messageId });
   }
 
-  /** Messages the queue may have lost (Redis flushed, a crash before queueing) are queued again; job ids make it harmless. */
+  /**
+   * Messages the queue may have lost (Redis flushed, a crash before queueing) are queued again; job ids make it
+   * harmless. Then, while the process runs, the same for what Redis loses later (requeueLost, every sweep).
+   */
   async onApplicationBootstrap(): Promise<void> {
     const pending = await this.log.pendingOutbox();
     for (const id of pending) await this.enqueue(id);
     if (pending.length) this.logger.log({ count: pending.length }, 'pending outbox messages queued again');
+    this.sweeper.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
+  }
+
+  /**
+   * The sweep: every message queued and left unchanged for a sweep interval (a message being queued right now
+   * is left to its writer; a deferred one is changed at each deferral) whose job Redis no longer holds, or
+   * holds finished (a job kept after it completed or failed for good would swallow a new one of the same id),
+   * gets its job again. One query, plus one Redis look-up per such message: none while all is well.
+   * Sending it twice is impossible: the processor claims the message (compare-and-set) before SMTP.
+   */
+  async requeueLost(): Promise<number> {
+    const idle = await this.log.idleQueuedOutbox(SWEEP_INTERVAL_MS);
+    let requeued = 0;
+    for (let i = 0; i < idle.length; i += SWEEP_LOOKUPS) {
+      await Promise.all(
+        idle.slice(i, i + SWEEP_LOOKUPS).map(async (id) => {
+          const job = await this.queue.getJob(id);
+          if (job && !job.finishedOn) return; // waiting, running, or delayed for a retry
+          if (job) await job.remove();
+          await this.enqueue(id);
+          requeued++;
+        }),
+      );
+    }
+    if (requeued) this.logger.warn({ count: requeued }, 'outbox messages without a job queued again');
+    return requeued;
   }
 }

@@ -10,6 +10,8 @@ export interface ReceivedMail {
   parsed: Email;
   /** header name (lower-case) → every value, in order, as received */
   headers: Map<string, string[]>;
+  /** Date.now() when the sink accepted it */
+  at: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   reject?: (rcpt: string) => { code: number; message: string } | undefined;
+  /** while set, every recipient is refused with this (deferUntil): a mail server in trouble for a while */
+  private deferral?: { until: number; code: number; message: string };
   /** awaited once a message's data has arrived, before it is accepted: lets a test hold SMTP mid-message */
   beforeAccept?: () => Promise<void>;
   /** every RCPT TO address offered, accepted or not, in order: tells how often a message was tried */
@@ -40,7 +44,8 @@ export class SmtpSink {
       logger: false,
       onRcptTo: (address, _session, callback) => {
         this.rcptAttempts.push(address.address);
-        const refusal = this.reject?.(address.address);
+        const deferred = this.deferral && Date.now() < this.deferral.until ? this.deferral : undefined;
+        const refusal = deferred ?? this.reject?.(address.address);
         if (!refusal) return callback();
         const err = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
         callback(err);
@@ -58,6 +63,7 @@ export class SmtpSink {
             raw,
             parsed,
             headers: headersOf(raw),
+            at: Date.now(),
           });
         };
         // A message that cannot be parsed is refused rather than left hanging (the client would wait forever).
@@ -88,6 +94,22 @@ export class SmtpSink {
       if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} message(s), got ${found.length}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /**
+   * For `ms` from now every RCPT TO is answered `code` (default 451, a temporary failure): the client keeps the
+   * message and tries again later. Answers when the refusals end.
+   */
+  deferFor(ms: number, code = 451, message = '4.3.0 Mail server temporarily unavailable, try again later'): number {
+    this.deferral = { until: Date.now() + ms, code, message };
+    return this.deferral.until;
+  }
+
+  /** Recipients that arrived more than once, and how many times each. */
+  duplicates(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const m of this.received) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    return new Map([...counts].filter(([, n]) => n > 1));
   }
 
   async stop(): Promise<void> {
