@@ -11,6 +11,7 @@ import type { Subscriber } from '../subscribers/subscriber.repository';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
+import { CampaignStopWatch } from './campaign-stop-watch';
 import { BatchMessage, CampaignMessagesService } from './campaign-messages.service';
 import { Campaign, CampaignRepository } from './campaign.repository';
 import { RenderTurns } from './render-turns';
@@ -30,8 +31,6 @@ const CLAIM_CHUNK = 50;
  * checked once more just before SMTP: someone who unsubscribed a second ago gets nothing.
  */
 const RECHECK_AFTER_MS = 1_000;
-/** How often a running batch looks whether its campaign was paused or cancelled. */
-const STATUS_CHECK_MS = 100;
 /**
  * A message left 'sending' longer than this belongs to a worker that died: Bull hands a dead worker's
  * batch to another only once its lock expired, which is at least half the lock time after its last claim.
@@ -72,6 +71,7 @@ export class CampaignSenderService {
     private readonly settings: SettingsService,
     private readonly lists: ListRepository,
     private readonly subscribers: SubscriberRepository,
+    private readonly stopWatch: CampaignStopWatch,
   ) {
     this.connections = new SendWindow(config.smtpConnections);
     this.window = new SendWindow(config.smtpConnections * (1 + RENDERED_AHEAD_PER_CONNECTION));
@@ -90,19 +90,13 @@ export class CampaignSenderService {
     const order = new Map(messageIds.map((id, i) => [id, i]));
     pending.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 
-    let stop: BatchOutcome | null = null;
     let retry: unknown = null;
+    let stop: BatchOutcome | null = null;
     let busyElsewhere = 0;
-    // The campaign's status, looked at in the background, so that every message checks it just before SMTP.
-    const watch = setInterval(() => {
-      this.campaigns.findStatus(campaignId).then(
-        (now) => {
-          if (now?.status !== 'sending') stop ??= now?.status === 'paused' ? 'paused' : now ? 'cancelled' : 'gone';
-        },
-        () => undefined, // the database is away: the next look, or the batch's own queries, will tell
-      );
-    }, STATUS_CHECK_MS);
-    const stillSending = (): boolean => !stop && !retry;
+    // Whether the campaign was paused or cancelled, from memory: every message asks just before SMTP.
+    this.stopWatch.track(campaignId);
+    const stopped = () => this.stopWatch.stopped(campaignId);
+    const stillSending = (): boolean => !stopped() && !retry;
 
     // Messages taken for sending and not yet rendered; refilled a chunk at a time, by one taker at a time.
     const ready: BatchMessage[] = [];
@@ -207,10 +201,12 @@ export class CampaignSenderService {
     try {
       await Promise.all(Array.from({ length: Math.min(this.window.size, pending.length) }, guarded));
     } finally {
-      clearInterval(watch);
       // Recorded first: what SMTP accepted must not be given back. Every worker has returned, so no chunk is
       // being taken now: what is left in `ready` was never sent.
       await recorder.flush();
+      // Read before the watch forgets the campaign: a cancel must cancel them, not queue them again.
+      stop = stopped();
+      this.stopWatch.untrack(campaignId);
       await this.messages.release([...ready.splice(0).map((m) => m.id), ...notSent], stop === 'cancelled');
     }
 
