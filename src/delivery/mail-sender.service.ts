@@ -40,8 +40,7 @@ export class NotSent extends Error {
 
 /**
  * Separate pools, so a campaign filling its connections never delays transactional mail; the campaign's
- * runs in a worker thread (SmtpThread), so its CPU work does not either. The campaign pool has
- * SMTP_CONNECTIONS connections.
+ * (SMTP_CONNECTIONS connections) runs in worker threads (SmtpThreads), so its CPU work does not either.
  */
 const TRANSACTIONAL_POOL = { maxConnections: 2, maxMessages: 100 };
 const CAMPAIGN_MESSAGES_PER_CONNECTION = 1000;

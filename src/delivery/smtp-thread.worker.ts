@@ -1,5 +1,5 @@
 /**
- * The campaign stream's SMTP pool, in a thread of its own (see SmtpThread): nodemailer's MIME encoding and
+ * The campaign stream's SMTP pool (or this thread's share of it, see SmtpThreads), in a thread of its own: nodemailer's MIME encoding and
  * socket writes of large messages run here, so they never hold up the main thread's HTTP requests and
  * transactional mail, and their garbage stays in this thread's small heap.
  */
