@@ -158,7 +158,8 @@ export class CampaignSenderService {
       return false;
     };
 
-    const recorder = new SentRecorder(this.log);
+    // Half the connections: the other half keep sending while a write is gathered and made.
+    const recorder = new SentRecorder(this.log, Math.max(1, Math.floor(this.connections.size / 2)));
     /** Hands the message to SMTP, holding a connection until SMTP's answer is recorded. */
     const send = async (m: BatchMessage, outgoing: OutgoingMail): Promise<void> => {
       await this.connections.acquire();
