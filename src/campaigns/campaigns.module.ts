@@ -50,7 +50,7 @@ import { TestMailComposer } from './test-mail.composer';
     CampaignProcessor,
     // a running batch hears of a pause or cancel within a fraction of a second (CampaignSenderService)
     CampaignStopWatch,
-    // what Redis lost is queued again from the database, every few seconds, in every process
+    // what Redis lost is queued again from the database (a sweep every 20 s), in every process
     CampaignSweeper,
     // test sends: their sample data, and how the outbox writes them
     CampaignSampleService,
