@@ -108,6 +108,11 @@ export class CampaignMessagesService {
     await this.messages.release(ids, cancelled);
   }
 
+  /** After the audience was resolved into messages: see MessageRepository.refreshStatistics. */
+  refreshStatistics(): Promise<void> {
+    return this.messages.refreshStatistics();
+  }
+
   /** Ids of every message of the campaign still to be sent, in id order (what recovery re-enqueues). */
   pendingIds(campaignId: string): Promise<string[]> {
     return this.messages.pendingIdsOfCampaign(campaignId);

@@ -53,6 +53,7 @@ export class CampaignRunsService {
     }
     await this.campaigns.markPrepared(campaignId);
     this.logger.log({ campaignId, added: total }, 'campaign audience resolved');
+    if (total) await this.messages.refreshStatistics();
     await this.messages.finishIfDone(campaignId);
     return 'prepared';
   }

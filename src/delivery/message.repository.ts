@@ -282,6 +282,14 @@ export class MessageRepository {
     return new Set(rows.map((m) => m.subscriberId));
   }
 
+  /**
+   * PostgreSQL's planner statistics brought up to date after a campaign added its rows (up to one per reader), rather
+   * than whenever autovacuum gets to them (see SubscriberBulkRepository.refreshStatistics). SQLite needs nothing.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.dataSource.options.type === 'postgres') await this.dataSource.query('ANALYZE messages');
+  }
+
   /** Inserts campaign rows; one that conflicts (the same person, added meanwhile) is left out (ON CONFLICT DO NOTHING). */
   async insertCampaignRows(rows: CampaignMessageRow[]): Promise<void> {
     await this.dataSource.manager

@@ -118,6 +118,7 @@ export class ImportRunner {
       await flush();
       await settle();
       if (writeError) throw writeError;
+      await this.writers.refreshStatistics();
       return progress;
     } catch (err) {
       const reason = stopReason(err, row);

@@ -25,4 +25,14 @@ export class SubscriberBulkRepository {
     const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
     return new SqliteBulkWriter(handle, target);
   }
+
+  /**
+   * After a bulk write, PostgreSQL's planner statistics of both tables are brought up to date at once rather than
+   * whenever autovacuum gets to them: until then it takes a list imported a minute ago for a handful of rows, and
+   * the check of a campaign's recipients (a few dozen by id, are they still members?) scans every member of the
+   * list each time (50 ms at 100,000 members, instead of a fraction of a millisecond). SQLite needs nothing here.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.dataSource.options.type === 'postgres') await this.dataSource.query('ANALYZE subscribers, subscriptions');
+  }
 }
