@@ -240,7 +240,9 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     expect(message.status).toBe('sent');
     expect(message.events.map((e: { type: string }) => e.type)).toContain('blocked');
 
-    const json = await post().send({ email: person.email, type: 'blocked', detail: '550 5.7.1 DMARC policy' }).expect(200);
+    const json = await post()
+      .send({ email: person.email, type: 'blocked', detail: '550 5.7.1 DMARC policy' })
+      .expect(200);
     expect(json.body.results).toEqual([
       { email: person.email, type: 'blocked', reason: 'auth-failed', messageId: null, suppressed: false },
     ]);

@@ -51,7 +51,13 @@ export function readJmrp(message: MimeMessage): ClassifiedBounce[] {
   if (!email) return [];
   const messageId = head.get('message-id')?.trim();
   return [
-    { email, type: 'complaint', reason: 'complaint', diagnostic: 'jmrp complaint', ...(messageId ? { messageId } : {}) },
+    {
+      email,
+      type: 'complaint',
+      reason: 'complaint',
+      diagnostic: 'jmrp complaint',
+      ...(messageId ? { messageId } : {}),
+    },
   ];
 }
 

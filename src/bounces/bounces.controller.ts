@@ -39,7 +39,9 @@ export class BouncesController {
   @ApiOkResponse({
     schema: {
       example: {
-        results: [{ email: 'ada@example.com', type: 'hard', reason: 'user-unknown', messageId: null, suppressed: true }],
+        results: [
+          { email: 'ada@example.com', type: 'hard', reason: 'user-unknown', messageId: null, suppressed: true },
+        ],
       },
     },
   })

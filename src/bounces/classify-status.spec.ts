@@ -2,17 +2,37 @@ import { classifyFailure, classifySmtpAnswer } from './classify-status';
 
 describe('classifySmtpAnswer', () => {
   it.each([
-    [550, '5.1.1 <ada@example.com>: Recipient address rejected: User unknown in local recipient table', 'hard', 'user-unknown'],
-    [550, "5.1.1 The email account that you tried to reach does not exist. Please try double-checking", 'hard', 'user-unknown'],
+    [
+      550,
+      '5.1.1 <ada@example.com>: Recipient address rejected: User unknown in local recipient table',
+      'hard',
+      'user-unknown',
+    ],
+    [
+      550,
+      '5.1.1 The email account that you tried to reach does not exist. Please try double-checking',
+      'hard',
+      'user-unknown',
+    ],
     [550, '5.2.1 The email account that you tried to reach is disabled.', 'hard', 'mailbox-disabled'],
     [550, 'Host unknown', 'hard', 'domain-unknown'],
     [552, '5.2.2 <ada@example.com>: mailbox full', 'soft', 'mailbox-full'],
     [550, '5.2.2 The email account that you tried to reach is over quota.', 'soft', 'mailbox-full'],
     [552, '5.3.4 Message size exceeds fixed maximum message size', 'soft', 'message-too-large'],
     [550, '5.7.1 Message rejected as spam by Content Filtering.', 'blocked', 'spam-blocked'],
-    [554, '5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org', 'blocked', 'reputation-blocked'],
+    [
+      554,
+      '5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
+      'blocked',
+      'reputation-blocked',
+    ],
     [554, '5.7.1 Email rejected per DMARC policy for example.com', 'blocked', 'auth-failed'],
-    [550, '5.7.26 This message does not have authentication information or fails to pass authentication checks', 'blocked', 'auth-failed'],
+    [
+      550,
+      '5.7.26 This message does not have authentication information or fails to pass authentication checks',
+      'blocked',
+      'auth-failed',
+    ],
     [550, '5.7.1 Relaying denied', 'hard', 'relay-denied'],
     [554, '5.7.1 Message rejected: virus found', 'blocked', 'virus'],
     [550, '5.7.1 Command rejected by policy', 'blocked', 'policy-blocked'],
@@ -38,14 +58,18 @@ describe('classifySmtpAnswer', () => {
 
   it('takes no time on texts built to make a backtracking pattern crawl', () => {
     const started = Date.now();
-    for (const piece of ['user ', 'mailbox ', 'account a', '@', 'a@a.', ' ip ']) classifySmtpAnswer(550, piece.repeat(20_000));
+    for (const piece of ['user ', 'mailbox ', 'account a', '@', 'a@a.', ' ip '])
+      classifySmtpAnswer(550, piece.repeat(20_000));
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 
 describe('classifyFailure', () => {
   it('reads a delay warning as soft, whatever its text says', () => {
-    expect(classifyFailure('4.4.1', 'no answer from host', true)).toEqual({ type: 'soft', reason: 'connection-failed' });
+    expect(classifyFailure('4.4.1', 'no answer from host', true)).toEqual({
+      type: 'soft',
+      reason: 'connection-failed',
+    });
     expect(classifyFailure(null, 'still trying', true)).toEqual({ type: 'soft', reason: 'delayed' });
   });
 

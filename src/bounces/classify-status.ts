@@ -48,10 +48,10 @@ export function classifyFailure(status: string | null, text: string, delayed = f
   }
   const byCode = status ? CODE_RULES.find(([p]) => p.test(status))?.[1] : undefined;
   // "Recipient address rejected" is a refusal in general words; a 5.1.1 beside it says which kind.
-  if (rule && !(rule.reason === 'policy-blocked' && byCode?.type === 'hard')) return { type: rule.type, reason: rule.reason };
+  if (rule && !(rule.reason === 'policy-blocked' && byCode?.type === 'hard'))
+    return { type: rule.type, reason: rule.reason };
   return byCode ?? { type: 'blocked', reason: 'other' };
 }
-
 
 /** The first RFC 3463 code in a text ("5.1.1", "#5.1.1"), or null. */
 export function enhancedCodeIn(text: string): string | null {

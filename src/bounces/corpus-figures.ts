@@ -43,20 +43,23 @@ export function corpusFigures(entries: Array<{ entry: CorpusEntry; results: Clas
   const bounces = entries.filter((e) => e.entry.expected !== 'none');
   const count = (list: typeof entries, test: (e: (typeof entries)[number]) => boolean) => list.filter(test).length;
   const ofType = (...types: string[]) => bounces.filter((e) => types.includes(e.entry.expected));
-  const recognised = count(
-    bounces,
-    (e) => !!calledOf(e).own || e.results.some((r) => r.type === e.entry.expected),
-  );
+  const recognised = count(bounces, (e) => !!calledOf(e).own || e.results.some((r) => r.type === e.entry.expected));
   return {
     messages: entries.length,
     bounces: bounces.length,
     recognised: pct(recognised, bounces.length),
-    hardRecall: pct(count(ofType('hard'), (e) => calledOf(e).called === 'hard'), ofType('hard').length),
+    hardRecall: pct(
+      count(ofType('hard'), (e) => calledOf(e).called === 'hard'),
+      ofType('hard').length,
+    ),
     notPermanentCalledHard: pct(
       count(ofType('soft', 'blocked'), (e) => calledOf(e).called === 'hard'),
       ofType('soft', 'blocked').length,
     ),
-    complaintsRead: pct(count(ofType('complaint'), (e) => calledOf(e).called === 'complaint'), ofType('complaint').length),
+    complaintsRead: pct(
+      count(ofType('complaint'), (e) => calledOf(e).called === 'complaint'),
+      ofType('complaint').length,
+    ),
     reasonsAgree: pct(
       count(bounces, (e) => (calledOf(e).own ?? e.results[0])?.reason === e.entry.reason),
       bounces.length,

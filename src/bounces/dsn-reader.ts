@@ -57,5 +57,8 @@ export function readDsn(text: string, messageId: string | undefined): DsnReading
 }
 
 function actionOf(fields: Map<string, string> | undefined): string {
-  return (fields?.get('action') ?? '').trim().toLowerCase().split(/[\s(;]/, 1)[0];
+  return (fields?.get('action') ?? '')
+    .trim()
+    .toLowerCase()
+    .split(/[\s(;]/, 1)[0];
 }

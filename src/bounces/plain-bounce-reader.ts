@@ -53,7 +53,10 @@ export function readPlainBounce(
   let emails = [...contexts.keys()];
   if (options.screenNameDomain) emails = emails.filter((e) => e.endsWith(`@${options.screenNameDomain}`));
   if (options.failedRecipients.length) emails = options.failedRecipients.map((a) => a.toLowerCase());
-  const fallback = lines.filter((l) => REASON_LINE.test(l)).slice(0, 5).join(' ');
+  const fallback = lines
+    .filter((l) => REASON_LINE.test(l))
+    .slice(0, 5)
+    .join(' ');
   return emails.slice(0, REPORT_LIMITS.recipients).map((email) => {
     const context = contexts.get(email) ?? '';
     const diagnostic = oneLine(REASON_LINE.test(context) ? context : `${context} ${fallback}`);

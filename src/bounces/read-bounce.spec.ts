@@ -5,7 +5,11 @@ import { NotAReportError } from './mime-message';
 import { readBounce } from './read-bounce';
 
 const corpus = (file: string) => readFileSync(join(__dirname, '../../test/fixtures/bounces', file));
-const pick = (b: { email: string; type: string; reason: string }) => ({ email: b.email, type: b.type, reason: b.reason });
+const pick = (b: { email: string; type: string; reason: string }) => ({
+  email: b.email,
+  type: b.type,
+  reason: b.reason,
+});
 
 describe('readBounce', () => {
   it('reads an Exim bounce by its X-Failed-Recipients, one result per address', async () => {

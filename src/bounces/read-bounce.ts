@@ -95,6 +95,9 @@ function bodyText(message: MimeMessage): string {
   // A part whose boundary parameter sits unfolded on its own line (Verizon's) hides its text from the parser.
   if (!message.email.html) return message.rawBody;
   // Some providers (AOL, Yahoo) send HTML only; the tags say nothing.
-  return (message.email.html ?? '').replace(/<[^>]{0,2000}>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return (message.email.html ?? '')
+    .replace(/<[^>]{0,2000}>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
-

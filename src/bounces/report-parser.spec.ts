@@ -12,7 +12,13 @@ describe('parseReport', () => {
     const report = await parseReport(fixture('dsn-hard-bounce.eml', values));
     expect(report.kind).toBe('dsn');
     expect(report.bounces).toEqual([
-      { email: RCPT, type: 'hard', reason: 'user-unknown', messageId: MESSAGE_ID, detail: expect.stringContaining('5.1.1') },
+      {
+        email: RCPT,
+        type: 'hard',
+        reason: 'user-unknown',
+        messageId: MESSAGE_ID,
+        detail: expect.stringContaining('5.1.1'),
+      },
     ]);
     expect(report.bounces[0].detail).toContain('User unknown');
   });

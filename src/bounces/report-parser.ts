@@ -40,7 +40,9 @@ export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
       reason: b.reason,
       messageId: b.messageId ?? null,
       detail: oneLine(
-        reading.kind === 'arf' ? (b.diagnostic ?? 'complaint') : `${b.status ?? ''}${b.diagnostic ? `: ${b.diagnostic}` : ''}`,
+        reading.kind === 'arf'
+          ? (b.diagnostic ?? 'complaint')
+          : `${b.status ?? ''}${b.diagnostic ? `: ${b.diagnostic}` : ''}`,
       ),
     })),
   };
