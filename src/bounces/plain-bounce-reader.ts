@@ -4,7 +4,7 @@ import { oneLine, REPORT_LIMITS } from './mime-message';
 
 /** Where the returned message starts in a plain-text bounce: nothing past it is the bounce's own text. */
 const ORIGINAL_STARTS =
-  /^(?:-{2,}.{0,40}(?:original message|this is a copy|below this line|original message follows|returned message|undelivered message|message text|message header|headers of)|original message follows|-+ ?original message ?-+|\s*-{3,} ?(?:the )?(?:original|returned|enclosed|undelivered) message|(?:received|return-path|message-id|dkim-signature|x-mailman-version|x-original-to|delivered-to):\s)/i;
+  /^(?:-{2,80}.{0,40}(?:original message|this is a copy|below this line|original message follows|returned message|undelivered message|message text|message header|headers of)|original message follows|-{1,80} ?original message|\s{0,20}-{3,80} ?(?:the )?(?:original|returned|enclosed|undelivered) message|(?:received|return-path|message-id|dkim-signature|x-mailman-version|x-original-to|delivered-to):\s)/i;
 
 /** An address: local part and domain of the usual characters; bounded, so matching stays linear. */
 const ADDRESS = /[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g;
@@ -38,7 +38,7 @@ export function readPlainBounce(
   text: string,
   options: { failedRecipients: string[]; exclude: string[]; subject: string; screenNameDomain?: string },
 ): PlainFinding[] {
-  const lines = humanPart(text.slice(0, REPORT_LIMITS.text)).split(/\r?\n/);
+  const lines = humanText(text).split(/\r?\n/);
   const exclude = new Set(options.exclude.map((a) => a.toLowerCase()));
   let contexts = addressContexts(lines, exclude, true);
   // A bounce that names its recipient only in a quoted "To:" line (Yahoo's HTML ones).
@@ -71,37 +71,43 @@ function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines:
     const line = lines[i];
     if (skipHeaderLines && /^\s*(?:from|to|cc|reply-to|sender|return-path|mail from):/i.test(line)) continue;
     if (/^\s*(?:from|reply-to|sender|return-path|mail from):/i.test(line)) continue;
-    for (const found of line.match(ADDRESS) ?? []) {
-      const email = found.replace(/^['`]+|['`.]+$/g, '');
+    for (const match of line.matchAll(ADDRESS)) {
+      const email = match[0].replace(/^['`]+|['`.]+$/g, '');
       const key = email.toLowerCase();
-      if (exclude.has(key) || NOT_RECIPIENT.test(email) || /https?:\/\/\S*$/.test(line.split(found)[0])) continue;
-      const context = contextAt(lines, i);
+      const before = line.slice(Math.max(0, match.index - 200), match.index);
+      if (exclude.has(key) || NOT_RECIPIENT.test(email) || /https?:\/\/\S*$/.test(before)) continue;
       const known = contexts.get(key);
       // The first lines that say why win; a later mention (a transcript's echo) only fills in.
-      if (known === undefined || (!REASON_LINE.test(known) && REASON_LINE.test(context))) contexts.set(key, context);
+      if (known !== undefined && REASON_LINE.test(known)) continue;
+      const context = contextAt(lines, i);
+      if (known === undefined || REASON_LINE.test(context)) contexts.set(key, context);
+      if (contexts.size >= REPORT_LIMITS.recipients) break;
     }
     if (contexts.size >= REPORT_LIMITS.recipients) break;
   }
   return contexts;
 }
 
-/** A finding classified: its code, if any; a delay warning is soft; a failure that gives no code is permanent. */
+/**
+ * A finding classified: its code, if any; a delay warning is soft; a failure that gives no code is permanent.
+ * `human` is the bounce's own text (humanText), read when the lines about the address say nothing known.
+ */
 export function classifyFinding(
   finding: PlainFinding,
   subject: string,
   messageId: string | undefined,
-  wholeText = '',
+  human = '',
 ): ClassifiedBounce {
   const text = finding.diagnostic;
   const failure = /fail|undeliver|returned|unknown|error|rejected/i.test(subject);
   // What the text says wins over the subject: "Delivery failure notification… attempts will continue" is a delay.
-  const delayed = STILL_TRYING.test(humanPart(wholeText).slice(0, 4000)) || (!failure && WARNING_SUBJECT.test(subject));
+  const delayed = STILL_TRYING.test(human.slice(0, 4000)) || (!failure && WARNING_SUBJECT.test(subject));
   const enhanced = enhancedCodeIn(text);
   const smtp = smtpCodeIn(text);
   const status = enhanced ?? (smtp ? `${String(smtp)[0]}.0.0` : delayed ? null : '5.0.0');
   let { type, reason } = classifyFailure(status, text, delayed);
   // Lines about the address that say nothing known: the rest of the bounce's own text may (one reason for all).
-  if (reason === 'other' && wholeText) ({ type, reason } = classifyFailure(status, humanPart(wholeText), delayed));
+  if (reason === 'other' && human) ({ type, reason } = classifyFailure(status, human, delayed));
   return {
     email: finding.email,
     type,
@@ -112,9 +118,9 @@ export function classifyFinding(
   };
 }
 
-/** The bounce's own text: up to where the returned message starts. */
-function humanPart(text: string): string {
-  const lines = text.split(/\r?\n/);
+/** The bounce's own text: its first REPORT_LIMITS.text characters, up to where the returned message starts. */
+export function humanText(text: string): string {
+  const lines = text.slice(0, REPORT_LIMITS.text).split(/\r?\n/);
   const end = lines.findIndex((line, i) => i > 0 && ORIGINAL_STARTS.test(line));
   return (end === -1 ? lines : lines.slice(0, end)).join('\n');
 }
@@ -123,7 +129,8 @@ function humanPart(text: string): string {
 function contextAt(lines: string[], i: number): string {
   const out = [lines[i]];
   for (let j = i + 1; j < lines.length && j <= i + 4 && lines[j].trim(); j++) out.push(lines[j]);
-  return out.join(' ');
+  // What decides sits at the start; a line of megabytes would only cost time further on.
+  return out.join(' ').slice(0, 2000);
 }
 
 /** The Message-ID in a returned message quoted inline, after the bounce's own text. */

@@ -65,3 +65,53 @@ describe('readBounce', () => {
     await expect(readBounce(nested)).rejects.toBeInstanceOf(NotAReportError);
   });
 });
+
+describe('readBounce limits', () => {
+  // Linear patterns and bounded reads: each of these took minutes with a naive reader.
+  it.each([
+    [
+      'a plain bounce naming 100 addresses over 1 MB',
+      `From: MAILER-DAEMON@x\r\nSubject: Undelivered Mail\r\n\r\n${Array.from({ length: 100 }, (_, i) => `<u${i}@example.com>: 550 5.1.1 user unknown ${'x'.repeat(10_000)}`).join('\r\n')}`,
+    ],
+    [
+      'a line of 1 MB of dashes',
+      `From: MAILER-DAEMON@x\r\nSubject: failure notice\r\n\r\n${'-'.repeat(1_000_000)}\r\n<a@example.com>: no`,
+    ],
+    ['1 MB of address-like junk', `From: MAILER-DAEMON@x\r\nSubject: failure notice\r\n\r\n${'a.a@'.repeat(250_000)}`],
+    [
+      'a 5,000-line transcript',
+      `From: MAILER-DAEMON@x\r\nSubject: Returned mail\r\n\r\n${'<<< 550 5.1.1 <a@example.com>... user unknown\r\n'.repeat(5_000)}`,
+    ],
+  ])('reads %s in under 2 s', async (_, raw) => {
+    const started = Date.now();
+    const read = await readBounce(raw);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(read.bounces.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('readBounce on notices', () => {
+  const notice = (subject: string, body: string) =>
+    `From: postmaster@example.org\r\nTo: news@example.com\r\nSubject: ${subject}\r\n\r\n${body}\r\n`;
+
+  it("gives nothing for Exchange's delivered and relayed notices", async () => {
+    const delivered = notice(
+      'Delivered: Our autumn offers',
+      'Your message has been delivered to the following recipients:\r\n\r\nada@example.net',
+    );
+    const relayed = notice(
+      'Relayed: Our autumn offers',
+      'Delivery to these recipients or groups is complete, but no delivery notification was sent by the destination server:\r\n\r\nada@example.net',
+    );
+    expect((await readBounce(delivered)).bounces).toEqual([]);
+    expect((await readBounce(relayed)).bounces).toEqual([]);
+  });
+
+  it('still reads a failure that mentions delivered recipients', async () => {
+    const mixed = notice(
+      'Undeliverable: Our autumn offers',
+      "Delivery has failed to these recipients or groups:\r\n\r\nada@example.net\r\nThe email address you entered couldn't be found. 550 5.1.1 RESOLVER.ADR.RecipNotFound",
+    );
+    expect((await readBounce(mixed)).bounces.map((b) => [b.email, b.type])).toEqual([['ada@example.net', 'hard']]);
+  });
+});

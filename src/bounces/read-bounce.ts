@@ -1,6 +1,6 @@
 import type { ClassifiedBounce } from './bounce-reasons';
 import { readArf, readJmrp } from './arf-reader';
-import { mayBeBounce } from './bounce-signs';
+import { isSuccessNotice, mayBeBounce } from './bounce-signs';
 import { readDsn } from './dsn-reader';
 import {
   addressOf,
@@ -11,7 +11,7 @@ import {
   REPORT_LIMITS,
   textOf,
 } from './mime-message';
-import { classifyFinding, inlineMessageId, readPlainBounce } from './plain-bounce-reader';
+import { classifyFinding, humanText, inlineMessageId, readPlainBounce } from './plain-bounce-reader';
 
 export interface BounceReading {
   /** how it was read: an RFC 3464 DSN, an ARF or provider complaint, a plain-text bounce, or no bounce */
@@ -68,13 +68,16 @@ function readPlain(message: MimeMessage, messageId: string | undefined): BounceR
   if (!mayBeBounce({ from, subject, failedRecipients: failedRecipients.length > 0 }))
     return { kind: 'none', bounces: [], ignored: 0 };
   const text = bodyText(message);
+  if (!failedRecipients.length && isSuccessNotice(subject, humanText(text)))
+    return { kind: 'none', bounces: [], ignored: 0 };
   const exclude = [from, message.header('to'), message.header('reply-to'), message.header('sender')]
     .map((v) => addressOf(v))
     .filter((a): a is string => !!a);
   const screenNameDomain = /@aol\.com\b/i.test(from) ? 'aol.com' : undefined;
   const findings = readPlainBounce(text, { failedRecipients, exclude, subject, screenNameDomain });
   const id = messageId ?? inlineMessageId(text);
-  return { kind: 'plain', bounces: findings.map((f) => classifyFinding(f, subject, id, text)), ignored: 0 };
+  const human = humanText(text);
+  return { kind: 'plain', bounces: findings.map((f) => classifyFinding(f, subject, id, human)), ignored: 0 };
 }
 
 /** A DSN block that says nothing known borrows what the human-readable part says about the same address. */
