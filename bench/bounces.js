@@ -17,7 +17,10 @@ const { corpusFigures } = require('../dist/bounces/corpus-figures');
   const started = process.hrtime.bigint();
   const read = [];
   for (const entry of manifest) {
-    const results = await readBounce(readFileSync(join(dir, entry.file))).then((r) => r.bounces, () => []);
+    const results = await readBounce(readFileSync(join(dir, entry.file))).then(
+      (r) => r.bounces,
+      () => [],
+    );
     read.push({ entry, results });
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -22,7 +22,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     reason: 'virus',
     type: 'blocked',
-    pattern: /virus|malware|infected|trojan/,
+    // Not the bare word: scanners sign their notices ("InterScan VirusWall", "virus scanned").
+    pattern:
+      /\bvirus(?:es)? (?:found|detected|was found|alert)|contains? (?:a |an )?(?:virus|infection)|virus-infected|infected|malware|trojan/,
   },
   {
     reason: 'reputation-blocked',
@@ -112,7 +114,8 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     reason: 'other',
     type: 'soft',
-    pattern: /loop|too many hops|command died|internal error|local error|configuration error|mail system error/,
+    pattern:
+      /loop|too many hops|command died|internal error|local error|configuration error|mail system error|error while being processed|please try (?:to )?resend/,
   },
 ];
 

@@ -4,6 +4,8 @@ import { isSuccessNotice, mayBeBounce } from './bounce-signs';
 import { readDsn } from './dsn-reader';
 import {
   addressOf,
+  headerFields,
+  headerList,
   MimeMessage,
   NotAReportError,
   originalMessageId,
@@ -74,7 +76,11 @@ function readPlain(message: MimeMessage, messageId: string | undefined): BounceR
     .map((v) => addressOf(v))
     .filter((a): a is string => !!a);
   const screenNameDomain = /@aol\.com\b/i.test(from) ? 'aol.com' : undefined;
-  const findings = readPlainBounce(text, { failedRecipients, exclude, subject, screenNameDomain });
+  let findings = readPlainBounce(text, { failedRecipients, exclude, subject, screenNameDomain });
+  // A bounce that names no address at all (some NDRs say only "not a valid user"): the returned message says
+  // whom it was for.
+  const returnedTo = findings.length ? null : originalRecipient(message);
+  if (returnedTo) findings = [{ email: returnedTo, diagnostic: humanText(text).slice(0, 1000) }];
   const id = messageId ?? inlineMessageId(text);
   const human = humanText(text);
   return { kind: 'plain', bounces: findings.map((f) => classifyFinding(f, subject, id, human)), ignored: 0 };
@@ -91,6 +97,18 @@ function withPlainText(message: MimeMessage, bounces: ClassifiedBounce[]): Class
     const better = classifyFinding(finding, '', b.messageId);
     return better.reason === 'other' ? b : { ...b, type: better.type, reason: better.reason };
   });
+}
+
+/** The recipient a returned message was delivered for: its first Received's "for <…>", or else its To. */
+function originalRecipient(message: MimeMessage): string | null {
+  const original = message.part('message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers');
+  if (!original) return null;
+  const head = textOf(original)
+    .slice(0, 20_000)
+    .split(/\r?\n\r?\n/, 1)[0];
+  const received = headerList(head).find(([name]) => name === 'received')?.[1];
+  const forAddress = received ? /\bfor\s+<([^<>\s]{1,254}@[^<>\s]{1,254})>/i.exec(received)?.[1] : undefined;
+  return forAddress ?? addressOf(headerFields(head).get('to'));
 }
 
 function bodyText(message: MimeMessage): string {
