@@ -27,7 +27,8 @@ export interface BounceReading {
 /**
  * Reads any raw message: a DSN (RFC 3464), an ARF report (RFC 5965), Hotmail's complaint feed, or the
  * plain-text bounces MTAs and providers write (Postfix, qmail, Exim, Sendmail, Exchange, Domino, Yahoo…).
- * Throws NotAReportError only for a message that cannot be parsed or names too many recipients.
+ * Throws NotAReportError only for a message that cannot be parsed, names too many recipients, or is a report
+ * whose report part lies past what REPORT_LIMITS lets be read.
  */
 export async function readBounce(raw: Buffer | string, forwarded = false): Promise<BounceReading> {
   const message = await parseMessage(raw, true);
