@@ -77,7 +77,10 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
   it('refuses bad JSON input with a 400 naming the field', async () => {
     const res = await post().send({ email: 'not-an-address', type: 'bouncy' }).expect(400);
     expect(res.body.message).toEqual(
-      expect.arrayContaining(['email must be a valid email address', 'type must be "hard", "soft" or "complaint"']),
+      expect.arrayContaining([
+        'email must be a valid email address',
+        'type must be "hard", "soft", "blocked" or "complaint"',
+      ]),
     );
   });
 
@@ -87,7 +90,9 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     const res = await post()
       .send({ email: hard, type: 'hard', detail: `550 5.1.1 <${hard}> unknown` })
       .expect(200);
-    expect(res.body.results).toEqual([{ email: hard, type: 'hard', messageId: null, suppressed: true }]);
+    expect(res.body.results).toEqual([
+      { email: hard, type: 'hard', reason: 'user-unknown', messageId: null, suppressed: true },
+    ]);
     await post().send({ email: complainer, type: 'complaint' }).expect(200);
     const row = await suppression(hard);
     expect(row).toMatchObject({ reason: 'hard-bounce' });
@@ -150,7 +155,9 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     const arf = await raw(fixture('arf-redacted-rcpt.eml', { RCPT: a, MESSAGE_ID: '<unknown@example.org>' })).expect(
       200,
     );
-    expect(arf.body.results).toEqual([{ email: a, type: 'complaint', messageId: null, suppressed: true }]);
+    expect(arf.body.results).toEqual([
+      { email: a, type: 'complaint', reason: 'complaint', messageId: null, suppressed: true },
+    ]);
     const dsn = await raw(
       fixture('dsn-two-recipients.eml', { RCPT: a, OTHER: b, MESSAGE_ID: '<unknown@example.org>' }),
     ).expect(200);
@@ -215,9 +222,36 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     expect(await suppression(email)).toBeNull();
   });
 
-  it('answers 400 for a raw message that is not a report, 415 for other bodies and 413 above 10 MB', async () => {
-    const notReport = await raw(fixture('not-a-report.eml', {})).expect(400);
-    expect(notReport.body.message).toMatch(/^body: .*delivery status notification/);
+  it('records a blocked bounce (spam, policy) on its message without suppressing or counting it as soft', async () => {
+    const list = await makeList(t);
+    const person = await makeSubscriber(t, { email: address(), lists: { [list.id]: 'confirmed' } });
+    const { mails } = await sendCampaign(list.id, 1);
+    const messageId = mails[0].headers.get('message-id')![0];
+    const spam = fixture('dsn-two-recipients.eml', { RCPT: person.email, OTHER: address(), MESSAGE_ID: messageId });
+    for (let i = 0; i < 3; i++) {
+      const res = await raw(spam).expect(200);
+      expect(res.body.results).toEqual([
+        expect.objectContaining({ email: person.email, type: 'blocked', reason: 'spam-blocked', suppressed: false }),
+      ]);
+      expect(res.body.results[0].softBounces).toBeUndefined();
+    }
+    expect(await suppression(person.email)).toBeNull();
+    const message = await messageOf((await raw(spam).expect(200)).body.results[0].messageId);
+    expect(message.status).toBe('sent');
+    expect(message.events.map((e: { type: string }) => e.type)).toContain('blocked');
+
+    const json = await post()
+      .send({ email: person.email, type: 'blocked', detail: '550 5.7.1 DMARC policy' })
+      .expect(200);
+    expect(json.body.results).toEqual([
+      { email: person.email, type: 'blocked', reason: 'auth-failed', messageId: null, suppressed: false },
+    ]);
+    expect(await suppression(person.email)).toBeNull();
+  });
+
+  it('answers 200 with no results for a raw message that is no bounce, 415 for other bodies and 413 above 10 MB', async () => {
+    const notBounce = await raw(fixture('not-a-report.eml', {})).expect(200);
+    expect(notBounce.body.results).toEqual([]);
     await post().set('Content-Type', 'text/plain').send('hello').expect(415);
     const huge = 'x'.repeat(10 * 1024 * 1024 + 1);
     const res = await raw(huge).expect(413);
@@ -230,9 +264,7 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
     const report = (inner: string) =>
       `Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n${inner}\r\n--B--\r\n`;
     const manyParts = report(`${'--B\r\n\r\nx\r\n'.repeat(100_000)}--B\r\n${status}`);
-    expect((await raw(manyParts).expect(400)).body.message).toMatch(
-      /^body: the message is neither a delivery status notification/,
-    );
+    expect((await raw(manyParts).expect(400)).body.message).toMatch(/^body: the report part is not within the first/);
 
     let nested = 'x\r\n';
     for (let i = 299; i >= 0; i--)

@@ -13,6 +13,7 @@ import { Scopes } from '../auth/auth.decorators';
 import { BodyTypes } from '../common/body-types';
 import { BouncesService } from './bounces.service';
 import { BounceDto } from './dto/bounce.dto';
+import { reasonOfReported } from './reason-of-reported';
 import { readRawBody } from './raw-body';
 import { NotAReportError, parseReport } from './report-parser';
 
@@ -24,9 +25,11 @@ export class BouncesController {
   constructor(private readonly bounces: BouncesService) {}
 
   /**
-   * A bounce or complaint: normalised JSON, or a raw DSN (RFC 3464) / ARF (RFC 5965) message as
-   * `message/rfc822` (up to 10 MB, of which the first 5,000 lines are read; `multipart/report` with the report's
-   * boundary also works). A DSN naming more than 100 recipients, or a message the parser cannot read, is a 400.
+   * A bounce or complaint: normalised JSON, or any raw bounce or complaint message as `message/rfc822` (a DSN
+   * per RFC 3464, an ARF report per RFC 5965, or the plain-text bounces MTAs and providers send; up to 10 MB, of
+   * which the first 5,000 lines are read; `multipart/report` with the report's boundary also works). A message
+   * that is no bounce (an auto-reply, a delivery notice) gives `results: []`. A report naming more than 100
+   * recipients, or a message the parser cannot read, is a 400.
    */
   @Post('bounces')
   @HttpCode(200)
@@ -34,7 +37,13 @@ export class BouncesController {
   @BodyTypes('application/json', 'message/rfc822', 'multipart/report')
   @ApiBody({ type: BounceDto })
   @ApiOkResponse({
-    schema: { example: { results: [{ email: 'ada@example.com', type: 'hard', messageId: null, suppressed: true }] } },
+    schema: {
+      example: {
+        results: [
+          { email: 'ada@example.com', type: 'hard', reason: 'user-unknown', messageId: null, suppressed: true },
+        ],
+      },
+    },
   })
   async ingest(@Req() req: Request) {
     if (req.is('message/rfc822') || req.is('multipart/report')) {
@@ -56,6 +65,7 @@ export class BouncesController {
       );
     }
     const dto = (await validation.transform(req.body ?? {}, { type: 'body', metatype: BounceDto })) as BounceDto;
-    return { results: [await this.bounces.apply({ ...dto, source: 'api' })] };
+    const reason = reasonOfReported(dto.type, dto.detail);
+    return { results: [await this.bounces.apply({ ...dto, reason, source: 'api' })] };
   }
 }

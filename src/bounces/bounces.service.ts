@@ -6,7 +6,7 @@ import { SuppressionService, suppressionHash } from '../delivery/suppression.ser
 import { storedEmailKeyOf } from '../subscribers/email-key';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SoftBounceRepository } from './soft-bounce.repository';
-import type { BounceType, ParsedReport } from './report-parser';
+import type { BounceReason, BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
 
 /** Soft bounces in a row that suppress an address like a hard bounce. */
@@ -15,15 +15,18 @@ export const SOFT_BOUNCE_LIMIT = 3;
 export interface BounceInput {
   email: string;
   type: BounceType;
+  /** why, from the fixed set in bounce-reasons.ts */
+  reason: BounceReason;
   /** our message id or the Message-ID header */
   messageId?: string | null;
   detail?: string | null;
-  source: 'api' | 'dsn' | 'arf';
+  source: 'api' | 'dsn' | 'arf' | 'plain';
 }
 
 export interface BounceOutcome {
   email: string;
   type: BounceType;
+  reason: BounceReason;
   /** our id of the message it was linked to, if any */
   messageId: string | null;
   /** the address is on the suppression list now (campaigns skip it) */
@@ -36,6 +39,8 @@ export interface BounceOutcome {
  * What a bounce or complaint does.
  * - hard bounce: the address is suppressed at once; a linked message becomes 'bounced' with a 'bounced' event.
  * - complaint: suppressed at once; a linked message gets a 'complained' event (its status stays).
+ * - blocked (the message or its sender was refused, not the address): never suppresses and is no soft bounce;
+ *   a linked message gets a 'blocked' event, so reports show it.
  * - soft bounce: a linked message gets a 'deferred' event (a temporary failure: its status stays), and the
  *   address's run grows; SOFT_BOUNCE_LIMIT in a row suppress it (reason 'hard-bounce').
  *   A run is "in a row" unless a message to the address was marked sent after the run's last soft bounce
@@ -57,7 +62,9 @@ export class BouncesService {
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
     const results: BounceOutcome[] = [];
-    for (const b of report.bounces) results.push(await this.apply({ ...b, source: report.kind }));
+    // 'none' reports carry no bounces; the source names how the others were read.
+    const source = report.kind === 'none' ? 'plain' : report.kind;
+    for (const b of report.bounces) results.push(await this.apply({ ...b, source }));
     return { kind: report.kind, ignored: report.ignored, results };
   }
 
@@ -66,11 +73,28 @@ export class BouncesService {
     const message = await this.linkedMessage(input.messageId, storedEmailKeyOf(email));
     // The suppression list keeps addresses as hashes: its detail must not name the address either.
     const detail = withoutAddress(input.detail ?? '', email) || null;
-    const eventDetail = { type: input.type, source: input.source, ...(detail ? { detail } : {}) };
-    const outcome: BounceOutcome = { email, type: input.type, messageId: message?.id ?? null, suppressed: false };
+    const eventDetail = {
+      type: input.type,
+      reason: input.reason,
+      source: input.source,
+      ...(detail ? { detail } : {}),
+    };
+    const outcome: BounceOutcome = {
+      email,
+      type: input.type,
+      reason: input.reason,
+      messageId: message?.id ?? null,
+      suppressed: false,
+    };
 
-    if (input.type === 'hard') {
-      await this.suppressions.suppress(email, 'hard-bounce', `${input.source}: ${detail ?? 'hard bounce'}`);
+    if (input.type === 'blocked') {
+      if (message) await this.addEvent(message.id, 'blocked', eventDetail);
+    } else if (input.type === 'hard') {
+      await this.suppressions.suppress(
+        email,
+        'hard-bounce',
+        `${input.source}: ${input.reason}: ${detail ?? 'hard bounce'}`,
+      );
       if (message) await this.markBounced(message.id, eventDetail, detail);
       outcome.suppressed = true;
     } else if (input.type === 'complaint') {

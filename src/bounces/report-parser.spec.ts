@@ -1,5 +1,6 @@
 import { fixture } from '../../test/fixtures';
-import { classifyDsn, NotAReportError, parseReport, REPORT_LIMITS } from './report-parser';
+import { readDsn } from './dsn-reader';
+import { NotAReportError, parseReport, REPORT_LIMITS } from './report-parser';
 
 const RCPT = 'Ada.Reader@recipient.example';
 const OTHER = 'bob@other.example';
@@ -11,20 +12,30 @@ describe('parseReport', () => {
     const report = await parseReport(fixture('dsn-hard-bounce.eml', values));
     expect(report.kind).toBe('dsn');
     expect(report.bounces).toEqual([
-      { email: RCPT, type: 'hard', messageId: MESSAGE_ID, detail: expect.stringContaining('failed 5.1.1') },
+      {
+        email: RCPT,
+        type: 'hard',
+        reason: 'user-unknown',
+        messageId: MESSAGE_ID,
+        detail: expect.stringContaining('5.1.1'),
+      },
     ]);
     expect(report.bounces[0].detail).toContain('User unknown');
   });
 
   it('reads a "delayed" 4.2.2 warning as a soft bounce', async () => {
     const report = await parseReport(fixture('dsn-delayed.eml', values));
-    expect(report.bounces).toEqual([expect.objectContaining({ email: RCPT, type: 'soft', messageId: MESSAGE_ID })]);
-    expect(report.bounces[0].detail).toContain('delayed 4.2.2');
+    expect(report.bounces).toEqual([
+      expect.objectContaining({ email: RCPT, type: 'soft', reason: 'mailbox-full', messageId: MESSAGE_ID }),
+    ]);
+    expect(report.bounces[0].detail).toContain('4.2.2');
   });
 
-  it('takes one outcome per recipient block: failed 5.7.1 is hard, delivered is no bounce', async () => {
+  it('takes one outcome per recipient block: failed 5.7.1 "rejected as spam" is blocked, delivered is no bounce', async () => {
     const report = await parseReport(fixture('dsn-two-recipients.eml', values));
-    expect(report.bounces).toEqual([expect.objectContaining({ email: RCPT, type: 'hard', messageId: MESSAGE_ID })]);
+    expect(report.bounces).toEqual([
+      expect.objectContaining({ email: RCPT, type: 'blocked', reason: 'spam-blocked', messageId: MESSAGE_ID }),
+    ]);
     expect(report.ignored).toBe(1);
   });
 
@@ -32,7 +43,13 @@ describe('parseReport', () => {
     const report = await parseReport(fixture('arf-abuse.eml', values));
     expect(report.kind).toBe('arf');
     expect(report.bounces).toEqual([
-      { email: RCPT, type: 'complaint', messageId: MESSAGE_ID, detail: 'arf abuse from MailboxFBL/1.2' },
+      {
+        email: RCPT,
+        type: 'complaint',
+        reason: 'complaint',
+        messageId: MESSAGE_ID,
+        detail: 'arf abuse from MailboxFBL/1.2',
+      },
     ]);
   });
 
@@ -51,21 +68,23 @@ describe('parseReport', () => {
     expect(report.ignored).toBe(1);
   });
 
-  it('refuses a message that is not a report', async () => {
-    await expect(parseReport(fixture('not-a-report.eml', values))).rejects.toBeInstanceOf(NotAReportError);
+  it('reads an out-of-office reply as no bounce', async () => {
+    expect(await parseReport(fixture('not-a-report.eml', values))).toEqual({ kind: 'none', bounces: [], ignored: 0 });
   });
 });
 
-describe('classifyDsn', () => {
+describe('readDsn', () => {
   it.each([
     ['failed', '5.1.1', 'hard'],
-    ['failed', null, 'hard'],
+    ['failed', null, 'blocked'],
     ['failed', '4.4.7', 'soft'],
     ['delayed', '4.2.2', 'soft'],
     ['delivered', '2.0.0', null],
     ['relayed', null, null],
   ] as const)('%s %s → %s', (action, code, expected) => {
-    expect(classifyDsn(action, code)).toBe(expected);
+    const block = `Final-Recipient: rfc822; a@example.com\nAction: ${action}${code ? `\nStatus: ${code}` : ''}`;
+    const read = readDsn(`Reporting-MTA: dns; x\n\n${block}\n`, undefined);
+    expect(read.bounces[0]?.type ?? null).toBe(expected);
   });
 });
 

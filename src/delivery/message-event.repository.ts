@@ -3,12 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, MoreThanOrEqual, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Tx } from '../database/transaction';
-import { MessageEvent, MessageEventType } from './message-event.entity';
+import { MessageEvent, MessageEventType as StoredEventType } from './message-event.entity';
 import { countOf } from './message.repository';
 import { ERASED_RECIPIENT } from './message.entity';
 import { POSTGRES_STATS_SQL, SQLITE_STATS_SQL, StatsSql } from './stats-sql';
 
-export type { MessageEvent, MessageEventType } from './message-event.entity';
+export type { MessageEvent } from './message-event.entity';
+
+/** The entity's types and 'blocked': a bounce refused the message or its sender, not the address (the column is a string). */
+export type MessageEventType = StoredEventType | 'blocked';
 
 /** An event to write. */
 export interface NewMessageEvent {
@@ -99,7 +102,7 @@ export class MessageEventRepository {
   async detailsOfType(messageId: string, type: MessageEventType): Promise<(Record<string, unknown> | null)[]> {
     const rows = await this.dataSource.manager.find(MessageEvent, {
       select: { detail: true },
-      where: { messageId, type },
+      where: { messageId, type: type as StoredEventType },
     });
     return rows.map((e) => e.detail);
   }

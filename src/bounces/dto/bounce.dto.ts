@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { EmailAddress } from '../../subscribers/dto/subscriber-fields';
 
-export const BOUNCE_TYPES = ['hard', 'soft', 'complaint'] as const;
+export const BOUNCE_TYPES = ['hard', 'soft', 'blocked', 'complaint'] as const;
 
 /** `POST /api/events/bounces` as JSON: a bounce or complaint already normalised by the sender (an ESP webhook, a script). */
 export class BounceDto {
@@ -11,7 +11,7 @@ export class BounceDto {
   email: string;
 
   @ApiProperty({ enum: BOUNCE_TYPES })
-  @IsIn(BOUNCE_TYPES, { message: 'type must be "hard", "soft" or "complaint"' })
+  @IsIn(BOUNCE_TYPES, { message: 'type must be "hard", "soft", "blocked" or "complaint"' })
   type: (typeof BOUNCE_TYPES)[number];
 
   @ApiPropertyOptional({

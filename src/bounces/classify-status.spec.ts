@@ -1,0 +1,91 @@
+import { classifyFailure, classifySmtpAnswer } from './classify-status';
+
+describe('classifySmtpAnswer', () => {
+  it.each([
+    [
+      550,
+      '5.1.1 <ada@example.com>: Recipient address rejected: User unknown in local recipient table',
+      'hard',
+      'user-unknown',
+    ],
+    [
+      550,
+      '5.1.1 The email account that you tried to reach does not exist. Please try double-checking',
+      'hard',
+      'user-unknown',
+    ],
+    [550, '5.2.1 The email account that you tried to reach is disabled.', 'hard', 'mailbox-disabled'],
+    [550, 'Host unknown', 'hard', 'domain-unknown'],
+    [552, '5.2.2 <ada@example.com>: mailbox full', 'soft', 'mailbox-full'],
+    [550, '5.2.2 The email account that you tried to reach is over quota.', 'soft', 'mailbox-full'],
+    [552, '5.3.4 Message size exceeds fixed maximum message size', 'soft', 'message-too-large'],
+    [550, '5.7.1 Message rejected as spam by Content Filtering.', 'blocked', 'spam-blocked'],
+    [
+      554,
+      '5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
+      'blocked',
+      'reputation-blocked',
+    ],
+    [554, '5.7.1 Email rejected per DMARC policy for example.com', 'blocked', 'auth-failed'],
+    [
+      550,
+      '5.7.26 This message does not have authentication information or fails to pass authentication checks',
+      'blocked',
+      'auth-failed',
+    ],
+    [550, '5.7.1 Relaying denied', 'hard', 'relay-denied'],
+    [554, '5.7.1 Message rejected: virus found', 'blocked', 'virus'],
+    [550, '5.7.1 Command rejected by policy', 'blocked', 'policy-blocked'],
+    [421, '4.7.0 Try again later, closing connection.', 'soft', 'rate-limited'],
+    [421, 'Service not available, closing transmission channel', 'soft', 'connection-failed'],
+    [450, '4.2.1 The user you are trying to contact is receiving mail too quickly', 'soft', 'rate-limited'],
+    [451, '4.7.1 Greylisting in action, please come back later', 'soft', 'greylisted'],
+    [452, '4.2.2 Mailbox full', 'soft', 'mailbox-full'],
+    [550, 'Something we have never seen', 'blocked', 'other'],
+  ] as const)('%i %s → %s %s', (code, text, type, reason) => {
+    expect(classifySmtpAnswer(code, text)).toEqual({ type, reason });
+  });
+
+  it('trusts the reply code over an enhanced code of another class', () => {
+    expect(classifySmtpAnswer(450, '5.1.1 user unknown').type).toBe('soft');
+  });
+
+  it('reads an answer of any size or shape without throwing', () => {
+    expect(classifySmtpAnswer(550, 'a'.repeat(1_000_000)).type).toBe('blocked');
+    expect(classifySmtpAnswer(NaN, '')).toEqual({ type: 'blocked', reason: 'other' });
+    expect(classifySmtpAnswer(550, undefined as unknown as string)).toEqual({ type: 'blocked', reason: 'other' });
+  });
+
+  it('takes no time on texts built to make a backtracking pattern crawl', () => {
+    const started = Date.now();
+    for (const piece of ['user ', 'mailbox ', 'account a', '@', 'a@a.', ' ip '])
+      classifySmtpAnswer(550, piece.repeat(20_000));
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('classifyFailure', () => {
+  it('reads a delay warning as soft, whatever its text says', () => {
+    expect(classifyFailure('4.4.1', 'no answer from host', true)).toEqual({
+      type: 'soft',
+      reason: 'connection-failed',
+    });
+    expect(classifyFailure(null, 'still trying', true)).toEqual({ type: 'soft', reason: 'delayed' });
+  });
+
+  it('lets the text decide a 5.x.x when it names a known cause, and the code when it does not', () => {
+    expect(classifyFailure('5.1.1', 'Mailbox Full')).toEqual({ type: 'soft', reason: 'mailbox-full' });
+    expect(classifyFailure('5.1.1', 'Recipient address rejected: aol.com')).toEqual({
+      type: 'hard',
+      reason: 'user-unknown',
+    });
+    expect(classifyFailure('5.4.7', '')).toEqual({ type: 'soft', reason: 'expired' });
+  });
+
+  it('does not read an address as a reason', () => {
+    expect(classifyFailure('4.0.0', '452 <junkmail@example.com> Mailbox size limit exceeded')).toEqual({
+      type: 'soft',
+      reason: 'mailbox-full',
+    });
+  });
+});
