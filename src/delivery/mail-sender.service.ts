@@ -48,7 +48,7 @@ export class MailSender implements OnApplicationShutdown {
   ) {
     this.transports = {
       transactional: new MailTransportService(config, TRANSACTIONAL_POOL),
-      // Campaign mail is large and many: encoded and written in a thread, away from the HTTP side.
+      // Campaign mail is large and many: composed, encoded and written in threads, away from the HTTP side.
       campaign: new SmtpThreads(config, {
         maxConnections: config.smtpConnections,
         maxMessages: CAMPAIGN_MESSAGES_PER_CONNECTION,
