@@ -1,147 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { FooterNeeds, footerNeeds, withLegalFooter } from '../delivery/legal-footer';
-import { MailAddress, OutgoingMail } from '../delivery/mail-sender.service';
-import { randomUUID } from 'node:crypto';
-import { RenderHooks } from '../templates/render/render-hooks';
-import {
-  CampaignRecipient,
-  PersonalizeContext,
-  RecipientUrls,
-  recipientData,
-  recipientUrls,
-  testTrackingHooks,
-  testUrls,
-  trackingHooks,
-} from '../delivery/personalize';
-import { campaignHeaders, domainOf } from '../delivery/personalize-headers';
-import { CompiledTemplate, RendererService } from '../templates/render/renderer.service';
+import { CampaignComposer } from '../delivery/campaign-composer';
 import { TokenService } from '../tokens/token.service';
-import { Campaign } from './campaign.entity';
+
+export { parseAddress } from '../delivery/campaign-composer';
 
 /**
- * One campaign message for one recipient: rendered from the compiled version (no MJML, no search over the
- * HTML), with the recipient's tokens, the campaign headers and the Message-ID `<message id@from domain>`
- * (the same on every attempt).
+ * The campaign composer (delivery/campaign-composer.ts) of the main thread, with the app's configuration and
+ * token signer: test sends, previews and the review step's footer notice. A campaign's own messages are
+ * composed in the SMTP threads, by the same code.
  */
 @Injectable()
-export class CampaignMailService {
-  private readonly ctx: PersonalizeContext;
-  private readonly defaultFrom: MailAddress;
-
-  constructor(
-    config: AppConfig,
-    tokens: TokenService,
-    private readonly renderer: RendererService,
-  ) {
-    this.ctx = { publicUrl: config.publicUrl, companyAddress: config.companyAddress, tokens };
-    this.defaultFrom = parseAddress(config.mailFrom);
+export class CampaignMailService extends CampaignComposer {
+  constructor(config: AppConfig, tokens: TokenService) {
+    super({ publicUrl: config.publicUrl, companyAddress: config.companyAddress, tokens }, config.mailFrom);
   }
-
-  fromOf(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>): MailAddress {
-    return {
-      name: campaign.fromName ?? this.defaultFrom.name,
-      address: campaign.fromEmail ?? this.defaultFrom.address,
-    };
-  }
-
-  messageIdFor(campaign: Pick<Campaign, 'fromName' | 'fromEmail'>, messageId: string): string {
-    return `<${messageId}@${domainOf(this.fromOf(campaign).address)}>`;
-  }
-
-  /**
-   * `list` is the one named in List-Id (the campaign's first list); `tracking` is the recipient's own
-   * choice (false: no pixel, no rewritten links); `companyAddress` the one stored in the settings (read once
-   * per batch by the caller), else COMPANY_ADDRESS. Throws TemplateDataError when the data does not fit.
-   */
-  compose(
-    campaign: Campaign,
-    compiled: CompiledTemplate,
-    recipient: CampaignRecipient,
-    list: { id: string; name: string },
-    tracking: boolean,
-    companyAddress?: string,
-  ): OutgoingMail {
-    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
-    const urls = recipientUrls(ctx, campaign.id, recipient);
-    const hooks = trackingHooks(
-      ctx,
-      { trackOpens: Boolean(campaign.trackOpens), trackClicks: Boolean(campaign.trackClicks) },
-      recipient.messageId,
-      tracking,
-    );
-    return this.build(ctx, campaign, compiled, recipient, list, urls, hooks);
-  }
-
-  /**
-   * A test send or a preview: filled with `sample`'s data (a real recipient's, possibly) but every link
-   * (unsubscribe, preferences, pixel, clicks) names nobody, so the mail acts on no one whoever gets it.
-   */
-  composeTest(
-    campaign: Campaign,
-    compiled: CompiledTemplate,
-    sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>,
-    list: { id: string; name: string },
-    companyAddress?: string,
-  ): OutgoingMail {
-    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
-    const hooks = testTrackingHooks(ctx, {
-      trackOpens: Boolean(campaign.trackOpens),
-      trackClicks: Boolean(campaign.trackClicks),
-    });
-    return this.build(ctx, campaign, compiled, testRecipient(sample), list, testUrls(ctx, campaign.id), hooks);
-  }
-
-  /** What the legal footer adds to a test or preview of this campaign: what the review step says before sending. */
-  footerNeeds(
-    campaign: Campaign,
-    compiled: CompiledTemplate,
-    sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>,
-    companyAddress?: string,
-  ): FooterNeeds {
-    const ctx = companyAddress === undefined ? this.ctx : { ...this.ctx, companyAddress };
-    const urls = testUrls(ctx, campaign.id);
-    const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, testRecipient(sample), urls), {});
-    return footerNeeds(filled, { ...urls, companyAddress: ctx.companyAddress });
-  }
-
-  private build(
-    ctx: PersonalizeContext,
-    campaign: Campaign,
-    compiled: CompiledTemplate,
-    recipient: CampaignRecipient,
-    list: { id: string; name: string },
-    urls: RecipientUrls,
-    hooks: RenderHooks,
-  ): OutgoingMail {
-    const filled = this.renderer.fill(compiled, recipientData(ctx, campaign, recipient, urls), hooks);
-    // What the template left out of a part (the address, the unsubscribe link) is added as a footer.
-    const rendered = withLegalFooter(filled, { ...urls, companyAddress: ctx.companyAddress });
-    const from = this.fromOf(campaign);
-    return {
-      from,
-      to: { name: recipient.name, address: recipient.email },
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      messageId: this.messageIdFor(campaign, recipient.messageId),
-      ref: recipient.messageId,
-      headers: campaignHeaders({
-        campaignId: campaign.id,
-        unsubscribeUrl: urls.unsubscribeUrl,
-        list,
-        fromAddress: from.address,
-      }),
-    };
-  }
-}
-
-function testRecipient(sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>): CampaignRecipient {
-  return { ...sample, messageId: randomUUID(), subscriberId: '' };
-}
-
-/** `News <news@localhost>` or `news@localhost` → name and address. */
-export function parseAddress(value: string): MailAddress {
-  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
-  return m ? { name: m[1].trim(), address: m[2].trim() } : { name: '', address: value.trim() };
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { MailSender, NotSent, OutgoingMail } from '../delivery/mail-sender.service';
+import { randomUUID } from 'node:crypto';
+import { CampaignRenderJob, CampaignRenderSetup, isComposeError } from '../delivery/campaign-render-job';
+import { MailSender, NotSent } from '../delivery/mail-sender.service';
 import { domainOf } from '../delivery/personalize-headers';
 import { MessageLogService } from '../delivery/message-log.service';
 import { ListRepository } from '../lists/list.repository';
@@ -14,16 +16,15 @@ import { CampaignMailService } from './campaign-mail.service';
 import { CampaignStopWatch } from './campaign-stop-watch';
 import { BatchMessage, CampaignMessagesService } from './campaign-messages.service';
 import { Campaign, CampaignRepository } from './campaign.repository';
-import { RenderTurns } from './render-turns';
+import { SendTurns } from './send-turns';
 import { SendWindow } from './send-window';
 import { SentRecorder } from './sent-recorder';
 
 /**
- * Campaign messages of one process rendered and waiting for a connection, per connection: enough that a
- * connection that frees up finds its next message ready, few enough that memory does not grow (a message
- * of a large newsletter is ~200 KB).
+ * Campaign messages of one process taken and waiting for a connection, per connection: enough that a
+ * connection that frees up finds its next message ready while the next chunk is being taken.
  */
-const RENDERED_AHEAD_PER_CONNECTION = 3;
+const TAKEN_AHEAD_PER_CONNECTION = 3;
 /** Messages checked (eligibility) and taken ('sending') per statement, just before they are sent. */
 const CLAIM_CHUNK = 50;
 /**
@@ -45,7 +46,7 @@ export class BatchRetry extends Error {}
 /**
  * Sends one batch of a campaign. A few dozen messages at a time, just before they are sent, the recipients
  * are checked again (still subscribed, not blocklisted, not suppressed) and the messages claimed ('sending',
- * compare-and-set). Each is rendered ahead of time, then handed to one of the process's SMTP connections,
+ * compare-and-set). Each is handed to one of the process's SMTP connections (composed in its SMTP thread),
  * which it holds until SMTP accepted it and the database recorded it 'sent' (SentRecorder): at most as many
  * messages as there are connections are ever accepted and not yet recorded, which bounds what a crash can
  * send twice. Messages taken but not sent when the batch stops (pause, cancel, an SMTP deferral, the
@@ -57,7 +58,7 @@ export class CampaignSenderService {
   private readonly window: SendWindow;
   /** Messages of this process handed to SMTP and not yet recorded: one per connection. */
   private readonly connections: SendWindow;
-  private readonly renderTurns = new RenderTurns();
+  private readonly turns = new SendTurns();
 
   constructor(
     config: AppConfig,
@@ -74,7 +75,7 @@ export class CampaignSenderService {
     private readonly stopWatch: CampaignStopWatch,
   ) {
     this.connections = new SendWindow(config.smtpConnections);
-    this.window = new SendWindow(config.smtpConnections * (1 + RENDERED_AHEAD_PER_CONNECTION));
+    this.window = new SendWindow(config.smtpConnections * (1 + TAKEN_AHEAD_PER_CONNECTION));
   }
 
   /** `lastAttempt`: the job's last try, after which an SMTP failure marks the message 'failed'. */
@@ -98,9 +99,9 @@ export class CampaignSenderService {
     const stopped = () => this.stopWatch.stopped(campaignId);
     const stillSending = (): boolean => !stopped() && !retry;
 
-    // Messages taken for sending and not yet rendered; refilled a chunk at a time, by one taker at a time.
+    // Messages taken for sending and not yet handed over; refilled a chunk at a time, by one taker at a time.
     const ready: BatchMessage[] = [];
-    // Messages taken and rendered, then not sent because the batch stopped.
+    // Messages taken, then not sent because the batch stopped.
     const notSent: string[] = [];
     let cursor = 0;
     let taking: Promise<void> | null = null;
@@ -123,27 +124,34 @@ export class CampaignSenderService {
       }
     };
 
-    const compose = async (m: BatchMessage): Promise<OutgoingMail | undefined> => {
+    // What every message is composed from, in the SMTP threads (the main thread renders nothing).
+    const setup: CampaignRenderSetup | null = compiled.prepared && {
+      key: randomUUID(),
+      campaign: {
+        id: campaign.id,
+        name: campaign.name,
+        trackOpens: campaign.trackOpens,
+        trackClicks: campaign.trackClicks,
+        fromName: campaign.fromName,
+        fromEmail: campaign.fromEmail,
+      },
+      template: compiled.prepared,
+      list,
+      companyAddress,
+    };
+    const jobOf = (m: BatchMessage): CampaignRenderJob => {
       const profile = profiles.get(m.subscriberId!);
-      try {
-        return this.mail.compose(
-          campaign,
-          compiled,
-          {
-            messageId: m.id,
-            subscriberId: m.subscriberId!,
-            email: m.toEmail,
-            name: m.toName,
-            attributes: profile?.attributes ?? {},
-          },
-          list,
-          trackingAllowed(profile),
-          companyAddress,
-        );
-      } catch (err) {
-        await this.log.recordFailure(m, err, true); // the data does not fit the template: retrying will not help
-        return undefined;
-      }
+      return {
+        setup: setup!,
+        recipient: {
+          messageId: m.id,
+          subscriberId: m.subscriberId!,
+          email: m.toEmail,
+          name: m.toName,
+          attributes: profile?.attributes ?? {},
+        },
+        tracking: trackingAllowed(profile),
+      };
     };
 
     /** The last look before SMTP, after any wait for a connection or the send rate: a pause stops here. */
@@ -161,18 +169,28 @@ export class CampaignSenderService {
     // Half the connections: the other half keep sending while a write is gathered and made.
     const recorder = new SentRecorder(this.log, Math.max(1, Math.floor(this.connections.size / 2)));
     /** Hands the message to SMTP, holding a connection until SMTP's answer is recorded. */
-    const send = async (m: BatchMessage, outgoing: OutgoingMail): Promise<void> => {
+    const send = async (m: BatchMessage): Promise<void> => {
+      if (!setup) {
+        // The version cannot be rendered (its errors say why): sending again will not help.
+        await this.log.recordFailure(
+          m,
+          new Error(`The campaign's template cannot be rendered: ${compiled.errors.map((e) => e.message).join('; ')}`),
+          true,
+        );
+        return;
+      }
       await this.connections.acquire();
       try {
         let sent;
         try {
-          sent = await this.sender.send('campaign', outgoing, () => stillWanted(m));
+          sent = await this.sender.sendCampaign(jobOf(m), () => stillWanted(m));
         } catch (err) {
           if (err instanceof NotSent) {
             if (!skipped.has(m.id)) notSent.push(m.id);
             return;
           }
-          const outcome = await this.log.recordFailure(m, err, lastAttempt);
+          // The data does not fit the template: final. Anything else is SMTP's answer.
+          const outcome = await this.log.recordFailure(m, err, lastAttempt || isComposeError(err));
           if (outcome === 'deferred') retry ??= err;
           return;
         }
@@ -188,10 +206,9 @@ export class CampaignSenderService {
         try {
           const m = await next();
           if (!m) return;
-          // Rendering is synchronous: one message per turn of the event loop, HTTP and transactional mail between.
-          await this.renderTurns.next();
-          const outgoing = await compose(m);
-          if (outgoing) await send(m, outgoing);
+          // One hand-over per turn of the event loop: HTTP and transactional mail between.
+          await this.turns.next();
+          await send(m);
         } finally {
           this.window.release();
         }

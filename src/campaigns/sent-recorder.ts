@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { SentMail } from '../delivery/mail-sender.service';
 import { MessageLogService } from '../delivery/message-log.service';
 
 /**
- * How long a write waits for more acceptances to join it, unless enough are already waiting: each write is a
- * transaction of four statements, and written as they came (two or three at a time) they were most of the main
- * thread's and the database's work of a campaign. A few milliseconds on a connection's turn, for a quarter of it.
+ * How long a write waits for more acceptances to join it, unless enough are already waiting: each write is two
+ * statements, and written as they came (two or three at a time) they were most of the main thread's and the
+ * database's work of a campaign. A few milliseconds on a connection's turn, for a quarter of it.
  */
 const GATHER_MS = 5;
 /** A write that fails (the database is away) is tried again after this long, for at most RECORD_PATIENCE_MS. */
@@ -13,6 +14,8 @@ const RECORD_PATIENCE_MS = 120_000;
 
 interface Accepted {
   id: string;
+  /** the id of its 'sent' event, chosen once, so a write tried again adds no second event */
+  eventId: string;
   sent: SentMail;
   at: Date;
   recorded: () => void;
@@ -25,7 +28,7 @@ interface Accepted {
  * connections, and a crash sends at most that many twice (at recovery, a message still 'sending' is sent again).
  *
  * Writes are coalesced rather than one per message: one write at a time, each taking every acceptance that
- * arrived while the previous one ran or in the few milliseconds it waited for company (one transaction), so the
+ * arrived while the previous one ran or in the few milliseconds it waited for company, so the
  * rate of writes adapts to the database's speed.
  * A write that fails is tried again (the database may be restarting) for up to two minutes before the
  * messages' `record` calls fail.
@@ -43,7 +46,7 @@ export class SentRecorder {
 
   record(id: string, sent: SentMail): Promise<void> {
     return new Promise<void>((recorded, failed) => {
-      this.waiting.push({ id, sent, at: new Date(), recorded, failed });
+      this.waiting.push({ id, eventId: randomUUID(), sent, at: new Date(), recorded, failed });
       if (this.waiting.length >= this.gatherUpTo) this.gathered?.();
       this.writing ??= this.writeAll().finally(() => (this.writing = null));
     });

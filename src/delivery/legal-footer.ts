@@ -75,7 +75,7 @@ function htmlFooter(needs: PartNeeds, values: FooterValues): string {
   const links = needs.unsubscribe
     ? `<p style="margin:0 0 8px;"><a href="${e(values.unsubscribeUrl)}" style="color:#6b7280;">Unsubscribe</a>` +
       (values.preferencesUrl
-        ? ` · <a href="${e(values.preferencesUrl)}" style="color:#6b7280;">Manage preferences</a>`
+        ? ` &middot; <a href="${e(values.preferencesUrl)}" style="color:#6b7280;">Manage preferences</a>`
         : '') +
       '</p>'
     : '';

@@ -1,35 +1,18 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import type { CampaignRenderJob } from './campaign-render-job';
 import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { MailTransportService, SentMail } from './mail-transport.service';
+import { OutgoingMail, toTransportMail } from './outgoing-mail';
 import { SendRateLimiter } from './send-rate';
 import { SmtpThreads } from './smtp-threads';
 
 export type MailStream = 'transactional' | 'campaign';
 
-export interface MailAddress {
-  name?: string;
-  address: string;
-}
-
-export interface OutgoingMail {
-  to: MailAddress | string;
-  /** default: MAIL_FROM */
-  from?: MailAddress | string;
-  subject: string;
-  html: string;
-  text: string;
-  /** extra headers (List-Unsubscribe…); the headers every message has once are set here and cannot be given */
-  headers?: Record<string, string>;
-  /** `<id@domain>`; give the stored one so a retry goes out with the same Message-ID */
-  messageId?: string;
-  /** the id the mail belongs to (its message row, else its subscriber): names its outbox file, so erasure can delete it */
-  ref?: string;
-}
-
+export type { MailAddress, OutgoingMail } from './outgoing-mail';
 export type { SentMail };
+export { newMessageId, oneLine } from './outgoing-mail';
 
 /** Thrown by MailSender.send when the caller no longer wanted the mail once its turn came: nothing was sent. */
 export class NotSent extends Error {
@@ -44,21 +27,6 @@ export class NotSent extends Error {
  */
 const TRANSACTIONAL_POOL = { maxConnections: 2, maxMessages: 100 };
 const CAMPAIGN_MESSAGES_PER_CONNECTION = 1000;
-
-/** Headers each message carries exactly once, set by the sender itself. */
-const OWN_HEADERS = new Set([
-  'from',
-  'to',
-  'cc',
-  'bcc',
-  'subject',
-  'date',
-  'message-id',
-  'sender',
-  'reply-to',
-  'mime-version',
-  'content-type',
-]);
 
 /**
  * The one way mail leaves, for both streams: one pooled transport per stream, the global SEND_RATE
@@ -99,25 +67,24 @@ export class MailSender implements OnApplicationShutdown {
     mail: OutgoingMail,
     stillWanted?: () => boolean | Promise<boolean>,
   ): Promise<SentMail> {
-    const from = addressOf(mail.from ?? this.config.mailFrom);
-    const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(mail.headers ?? {})) {
-      const key = name.replace(/[^!-9;-~]/g, ''); // printable ASCII but ':' (RFC 5322 field name)
-      if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
-    }
+    const message = toTransportMail(mail, this.config.mailFrom);
+    await this.turn(stillWanted);
+    return this.transports[stream].send(message);
+  }
+
+  /**
+   * A campaign message, composed in an SMTP thread from the job (CampaignComposer): as `send` on the campaign
+   * stream otherwise. A message that cannot be composed fails with a ComposeError (isComposeError).
+   */
+  async sendCampaign(job: CampaignRenderJob, stillWanted?: () => boolean | Promise<boolean>): Promise<SentMail> {
+    await this.turn(stillWanted);
+    return this.transports.campaign.sendCampaign(job);
+  }
+
+  /** The mail's turn: SEND_RATE allows it, and the caller still wants it sent. */
+  private async turn(stillWanted?: () => boolean | Promise<boolean>): Promise<void> {
     if (this.rate) await this.rate.acquire();
     if (stillWanted && !(await stillWanted())) throw new NotSent();
-    return this.transports[stream].send({
-      from,
-      to: addressOf(mail.to),
-      subject: oneLine(mail.subject),
-      html: mail.html,
-      text: mail.text,
-      headers,
-      messageId,
-      ref: mail.ref,
-    });
   }
 
   /**
@@ -128,21 +95,4 @@ export class MailSender implements OnApplicationShutdown {
     this.transports.transactional.close();
     await this.transports.campaign.close();
   }
-}
-
-/** `<uuid@domain-of-from>`: unique, and from the sender's own domain as RFC 5322 suggests. */
-export function newMessageId(from: MailAddress | string): string {
-  const address = typeof from === 'string' ? (/<([^>]*)>/.exec(from)?.[1] ?? from) : from.address;
-  const domain = address.slice(address.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
-  return `<${randomUUID()}@${domain}>`;
-}
-
-/** Defensive: what reaches a header is one line (the API refuses CR/LF before it gets here). */
-export function oneLine(value: string): string {
-  return value.replace(/[\r\n\0]+/g, ' ').trim();
-}
-
-function addressOf(value: MailAddress | string): MailAddress | string {
-  if (typeof value === 'string') return oneLine(value);
-  return { name: oneLine(value.name ?? ''), address: oneLine(value.address) };
 }

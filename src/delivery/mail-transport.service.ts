@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import type { Options as SendMailOptions, Transporter } from 'nodemailer/lib/mailer';
 import { AppConfig } from '../config/app-config';
 import { outboxDir, outboxFileName } from './outbox-files';
-import { QuotedPrintableParts } from './quoted-printable-parts';
+import { TextParts } from './text-parts';
 
 export interface SentMail {
   messageId: string;
@@ -33,7 +33,7 @@ export interface PoolOptions {
 export class MailTransportService {
   private readonly transport: Transporter;
   private readonly outbox?: string;
-  private readonly parts = new QuotedPrintableParts();
+  private readonly parts = new TextParts();
 
   constructor(
     private readonly config: AppConfig,
@@ -64,9 +64,9 @@ export class MailTransportService {
     const info = await this.transport.sendMail({
       from: this.config.mailFrom,
       ...message,
-      // Both parts (multipart/alternative, as every mail of the service's has): encoded here, line by line with a
-      // memory of earlier messages' lines, rather than by nodemailer each time. A single part is the message's
-      // root node, whose raw form would replace its headers too: nodemailer encodes that one.
+      // Both parts (multipart/alternative, as every mail of the service's has): sent as 7bit or encoded here
+      // (TextParts), rather than by nodemailer each time. A single part is the message's root node, whose raw
+      // form would replace its headers too: nodemailer encodes that one.
       ...(html && text
         ? { html: this.parts.part('text/html', html), text: this.parts.part('text/plain', text) }
         : { html, text }),

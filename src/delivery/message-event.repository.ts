@@ -57,16 +57,17 @@ export class MessageEventRepository {
   }
 
   /** Several events, a few hundred per INSERT. */
-  async addMany(events: NewMessageEvent[], tx?: Tx): Promise<void> {
+  /** `ignoreKnownIds`: events whose id is already stored are left as they are (a write tried again). */
+  async addMany(events: NewMessageEvent[], tx?: Tx, ignoreKnownIds = false): Promise<void> {
     const m = tx ?? this.dataSource.manager;
     for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-      await m
+      const insert = m
         .createQueryBuilder()
         .insert()
         .into(MessageEvent)
         .values(events.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<MessageEvent>[])
-        .updateEntity(false)
-        .execute();
+        .updateEntity(false);
+      await (ignoreKnownIds ? insert.orIgnore() : insert).execute();
     }
   }
 

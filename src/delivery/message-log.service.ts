@@ -59,30 +59,27 @@ export class MessageLogService {
   }
 
   /**
-   * Records several messages accepted by SMTP at once (one transaction, one UPDATE, one INSERT): what a
-   * campaign does every few messages. `at` is each one's acceptance time; the rows' sent_at is the time
-   * of the first of them. Only messages still queued or sending change, and only those get their event.
+   * Records several messages accepted by SMTP at once, in two statements and no transaction (what a campaign
+   * does every few messages, so the fewer round trips the better): first each acceptance's 'sent' event, under
+   * the id the caller chose for it, then the messages still queued or sending become 'sent' (sent_at: the first
+   * acceptance's time). Tried again after a failure, it writes no event twice. The event is the fact (SMTP took
+   * the message); a crash between the two leaves the message 'sending', and it is sent again at recovery, as any
+   * message accepted and not recorded: its log then shows both acceptances, which is what happened.
    */
-  async markSentMany(items: Array<{ id: string; sent: SentMail; at: Date }>): Promise<void> {
+  async markSentMany(items: Array<{ id: string; eventId: string; sent: SentMail; at: Date }>): Promise<void> {
     if (!items.length) return;
-    await this.transactions.run(async (tx) => {
-      const changed = new Set(
-        await this.messages.markSentMany(
-          items.map((i) => i.id),
-          items[0].at,
-          tx,
-        ),
-      );
-      const events = items
-        .filter((i) => changed.has(i.id))
-        .map((i) => ({
-          messageId: i.id,
-          type: 'sent' as const,
-          at: i.at,
-          detail: { response: i.sent.response.slice(0, 500) },
-        }));
-      if (events.length) await this.events.addMany(events, tx);
-    });
+    const events = items.map((i) => ({
+      id: i.eventId,
+      messageId: i.id,
+      type: 'sent' as const,
+      at: i.at,
+      detail: { response: i.sent.response.slice(0, 500) },
+    }));
+    await this.events.addMany(events, undefined, true);
+    await this.messages.markSentMany(
+      items.map((i) => i.id),
+      items[0].at,
+    );
   }
 
   /** Not sent on purpose (unsubscribed or suppressed meanwhile): final. */

@@ -1,21 +1,5 @@
-import nodemailer from 'nodemailer';
-import PostalMime from 'postal-mime';
 import { QuotedPrintableParts } from './quoted-printable-parts';
-
-const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-
-/** The message nodemailer builds with these parts, as a mail client reads it. */
-async function roundTrip(parts: QuotedPrintableParts, html: string, text: string) {
-  const info = await transport.sendMail({
-    from: 'news@qp.example',
-    to: 'reader@qp.example',
-    subject: 'QP',
-    html: parts.part('text/html', html),
-    text: parts.part('text/plain', text),
-  });
-  const raw = info.message as Buffer;
-  return { raw: raw.toString('latin1'), parsed: await PostalMime.parse(raw) };
-}
+import { mimeRoundTrip } from '../../test/support/mime-round-trip';
 
 describe('QuotedPrintableParts', () => {
   const tricky = [
@@ -31,7 +15,7 @@ describe('QuotedPrintableParts', () => {
   ].join('\n');
 
   it('gives the bodies back exactly as a mail client decodes them, lines within 76 characters', async () => {
-    const { raw, parsed } = await roundTrip(new QuotedPrintableParts(), tricky, `Text: ${tricky}`);
+    const { raw, parsed } = await mimeRoundTrip(new QuotedPrintableParts(), tricky, `Text: ${tricky}`);
     // A lone CR is a line break, as it would be for any MTA on the way. postal-mime ends a quoted-printable
     // part with a line break, whoever encoded it (nodemailer's own encoder too).
     const expected = tricky.replace(/\r\n|\r/g, '\n');

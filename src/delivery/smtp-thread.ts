@@ -2,14 +2,22 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppConfig } from '../config/app-config';
+import type { CampaignRenderJob, CampaignRenderSetup } from './campaign-render-job';
 import type { PoolOptions, SentMail, TransportMail } from './mail-transport.service';
+import type { CampaignRecipient } from './personalize';
 
 /** How long closing waits for the thread to end (its pool's QUIT, a profile being written). */
 const CLOSE_WAIT_MS = 5_000;
+/** Campaign setups a thread keeps, the oldest forgotten first (on both sides, so the two agree on what it has). */
+export const SETUPS_KEPT = 16;
 
 /** A message as it crosses to the thread (copied: a one-byte string is copied as fast as its bytes are moved). */
 export type ThreadMessage = Omit<TransportMail, 'html' | 'text'> & { html?: string; text?: string };
-export type ThreadRequest = { type: 'send'; id: number; message: ThreadMessage } | { type: 'close' };
+export type ThreadRequest =
+  | { type: 'send'; id: number; message: ThreadMessage }
+  | { type: 'setup'; setup: CampaignRenderSetup }
+  | { type: 'compose'; id: number; key: string; recipient: CampaignRecipient; tracking: boolean }
+  | { type: 'close' };
 export interface ThreadReply {
   id: number;
   sent?: SentMail;
@@ -19,6 +27,8 @@ export interface ThreadReply {
     responseCode?: string | number;
     command?: string | number;
     response?: string | number;
+    /** composing the campaign message failed (ComposeError): nothing reached SMTP */
+    composeFailed?: true;
   };
 }
 
@@ -30,6 +40,8 @@ export interface ThreadReply {
  */
 export class SmtpThread {
   private worker: Worker | null = null;
+  /** Keys of the campaign setups the running thread holds, oldest first. */
+  private setups = new Set<string>();
   private readonly waiting = new Map<number, { resolve: (s: SentMail) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
@@ -39,16 +51,36 @@ export class SmtpThread {
   ) {}
 
   send(message: TransportMail): Promise<SentMail> {
+    return this.request((id) => ({
+      type: 'send',
+      id,
+      message: { ...message, html: textOf(message.html), text: textOf(message.text) },
+    }));
+  }
+
+  /** Composes the campaign message in the thread, then sends it; the batch's setup crosses once. */
+  sendCampaign(job: CampaignRenderJob): Promise<SentMail> {
+    const worker = this.start();
+    if (!this.setups.has(job.setup.key)) {
+      worker.postMessage({ type: 'setup', setup: job.setup } satisfies ThreadRequest);
+      this.setups.add(job.setup.key);
+      while (this.setups.size > SETUPS_KEPT) this.setups.delete(this.setups.values().next().value!);
+    }
+    return this.request((id) => ({
+      type: 'compose',
+      id,
+      key: job.setup.key,
+      recipient: job.recipient,
+      tracking: job.tracking,
+    }));
+  }
+
+  private request(make: (id: number) => ThreadRequest): Promise<SentMail> {
     const id = this.nextId++;
     const worker = this.start();
     return new Promise<SentMail>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      const request: ThreadRequest = {
-        type: 'send',
-        id,
-        message: { ...message, html: textOf(message.html), text: textOf(message.text) },
-      };
-      worker.postMessage(request);
+      worker.postMessage(make(id));
     });
   }
 
@@ -74,6 +106,10 @@ export class SmtpThread {
       dataDir: this.config.dataDir,
       mailFrom: this.config.mailFrom,
       dkim: this.config.dkim,
+      // what composing campaign messages needs (CampaignComposer, TokenService)
+      publicUrl: this.config.publicUrl,
+      companyAddress: this.config.companyAddress,
+      appSecret: this.config.appSecret,
     };
     // From the TypeScript sources (tests, ts-node) the thread needs ts-node as well.
     const fromSource = __filename.endsWith('.ts');
@@ -98,6 +134,7 @@ export class SmtpThread {
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
     this.worker = worker;
+    this.setups = new Set();
     return worker;
   }
 }

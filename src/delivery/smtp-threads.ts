@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AppConfig } from '../config/app-config';
+import type { CampaignRenderJob } from './campaign-render-job';
 import type { PoolOptions, SentMail, TransportMail } from './mail-transport.service';
 import { SmtpThread } from './smtp-thread';
 
@@ -26,11 +27,19 @@ export class SmtpThreads {
     }));
   }
 
-  async send(message: TransportMail): Promise<SentMail> {
+  send(message: TransportMail): Promise<SentMail> {
+    return this.onLeastBusy((thread) => thread.send(message));
+  }
+
+  sendCampaign(job: CampaignRenderJob): Promise<SentMail> {
+    return this.onLeastBusy((thread) => thread.sendCampaign(job));
+  }
+
+  private async onLeastBusy(send: (thread: SmtpThread) => Promise<SentMail>): Promise<SentMail> {
     const least = this.threads.reduce((a, b) => (b.inHand < a.inHand ? b : a));
     least.inHand++;
     try {
-      return await least.thread.send(message);
+      return await send(least.thread);
     } finally {
       least.inHand--;
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { TemplateDataError, TemplateProblem } from '../template-errors';
+import type Handlebars from 'handlebars';
 import { compileTemplate, createHandlebars, handlebarsProblems, TemplateFn } from './handlebars-env';
 import { LruCache } from './lru-cache';
 import { MjmlCompiler } from './mjml-compiler';
@@ -45,6 +46,21 @@ export interface PreviewResult extends RenderedMessage {
 /** How the text part is produced: the template's own, derived once from the HTML, or converted per recipient. */
 export type TextMode = 'own' | 'derived' | 'per-recipient';
 
+/**
+ * A version after MJML, before Handlebars: strings only, so that another thread can compile and fill it
+ * (compilePrepared) without loading MJML.
+ */
+export interface PreparedTemplate {
+  versionId: string;
+  required: readonly string[];
+  /** MJML's output after the version's htmlPass: the Handlebars source of the HTML part */
+  htmlTemplate: string;
+  subject: string;
+  /** the Handlebars source of the text part: the template's own, else derived from the HTML; null: none could be */
+  text: string | null;
+  ownText: boolean;
+}
+
 /** A version after MJML and Handlebars compilation: filling it is all that is left per recipient. */
 export interface CompiledTemplate {
   versionId: string;
@@ -55,6 +71,8 @@ export interface CompiledTemplate {
   /** MJML's output before Handlebars: what a preview shows when the template cannot be filled */
   html: string;
   render: ((data: TemplateData, hooks?: RenderHooks) => RenderedMessage) | null;
+  /** what compilePrepared makes this from (null when it cannot be rendered) */
+  prepared: PreparedTemplate | null;
 }
 
 const CACHE_SIZE = 500;
@@ -88,12 +106,7 @@ export class RendererService {
    * `hooks` personalise what the version's htmlPass prepared (tracked links, the open pixel).
    */
   fill(compiled: CompiledTemplate, data: unknown, hooks?: RenderHooks): RenderedMessage {
-    if (!compiled.render) {
-      throw new Error(`Template version ${compiled.versionId} cannot be rendered: ${compiled.errors.map((e) => e.message).join('; ')}`);
-    }
-    const plain = plainData(data);
-    assertRequired(plain, compiled.required);
-    return compiled.render(plain, hooks);
+    return fillTemplate(compiled, data, hooks);
   }
 
   /** What the editor sees: rendered as it would be sent, with every problem found, and always an answer. */
@@ -149,33 +162,65 @@ export class RendererService {
     syntax.push(...lostBlocks(source.mjml, out.html));
     const errors = [...out.errors, ...syntax];
     const base = { versionId: source.versionId, errors, required: source.required ?? [], html: out.html };
-    if (syntax.length || !out.html) return { ...base, textMode: 'per-recipient', render: null };
+    if (syntax.length || !out.html) return { ...base, textMode: 'per-recipient', render: null, prepared: null };
 
     const htmlTemplate = source.htmlPass ? source.htmlPass.apply(out.html) : out.html;
-    const html = compileTemplate(this.hb, htmlTemplate, true);
-    const subject = compileTemplate(this.hb, source.subject, false);
-    const textSource = source.text ?? deriveTextTemplate(htmlTemplate);
-    let text = textSource === null ? null : compileTemplate(this.hb, textSource, false);
-    const textProblem = text && compileProblem(text, 'text');
-    if (textProblem && !source.text) text = null; // a derived one that does not compile: convert per recipient
-    const problem = compileProblem(html, 'mjml') ?? compileProblem(subject, 'subject') ?? (source.text ? textProblem : null);
-    if (problem) return { ...base, errors: [...errors, problem], textMode: 'per-recipient', render: null };
-
-    return {
-      ...base,
-      textMode: source.text ? 'own' : text ? 'derived' : 'per-recipient',
-      // One budget (render-budget.ts) for the three parts of the message.
-      render: (data, hooks) =>
-        withRenderBudget(() => {
-          const body = html(data, hooks && { hooks, html: true });
-          return {
-            subject: oneLine(subject(data)),
-            html: body,
-            text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
-          };
-        }),
+    const prepared: PreparedTemplate = {
+      versionId: source.versionId,
+      required: base.required,
+      htmlTemplate,
+      subject: source.subject,
+      text: source.text ?? deriveTextTemplate(htmlTemplate),
+      ownText: Boolean(source.text),
     };
+    return compilePrepared(this.hb, prepared, base);
   }
+}
+
+/**
+ * The Handlebars half of compiling a version: `base` carries what the MJML half found (its errors, MJML's HTML).
+ * Runs where the version is filled: in the main thread, or in an SMTP thread from a copy of `prepared`.
+ */
+export function compilePrepared(
+  hb: typeof Handlebars,
+  prepared: PreparedTemplate,
+  base: Pick<CompiledTemplate, 'errors' | 'html'> = { errors: [], html: '' },
+): CompiledTemplate {
+  const info = { ...base, versionId: prepared.versionId, required: prepared.required };
+  const html = compileTemplate(hb, prepared.htmlTemplate, true);
+  const subject = compileTemplate(hb, prepared.subject, false);
+  let text = prepared.text === null ? null : compileTemplate(hb, prepared.text, false);
+  const textProblem = text && compileProblem(text, 'text');
+  if (textProblem && !prepared.ownText) text = null; // a derived one that does not compile: convert per recipient
+  const problem =
+    compileProblem(html, 'mjml') ?? compileProblem(subject, 'subject') ?? (prepared.ownText ? textProblem : null);
+  if (problem) return { ...info, errors: [...base.errors, problem], textMode: 'per-recipient', render: null, prepared: null };
+
+  return {
+    ...info,
+    textMode: prepared.ownText ? 'own' : text ? 'derived' : 'per-recipient',
+    // One budget (render-budget.ts) for the three parts of the message.
+    render: (data, hooks) =>
+      withRenderBudget(() => {
+        const body = html(data, hooks && { hooks, html: true });
+        return {
+          subject: oneLine(subject(data)),
+          html: body,
+          text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
+        };
+      }),
+    prepared,
+  };
+}
+
+/** Fills a compiled version for one recipient; missing required fields are a TemplateDataError. */
+export function fillTemplate(compiled: CompiledTemplate, data: unknown, hooks?: RenderHooks): RenderedMessage {
+  if (!compiled.render) {
+    throw new Error(`Template version ${compiled.versionId} cannot be rendered: ${compiled.errors.map((e) => e.message).join('; ')}`);
+  }
+  const plain = plainData(data);
+  assertRequired(plain, compiled.required);
+  return compiled.render(plain, hooks);
 }
 
 /**

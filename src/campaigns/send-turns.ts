@@ -1,20 +1,20 @@
 import { performance } from 'node:perf_hooks';
 
-/** Above this share of busy time of the event loop (over the last SAMPLE_MS), renders are spaced out. */
+/** Above this share of busy time of the event loop (over the last SAMPLE_MS), hand-overs are spaced out. */
 const BUSIEST = 0.5;
 const SAMPLE_MS = 50;
-/** The pause between two renders while the loop is busier than BUSIEST. */
+/** The pause between two hand-overs while the loop is busier than BUSIEST. */
 const PAUSE_MS = 2;
 
 /**
- * Turns of the event loop for rendering campaign messages, one message per turn. Rendering is synchronous
- * (a large newsletter takes a millisecond or more); dozens of messages waiting for a plain setImmediate would
- * all render in the same turn and hold back, for that long, every HTTP request and transactional mail the
- * turn was to serve. One per turn keeps the service answering between any two renders; and while the event loop
- * is busy more than half the time, renders are spaced out further, so HTTP requests and transactional mail always
- * find the loop free half the time, whatever a campaign wants.
+ * Turns of the event loop for handing campaign messages to SMTP, one message per turn. Each hand-over has
+ * its share of main-thread work (the claim, the recheck, the copy to the SMTP thread, the record of the
+ * answer); dozens of messages waiting for a plain setImmediate would all go in the same turn and hold back
+ * every HTTP request and transactional mail the turn was to serve. One per turn keeps the service answering
+ * between any two; and while the event loop is busy more than half the time, hand-overs are spaced out further,
+ * so HTTP requests and transactional mail always find the loop free half the time, whatever a campaign wants.
  */
-export class RenderTurns {
+export class SendTurns {
   private readonly waiting: Array<() => void> = [];
   private scheduled = false;
   private busy = false;

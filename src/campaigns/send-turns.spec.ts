@@ -1,8 +1,8 @@
-import { RenderTurns } from './render-turns';
+import { SendTurns } from './send-turns';
 
-describe('RenderTurns', () => {
+describe('SendTurns', () => {
   it('lets one waiter through per turn of the event loop, in the order they asked', async () => {
-    const turns = new RenderTurns();
+    const turns = new SendTurns();
     const order: string[] = [];
     let turn = 0;
     let counting = true;

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { TransportMail } from './mail-transport.service';
+
+export interface MailAddress {
+  name?: string;
+  address: string;
+}
+
+export interface OutgoingMail {
+  to: MailAddress | string;
+  /** default: MAIL_FROM */
+  from?: MailAddress | string;
+  subject: string;
+  html: string;
+  text: string;
+  /** extra headers (List-Unsubscribe…); the headers every message has once are set here and cannot be given */
+  headers?: Record<string, string>;
+  /** `<id@domain>`; give the stored one so a retry goes out with the same Message-ID */
+  messageId?: string;
+  /** the id the mail belongs to (its message row, else its subscriber): names its outbox file, so erasure can delete it */
+  ref?: string;
+}
+
+/** Headers each message carries exactly once, set by the sender itself. */
+const OWN_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'date',
+  'message-id',
+  'sender',
+  'reply-to',
+  'mime-version',
+  'content-type',
+]);
+
+/**
+ * The mail as the transport takes it, whichever thread sends it: headers that no CR or LF can reach, the
+ * headers every message has once left to the sender, a Message-ID of its own when none was given.
+ */
+export function toTransportMail(mail: OutgoingMail, defaultFrom: string): TransportMail {
+  const from = addressOf(mail.from ?? defaultFrom);
+  const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(mail.headers ?? {})) {
+    const key = name.replace(/[^!-9;-~]/g, ''); // printable ASCII but ':' (RFC 5322 field name)
+    if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
+  }
+  return {
+    from,
+    to: addressOf(mail.to),
+    subject: oneLine(mail.subject),
+    html: mail.html,
+    text: mail.text,
+    headers,
+    messageId,
+    ref: mail.ref,
+  };
+}
+
+/** `<uuid@domain-of-from>`: unique, and from the sender's own domain as RFC 5322 suggests. */
+export function newMessageId(from: MailAddress | string): string {
+  const address = typeof from === 'string' ? (/<([^>]*)>/.exec(from)?.[1] ?? from) : from.address;
+  const domain = address.slice(address.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+  return `<${randomUUID()}@${domain}>`;
+}
+
+/** Defensive: what reaches a header is one line (the API refuses CR/LF before it gets here). */
+export function oneLine(value: string): string {
+  return value.replace(/[\r\n\0]+/g, ' ').trim();
+}
+
+function addressOf(value: MailAddress | string): MailAddress | string {
+  if (typeof value === 'string') return oneLine(value);
+  return { name: oneLine(value.name ?? ''), address: oneLine(value.address) };
+}

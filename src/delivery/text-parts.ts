@@ -1,0 +1,37 @@
+import { QuotedPrintableParts, RawPart } from './quoted-printable-parts';
+
+/** Longest line 7bit data may have: 998 characters before the CRLF (RFC 5322 2.1.1, RFC 2045 2.7). */
+const LONGEST_7BIT_LINE = 998;
+/** What 7bit data may not hold (RFC 2045 2.7): anything but US-ASCII printable characters, tab, CR and LF. */
+const NOT_7BIT = /[^\t\n\r\x20-\x7e]/;
+
+/**
+ * The bodies of a message as ready MIME parts. A body that is already 7bit data (US-ASCII, lines of at most 998
+ * characters: what MJML makes of an English newsletter) is sent as it is, `Content-Transfer-Encoding: 7bit`,
+ * which every MTA passes unchanged; any other is quoted-printable (QuotedPrintableParts). Encoding the HTML of
+ * every message was the largest CPU cost of sending a campaign, and nodemailer itself sends short-lined ASCII as
+ * 7bit; here the limit is the standard's line length rather than its 76-character recommendation.
+ */
+export class TextParts {
+  private readonly quotedPrintable = new QuotedPrintableParts();
+
+  part(contentType: 'text/html' | 'text/plain', body: string | Buffer): RawPart {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const sevenBit = asSevenBit(text);
+    if (sevenBit === null) return this.quotedPrintable.part(contentType, text);
+    return { raw: `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${sevenBit}` };
+  }
+}
+
+/** The body with CRLF line ends if it is 7bit data, else null. */
+export function asSevenBit(body: string): string | null {
+  if (NOT_7BIT.test(body)) return null;
+  const lf = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
+  for (let start = 0; start < lf.length;) {
+    let end = lf.indexOf('\n', start);
+    if (end < 0) end = lf.length;
+    if (end - start > LONGEST_7BIT_LINE) return null;
+    start = end + 1;
+  }
+  return lf.replace(/\n/g, '\r\n');
+}
