@@ -204,6 +204,28 @@ describe('bounces find their way in: VERP, the bounce listener and the mailbox (
     expect([...second.mails.keys()].sort()).toEqual(kept.map((who) => emails.get(who)!).sort());
   }, 120_000);
 
+  it('advertises its 10 MB limit (SIZE): a bounce declared larger is not sent', async () => {
+    const to = `letters+${'a'.repeat(34)}@${BOUNCE_DOMAIN}`;
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: bouncePort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      const err = await transport
+        .sendMail({ envelope: { from: '', to, size: 11 * 1024 * 1024 }, raw: fixture('bp-quota.eml') })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      // nodemailer keeps to the advertised SIZE itself; a client that does not gets 552 after DATA.
+      expect(String(err)).toContain('larger than allowed 10485760');
+    } finally {
+      transport.close();
+    }
+  });
+
   it('reads one mailbox from one process at a time (a Redis lock), and reads nothing twice', async () => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const key = `${t.config.queuePrefix}:bounce-mailbox-lock`;
