@@ -9,12 +9,14 @@ import { messageOfVerp } from '../src/bounces/verp';
 import { Message } from '../src/delivery/message.entity';
 import { SuppressionRepository } from '../src/delivery/suppression.repository';
 import { suppressionHash } from '../src/delivery/suppression.service';
+import { BuiltInTemplates } from '../src/templates/built-in-templates';
 import { sendCampaign } from './support/campaign-mail';
-import { makeList, makeSubscriber, uniqueTag } from './support/factories';
+import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { freePort } from './support/free-port';
 import { ImapServer } from './support/imap-server';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const BOUNCE_DOMAIN = 'bounces.mailcourier.test';
 const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello</mj-text></mj-column></mj-section></mj-body></mjml>';
@@ -203,6 +205,25 @@ describe('bounces find their way in: VERP, the bounce listener and the mailbox (
     const second = await sendCampaign(t, sink, editor, { mjml: MJML, listIds: [list.id] }, kept.length);
     expect([...second.mails.keys()].sort()).toEqual(kept.map((who) => emails.get(who)!).sort());
   }, 120_000);
+
+  it('order mail goes out from its VERP address too, and a bounce to it marks that message', async () => {
+    const key = await makeApiKey(t, ['transactional:send']);
+    const email = `order-${uniqueTag()}@readers.example`;
+    const sample = t.app.get(BuiltInTemplates).get('order-placed')!.sample;
+    const res = await t
+      .http()
+      .post('/api/transactional/messages')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ template: 'order-placed', to: { email }, data: sample })
+      .expect(202);
+    const [mail] = await sink.waitFor((m) => m.to.includes(email));
+    expect(verpOf(mail.from)).toBe(res.body.id);
+    const rows = t.app.get(DataSource).getRepository(Message);
+    await until(async () => (await rows.findOneByOrFail({ id: res.body.id })).status === 'sent', 'status sent');
+    await bounceThroughListener(mail.from, fixture('bp-exchange-unknown.eml'));
+    expect((await rows.findOneByOrFail({ id: res.body.id })).status).toBe('bounced');
+    expect((await suppression(email))?.reason).toBe('hard-bounce');
+  });
 
   it('advertises its 10 MB limit (SIZE): a bounce declared larger is not sent', async () => {
     const to = `letters+${'a'.repeat(34)}@${BOUNCE_DOMAIN}`;
