@@ -113,6 +113,48 @@ describe('SMTP answers and outages (e2e)', () => {
     sink.reject = undefined;
   });
 
+  it('fails a 552 5.2.2 (mailbox full) without suppressing, counts it as a soft bounce, and suppresses the third in a row', async () => {
+    await sink.start({}, sink.port);
+    const email = `full-${uniqueTag()}@example.com`;
+    sink.reject = (rcpt) => (rcpt === email ? { code: 552, message: '5.2.2 Mailbox full' } : undefined);
+    const suppressions = t.app.get(SuppressionService);
+    const ids: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const id = await send(email);
+      ids.push(id);
+      await until(async () => (await row(id)).status === 'failed', 'status failed');
+      // The status first, then the soft bounce is counted (its 'deferred' event).
+      await until(async () => (await eventsOf(id)).includes('deferred'), 'the soft bounce counted');
+      const res = await t.http().get(`/api/messages/${id}`).set('Authorization', `Bearer ${key}`).expect(200);
+      expect(res.body.attempts).toBe(1);
+      const types = res.body.events.map((e: { type: string }) => e.type);
+      expect(types).toEqual(['queued', 'failed', 'deferred']);
+      expect(res.body.events[1].detail).toMatchObject({ type: 'soft', reason: 'mailbox-full' });
+      expect(res.body.events[1].detail.error).toContain('552');
+      // Two soft bounces leave the address alone; the third in a row suppresses it (right after its event).
+      if (n === 3) await until(() => suppressions.isSuppressed(email), 'the address suppressed');
+      else expect(await suppressions.isSuppressed(email)).toBe(false);
+    }
+    expect(sink.rcptAttempts.filter((r) => r === email)).toHaveLength(3);
+    sink.reject = undefined;
+  });
+
+  it('fails a 550 5.7.1 spam refusal as blocked: never suppressed, a blocked event', async () => {
+    await sink.start({}, sink.port);
+    const email = `spamblock-${uniqueTag()}@example.com`;
+    sink.reject = (rcpt) =>
+      rcpt === email ? { code: 550, message: '5.7.1 Message rejected as spam by content filter' } : undefined;
+    const id = await send(email);
+    await until(async () => (await eventsOf(id)).includes('blocked'), 'the blocked event');
+    expect((await row(id)).status).toBe('failed');
+    expect(await eventsOf(id)).toEqual(['queued', 'failed', 'blocked']);
+    expect(await t.app.get(SuppressionService).isSuppressed(email)).toBe(false);
+    // Final: not tried again.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sink.rcptAttempts.filter((r) => r === email)).toHaveLength(1);
+    sink.reject = undefined;
+  });
+
   it('still sends transactional mail to a suppressed address (order mail matters), and logs it', async () => {
     await sink.start({}, sink.port);
     const email = `suppressed-${uniqueTag()}@example.com`;

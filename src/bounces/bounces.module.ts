@@ -1,16 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
+import { BounceListener } from './bounce-listener';
+import { BounceMailbox } from './bounce-mailbox';
 import { BouncesController } from './bounces.controller';
 import { BouncesService } from './bounces.service';
 import { SoftBounce } from './soft-bounce.entity';
 import { SoftBounceRepository } from './soft-bounce.repository';
+import { VerpBounces } from './verp-bounces';
 
-/** POST /api/events/bounces: bounces and complaints from outside (JSON, DSN, ARF) into the suppression list and the message log. */
+/**
+ * Bounces and complaints into the suppression list and the message log: POST /api/events/bounces (JSON, DSN,
+ * ARF), the bounce SMTP listener and the bounce mailbox (VERP, README Bounces). Global: the delivery log
+ * counts synchronous soft bounces through BouncesService.
+ */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([SoftBounce]), SubscriberRepositoriesModule],
   controllers: [BouncesController],
-  providers: [BouncesService, SoftBounceRepository],
-  exports: [SoftBounceRepository],
+  providers: [BouncesService, SoftBounceRepository, VerpBounces, BounceListener, BounceMailbox],
+  exports: [SoftBounceRepository, BouncesService],
 })
 export class BouncesModule {}

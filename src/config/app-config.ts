@@ -28,6 +28,12 @@ export abstract class AppConfig {
   abstract readonly sendRate?: number;
   /** the campaign stream's SMTP connections in each process: also the most campaign mail SMTP holds unrecorded */
   abstract readonly smtpConnections: number;
+  /** Bounces (README, Bounces): envelope senders are VERP addresses of this domain when it is set */
+  abstract readonly bounceDomain?: string;
+  /** the bounce SMTP listener's port in this process; undefined: no listener */
+  abstract readonly bounceSmtpPort?: number;
+  /** the mailbox polled for bounces (imap:// or imaps://user:pass@host/folder); undefined: none */
+  abstract readonly bounceImapUrl?: string;
   abstract readonly logLevel: string;
   /**
    * The proxies (addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is

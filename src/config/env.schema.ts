@@ -103,6 +103,24 @@ export class EnvironmentVariables {
   @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
   QUEUE_PREFIX?: string;
 
+  /** Bounces: the domain of the envelope senders (VERP), the listener's port, the mailbox polled (README, Bounces). */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i, { message: 'must be a domain name' })
+  BOUNCE_DOMAIN?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: PORT_RANGE })
+  @Min(0, { message: PORT_RANGE })
+  @Max(65535, { message: PORT_RANGE })
+  BOUNCE_SMTP_PORT?: number;
+
+  @IsOptional()
+  @Matches(/^imaps?:\/\/[^\s/@]+@[^\s/]+(\/\S*)?$/, {
+    message: 'must be an imap:// or imaps:// URL with user and password',
+  })
+  BOUNCE_IMAP_URL?: string;
+
   /** The reverse proxies whose X-Forwarded-For is believed: checked in load-config.ts (trust-proxy.ts). */
   @IsOptional()
   @IsString()

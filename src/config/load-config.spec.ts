@@ -129,6 +129,22 @@ describe('loadConfig', () => {
       expect(config.smtpConnections).toBe(4);
     });
 
+    it('takes the bounce settings together (README, Bounces)', () => {
+      const config = loadConfig({
+        APP_SECRET: SECRET,
+        DATA_DIR: dataDir,
+        BOUNCE_DOMAIN: 'Bounces.Example.com',
+        BOUNCE_SMTP_PORT: '2525',
+        BOUNCE_IMAP_URL: 'imaps://box%40example.com:p%40ss@imap.example.com/INBOX',
+      });
+      expect(config).toMatchObject({
+        bounceDomain: 'bounces.example.com',
+        bounceSmtpPort: 2525,
+        bounceImapUrl: 'imaps://box%40example.com:p%40ss@imap.example.com/INBOX',
+      });
+      expect(loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir }).bounceDomain).toBeUndefined();
+    });
+
     it('reads a DKIM key given as PEM (with \\n escapes) or as a file path', () => {
       const dkim = { domainName: 'shop.example', keySelector: 'mail', privateKey: PEM };
       const inline = loadConfig({
@@ -157,6 +173,15 @@ describe('loadConfig', () => {
       ['PUBLIC_URL with a query', { PUBLIC_URL: 'https://x.example/?a=1' }, 'PUBLIC_URL'],
       ['MAIL_FROM with two addresses', { MAIL_FROM: 'a@example.com, b@example.com' }, 'MAIL_FROM'],
       ['MAIL_FROM without an address', { MAIL_FROM: 'News' }, 'MAIL_FROM'],
+      ['BOUNCE_DOMAIN not a domain', { BOUNCE_DOMAIN: 'bounces@example.com' }, 'BOUNCE_DOMAIN'],
+      [
+        'BOUNCE_SMTP_PORT out of range',
+        { BOUNCE_DOMAIN: 'b.example.com', BOUNCE_SMTP_PORT: '99999' },
+        'BOUNCE_SMTP_PORT',
+      ],
+      ['BOUNCE_SMTP_PORT without BOUNCE_DOMAIN', { BOUNCE_SMTP_PORT: '2525' }, 'BOUNCE_SMTP_PORT'],
+      ['BOUNCE_IMAP_URL=https://…', { BOUNCE_IMAP_URL: 'https://mail.example.com/INBOX' }, 'BOUNCE_IMAP_URL'],
+      ['BOUNCE_IMAP_URL without a user', { BOUNCE_IMAP_URL: 'imaps://mail.example.com/INBOX' }, 'BOUNCE_IMAP_URL'],
       ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_PASSWORD'],
       ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
       [

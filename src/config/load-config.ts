@@ -45,6 +45,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'must be set together with the other of ADMIN_EMAIL/ADMIN_PASSWORD',
     );
   }
+  // The listener takes mail only for VERP addresses: without their domain it would refuse everything.
+  if (vars.BOUNCE_SMTP_PORT !== undefined && !vars.BOUNCE_DOMAIN)
+    throw new ConfigError('BOUNCE_SMTP_PORT', 'needs BOUNCE_DOMAIN (the listener takes mail for its VERP addresses)');
   if (adminEmail && !isEmail(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
 
   return {
@@ -65,6 +68,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dkim: loadDkim(vars),
     sendRate: vars.SEND_RATE,
     smtpConnections: vars.SMTP_CONNECTIONS ?? DEFAULT_SMTP_CONNECTIONS,
+    bounceDomain: vars.BOUNCE_DOMAIN?.toLowerCase(),
+    bounceSmtpPort: vars.BOUNCE_SMTP_PORT,
+    bounceImapUrl: vars.BOUNCE_IMAP_URL,
     logLevel: vars.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
   };

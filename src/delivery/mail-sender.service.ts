@@ -67,7 +67,7 @@ export class MailSender implements OnApplicationShutdown {
     mail: OutgoingMail,
     stillWanted?: () => boolean | Promise<boolean>,
   ): Promise<SentMail> {
-    const message = toTransportMail(mail, this.config.mailFrom);
+    const message = toTransportMail(mail, this.config);
     await this.turn(stillWanted);
     return this.transports[stream].send(message);
   }

@@ -3,7 +3,8 @@ import { Transactions, Tx } from '../database/transaction';
 import type { SentMail } from './mail-transport.service';
 import { MessageEventRepository, MessageEventType } from './message-event.repository';
 import { Message, MessageRepository, MessageStatus } from './message.repository';
-import { classifySmtpError, describeSmtpError } from './smtp-errors';
+import { BouncesService } from '../bounces/bounces.service';
+import { describeSmtpError, smtpRefusalOf } from './smtp-errors';
 import { SuppressionService } from './suppression.service';
 
 const PENDING_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -23,6 +24,7 @@ export class MessageLogService {
     private readonly suppressions: SuppressionService,
     private readonly messages: MessageRepository,
     private readonly events: MessageEventRepository,
+    private readonly bounces: BouncesService,
   ) {}
 
   find(id: string): Promise<Message | null> {
@@ -103,12 +105,34 @@ export class MessageLogService {
     lastAttempt: boolean,
   ): Promise<FailureOutcome> {
     const error = describeSmtpError(err);
-    if (classifySmtpError(err) === 'hard-bounce') {
+    const refusal = smtpRefusalOf(err);
+    if (refusal?.outcome === 'hard-bounce') {
       await this.transition(message.id, ['queued', 'sending'], { status: 'bounced', lastError: error }, 'bounced', {
         error,
+        type: 'hard',
+        reason: refusal.reason,
       });
       await this.suppressions.suppress(message.toEmail, 'hard-bounce', error);
       return 'bounced';
+    }
+    if (refusal) {
+      // Final for this message, but nothing against the address: a soft bounce counts towards a run
+      // (BouncesService suppresses after three in a row), a blocked one only shows in reports.
+      const type = refusal.outcome === 'soft-bounce' ? 'soft' : 'blocked';
+      await this.transition(message.id, ['queued', 'sending'], { status: 'failed', lastError: error }, 'failed', {
+        error,
+        type,
+        reason: refusal.reason,
+      });
+      await this.bounces.apply({
+        email: message.toEmail,
+        type,
+        reason: refusal.reason,
+        messageId: message.id,
+        detail: error,
+        source: 'smtp',
+      });
+      return 'failed';
     }
     if (lastAttempt) {
       await this.transition(message.id, ['queued', 'sending'], { status: 'failed', lastError: error }, 'failed', {

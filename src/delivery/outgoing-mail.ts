@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import addressparser from 'nodemailer/lib/addressparser';
+import { isUuid } from '../common/uuid';
+import { verpAddress } from '../bounces/verp';
 import type { TransportMail } from './mail-transport.service';
 
 export interface MailAddress {
@@ -36,11 +39,21 @@ const OWN_HEADERS = new Set([
   'content-type',
 ]);
 
+/** What the sender needs of the configuration (AppConfig has it; so does the SMTP threads' copy). */
+export interface SenderConfig {
+  mailFrom: string;
+  /** set: the envelope sender is a VERP address of this domain (README, Bounces) */
+  bounceDomain?: string;
+  appSecret: string;
+}
+
 /**
  * The mail as the transport takes it, whichever thread sends it: headers that no CR or LF can reach, the
- * headers every message has once left to the sender, a Message-ID of its own when none was given.
+ * headers every message has once left to the sender, a Message-ID of its own when none was given, and with
+ * BOUNCE_DOMAIN a VERP envelope sender naming the message row, so its bounces find their way back to it.
  */
-export function toTransportMail(mail: OutgoingMail, defaultFrom: string): TransportMail {
+export function toTransportMail(mail: OutgoingMail, sender: SenderConfig): TransportMail {
+  const defaultFrom = sender.mailFrom;
   const from = addressOf(mail.from ?? defaultFrom);
   const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
   const headers: Record<string, string> = {};
@@ -57,7 +70,21 @@ export function toTransportMail(mail: OutgoingMail, defaultFrom: string): Transp
     headers,
     messageId,
     ref: mail.ref,
+    ...(sender.bounceDomain && isUuid(mail.ref)
+      ? {
+          envelope: {
+            from: verpAddress({ ...sender, bounceDomain: sender.bounceDomain }, mail.ref, defaultFrom),
+            to: bareAddress(mail.to),
+          },
+        }
+      : {}),
   };
+}
+
+/** The address alone, for the envelope: "Ada <ada@example.com>" → ada@example.com. */
+function bareAddress(value: MailAddress | string): string {
+  if (typeof value !== 'string') return oneLine(value.address);
+  return addressparser(oneLine(value), { flatten: true })[0]?.address ?? oneLine(value);
 }
 
 /** `<uuid@domain-of-from>`: unique, and from the sender's own domain as RFC 5322 suggests. */

@@ -1,4 +1,4 @@
-import { classifySmtpError, describeSmtpError } from './smtp-errors';
+import { classifySmtpError, describeSmtpError, smtpRefusalOf } from './smtp-errors';
 
 /** Errors shaped the way nodemailer's SMTP connection reports them. */
 const smtp = (code: string, responseCode: number | undefined, command: string, response = '') =>
@@ -9,8 +9,18 @@ describe('classifySmtpError', () => {
     expect(classifySmtpError(smtp('EENVELOPE', 550, 'RCPT TO', '550 5.1.1 no such user'))).toBe('hard-bounce');
   });
 
-  it('treats a 5xx answer after DATA as a hard bounce', () => {
-    expect(classifySmtpError(smtp('EMESSAGE', 554, 'DATA', '554 rejected'))).toBe('hard-bounce');
+  it('treats a 5xx answer after DATA that refuses the message, not the address, as blocked', () => {
+    expect(classifySmtpError(smtp('EMESSAGE', 554, 'DATA', '554 rejected'))).toBe('blocked');
+    expect(classifySmtpError(smtp('EMESSAGE', 550, 'DATA', '550 5.7.1 Message rejected as spam'))).toBe('blocked');
+  });
+
+  it('treats a 5xx that says the mailbox is full as a soft bounce, and reads the reason', () => {
+    expect(classifySmtpError(smtp('EENVELOPE', 552, 'RCPT TO', '552 5.2.2 Mailbox full'))).toBe('soft-bounce');
+    expect(smtpRefusalOf(smtp('EENVELOPE', 550, 'RCPT TO', '550 5.1.1 no such user'))).toEqual({
+      outcome: 'hard-bounce',
+      reason: 'user-unknown',
+    });
+    expect(smtpRefusalOf(smtp('EENVELOPE', 452, 'RCPT TO', '452 4.2.2 Mailbox full'))).toBeNull();
   });
 
   it('retries 4xx answers to RCPT TO and DATA', () => {

@@ -110,6 +110,7 @@ export class SmtpThread {
       publicUrl: this.config.publicUrl,
       companyAddress: this.config.companyAddress,
       appSecret: this.config.appSecret,
+      bounceDomain: this.config.bounceDomain,
     };
     // From the TypeScript sources (tests, ts-node) the thread needs ts-node as well.
     const fromSource = __filename.endsWith('.ts');

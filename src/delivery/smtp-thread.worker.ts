@@ -67,7 +67,7 @@ port.on('message', (req: ThreadRequest) => {
             req.tracking,
             setup.companyAddress,
           );
-          return toTransportMail(mail, config.mailFrom);
+          return toTransportMail(mail, config);
         } catch (err) {
           // A TemplateDataError says what is wrong in `messages`; its message is only its class's name.
           const messages = (err as Partial<TemplateDataError>).messages;
