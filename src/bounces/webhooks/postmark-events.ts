@@ -6,6 +6,7 @@ import {
   MalformedWebhook,
   objectAt,
   ProviderVerdict,
+  requiredString,
   stringAt,
   WebhookBounce,
 } from './webhook-bounce';
@@ -40,7 +41,7 @@ const COMPLAINT: Classification = { type: 'complaint', reason: 'complaint' };
  */
 export function postmarkBounces(body: unknown): WebhookBounce[] {
   const b = objectAt(body, 'the body');
-  const record = stringAt(b, 'RecordType');
+  const record = requiredString(b, 'RecordType');
   if (record === 'SpamComplaint') return [withEmail(b, COMPLAINT, detailOf('SpamComplaint', stringAt(b, 'Details')))];
   if (record === 'SubscriptionChange') return subscriptionChange(b);
   if (record !== 'Bounce') return [];
