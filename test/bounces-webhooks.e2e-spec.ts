@@ -259,7 +259,13 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
     it('refuses missing or wrong credentials (401); an auto-reply has no effect; garbage is a 400', async () => {
       const a = address();
       const body = sample('postmark-bounce.json', { 'john@example.com': a });
-      await t.http().post('/api/webhooks/postmark').set('Content-Type', 'application/json').send(body).expect(401);
+      const anonymous = await t
+        .http()
+        .post('/api/webhooks/postmark')
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(401);
+      expect(anonymous.headers['www-authenticate']).toBe('Basic realm="postmark-webhook"');
       await post(body, POSTMARK.user, 'wrong password').expect(401);
       await post(body, 'someone', POSTMARK.password).expect(401);
       expect(await suppression(a)).toBeNull();

@@ -1,6 +1,6 @@
-import { Controller, Headers, HttpCode, Post, RawBodyRequest, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, RawBodyRequest, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { Public } from '../../auth/auth.decorators';
 import { BodyTypes } from '../../common/body-types';
 import { ProviderWebhooksService } from './provider-webhooks.service';
@@ -53,8 +53,18 @@ export class ProviderWebhooksController {
   @HttpCode(200)
   @BodyTypes('application/json')
   @ApiOkResponse(example)
-  async postmark(@Req() req: RawBodyRequest<Request>, @Headers('authorization') authorization?: string) {
-    return this.webhooks.postmark(await rawBodyOf(req, JSON_BODY_LIMIT), authorization);
+  async postmark(
+    @Req() req: RawBodyRequest<Request>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('authorization') authorization?: string,
+  ) {
+    try {
+      return await this.webhooks.postmark(await rawBodyOf(req, JSON_BODY_LIMIT), authorization);
+    } catch (e) {
+      // A client asked for credentials is told which kind (RFC 7235); Postmark then sends them.
+      if (e instanceof UnauthorizedException) res.setHeader('WWW-Authenticate', 'Basic realm="postmark-webhook"');
+      throw e;
+    }
   }
 
   /** Mailgun's signed webhooks (failed, complained). */

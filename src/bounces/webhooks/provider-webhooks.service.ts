@@ -117,7 +117,11 @@ export class ProviderWebhooksService {
 
   private async apply(found: WebhookBounce[], source: BounceInput['source']): Promise<BounceOutcome[]> {
     const results: BounceOutcome[] = [];
-    for (const b of found) results.push(await this.bounces.apply({ ...b, source }));
+    for (const b of found) {
+      // A Message-ID is at most a header line; anything longer names no message of ours.
+      const messageId = b.messageId && b.messageId.length <= 998 ? b.messageId : undefined;
+      results.push(await this.bounces.apply({ ...b, messageId, source }));
+    }
     return results;
   }
 }

@@ -74,6 +74,13 @@ describe('SnsVerifier', () => {
     await expect(new SnsVerifier(config('any'), down).verify(signer.notification({}))).rejects.toThrow(
       ServiceUnavailableException,
     );
+    // A region that does not exist passes the host rule; its failure is the sender's, not AWS's.
+    const nowhere = new SnsHttp();
+    const notFound = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
+    jest.spyOn(nowhere, 'get').mockRejectedValue(notFound);
+    await expect(new SnsVerifier(config('any'), nowhere).verify(signer.notification({}))).rejects.toThrow(
+      ForbiddenException,
+    );
   });
 
   it('reads only well-formed SNS messages', () => {

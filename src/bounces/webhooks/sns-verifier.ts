@@ -83,8 +83,12 @@ export class SnsVerifier {
     try {
       pem = await this.http.get(url, CERT_MAX_BYTES);
     } catch (e) {
-      const answered = /answered|more than/.test(messageOf(e));
-      throw answered ? e : new Unreachable(`could not be fetched (${messageOf(e)})`);
+      // AWS's answer, or a host that does not exist (any region name passes the host rule), is the sender's
+      // doing: 403. Only a failure on the way (timeout, refused, reset) is worth SNS's retry.
+      const answered = /answered|more than/.test(messageOf(e)) || causeCode(e) === 'ENOTFOUND';
+      throw answered
+        ? new Error(`could not be fetched (${messageOf(e)})`)
+        : new Unreachable(`could not be fetched (${messageOf(e)})`);
     }
     let cert: X509Certificate;
     try {
@@ -97,6 +101,11 @@ export class SnsVerifier {
       throw new Error('the certificate has expired');
     return cert.publicKey;
   }
+}
+
+function causeCode(e: unknown): string | undefined {
+  const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 function messageOf(e: unknown): string {
