@@ -232,6 +232,27 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
       expect(await suppression(email)).toBeNull();
     });
 
+    it('takes a full batch (SendGrid posts up to 768 KB at a time)', async () => {
+      const email = address();
+      const event = (i: number) => ({
+        email: `reader-${i}@recipient.example`,
+        timestamp: 1513299569,
+        'smtp-id': `<${i}.dfd.64b469@ismtpd-555>`,
+        event: 'delivered',
+        category: 'cat facts',
+        sg_event_id: `event-${i}`,
+        sg_message_id: `message-${i}.filter0001.16648.5515E0B88.0`,
+        response: '250 OK',
+      });
+      const batch = Array.from({ length: 3000 }, (_, i) => event(i));
+      batch.push({ ...event(3000), email, event: 'spamreport' });
+      const body = JSON.stringify(batch);
+      expect(body.length).toBeGreaterThan(600_000);
+      expect((await signed(body).expect(200)).body.results).toEqual([
+        { email, type: 'complaint', reason: 'complaint', messageId: null, suppressed: true },
+      ]);
+    });
+
     it('answers 400 naming what is wrong for signed bodies that are no event batch', async () => {
       expect((await signed('{"event":"bounce"}').expect(400)).body.message).toBe(
         'body: must be a JSON array of events',

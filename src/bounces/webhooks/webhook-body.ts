@@ -1,6 +1,6 @@
 import { RawBodyRequest } from '@nestjs/common';
 import { Request } from 'express';
-import { bodyShapeProblem } from '../../common/body-limits';
+import { BODY_LIMITS, BodyLimits, bodyShapeProblem } from '../../common/body-limits';
 import { readRawBody } from '../raw-body';
 import { MalformedWebhook } from './webhook-bounce';
 
@@ -9,6 +9,12 @@ export const SNS_BODY_LIMIT = 1024 * 1024;
 
 /** JSON webhooks arrive through the app's JSON parser (1 MB); this only bounds a body it did not take. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The app's limits on a body's shape, but for the count of values: SendGrid posts batches of up to 768 KB, some
+ * 30,000 values. Measuring stays linear in the body's size (1 MB at most), and nothing here transforms it.
+ */
+export const WEBHOOK_BODY_LIMITS: BodyLimits = { ...BODY_LIMITS, values: 250_000 };
 
 /**
  * The body exactly as sent: the app's JSON parser keeps the bytes it read (rawBody), and a body no parser
@@ -27,7 +33,7 @@ export function parseJson(text: Buffer | string, what = 'the body'): unknown {
   } catch {
     throw new MalformedWebhook(`${what} is not valid JSON`);
   }
-  const problem = bodyShapeProblem(value, undefined, what);
+  const problem = bodyShapeProblem(value, WEBHOOK_BODY_LIMITS, what);
   if (problem) throw new MalformedWebhook(problem);
   return value;
 }
