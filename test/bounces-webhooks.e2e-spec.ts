@@ -155,6 +155,8 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
       expect((await post(elsewhere).expect(403)).body.message).toMatch(/SigningCertURL/);
       const otherTopic = signer.signed({ ...good, TopicArn: 'arn:aws:sns:us-east-1:999999999999:not-ours' });
       expect((await post(otherTopic).expect(403)).body.message).toMatch(/TopicArn/);
+      const old = signer.signed({ ...good, Timestamp: new Date(Date.now() - 25 * 3600_000).toISOString() });
+      expect((await post(old).expect(403)).body.message).toMatch(/replay/);
       expect(await suppression(jane)).toBeNull();
     });
 

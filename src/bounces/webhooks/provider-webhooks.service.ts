@@ -22,8 +22,10 @@ export interface WebhookAnswer {
   duplicate?: boolean;
 }
 
-/** SNS retries a message for up to a day or so under its default delivery policy. */
-const SNS_ID_TTL_SECONDS = 2 * 24 * 60 * 60;
+/** SNS retries for an hour at most (its HTTP delivery policy's ceiling); older messages are replays. */
+const SNS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Message ids are remembered for longer than a message stays fresh, so none is taken twice. */
+const SNS_ID_TTL_SECONDS = (2 * SNS_MAX_AGE_MS) / 1000;
 
 /**
  * The provider webhooks: each checks that the request is the provider's, reads its events into bounces and
@@ -43,6 +45,9 @@ export class ProviderWebhooksService {
     if (!this.config.webhooks.sesTopicArns) throw notEnabled('SES', 'SES_SNS_TOPIC_ARNS');
     const message = readSnsMessage(parseJson(body));
     await this.sns.verify(message);
+    const age = Date.now() - Date.parse(message.Timestamp);
+    if (!(age < SNS_MAX_AGE_MS && age > -SNS_MAX_AGE_MS))
+      throw new ForbiddenException('Timestamp is more than a day away: a replay?');
     if (message.Type === 'SubscriptionConfirmation') {
       await this.sns.confirm(message);
       return { confirmed: true, results: [] };
