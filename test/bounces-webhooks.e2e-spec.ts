@@ -329,6 +329,13 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
       expect(soft.body.results).toEqual([
         { email: a, type: 'soft', reason: 'mailbox-full', messageId: sent.id, suppressed: false, softBounces: 1 },
       ]);
+      // Mailgun's next attempts at the same message (new tokens) are no new soft bounces, linked or not.
+      for (const messageId of [bare, 'not-ours@mailgun.example']) {
+        const swaps = { 'alice@example.com': a, '20120101000000.1234567.1234@sandbox.mailgun.org': messageId };
+        await post('mailgun-failed-temporary.json', swaps).expect(200);
+        expect((await post('mailgun-failed-temporary.json', swaps).expect(200)).body.results).toEqual([]);
+      }
+      expect(await suppression(a)).toBeNull();
       const hard = await post('mailgun-failed-permanent.json', { 'alice@example.com': b }).expect(200);
       expect(hard.body.results).toEqual([
         { email: b, type: 'hard', reason: 'other', messageId: null, suppressed: true },

@@ -17,7 +17,9 @@ const TEMPORARY: ProviderVerdict = { permanent: false, fallback: { type: 'soft',
  * - `failed` with `severity: permanent`: `suppress-bounce` (Mailgun's bounce list) is hard, `suppress-complaint`
  *   a complaint, `suppress-unsubscribe` nothing, `old` (given up after retrying) soft; any other reason is read
  *   from `delivery-status` (code, message, description) with our classifier.
- * - `failed` with `severity: temporary` is soft (or blocked, by its text); it is never made hard.
+ * - `failed` with `severity: temporary` is one attempt of a delivery Mailgun retries for hours, one webhook each:
+ *   soft (or blocked, by its text), never hard, marked as an attempt so that only a message's first counts; without
+ *   a Message-ID attempts cannot be told apart and are left out. Its last (`reason: old`) is soft `expired`.
  * - `complained` is a complaint. Other events give nothing.
  * Our Message-ID comes back in `message.headers.message-id` (without angle brackets).
  */
@@ -41,14 +43,16 @@ export function mailgunBounces(eventData: unknown): WebhookBounce[] {
   const enhanced = typeof status['enhanced-code'] === 'string' ? status['enhanced-code'] : null;
   const detail = detailOf(`failed/${severity ?? '?'}`, reason, code, enhanced, text);
   const base = { email, messageId, detail };
+  // Mailgun gave up retrying (its final event says so whichever severity it carries).
+  if (reason === 'old') return [{ ...base, type: 'soft', reason: 'expired' }];
   if (severity === 'permanent') {
     if (reason === 'suppress-unsubscribe') return [];
     if (reason === 'suppress-complaint') return [{ ...base, type: 'complaint', reason: 'complaint' }];
     if (reason === 'suppress-bounce') return [{ ...base, type: 'hard', reason: 'other' }];
-    if (reason === 'old') return [{ ...base, type: 'soft', reason: 'expired' }];
+    return [{ ...base, ...classifyProviderFailure(PERMANENT, { code, status: enhanced, text }) }];
   }
-  const verdict = severity === 'permanent' ? PERMANENT : TEMPORARY;
-  return [{ ...base, ...classifyProviderFailure(verdict, { code, status: enhanced, text }) }];
+  if (!messageId) return [];
+  return [{ ...base, ...classifyProviderFailure(TEMPORARY, { code, status: enhanced, text }), attempt: true }];
 }
 
 function messageIdOf(message: unknown): string | undefined {

@@ -141,6 +141,11 @@ describe('Provider events read into bounces (the providers’ published samples)
     expect(failed('bounce', 554, '5.7.1 Message rejected as spam')).toMatchObject({ type: 'blocked' });
     expect(failed('suppress-unsubscribe', 606, '')).toBeUndefined();
     expect(failed('old', 421, 'Too old')).toMatchObject({ type: 'soft', reason: 'expired' });
+    const temporary = fixture('mailgun-failed-temporary.json')['event-data'];
+    expect(mailgunBounces(temporary)[0].attempt).toBe(true);
+    expect(mailgunBounces({ ...temporary, reason: 'old' })[0]).toMatchObject({ type: 'soft', reason: 'expired' });
+    expect(mailgunBounces({ ...temporary, reason: 'old' })[0].attempt).toBeUndefined();
+    expect(mailgunBounces({ ...temporary, message: { headers: {} } })).toEqual([]);
   });
 
   it('refuses bodies that are not the documented shape with a message naming the field', () => {

@@ -8,6 +8,8 @@ export interface WebhookBounce extends Classification {
   /** the Message-ID we sent, when the provider echoes it */
   messageId?: string;
   detail: string;
+  /** one failed attempt of a delivery the provider still retries: only the first of each message counts */
+  attempt?: boolean;
 }
 
 /** What the provider's own fields say: is the failure final, and what to fall back on when the text says nothing. */
