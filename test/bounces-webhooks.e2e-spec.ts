@@ -292,6 +292,12 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
       await post(body, POSTMARK.user, 'wrong password').expect(401);
       await post(body, 'someone', POSTMARK.password).expect(401);
       expect(await suppression(a)).toBeNull();
+      const soft = body.replace('"HardBounce"', '"SoftBounce"');
+      expect((await post(soft).expect(200)).body.results).toEqual([
+        expect.objectContaining({ email: a, type: 'soft', suppressed: false, softBounces: 1 }),
+      ]);
+      // The same message reported soft again (Postmark's MessageID) is no second bounce.
+      expect((await post(soft).expect(200)).body.results).toEqual([]);
       const autoReply = body.replace('"HardBounce"', '"AutoResponder"');
       expect((await post(autoReply).expect(200)).body.results).toEqual([]);
       expect(await suppression(a)).toBeNull();

@@ -52,7 +52,7 @@ export function mailgunBounces(eventData: unknown): WebhookBounce[] {
     return [{ ...base, ...classifyProviderFailure(PERMANENT, { code, status: enhanced, text }) }];
   }
   if (!messageId) return [];
-  return [{ ...base, ...classifyProviderFailure(TEMPORARY, { code, status: enhanced, text }), attempt: true }];
+  return [{ ...base, ...classifyProviderFailure(TEMPORARY, { code, status: enhanced, text }), attemptOf: messageId }];
 }
 
 function messageIdOf(message: unknown): string | undefined {

@@ -52,7 +52,10 @@ export function postmarkBounces(body: unknown): WebhookBounce[] {
   if (!verdict) return [];
   const details = stringAt(b, 'Details');
   const classification = classifyProviderFailure(verdict, { text: details?.replace(/^smtp;\s*/i, '') });
-  return [withEmail(b, classification, detailOf(type, details))];
+  const bounce = withEmail(b, classification, detailOf(type, details));
+  // Postmark may report a message's delays and soft bounces more than once; its MessageID names the message.
+  const postmarkId = stringAt(b, 'MessageID');
+  return [verdict.permanent || !postmarkId ? bounce : { ...bounce, attemptOf: `postmark:${postmarkId}` }];
 }
 
 /** A broadcast stream reports bounces only as suppressions: those from a hard bounce or a complaint count. */

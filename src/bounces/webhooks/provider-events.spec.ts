@@ -92,7 +92,11 @@ describe('Provider events read into bounces (the providers’ published samples)
     const bounce = (Type: string, Details = '') =>
       postmarkBounces({ ...fixture('postmark-bounce.json'), Type, Details, Metadata: { message_id: '<x@y>' } });
     expect(bounce('AutoResponder')).toEqual([]);
-    expect(bounce('SoftBounce', 'smtp;550 5.1.1 user unknown')[0]).toMatchObject({ type: 'soft' });
+    expect(bounce('SoftBounce', 'smtp;550 5.1.1 user unknown')[0]).toMatchObject({
+      type: 'soft',
+      attemptOf: 'postmark:883953f4-6105-42a2-a16a-77a8eac79483',
+    });
+    expect(bounce('HardBounce')[0].attemptOf).toBeUndefined();
     expect(bounce('HardBounce', 'smtp;552 5.2.2 mailbox full')[0]).toMatchObject({
       type: 'soft',
       reason: 'mailbox-full',
@@ -142,9 +146,9 @@ describe('Provider events read into bounces (the providers’ published samples)
     expect(failed('suppress-unsubscribe', 606, '')).toBeUndefined();
     expect(failed('old', 421, 'Too old')).toMatchObject({ type: 'soft', reason: 'expired' });
     const temporary = fixture('mailgun-failed-temporary.json')['event-data'];
-    expect(mailgunBounces(temporary)[0].attempt).toBe(true);
+    expect(mailgunBounces(temporary)[0].attemptOf).toBe('20120101000000.1234567.1234@sandbox.mailgun.org');
     expect(mailgunBounces({ ...temporary, reason: 'old' })[0]).toMatchObject({ type: 'soft', reason: 'expired' });
-    expect(mailgunBounces({ ...temporary, reason: 'old' })[0].attempt).toBeUndefined();
+    expect(mailgunBounces({ ...temporary, reason: 'old' })[0].attemptOf).toBeUndefined();
     expect(mailgunBounces({ ...temporary, message: { headers: {} } })).toEqual([]);
   });
 

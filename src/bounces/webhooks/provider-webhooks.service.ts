@@ -24,7 +24,7 @@ export interface WebhookAnswer {
 
 /** SNS retries for an hour at most (its HTTP delivery policy's ceiling); older messages are replays. */
 const SNS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-/** Mailgun retries a temporary failure for up to 8 hours; its attempts are remembered for longer. */
+/** Mailgun retries a temporary failure for up to 8 hours; attempts are remembered for longer. */
 const ATTEMPT_TTL_SECONDS = 24 * 60 * 60;
 /** Message ids are remembered for longer than a message stays fresh, so none is taken twice. */
 const SNS_ID_TTL_SECONDS = (2 * SNS_MAX_AGE_MS) / 1000;
@@ -124,14 +124,14 @@ export class ProviderWebhooksService {
 
   private async apply(found: WebhookBounce[], source: BounceInput['source']): Promise<BounceOutcome[]> {
     const results: BounceOutcome[] = [];
-    for (const { attempt, ...b } of found) {
+    for (const { attemptOf, ...b } of found) {
       // A Message-ID is at most a header line; anything longer names no message of ours.
       const messageId = b.messageId && b.messageId.length <= 998 ? b.messageId : undefined;
       // Retries of one message are one soft bounce, even when the message is not ours to link (BouncesService
       // only knows repeats of linked ones): three attempts must not suppress a reader as three bounces in a row.
       if (
-        attempt &&
-        !(await this.replays.claim(`${source}-attempt`, `${b.email}\n${b.messageId}`, ATTEMPT_TTL_SECONDS))
+        attemptOf &&
+        !(await this.replays.claim(`${source}-attempt`, `${b.email}\n${attemptOf}`, ATTEMPT_TTL_SECONDS))
       )
         continue;
       results.push(await this.bounces.apply({ ...b, messageId, source }));

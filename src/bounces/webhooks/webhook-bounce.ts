@@ -8,8 +8,11 @@ export interface WebhookBounce extends Classification {
   /** the Message-ID we sent, when the provider echoes it */
   messageId?: string;
   detail: string;
-  /** one failed attempt of a delivery the provider still retries: only the first of each message counts */
-  attempt?: boolean;
+  /**
+   * A failure the provider may report again for the same message (a retry's attempt, a delay): the provider's
+   * own id of that message, so that only the first report of each counts.
+   */
+  attemptOf?: string;
 }
 
 /** What the provider's own fields say: is the failure final, and what to fall back on when the text says nothing. */
