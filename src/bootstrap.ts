@@ -37,6 +37,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, redis), {
       bufferLogs: true,
       bodyParser: false,
+      // Provider webhooks check signatures over the exact bytes sent (req.rawBody).
+      rawBody: true,
       abortOnError: false,
     }),
   );

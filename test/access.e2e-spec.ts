@@ -32,6 +32,11 @@ const PUBLIC = [
   'POST /p/:token/erase',
   'GET /admin/login',
   'POST /admin/login',
+  // Sending providers' webhooks: each proves itself by its own signature or credentials, not by an API key.
+  'POST /api/webhooks/ses',
+  'POST /api/webhooks/sendgrid',
+  'POST /api/webhooks/postmark',
+  'POST /api/webhooks/mailgun',
 ];
 
 /** What a viewer may post: its own sign-out, and a stored template rendered with data (it changes nothing; the render budget bounds it). */

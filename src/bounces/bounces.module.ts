@@ -8,17 +8,34 @@ import { BouncesService } from './bounces.service';
 import { SoftBounce } from './soft-bounce.entity';
 import { SoftBounceRepository } from './soft-bounce.repository';
 import { VerpBounces } from './verp-bounces';
+import { ProviderWebhooksController } from './webhooks/provider-webhooks.controller';
+import { ProviderWebhooksService } from './webhooks/provider-webhooks.service';
+import { SnsHttp } from './webhooks/sns-http';
+import { SnsVerifier } from './webhooks/sns-verifier';
+import { WebhookReplayGuard } from './webhooks/webhook-replay-guard';
 
 /**
  * Bounces and complaints into the suppression list and the message log: POST /api/events/bounces (JSON, DSN,
- * ARF), the bounce SMTP listener and the bounce mailbox (VERP, README Bounces). Global: the delivery log
+ * ARF), the bounce SMTP listener and the bounce mailbox (VERP, README Bounces), the providers' webhooks. Global: the delivery log
  * counts synchronous soft bounces through BouncesService.
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([SoftBounce]), SubscriberRepositoriesModule],
-  controllers: [BouncesController],
-  providers: [BouncesService, SoftBounceRepository, VerpBounces, BounceListener, BounceMailbox],
+  controllers: [BouncesController, ProviderWebhooksController],
+  providers: [
+    BouncesService,
+    SoftBounceRepository,
+    // VERP: the bounce SMTP listener and the bounce mailbox
+    VerpBounces,
+    BounceListener,
+    BounceMailbox,
+    // POST /api/webhooks/{ses,sendgrid,postmark,mailgun}
+    ProviderWebhooksService,
+    SnsHttp,
+    SnsVerifier,
+    WebhookReplayGuard,
+  ],
   exports: [SoftBounceRepository, BouncesService],
 })
 export class BouncesModule {}

@@ -20,7 +20,7 @@ export interface BounceInput {
   /** our message id or the Message-ID header */
   messageId?: string | null;
   detail?: string | null;
-  source: 'api' | 'dsn' | 'arf' | 'plain' | 'smtp';
+  source: 'api' | 'dsn' | 'arf' | 'plain' | 'smtp' | 'ses' | 'sendgrid' | 'postmark' | 'mailgun';
 }
 
 export interface BounceOutcome {

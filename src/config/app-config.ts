@@ -9,6 +9,16 @@ export interface DkimConfig {
   privateKey: string;
 }
 
+/** The provider webhooks that are enabled (README, "Provider webhooks"); an absent one answers 404. */
+export interface WebhooksConfig {
+  /** SNS topics whose SES notifications are taken; `'any'`: every topic (the signature still checked) */
+  sesTopicArns?: string[] | 'any';
+  /** the ECDSA P-256 public key of SendGrid's signed event webhook, base64 DER (SPKI) */
+  sendgridPublicKey?: string;
+  mailgunSigningKey?: string;
+  postmark?: { user: string; password: string };
+}
+
 export abstract class AppConfig {
   abstract readonly production: boolean;
   abstract readonly port: number;
@@ -40,4 +50,5 @@ export abstract class AppConfig {
    * believed; empty: none, the client's address is the connection's.
    */
   abstract readonly trustProxy: string[];
+  abstract readonly webhooks: WebhooksConfig;
 }

@@ -125,4 +125,28 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
+
+  // Provider webhooks for bounces and complaints (README, "Provider webhooks"); checked in webhooks-config.ts.
+  @IsOptional()
+  @IsString()
+  SES_SNS_TOPIC_ARNS?: string;
+
+  @IsOptional()
+  @IsString()
+  SENDGRID_WEBHOOK_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  MAILGUN_WEBHOOK_SIGNING_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^:\r\n]+$/, { message: 'must be one line without ":"' })
+  POSTMARK_WEBHOOK_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  POSTMARK_WEBHOOK_PASSWORD?: string;
 }

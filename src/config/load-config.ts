@@ -15,6 +15,7 @@ import { EnvironmentVariables } from './env.schema';
  */
 export const DEFAULT_SMTP_CONNECTIONS = 20;
 import { parseTrustProxy } from './trust-proxy';
+import { loadWebhooks } from './webhooks-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -73,6 +74,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bounceImapUrl: vars.BOUNCE_IMAP_URL,
     logLevel: vars.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    webhooks: loadWebhooks(vars),
   };
 }
 

@@ -1,0 +1,33 @@
+import { createPublicKey, KeyObject, verify } from 'node:crypto';
+
+export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
+export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
+
+const keys = new Map<string, KeyObject>();
+
+/**
+ * SendGrid's signed event webhook: an ECDSA P-256 signature (base64, DER) over the timestamp header's value
+ * followed by the body exactly as sent
+ * (https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features).
+ */
+export function sendgridSignatureValid(
+  publicKeyBase64: string,
+  signature: string | undefined,
+  timestamp: string | undefined,
+  payload: Buffer,
+): boolean {
+  if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  const sig = Buffer.from(signature, 'base64');
+  // A DER ECDSA P-256 signature is 8 to 72 bytes; anything else is not worth verifying.
+  if (sig.length < 8 || sig.length > 72) return false;
+  let key = keys.get(publicKeyBase64);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+    keys.set(publicKeyBase64, key);
+  }
+  try {
+    return verify('sha256', Buffer.concat([Buffer.from(timestamp), payload]), { key, dsaEncoding: 'der' }, sig);
+  } catch {
+    return false; // a malformed DER signature
+  }
+}
