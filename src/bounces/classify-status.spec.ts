@@ -42,6 +42,14 @@ describe('classifySmtpAnswer', () => {
     [451, '4.7.1 Greylisting in action, please come back later', 'soft', 'greylisted'],
     [452, '4.2.2 Mailbox full', 'soft', 'mailbox-full'],
     [550, 'Something we have never seen', 'blocked', 'other'],
+    // Issue 14, unseen mail: a refusal of our sender is no hard bounce; Exchange Online's DBEB answer is one.
+    [550, '5.1.7 No such domain neko.example.com.', 'blocked', 'policy-blocked'],
+    [553, '5.1.8 Domain of sender address does not exist', 'blocked', 'policy-blocked'],
+    [550, '5.1.1 RCP-P2 Refused due to recipient preferences', 'blocked', 'policy-blocked'],
+    [550, '5.4.1 <ada@example.com>: Recipient address rejected: Access denied', 'hard', 'user-unknown'],
+    [554, '5.7.1 <ada@example.com>: Recipient address rejected: Access denied', 'blocked', 'policy-blocked'],
+    [554, "CAT : You've reached your daily relay quota - 203.0.113.0", 'soft', 'rate-limited'],
+    [554, 'The mail could not be delivered because the domain is not reachable.', 'hard', 'domain-unknown'],
   ] as const)('%i %s → %s %s', (code, text, type, reason) => {
     expect(classifySmtpAnswer(code, text)).toEqual({ type, reason });
   });
@@ -80,6 +88,13 @@ describe('classifyFailure', () => {
       reason: 'user-unknown',
     });
     expect(classifyFailure('5.4.7', '')).toEqual({ type: 'soft', reason: 'expired' });
+  });
+
+  it('never calls hard a refusal given after MAIL FROM, before any recipient was named', () => {
+    const exim = 'SMTP error from remote mail server after MAIL FROM:<we@example.org>: 550 No such domain';
+    expect(classifyFailure('5.0.0', exim)).toEqual({ type: 'blocked', reason: 'policy-blocked' });
+    const postfix = '550 5.1.1 unknown user (in reply to RCPT TO command)';
+    expect(classifyFailure('5.1.1', postfix)).toEqual({ type: 'hard', reason: 'user-unknown' });
   });
 
   it('does not read an address as a reason', () => {

@@ -29,6 +29,30 @@ const SOFT_CODE_REASONS: ReadonlyArray<[RegExp, BounceReason]> = [
 ];
 
 /**
+ * RFC 3463 X.1.7 (bad sender's mailbox address) and X.1.8 (bad sender's system address) are about our sender, as
+ * is any refusal given after MAIL FROM, before a recipient was named: the recipient may be fine, so never hard.
+ */
+const SENDER_STATUS = /^[45]\.1\.[78]$/;
+const AFTER_MAIL_FROM = /\b(?:after|in reply to) mail from\b/;
+const AFTER_RCPT_TO = /\b(?:after|in reply to) rcpt to\b/;
+
+/**
+ * A refusal by the recipient's own choice ("Refused due to recipient preferences"): the address exists, so a
+ * 5.1.1 beside it does not make it hard.
+ */
+const RECIPIENT_CHOICE =
+  /recipient(?:'s)? (?:\w{1,20} )?preferences|(?:email|privacy|contact) preferences|(?:refused|rejected|blocked) (?:due to|by) (?:the )?recipient/;
+
+/**
+ * An answer whose code and words together mean more than either: Exchange Online's directory-based edge
+ * blocking answers "550 5.4.1 Recipient address rejected: Access denied" for an address not in the tenant's
+ * directory (Microsoft documents 5.4.1 so), whereas the same words with 5.7.1 elsewhere are a policy refusal.
+ */
+const CODE_AND_TEXT_RULES: ReadonlyArray<[RegExp, RegExp, Classification]> = [
+  [/^5\.4\.1$/, /recipient address rejected: access denied/, { type: 'hard', reason: 'user-unknown' }],
+];
+
+/**
  * Classifies one failure from its RFC 3463 status (or the SMTP reply code's class) and its diagnostic text.
  * - A delay warning, or any 4xx, is soft: the message is still being tried or may pass later.
  * - Otherwise the text decides when it says something known (see diagnostic-rules.ts): many 5.x.x answers are
@@ -40,16 +64,29 @@ const SOFT_CODE_REASONS: ReadonlyArray<[RegExp, BounceReason]> = [
 export function classifyFailure(status: string | null, text: string, delayed = false): Classification {
   // Addresses say nothing about the failure, and may mislead ("junkmail@…" is no spam block).
   const words = text.slice(0, TEXT_LIMIT).replace(/[^\s<>"'()[\]]{1,64}@[^\s<>"'()[\]]{1,255}/g, ' ');
-  const rule = matchText(words.toLowerCase());
+  const lower = words.toLowerCase();
+  const rule = matchText(lower);
   if (delayed || status?.startsWith('4')) {
     if (rule?.type === 'soft' && rule.reason !== 'other') return { type: 'soft', reason: rule.reason };
     const byCode = status ? SOFT_CODE_REASONS.find(([p]) => p.test(status))?.[1] : undefined;
     return { type: 'soft', reason: byCode ?? (delayed ? 'delayed' : 'other') };
   }
+  const both = status ? CODE_AND_TEXT_RULES.find(([code, said]) => code.test(status) && said.test(lower)) : undefined;
+  if (both) return both[2];
   const byCode = status ? CODE_RULES.find(([p]) => p.test(status))?.[1] : undefined;
-  // "Recipient address rejected" is a refusal in general words; a 5.1.1 beside it says which kind.
-  if (rule && !(rule.reason === 'policy-blocked' && byCode?.type === 'hard'))
-    return { type: rule.type, reason: rule.reason };
+  const reading = textOrCode(rule, byCode, lower);
+  if (reading.type !== 'hard') return reading;
+  // A refusal of our sender ("550 5.1.7 No such domain" about the MAIL FROM domain) says nothing of the recipient.
+  const aboutSender =
+    (status && SENDER_STATUS.test(status)) || (AFTER_MAIL_FROM.test(lower) && !AFTER_RCPT_TO.test(lower));
+  return aboutSender ? { type: 'blocked', reason: 'policy-blocked' } : reading;
+}
+
+function textOrCode(rule: Classification | null, byCode: Classification | undefined, lower: string): Classification {
+  // "Recipient address rejected" is a refusal in general words; a 5.1.1 beside it says which kind, unless the
+  // words say the recipient chose to refuse.
+  const codeOverrides = rule?.reason === 'policy-blocked' && byCode?.type === 'hard' && !RECIPIENT_CHOICE.test(lower);
+  if (rule && !codeOverrides) return { type: rule.type, reason: rule.reason };
   return byCode ?? { type: 'blocked', reason: 'other' };
 }
 

@@ -20,8 +20,10 @@ export interface CorpusFigures {
   hardRecall: number;
   /** % of soft and blocked bounces called hard (they would suppress readers who are fine) */
   notPermanentCalledHard: number;
-  /** % of complaints called complaints */
+  /** % of complaints that name their recipient called complaints */
   complaintsRead: number;
+  /** complaints whose report and copy name no recipient at all: nobody can be suppressed for them */
+  complaintsNamingNobody: number;
   /** % of bounces whose reason (user-unknown, mailbox-full…) is the expected one */
   reasonsAgree: number;
   /** messages that are no bounce (auto-replies, notices) yet gave a hard bounce or complaint */
@@ -43,6 +45,9 @@ export function corpusFigures(entries: Array<{ entry: CorpusEntry; results: Clas
   const bounces = entries.filter((e) => e.entry.expected !== 'none');
   const count = (list: typeof entries, test: (e: (typeof entries)[number]) => boolean) => list.filter(test).length;
   const ofType = (...types: string[]) => bounces.filter((e) => types.includes(e.entry.expected));
+  // A complaint is expected to name its reader (manifest `recipient`); one whose copy is redacted to "undisclosed"
+  // cannot be read as anyone's, and is counted apart rather than as a miss or a success.
+  const named = ofType('complaint').filter((e) => !!e.entry.recipient);
   const recognised = count(bounces, (e) => !!calledOf(e).own || e.results.some((r) => r.type === e.entry.expected));
   return {
     messages: entries.length,
@@ -57,9 +62,10 @@ export function corpusFigures(entries: Array<{ entry: CorpusEntry; results: Clas
       ofType('soft', 'blocked').length,
     ),
     complaintsRead: pct(
-      count(ofType('complaint'), (e) => calledOf(e).called === 'complaint'),
-      ofType('complaint').length,
+      count(named, (e) => calledOf(e).called === 'complaint'),
+      named.length,
     ),
+    complaintsNamingNobody: ofType('complaint').length - named.length,
     reasonsAgree: pct(
       count(bounces, (e) => (calledOf(e).own ?? e.results[0])?.reason === e.entry.reason),
       bounces.length,

@@ -51,6 +51,12 @@ export const TEXT_RULES: readonly TextRule[] = [
     pattern: /host not found, try again|temporary failure in name resolution|dns (?:lookup )?(?:timeout|temporary)/,
   },
   {
+    // A quota on what the sender may send ("You've reached your daily relay quota") is no full mailbox.
+    reason: 'rate-limited',
+    type: 'soft',
+    pattern: /(?:relay|sending|send|outbound|daily|hourly) quota|quota (?:of|on) (?:messages )?sen[dt]/,
+  },
+  {
     reason: 'mailbox-full',
     type: 'soft',
     pattern:
@@ -72,7 +78,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'domain-unknown',
     type: 'hard',
     pattern:
-      /host unknown|unknown host|domain (?:does not exist|not found|unknown|name not found|is not valid)|no such domain|unknown domain|name service error|name or service not known|host not found|hostname lookup failed|nxdomain|no mx|unrouteable mail domain|domain not exist|domain does not accept mail|nameserver error|no (?:valid )?(?:dns|mail exchanger)/,
+      /host unknown|unknown host|domain (?:does not exist|not found|unknown|name not found|is not valid)|no such domain|unknown domain|name service error|name or service not known|host not found|hostname lookup failed|nxdomain|no mx|unrouteable mail domain|domain not exist|domain does not accept mail|nameserver error|no (?:valid )?(?:dns|mail exchanger)|domain is not reachable/,
   },
   {
     reason: 'user-unknown',

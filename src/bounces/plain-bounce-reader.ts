@@ -71,8 +71,11 @@ function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines:
     const line = lines[i];
     if (skipHeaderLines && /^\s*(?:from|to|cc|reply-to|sender|return-path|mail from):/i.test(line)) continue;
     if (/^\s*(?:from|reply-to|sender|return-path|mail from):/i.test(line)) continue;
+    // Message ids look like addresses ("Message-ID:<…@host>", with or without a space) and are none.
+    if (/^\s*(?:message-id|references|in-reply-to|content-id)\s*:/i.test(line)) continue;
     for (const match of line.matchAll(ADDRESS)) {
-      const email = match[0].replace(/^['`]+|['`.]+$/g, '');
+      // Punctuation before a local part is the text around it ("#kijitora@…" ending a shell comment), not the address.
+      const email = match[0].replace(/^[#=!$%&*/?^`{|}~'-]+|['`.]+$/g, '');
       const key = email.toLowerCase();
       const before = line.slice(Math.max(0, match.index - 200), match.index);
       if (exclude.has(key) || NOT_RECIPIENT.test(email) || /https?:\/\/\S*$/.test(before)) continue;
@@ -125,12 +128,22 @@ export function humanText(text: string): string {
   return (end === -1 ? lines : lines.slice(0, end)).join('\n');
 }
 
-/** The line naming an address and the few after it, up to a blank line. */
+/**
+ * The line naming an address and the few after it, up to a blank line, after the lines just before it that name
+ * no address: a transcript says why on the lines above ("mail.local: unknown user: kijitora" above "554
+ * <kijitora@…>... Service unavailable"), and the rules then read them all, the most telling winning.
+ */
 function contextAt(lines: string[], i: number): string {
   const out = [lines[i]];
+  for (let j = i - 1; j >= 0 && j >= i - 2 && isLeadIn(lines[j]); j--) out.unshift(lines[j]);
   for (let j = i + 1; j < lines.length && j <= i + 4 && lines[j].trim(); j++) out.push(lines[j]);
   // What decides sits at the start; a line of megabytes would only cost time further on.
   return out.join(' ').slice(0, 2000);
+}
+
+/** A line above an address that belongs to what is said about it: not blank, naming no address, no heading. */
+function isLeadIn(line: string): boolean {
+  return !!line.trim() && !/@|-{3}|^\s*(?:>>>|\.\.\.)/.test(line);
 }
 
 /** The Message-ID in a returned message quoted inline, after the bounce's own text. */

@@ -114,4 +114,25 @@ describe('readBounce on notices', () => {
     );
     expect((await readBounce(mixed)).bounces.map((b) => [b.email, b.type])).toEqual([['ada@example.net', 'hard']]);
   });
+
+  it('reads an Amazon SES notification mailed by SNS with the webhook reader, folded JSON and all', async () => {
+    const bounce = await readBounce(corpus('sisimai-ced-us-amazonses-02.eml'));
+    expect(bounce.kind).toBe('ses');
+    expect(bounce.bounces.map(pick)).toEqual([
+      { email: 'bounce@simulator.amazonses.com', type: 'hard', reason: 'user-unknown' },
+    ]);
+    const complaint = await readBounce(corpus('sisimai-ced-us-amazonses-03.eml'));
+    expect(complaint.bounces.map(pick)).toEqual([
+      { email: 'complaint@simulator.amazonses.com', type: 'complaint', reason: 'complaint' },
+    ]);
+    const delivery = await readBounce(corpus('sisimai-email-amazonses-12.eml'));
+    expect(delivery).toEqual({ kind: 'none', bounces: [], ignored: 1 });
+  });
+
+  it('takes no address from a Message-ID line nor the punctuation before one', async () => {
+    const zoho = await readBounce(corpus('sisimai-email-zoho-01.eml'));
+    expect(zoho.bounces.map((b) => b.email)).toEqual(['kijitora@example.co.jp']);
+    const procmail = await readBounce(corpus('sisimai-rfc3464-04.eml'));
+    expect(procmail.bounces.map((b) => b.email).filter((e) => !/^[\w.-]+@/.test(e))).toEqual([]);
+  });
 });

@@ -14,10 +14,14 @@ import {
   textOf,
 } from './mime-message';
 import { classifyFinding, humanText, inlineMessageId, readPlainBounce } from './plain-bounce-reader';
+import { readSesNotice } from './ses-notice-reader';
 
 export interface BounceReading {
-  /** how it was read: an RFC 3464 DSN, an ARF or provider complaint, a plain-text bounce, or no bounce */
-  kind: 'dsn' | 'arf' | 'plain' | 'none';
+  /**
+   * how it was read: an RFC 3464 DSN, an ARF or provider complaint, an Amazon SES notification mailed by SNS, a
+   * plain-text bounce, or no bounce
+   */
+  kind: 'dsn' | 'arf' | 'ses' | 'plain' | 'none';
   /** one per failed recipient; empty for an auto-reply, a delivery notice, anything that is not a failure */
   bounces: ClassifiedBounce[];
   /** recipients the message names that are no failure (delivered, relayed, a not-spam report…) */
@@ -58,6 +62,8 @@ export async function readBounce(raw: Buffer | string, forwarded = false): Promi
     const inner = await readBounce(textOf(attached), true);
     if (inner.bounces.length || inner.ignored) return inner;
   }
+  const ses = readSesNotice(message);
+  if (ses) return { kind: ses.length ? 'ses' : 'none', bounces: ses, ignored: ses.length ? 0 : 1 };
   return readPlain(message, messageId);
 }
 

@@ -17,8 +17,8 @@ export interface ReportedBounce {
 }
 
 export interface ParsedReport {
-  /** an RFC 3464 DSN, an ARF or provider complaint, a plain-text bounce, or no bounce at all */
-  kind: 'dsn' | 'arf' | 'plain' | 'none';
+  /** an RFC 3464 DSN, an ARF or provider complaint, a mailed SES notification, a plain-text bounce, or none */
+  kind: 'dsn' | 'arf' | 'ses' | 'plain' | 'none';
   bounces: ReportedBounce[];
   /** recipients the message names that are not failures (delivered, relayed, a not-spam report…) */
   ignored: number;
@@ -40,8 +40,9 @@ export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
       reason: b.reason,
       messageId: b.messageId ?? null,
       detail: oneLine(
-        reading.kind === 'arf'
-          ? (b.diagnostic ?? 'complaint')
+        // A complaint's or SES notice's diagnostic already names what it is (its status included).
+        reading.kind === 'arf' || reading.kind === 'ses'
+          ? (b.diagnostic ?? b.type)
           : `${b.status ?? ''}${b.diagnostic ? `: ${b.diagnostic}` : ''}`,
       ),
     })),
