@@ -64,13 +64,13 @@ describe('classifySmtpAnswer', () => {
     expect(classifySmtpAnswer(550, undefined as unknown as string)).toEqual({ type: 'blocked', reason: 'other' });
   });
 
-  it('takes no time on texts built to make a backtracking pattern crawl', () => {
-    const started = Date.now();
-    for (const piece of ['user ', 'mailbox ', 'account a', '@', 'a@a.', ' ip '])
-      classifySmtpAnswer(550, piece.repeat(20_000));
-    expect(Date.now() - started).toBeLessThan(1000);
+  it('answers texts built to make a backtracking pattern crawl (timed by npm run bench:bounces)', () => {
+    for (const piece of HOSTILE_PIECES) expect(classifySmtpAnswer(550, piece.repeat(20_000)).type).toBe('blocked');
   });
 });
+
+/** Repeated 20,000 times: what a pattern with nested or overlapping repetition would crawl over. */
+const HOSTILE_PIECES = ['user ', 'mailbox ', 'account a', '@', 'a@a.', ' ip '];
 
 describe('classifyFailure', () => {
   it('reads a delay warning as soft, whatever its text says', () => {

@@ -82,10 +82,9 @@ describe('readBounce limits', () => {
       'a 5,000-line transcript',
       `From: MAILER-DAEMON@x\r\nSubject: Returned mail\r\n\r\n${'<<< 550 5.1.1 <a@example.com>... user unknown\r\n'.repeat(5_000)}`,
     ],
-  ])('reads %s in under 2 s', async (_, raw) => {
-    const started = Date.now();
+  ])('reads %s, naming at most 100 recipients', async (_, raw) => {
+    // How long each takes is measured by npm run bench:bounces (a test only ends a hang: no timed assertion).
     const read = await readBounce(raw);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(read.bounces.length).toBeLessThanOrEqual(100);
   });
 });
