@@ -23,7 +23,13 @@ export function logRowOf(
     type: outcome.type,
     reason: outcome.reason,
     source: source.slice(0, 16),
-    domain: at > 0 ? outcome.email.slice(at + 1).toLowerCase().slice(0, 255) || null : null,
+    domain:
+      at > 0
+        ? outcome.email
+            .slice(at + 1)
+            .toLowerCase()
+            .slice(0, 255) || null
+        : null,
     emailHash: suppressionHash(outcome.email),
     messageId: outcome.messageId,
     campaignId,

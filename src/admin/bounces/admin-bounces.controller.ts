@@ -29,8 +29,8 @@ export class AdminBouncesController {
   async show(@Query() raw: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     if (raw.email === undefined) return this.render(req, res, {});
     const { value, errors } = await validateForm(SuppressionSearchDto, { email: raw.email });
-    const email = typeof raw.email === 'string' ? raw.email : '';
-    if (errors) return this.render(req, res, { search: { email }, errors }, 400);
+    if (errors)
+      return this.render(req, res, { search: { email: typeof raw.email === 'string' ? raw.email : '' }, errors }, 400);
     const found = await this.page.findSuppression(value.email);
     return this.render(req, res, { search: { email: value.email }, found });
   }
@@ -39,7 +39,8 @@ export class AdminBouncesController {
   @MinRole('admin')
   async lift(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     const { value, errors } = await validateForm(LiftSuppressionDto, { email: body.email, why: body.why });
-    const search = { email: String(body.email ?? ''), why: String(body.why ?? '') };
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    const search = { email: text(body.email), why: text(body.why) };
     if (errors) {
       const found = value.email && !errors.email ? await this.page.findSuppression(value.email) : null;
       return this.render(req, res, { search, errors, found }, 400);

@@ -20,7 +20,15 @@ import { SettingsController } from './settings.controller';
  * MessagesService comes from the global DeliveryModule.
  */
 @Module({
-  imports: [AdminCoreModule, AuthModule, BouncesModule, TrackingModule, CampaignsModule, SettingsModule, TemplatesModule],
+  imports: [
+    AdminCoreModule,
+    AuthModule,
+    BouncesModule,
+    TrackingModule,
+    CampaignsModule,
+    SettingsModule,
+    TemplatesModule,
+  ],
   controllers: [
     CampaignReportController,
     MessageLogController,
