@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { AdminAuthController, RootController } from './admin-auth.controller';
 import { AdminCoreModule } from './admin-core.module';
 import { AdminAudienceModule } from './audience/admin-audience.module';
+import { AdminBouncesModule } from './bounces/admin-bounces.module';
 import { AdminContentModule } from './content/admin-content.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { AdminResultsModule } from './results/admin-results.module';
@@ -12,7 +13,14 @@ import { AdminResultsModule } from './results/admin-results.module';
  * uses, with a session cookie instead of bearer tokens.
  */
 @Module({
-  imports: [AuthModule, AdminCoreModule, AdminAudienceModule, AdminContentModule, AdminResultsModule],
+  imports: [
+    AuthModule,
+    AdminCoreModule,
+    AdminAudienceModule,
+    AdminContentModule,
+    AdminResultsModule,
+    AdminBouncesModule,
+  ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })
 export class AdminModule {}

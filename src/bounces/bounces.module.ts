@@ -5,6 +5,8 @@ import { BounceListener } from './bounce-listener';
 import { BounceMailbox } from './bounce-mailbox';
 import { BouncesController } from './bounces.controller';
 import { BouncesService } from './bounces.service';
+import { Bounce } from './bounce.entity';
+import { BounceRepository } from './bounce.repository';
 import { SoftBounce } from './soft-bounce.entity';
 import { SoftBounceRepository } from './soft-bounce.repository';
 import { VerpBounces } from './verp-bounces';
@@ -21,11 +23,12 @@ import { WebhookReplayGuard } from './webhooks/webhook-replay-guard';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([SoftBounce]), SubscriberRepositoriesModule],
+  imports: [TypeOrmModule.forFeature([SoftBounce, Bounce]), SubscriberRepositoriesModule],
   controllers: [BouncesController, ProviderWebhooksController],
   providers: [
     BouncesService,
     SoftBounceRepository,
+    BounceRepository,
     // VERP: the bounce SMTP listener and the bounce mailbox
     VerpBounces,
     BounceListener,
@@ -36,6 +39,6 @@ import { WebhookReplayGuard } from './webhooks/webhook-replay-guard';
     SnsVerifier,
     WebhookReplayGuard,
   ],
-  exports: [SoftBounceRepository, BouncesService],
+  exports: [SoftBounceRepository, BounceRepository, BouncesService],
 })
 export class BouncesModule {}

@@ -6,6 +6,7 @@ import { SuppressionService, suppressionHash } from '../delivery/suppression.ser
 import { storedEmailKeyOf } from '../subscribers/email-key';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SoftBounceRepository } from './soft-bounce.repository';
+import { BounceRepository, logRowOf } from './bounce.repository';
 import type { BounceReason, BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
 
@@ -58,6 +59,7 @@ export class BouncesService {
     private readonly events: MessageEventRepository,
     private readonly softBounces: SoftBounceRepository,
     private readonly subscribers: SubscriberRepository,
+    private readonly bounceLog: BounceRepository,
   ) {}
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
@@ -115,6 +117,7 @@ export class BouncesService {
         outcome.suppressed = true;
       }
     }
+    await this.bounceLog.record(logRowOf(outcome, input.source, message?.campaignId ?? null, detail));
     return outcome;
   }
 

@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
+import { BounceRepository } from '../bounces/bounce.repository';
 import { SoftBounceRepository } from '../bounces/soft-bounce.repository';
 import { AppConfig } from '../config/app-config';
 import { Transactions, Tx } from '../database/transaction';
@@ -30,6 +31,7 @@ const SLICE = 500;
  * - in outbox mode (no SMTP_URL), the .eml files of their messages (confirmation mails included, and those
  *   written before confirmations had a message row, named after the person) are deleted, found by id in the file names (files written before names carried an id: by the address in their
  *   headers); last in the transaction, so a failure leaves nothing half done;
+ * - their rows in the bounce log lose hash, domain and detail (the counts stay, like the messages');
  * - an 'erased' suppression keeps only the address's sha256, so no import, sign-up or API call can
  *   bring the person back (it replaces an earlier suppression of another reason and its detail).
  */
@@ -45,6 +47,7 @@ export class ErasureService {
     private readonly events: MessageEventRepository,
     private readonly suppressions: SuppressionRepository,
     private readonly softBounces: SoftBounceRepository,
+    private readonly bounceLog: BounceRepository,
     private readonly subscribers: SubscriberRepository,
     private readonly consents: ConsentRepository,
     private readonly imports: ImportRepository,
@@ -61,6 +64,7 @@ export class ErasureService {
       // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);
       await this.softBounces.deleteAmong(suppressionHashes(subscriber.emailKey), m);
+      await this.bounceLog.anonymiseAmong(suppressionHashes(subscriber.emailKey), m);
       await this.suppressions.deleteAmong(suppressionHashes(subscriber.emailKey), m);
       await this.suppressions.add(hash, 'erased', null, m);
       const refs = [subscriber.id, ...messages.map((x) => x.id)];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module';
+import { BouncesModule } from '../../bounces/bounces.module';
 import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { SettingsModule } from '../../settings/settings.module';
 import { TemplatesModule } from '../../templates/templates.module';
@@ -19,7 +20,15 @@ import { SettingsController } from './settings.controller';
  * MessagesService comes from the global DeliveryModule.
  */
 @Module({
-  imports: [AdminCoreModule, AuthModule, TrackingModule, CampaignsModule, SettingsModule, TemplatesModule],
+  imports: [
+    AdminCoreModule,
+    AuthModule,
+    BouncesModule,
+    TrackingModule,
+    CampaignsModule,
+    SettingsModule,
+    TemplatesModule,
+  ],
   controllers: [
     CampaignReportController,
     MessageLogController,

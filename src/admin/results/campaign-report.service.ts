@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { BounceRepository, TypeCounts } from '../../bounces/bounce.repository';
 import { type Campaign, CampaignRepository } from '../../campaigns/campaign.repository';
 import { CampaignStats, CampaignStatsService, TIMELINE_HOURS } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
@@ -15,6 +16,8 @@ export interface ReportLink {
 export interface CampaignReport {
   campaign: Pick<Campaign, 'id' | 'name' | 'subject' | 'status' | 'sendAt' | 'startedAt' | 'finishedAt'>;
   stats: CampaignStats;
+  /** per type, the messages that got such a bounce or complaint (the bounce log) */
+  bounceTypes: TypeCounts;
   hasData: boolean;
   rates: { open: string; click: string; bounce: string; unsubscribe: string };
   /** the server-drawn SVG (no user data in it but link-free labels), or null before the send started */
@@ -36,14 +39,16 @@ export class CampaignReportService {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly stats: CampaignStatsService,
+    private readonly bounces: BounceRepository,
   ) {}
 
   async report(campaignId: string): Promise<CampaignReport> {
-    const { campaign, stats } = await this.load(campaignId);
+    const { campaign, stats, bounceTypes } = await this.load(campaignId);
     const clicksTotal = stats.clicks.links.reduce((sum, l) => sum + l.total, 0);
     return {
       campaign,
       stats,
+      bounceTypes,
       hasData: stats.recipients > 0,
       rates: ratesOf(stats),
       chartSvg: stats.timeline.length ? timelineChart(stats.timeline) : null,
@@ -55,13 +60,16 @@ export class CampaignReportService {
 
   /** The headline numbers alone, for the page's live refresh while sending (no chart drawn). */
   async counters(campaignId: string): Promise<ReportCounters> {
-    const { campaign, stats: s } = await this.load(campaignId);
+    const { campaign, stats: s, bounceTypes: b } = await this.load(campaignId);
     const rates = ratesOf(s);
     return {
       recipients: countText(s.recipients),
       sent: countText(s.sent),
       failed: countText(s.failed),
       bounced: countText(s.bounced),
+      bouncedHard: countText(b.hard),
+      bouncedSoft: countText(b.soft),
+      bouncedBlocked: countText(b.blocked),
       opensUnique: countText(s.opens.unique),
       opensTotal: countText(s.opens.total),
       opensMachine: countText(s.opens.machine),
@@ -75,10 +83,16 @@ export class CampaignReportService {
     };
   }
 
-  private async load(campaignId: string): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStats }> {
+  private async load(
+    campaignId: string,
+  ): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStats; bounceTypes: TypeCounts }> {
     const campaign = await this.campaigns.findReportHeader(campaignId);
     if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
-    return { campaign, stats: await this.stats.stats(campaignId) };
+    const [stats, bounceTypes] = await Promise.all([
+      this.stats.stats(campaignId),
+      this.bounces.typeCountsOfCampaign(campaignId),
+    ]);
+    return { campaign, stats, bounceTypes };
   }
 }
 

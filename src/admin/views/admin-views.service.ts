@@ -12,7 +12,7 @@ export const FLASH_COOKIE = 'mc_admin_flash';
 /** What every page may set besides its own data. */
 export interface PageOptions {
   title: string;
-  /** the navigation entry to highlight: dashboard, lists, subscribers, templates, campaigns, reports, messages, settings */
+  /** the navigation entry to highlight: dashboard, lists, subscribers, templates, campaigns, reports, messages, bounces, settings */
   nav?: string;
   status?: number;
   [key: string]: unknown;
