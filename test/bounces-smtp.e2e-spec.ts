@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Message } from '../src/delivery/message.entity';
+import { BounceRepository } from '../src/bounces/bounce.repository';
 import { SuppressionService } from '../src/delivery/suppression.service';
 import { BuiltInTemplates } from '../src/templates/built-in-templates';
 import { makeApiKey, uniqueTag } from './support/factories';
@@ -104,6 +105,13 @@ describe('SMTP answers and outages (e2e)', () => {
     expect(res.body.events[1].detail.error).toContain('550');
     // Suppressed whatever the case of the address.
     expect(await suppressions.isSuppressed(email.toLowerCase())).toBe(true);
+    // In the bounce log the Bounces page and the reports read, as a hard bounce told by SMTP.
+    await until(
+      async () => (await t.app.get(BounceRepository).recent(50)).some((b) => b.messageId === id),
+      'bounce logged',
+    );
+    const logged = (await t.app.get(BounceRepository).recent(50)).find((b) => b.messageId === id);
+    expect(logged).toMatchObject({ type: 'hard', reason: 'user-unknown', source: 'smtp', suppressed: true });
 
     // Past the first backoff delay, the server has still been asked once only.
     await new Promise((r) => setTimeout(r, 2500));

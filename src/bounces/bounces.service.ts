@@ -121,6 +121,30 @@ export class BouncesService {
     return outcome;
   }
 
+  /**
+   * A synchronous hard refusal (SMTP said while sending that the address is bad): the delivery log has marked the
+   * message 'bounced' and suppressed the address itself; this only adds it to the bounce log that the Bounces
+   * page and the campaign report read, as every other bounce is.
+   */
+  async logHardRefusal(input: {
+    email: string;
+    reason: BounceReason;
+    messageId: string;
+    detail: string;
+  }): Promise<void> {
+    const message = await this.messages.findById(input.messageId);
+    const outcome = {
+      email: input.email,
+      type: 'hard' as const,
+      reason: input.reason,
+      messageId: input.messageId,
+      suppressed: true,
+    };
+    await this.bounceLog.record(
+      logRowOf(outcome, 'smtp', message?.campaignId ?? null, withoutAddress(input.detail, input.email) || null),
+    );
+  }
+
   /** By our id, or by the Message-ID it went out with (angle brackets optional); only if sent to `emailKey`. */
   private async linkedMessage(ref: string | null | undefined, emailKey: string): Promise<Message | null> {
     const id = ref?.trim();

@@ -113,6 +113,12 @@ export class MessageLogService {
         reason: refusal.reason,
       });
       await this.suppressions.suppress(message.toEmail, 'hard-bounce', error);
+      await this.bounces.logHardRefusal({
+        email: message.toEmail,
+        reason: refusal.reason,
+        messageId: message.id,
+        detail: error,
+      });
       return 'bounced';
     }
     if (refusal) {
