@@ -7,23 +7,14 @@
  * second). Exit code 1 when a goal is missed.
  */
 'use strict';
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { readBounce } = require('../dist/bounces/read-bounce');
-const { corpusFigures } = require('../dist/bounces/corpus-figures');
+const { corpusFigures, readCorpus } = require('../dist/bounces/corpus-figures');
 
 (async () => {
   const dir = join(__dirname, '../test/fixtures/bounces');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const started = process.hrtime.bigint();
-  const read = [];
-  for (const entry of manifest) {
-    const results = await readBounce(readFileSync(join(dir, entry.file))).then(
-      (r) => r.bounces,
-      () => [],
-    );
-    read.push({ entry, results });
-  }
+  const { manifest, read } = await readCorpus(dir);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const { misread, ...figures } = corpusFigures(read);
   console.table(figures);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorpusEntry, corpusFigures } from './corpus-figures';
-import { readBounce } from './read-bounce';
+import { CorpusEntry, corpusFigures, readCorpus } from './corpus-figures';
 
 const dir = join(__dirname, '../../test/fixtures/bounces');
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CorpusEntry[];
@@ -10,14 +9,7 @@ describe('the bounce corpus (test/fixtures/bounces)', () => {
   let figures: ReturnType<typeof corpusFigures>;
 
   beforeAll(async () => {
-    const read = [];
-    for (const entry of manifest) {
-      const results = await readBounce(readFileSync(join(dir, entry.file))).then(
-        (r) => r.bounces,
-        () => [],
-      );
-      read.push({ entry, results });
-    }
+    const { read } = await readCorpus(dir);
     figures = corpusFigures(read);
     const { misread, ...rates } = figures;
     console.log(

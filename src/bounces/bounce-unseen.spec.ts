@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorpusEntry, corpusFigures } from './corpus-figures';
-import { readBounce } from './read-bounce';
+import { CorpusEntry, corpusFigures, readCorpus } from './corpus-figures';
 
 /**
  * A second unseen set (issue 14): real messages the reader was never tuned on, kept out of its tuning and of the held-out set (test/fixtures/bounces-unseen/).
@@ -15,14 +14,7 @@ describe('the unseen bounce set (test/fixtures/bounces-unseen)', () => {
   let figures: ReturnType<typeof corpusFigures>;
 
   beforeAll(async () => {
-    const read = [];
-    for (const entry of manifest) {
-      const results = await readBounce(readFileSync(join(dir, entry.file))).then(
-        (r) => r.bounces,
-        () => [],
-      );
-      read.push({ entry, results });
-    }
+    const { read } = await readCorpus(dir);
     figures = corpusFigures(read);
     const { misread, ...rates } = figures;
     const detail = read

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClassifiedBounce } from './bounce-reasons';
+import { readBounce } from './read-bounce';
 
 /** One message of the bounce corpus (test/fixtures/bounces/manifest.json). */
 export interface CorpusEntry {
@@ -78,4 +81,23 @@ export function corpusFigures(entries: Array<{ entry: CorpusEntry; results: Clas
       .map((e) => ({ file: e.entry.file, expected: e.entry.expected, got: calledOf(e).called }))
       .filter((m) => m.expected !== m.got),
   };
+}
+
+/**
+ * Every message of a corpus folder (listed in its manifest.json), read by the bounce reader: what corpusFigures
+ * measures. A message the reader refuses (NotAReportError) counts as read with no result.
+ */
+export async function readCorpus(
+  dir: string,
+): Promise<{ manifest: CorpusEntry[]; read: Array<{ entry: CorpusEntry; results: ClassifiedBounce[] }> }> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CorpusEntry[];
+  const read = [];
+  for (const entry of manifest) {
+    const results = await readBounce(readFileSync(join(dir, entry.file))).then(
+      (r) => r.bounces,
+      () => [],
+    );
+    read.push({ entry, results });
+  }
+  return { manifest, read };
 }
