@@ -75,14 +75,13 @@ describe('bounces find their way in: VERP, the bounce listener and the mailbox (
   const verpOf = (address: string) =>
     messageOfVerp({ bounceDomain: BOUNCE_DOMAIN, appSecret: t.config.appSecret }, address);
 
+  /** A client of the bounce listener, as a remote MTA would connect (no TLS). */
+  const listenerClient = () =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: bouncePort, secure: false, ignoreTLS: true });
+
   /** Sends a raw bounce to `to` through the listener, as a remote MTA would (null envelope sender). */
   async function bounceThroughListener(to: string, raw: Buffer): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: bouncePort,
-      secure: false,
-      ignoreTLS: true,
-    });
+    const transport = listenerClient();
     try {
       await transport.sendMail({ envelope: { from: '', to }, raw });
     } finally {
@@ -227,12 +226,7 @@ describe('bounces find their way in: VERP, the bounce listener and the mailbox (
 
   it('advertises its 10 MB limit (SIZE): a bounce declared larger is not sent', async () => {
     const to = `letters+${'a'.repeat(34)}@${BOUNCE_DOMAIN}`;
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: bouncePort,
-      secure: false,
-      ignoreTLS: true,
-    });
+    const transport = listenerClient();
     try {
       const err = await transport
         .sendMail({ envelope: { from: '', to, size: 11 * 1024 * 1024 }, raw: fixture('bp-quota.eml') })
