@@ -7,6 +7,7 @@ import { storedEmailKeyOf } from '../subscribers/email-key';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SoftBounceRepository } from './soft-bounce.repository';
 import { BounceRepository, logRowOf } from './bounce.repository';
+import { sourceOf } from './report-parser';
 import type { BounceReason, BounceType, ParsedReport } from './report-parser';
 import { isUuid } from '../common/uuid';
 
@@ -64,9 +65,7 @@ export class BouncesService {
 
   async applyReport(report: ParsedReport): Promise<{ kind: string; ignored: number; results: BounceOutcome[] }> {
     const results: BounceOutcome[] = [];
-    // 'none' reports carry no bounces; the source names how the others were read.
-    const source = report.kind === 'none' ? 'plain' : report.kind;
-    for (const b of report.bounces) results.push(await this.apply({ ...b, source }));
+    for (const b of report.bounces) results.push(await this.apply({ ...b, source: sourceOf(report) }));
     return { kind: report.kind, ignored: report.ignored, results };
   }
 

@@ -24,6 +24,11 @@ export interface ParsedReport {
   ignored: number;
 }
 
+/** How a report's bounces were read, as BouncesService records their source ('none' carries none: 'plain'). */
+export function sourceOf(report: ParsedReport): 'dsn' | 'arf' | 'ses' | 'plain' {
+  return report.kind === 'none' ? 'plain' : report.kind;
+}
+
 /**
  * Reads any raw bounce or complaint message (see read-bounce.ts) into what BouncesService applies. An
  * auto-reply or a delivery notice is `kind: 'none'` with no bounces; only a message that cannot be read at all

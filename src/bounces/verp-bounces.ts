@@ -5,9 +5,9 @@ import { MessageRepository } from '../delivery/message.repository';
 import { storedEmailKeyOf } from '../subscribers/email-key';
 import { BounceOutcome, BouncesService } from './bounces.service';
 import { classifyFailure, enhancedCodeIn } from './classify-status';
-import { parseMessage } from './mime-message';
+import { oneLine, parseMessage } from './mime-message';
 import { humanText } from './plain-bounce-reader';
-import { NotAReportError, parseReport, ParsedReport, ReportedBounce } from './report-parser';
+import { NotAReportError, parseReport, ParsedReport, ReportedBounce, sourceOf } from './report-parser';
 import { messageOfVerp } from './verp';
 
 /** What became of a message that reached the bounce listener or the mailbox. */
@@ -76,8 +76,12 @@ export class VerpBounces {
     }
     const bounce = this.bounceFor(report, message.toEmail) ?? (await this.namelessBounce(raw, report));
     if (!bounce) return { kind: 'not-a-bounce' };
-    const source = report.kind === 'none' ? 'plain' : report.kind;
-    const outcome = await this.bounces.apply({ ...bounce, email: message.toEmail, messageId: message.id, source });
+    const outcome = await this.bounces.apply({
+      ...bounce,
+      email: message.toEmail,
+      messageId: message.id,
+      source: sourceOf(report),
+    });
     return { kind: 'applied', results: [outcome] };
   }
 
@@ -98,7 +102,7 @@ export class VerpBounces {
     const text = humanText(message.email.text ?? message.rawBody);
     const status = enhancedCodeIn(text);
     const { type, reason } = classifyFailure(status, text);
-    const detail = text.replace(/\s+/g, ' ').trim().slice(0, 300);
+    const detail = oneLine(text, 300);
     return { email: '', type, reason, messageId: null, detail: status ? `${status}: ${detail}` : detail };
   }
 }

@@ -72,9 +72,7 @@ port.on('message', (req: ThreadRequest) => {
           // A TemplateDataError says what is wrong in `messages`; its message is only its class's name.
           const messages = (err as Partial<TemplateDataError>).messages;
           const message = messages ? ([] as string[]).concat(messages).join('; ') : undefined;
-          throw Object.assign(new ComposeError(message ?? String((err as Error)?.message ?? err)), {
-            composeFailed: true,
-          });
+          throw new ComposeError(message ?? String((err as Error)?.message ?? err));
         }
       });
   }

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { Classification } from '../bounce-reasons';
 import { classifyFailure, enhancedCodeIn, smtpCodeIn } from '../classify-status';
+import { oneLine } from '../mime-message';
 
 /** One bounce or complaint a provider's event names, ready for BouncesService.apply (its source added). */
 export interface WebhookBounce extends Classification {
@@ -94,10 +95,5 @@ export function emailAt(obj: Record<string, unknown>, key: string, name = key): 
 
 /** One line of detail for the message log, without runaway length. */
 export function detailOf(...parts: Array<string | number | null | undefined>): string {
-  return parts
-    .filter((p) => p !== undefined && p !== null && p !== '')
-    .join('; ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 1000);
+  return oneLine(parts.filter((p) => p !== undefined && p !== null && p !== '').join('; '));
 }
