@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -6,6 +6,8 @@ import { AppConfig } from '../config/app-config';
 import { REDIS_CONNECTION, RedisConnection } from '../queues/redis-connection';
 
 const WINDOW_SECONDS = 15 * 60;
+/** How long start-up waits for the limiter's Redis connection before serving with the in-memory insurance. */
+const CONNECT_WAIT_MS = 5_000;
 /** Sign-in attempts that did not succeed, per account (whatever the client address) and per client address. */
 export const ACCOUNT_ATTEMPTS = 10;
 export const ADDRESS_ATTEMPTS = 30;
@@ -37,7 +39,7 @@ export class TooManySignInAttempts extends HttpException {
  * known or not, so Redis holds no email address and an unknown account is limited like a real one.
  */
 @Injectable()
-export class LoginLimiter implements OnModuleDestroy {
+export class LoginLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly redis: Redis;
   private readonly byAccount: RateLimiterRedis;
   private readonly byAddress: RateLimiterRedis;
@@ -59,6 +61,23 @@ export class LoginLimiter implements OnModuleDestroy {
       });
     this.byAccount = limiter('account', ACCOUNT_ATTEMPTS);
     this.byAddress = limiter('address', ADDRESS_ATTEMPTS);
+  }
+
+  /**
+   * Waits (bounded) for the connection, so the first attempts after start-up are counted in Redis like the rest:
+   * counts split between the in-memory insurance and Redis would each stay under the limit.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CONNECT_WAIT_MS);
+      this.redis.once('ready', done);
+    });
   }
 
   /** Takes one attempt for this account and address; throws TooManySignInAttempts when either has none left. */
