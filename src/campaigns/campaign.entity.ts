@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { jsonType, nowDefault, timeType } from '../database/column-types';
+import type { ContentFormat } from './content-formats/content-format';
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -20,6 +21,12 @@ export class Campaign {
   @Column({ type: 'uuid', nullable: true }) templateId: string | null;
   /** exactly what it sends: a stored version's id (inline MJML is saved as a version of no template) */
   @Column({ type: 'varchar', length: 200 }) templateVersionId: string;
+  /** how the editor wrote it: MJML (or a template), or Markdown / rich text put into a layout */
+  @Column({ type: 'varchar', length: 16, default: 'mjml' }) contentFormat: ContentFormat;
+  /** the Markdown or rich text as written (null for MJML: the version holds it) */
+  @Column({ type: 'text', nullable: true }) contentSource: string | null;
+  /** the layout Markdown / rich text was put into: a stored template's id or a built-in's slug */
+  @Column({ type: 'varchar', length: 100, nullable: true }) layoutTemplateId: string | null;
   @Column({ type: jsonType }) listIds: string[];
   @Column({ type: 'boolean', default: true }) trackOpens: boolean;
   @Column({ type: 'boolean', default: true }) trackClicks: boolean;

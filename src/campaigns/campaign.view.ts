@@ -1,4 +1,5 @@
 import { Campaign, CampaignStatus } from './campaign.entity';
+import { ContentFormat } from './content-formats/content-format';
 import { Progress } from './campaign-messages.service';
 
 export interface CampaignView {
@@ -9,6 +10,10 @@ export interface CampaignView {
   fromEmail: string | null;
   templateId: string | null;
   templateVersionId: string;
+  contentFormat: ContentFormat;
+  /** the Markdown or rich text as written; null for MJML */
+  content: string | null;
+  layoutTemplateId: string | null;
   listIds: string[];
   trackOpens: boolean;
   trackClicks: boolean;
@@ -30,6 +35,9 @@ export function campaignView(c: Campaign, progress: Progress): CampaignView {
     fromEmail: c.fromEmail,
     templateId: c.templateId,
     templateVersionId: c.templateVersionId,
+    contentFormat: c.contentFormat,
+    content: c.contentSource,
+    layoutTemplateId: c.layoutTemplateId,
     listIds: c.listIds,
     trackOpens: Boolean(c.trackOpens),
     trackClicks: Boolean(c.trackClicks),

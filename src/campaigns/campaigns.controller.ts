@@ -32,6 +32,12 @@ export class CampaignsController {
     return this.campaigns.update(id, body);
   }
 
+  /** 201 the new draft, "Copy of …": same content, audience and settings; no schedule, sends or stats. */
+  @Post(':id/clone')
+  clone(@IdParam() id: string) {
+    return this.campaigns.clone(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   remove(@IdParam() id: string) {

@@ -22,6 +22,7 @@ import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { CampaignSampleService } from './campaign-sample.service';
 import { TestMailComposer } from './test-mail.composer';
+import { CampaignLayouts } from './content-formats/campaign-layouts.service';
 
 /** Campaigns: editing, the audience, and sending in batches on the campaign queue (its own SMTP pool). */
 @Module({
@@ -41,6 +42,8 @@ import { TestMailComposer } from './test-mail.composer';
     CampaignRepository,
     CampaignsService,
     CampaignContentService,
+    // Markdown and rich text put into a layout's content slot
+    CampaignLayouts,
     CampaignMessagesService,
     CampaignJobsService,
     CampaignRunsService,
@@ -56,6 +59,6 @@ import { TestMailComposer } from './test-mail.composer';
     CampaignSampleService,
     TestMailComposer,
   ],
-  exports: [CampaignsService, AudienceService, CampaignRepository, CampaignStopWatch],
+  exports: [CampaignsService, AudienceService, CampaignRepository, CampaignStopWatch, CampaignLayouts],
 })
 export class CampaignsModule {}

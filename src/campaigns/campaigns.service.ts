@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { copyName } from '../common/copy-name';
 import { Page, PageQuery } from '../common/pagination';
 import { Transactions } from '../database/transaction';
 import { footerNotice } from '../delivery/legal-footer';
@@ -41,8 +42,9 @@ export class CampaignsService {
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
     const fromEmail = await this.allowedSender(dto.fromEmail);
+    const prepared = (await this.content.prepare(dto))!;
     const id = await this.transactions.run(async (tx) => {
-      const templateVersionId = await this.content.versionFor(tx, dto, dto.subject);
+      const templateVersionId = await this.content.versionFor(tx, prepared.content, dto.subject);
       return this.campaigns.create(
         {
           name: dto.name,
@@ -51,6 +53,7 @@ export class CampaignsService {
           fromEmail,
           templateId: dto.templateId ?? null,
           templateVersionId,
+          ...prepared.record,
           listIds: lists.map((l) => l.id),
           trackOpens: dto.trackOpens ?? true,
           trackClicks: dto.trackClicks ?? true,
@@ -88,10 +91,12 @@ export class CampaignsService {
     }
     if (dto.fromEmail !== undefined) changes.fromEmail = await this.allowedSender(dto.fromEmail);
     const subject = dto.subject ?? campaign.subject;
+    const prepared = await this.content.prepare(dto, campaign);
     await this.transactions.run(async (tx) => {
-      if (dto.templateId !== undefined || dto.mjml !== undefined) {
-        changes.templateVersionId = await this.content.versionFor(tx, dto, subject);
-        changes.templateId = dto.templateId ?? null;
+      if (prepared) {
+        changes.templateVersionId = await this.content.versionFor(tx, prepared.content, subject);
+        changes.templateId = prepared.content.templateId ?? null;
+        Object.assign(changes, prepared.record);
       } else if (dto.subject !== undefined) {
         await this.content.assertSubject(subject);
       }
@@ -101,6 +106,31 @@ export class CampaignsService {
       }
     });
     return this.get(id);
+  }
+
+  /**
+   * A new draft with the same content, audience and settings, named "Copy of …"; nothing of the original's
+   * sending (schedule, messages, stats) comes along. Whatever state the original is in.
+   */
+  async clone(id: string): Promise<CampaignView> {
+    const c = await this.find(id);
+    const copy = await this.campaigns.create({
+      name: copyName(c.name),
+      subject: c.subject,
+      fromName: c.fromName,
+      fromEmail: c.fromEmail,
+      templateId: c.templateId,
+      // versions are immutable, so both can send the same one
+      templateVersionId: c.templateVersionId,
+      contentFormat: c.contentFormat,
+      contentSource: c.contentSource,
+      layoutTemplateId: c.layoutTemplateId,
+      listIds: c.listIds,
+      trackOpens: c.trackOpens,
+      trackClicks: c.trackClicks,
+      status: 'draft',
+    });
+    return this.get(copy);
   }
 
   async remove(id: string): Promise<void> {
@@ -258,3 +288,4 @@ export class CampaignsService {
     return campaign;
   }
 }
+

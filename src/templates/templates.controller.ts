@@ -58,6 +58,12 @@ export class TemplatesController {
     return this.templates.update(id, body);
   }
 
+  /** 201 a new template "Copy of …" with the same content, its own slug, at version 1. */
+  @Post(':id/clone')
+  clone(@IdParam() id: string) {
+    return this.templates.clone(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   remove(@IdParam() id: string) {

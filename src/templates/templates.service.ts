@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isUUID } from 'class-validator';
+import { copyName } from '../common/copy-name';
 import { Page } from '../common/pagination';
 import { Transactions, Tx } from '../database/transaction';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -105,6 +106,20 @@ export class TemplatesService {
       }
     });
     return this.get(id);
+  }
+
+  /** A new template "Copy of …" with the current version's content (as its version 1) and a slug of its own. */
+  async clone(id: string): Promise<TemplateView> {
+    const t = await this.find(id);
+    const v = t.currentVersion!;
+    return this.create({
+      name: copyName(t.name),
+      kind: t.kind,
+      subject: v.subject,
+      mjml: v.mjml,
+      text: v.text,
+      required: v.required,
+    });
   }
 
   async remove(id: string): Promise<void> {
@@ -221,3 +236,4 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
   return slug || 'template';
 }
+

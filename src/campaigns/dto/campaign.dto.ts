@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
+  IsIn,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
@@ -15,13 +16,49 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import { CONTENT_FORMATS, ContentFormat, DEFAULT_LAYOUT, MAX_CONTENT } from '../content-formats/content-format';
 
 const ONE_LINE = { message: '$property must not contain line breaks or control characters' };
 const MJML_MAX = 1_000_000;
 const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
+const FORMAT = { message: `contentFormat must be one of ${CONTENT_FORMATS.join(', ')}` };
+const LAYOUT = /^(?:[0-9a-fA-F-]{36}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+/** Markdown or rich text put into a layout: the fields both DTOs share. */
+class WrittenContentFields {
+  @ApiPropertyOptional({
+    enum: CONTENT_FORMATS,
+    default: 'mjml',
+    description:
+      'mjml: give mjml or templateId. markdown / richtext: give content, put into the content slot of layoutTemplateId',
+  })
+  @ValidateIf(given('contentFormat'))
+  @IsIn(CONTENT_FORMATS, FORMAT)
+  contentFormat?: ContentFormat;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_CONTENT,
+    description:
+      'Markdown, or the HTML of rich text; sanitised to what mail allows. Handlebars variables ({{subscriber.name}}) work',
+  })
+  @ValidateIf(given('content'))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_CONTENT)
+  content?: string;
+
+  @ApiPropertyOptional({
+    default: DEFAULT_LAYOUT,
+    description: 'the layout of Markdown / rich text: a campaign template with a content slot (its id, or a built-in’s slug)',
+  })
+  @ValidateIf(given('layoutTemplateId'))
+  @IsString()
+  @Matches(LAYOUT, { message: 'layoutTemplateId must be a template id (UUID) or a built-in template’s slug' })
+  layoutTemplateId?: string;
+}
 
 /** Fields of a campaign an editor writes; everything that can reach a header is one line. */
-export class CreateCampaignDto {
+export class CreateCampaignDto extends WrittenContentFields {
   @ApiProperty({ maxLength: 200 })
   @TrimOneLine()
   @IsString()
@@ -53,12 +90,12 @@ export class CreateCampaignDto {
   @MaxLength(320)
   fromEmail?: string | null;
 
-  @ApiPropertyOptional({ description: 'a stored template (its current version is sent); give this or mjml' })
+  @ApiPropertyOptional({ description: 'a stored template (its current version is sent); give this, mjml or content' })
   @ValidateIf(given('templateId'))
   @IsUUID('all', { message: 'templateId must be a UUID' })
   templateId?: string;
 
-  @ApiPropertyOptional({ description: 'the campaign’s own MJML; give this or templateId' })
+  @ApiPropertyOptional({ description: 'the campaign’s own MJML; give this, templateId or content' })
   @ValidateIf(given('mjml'))
   @IsString()
   @IsNotEmpty()
@@ -77,7 +114,7 @@ export class CreateCampaignDto {
 }
 
 /** Every field optional; `fromName`/`fromEmail: null` go back to MAIL_FROM's. Allowed while draft or scheduled. */
-export class UpdateCampaignDto {
+export class UpdateCampaignDto extends WrittenContentFields {
   @ApiPropertyOptional({ maxLength: 200 })
   @ValidateIf(given('name'))
   @TrimOneLine()
