@@ -45,7 +45,8 @@ export async function sendCampaign(
   t: TestApp,
   sink: SmtpSink,
   editor: string,
-  body: { name?: string; subject?: string; mjml: string; listIds: string[] },
+  /** `mjml`, `templateId`, or `contentFormat` and `content`, and any other field of the create body */
+  body: { name?: string; subject?: string; listIds: string[]; [field: string]: unknown },
   expected: number,
 ): Promise<SentCampaign> {
   const auth = { Authorization: `Bearer ${editor}` };
