@@ -4,4 +4,5 @@ import './confirm';
 import './poll';
 import './audience';
 import './content';
+import './compose';
 import './results';

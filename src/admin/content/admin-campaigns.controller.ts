@@ -106,6 +106,13 @@ export class AdminCampaignsController {
     this.views.redirect(res, `/admin/campaigns/${id}`, 'Cancelled: what was not yet sent never will be');
   }
 
+  /** A new draft with the same content, audience and settings; its content step is where the editor goes on. */
+  @Post(':id/clone')
+  async clone(@Res() res: Response, @IdParam() id: string): Promise<void> {
+    const copy = await this.campaigns.clone(id);
+    this.views.redirect(res, `/admin/campaigns/${copy.id}/content`, `Cloned: this is “${copy.name}”, a new draft`);
+  }
+
   @Post(':id/delete')
   async remove(@Res() res: Response, @IdParam() id: string): Promise<void> {
     const campaign = await this.campaigns.get(id);

@@ -150,6 +150,12 @@ export class AdminTemplatesController {
     }
   }
 
+  @Post(':id/clone')
+  async clone(@Res() res: Response, @IdParam() id: string): Promise<void> {
+    const copy = await this.templates.clone(id);
+    this.views.redirect(res, `/admin/templates/${copy.id}`, `Cloned: this is “${copy.name}”, a new template`);
+  }
+
   @Post(':id/delete')
   async remove(@Res() res: Response, @IdParam() id: string): Promise<void> {
     const t = await this.templates.get(id);

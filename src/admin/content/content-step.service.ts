@@ -12,11 +12,14 @@ import { CampaignPages } from './campaign-pages.service';
 import { FormFailure, formFailure } from './form-errors';
 import { STARTER_MJML } from './starter-mjml';
 import { CAMPAIGN_VARIABLES, TemplatePreviewService } from './template-preview.service';
+import { CampaignLayouts } from '../../campaigns/content-formats/campaign-layouts.service';
+import { WrittenFormat } from '../../campaigns/content-formats/content-format';
+import { BLANK_WRITTEN, placeWrittenFailure, writtenContentOf, writtenFormOf, WrittenForm, writtenFormOfCampaign } from './written-form';
 
-export interface ContentForm {
+export interface ContentForm extends WrittenForm {
   name: string;
-  /** a saved or built-in template, or the campaign's own MJML */
-  source: 'template' | 'mjml';
+  /** a saved or built-in template, the campaign's own MJML, or Markdown / rich text in a layout */
+  source: 'template' | 'mjml' | WrittenFormat;
   /** a stored template's id or `builtin:<slug>` */
   templateRef: string;
   mjml: string;
@@ -36,6 +39,7 @@ export class ContentStep {
     private readonly templates: TemplatesService,
     private readonly pages: CampaignPages,
     private readonly previews: TemplatePreviewService,
+    private readonly layouts: CampaignLayouts,
   ) {}
 
   /** The form for a new campaign: a saved template when there is one, else the starter MJML. */
@@ -47,14 +51,18 @@ export class ContentStep {
       source: stored ? 'template' : 'mjml',
       templateRef: stored?.value ?? choices[0]?.value ?? '',
       mjml: STARTER_MJML,
+      ...BLANK_WRITTEN,
     };
   }
 
   async of(campaign: CampaignView): Promise<ContentForm> {
+    const written = writtenFormOfCampaign(campaign);
     if (campaign.templateId)
-      return { name: campaign.name, source: 'template', templateRef: campaign.templateId, mjml: STARTER_MJML };
+      return { name: campaign.name, source: 'template', templateRef: campaign.templateId, mjml: STARTER_MJML, ...written };
+    if (campaign.contentFormat !== 'mjml')
+      return { name: campaign.name, source: campaign.contentFormat, templateRef: '', mjml: STARTER_MJML, ...written };
     const version = await this.templates.getVersion(campaign.templateVersionId);
-    return { name: campaign.name, source: 'mjml', templateRef: '', mjml: version.mjml };
+    return { name: campaign.name, source: 'mjml', templateRef: '', mjml: version.mjml, ...written };
   }
 
   async show(
@@ -86,6 +94,7 @@ export class ContentStep {
       errors: { ...(opts.errors ?? {}), ...(opts.failure?.errors ?? {}) },
       alert: opts.failure?.alert ?? (opts.errors ? 'Please correct the fields marked below' : null),
       variables: CAMPAIGN_VARIABLES.map((v) => ({ ...v, token: `{{${v.name}}}` })),
+      layouts: (await this.layouts.choices()).map((l) => ({ ...l, selected: l.id === form.layoutRef })),
     });
   }
 
@@ -101,7 +110,7 @@ export class ContentStep {
     const name = await validateForm(UpdateCampaignDto, { name: form.name });
     if (name.errors?.name || !form.name.trim()) errors.name = name.errors?.name ?? 'Give the campaign a name';
 
-    let content: { templateId?: string; mjml?: string } = {};
+    let content: Pick<CreateCampaignDto, 'templateId' | 'mjml' | 'contentFormat' | 'content' | 'layoutTemplateId'> = {};
     let subject = campaign?.subject ?? DEFAULT_SUBJECT;
     if (form.source === 'template') {
       if (isUUID(form.templateRef)) content = { templateId: form.templateRef.toLowerCase() };
@@ -114,6 +123,10 @@ export class ContentStep {
       } else errors.templateRef = 'Choose a template';
       if (content.templateId && !campaign)
         subject = (await this.templates.get(content.templateId).catch(() => null))?.subject ?? subject;
+    } else if (form.source === 'markdown' || form.source === 'richtext') {
+      const written = writtenContentOf(form.source, form);
+      if ('error' in written) errors[form.source] = written.error;
+      else content = written;
     } else if (!form.mjml.trim()) errors.mjml = 'Write the MJML of the campaign';
     else content = { mjml: form.mjml };
 
@@ -130,7 +143,8 @@ export class ContentStep {
       const draft: CreateCampaignDto = { name: name.value.name!, subject, listIds: [], ...content };
       return (await this.campaigns.create(draft)).id;
     } catch (e) {
-      await this.show(req, res, form, campaign, { failure: formFailure(e), status: 400 });
+      const failure = form.source === 'markdown' || form.source === 'richtext' ? placeWrittenFailure(form.source, formFailure(e)) : formFailure(e);
+      await this.show(req, res, form, campaign, { failure, status: 400 });
       return null;
     }
   }
@@ -140,8 +154,9 @@ function contentFormOf(body: Record<string, unknown>): ContentForm {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
     name: str(body.name),
-    source: body.source === 'template' ? 'template' : 'mjml',
+    source: (['template', 'markdown', 'richtext'] as const).find((s) => s === body.source) ?? 'mjml',
     templateRef: str(body.templateRef).trim(),
     mjml: str(body.mjml).replace(/\r\n/g, '\n'),
+    ...writtenFormOf(body),
   };
 }
