@@ -36,7 +36,14 @@ describe('clone (e2e)', () => {
       t,
       sink,
       editor,
-      { name: 'May issue', subject: 'May for {{subscriber.name}}', contentFormat: 'markdown', content: '# May\n\n[Shop](https://shop.example/may)', listIds: [list.id], trackOpens: false },
+      {
+        name: 'May issue',
+        subject: 'May for {{subscriber.name}}',
+        contentFormat: 'markdown',
+        content: '# May\n\n[Shop](https://shop.example/may)',
+        listIds: [list.id],
+        trackOpens: false,
+      },
       1,
     );
     const original = (await api().get(`/api/campaigns/${sent.id}`).expect(200)).body;
@@ -65,12 +72,23 @@ describe('clone (e2e)', () => {
       progress: { total: 0, sent: 0, failed: 0, pending: 0 },
     });
     const stats = (await api().get(`/api/campaigns/${copy.id}/stats`).expect(200)).body;
-    expect(stats).toMatchObject({ recipients: 0, sent: 0, opens: { unique: 0, total: 0 }, clicks: { unique: 0, total: 0 } });
+    expect(stats).toMatchObject({
+      recipients: 0,
+      sent: 0,
+      opens: { unique: 0, total: 0 },
+      clicks: { unique: 0, total: 0 },
+    });
     // the original is untouched
-    expect((await api().get(`/api/campaigns/${sent.id}`).expect(200)).body).toMatchObject({ status: 'sent', name: 'May issue' });
+    expect((await api().get(`/api/campaigns/${sent.id}`).expect(200)).body).toMatchObject({
+      status: 'sent',
+      name: 'May issue',
+    });
 
     await api().post(`/api/campaigns/${copy.id}/send`).expect(202);
-    const [mail] = await sink.waitFor((m) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(copy.id)), 1);
+    const [mail] = await sink.waitFor(
+      (m) => (m.headers.get('feedback-id') ?? []).some((v) => v.startsWith(copy.id)),
+      1,
+    );
     expect(mail.to).toEqual([reader.email]);
     expect(mail.parsed.subject).toBe('May for Ada');
     expect(mail.parsed.html).toContain('<h1>May</h1>');
@@ -87,14 +105,23 @@ describe('clone (e2e)', () => {
     const later = new Date(Date.now() + 86_400_000).toISOString();
     await api().post(`/api/campaigns/${created.body.id}/send`, { sendAt: later }).expect(202);
     const copy = (await api().post(`/api/campaigns/${created.body.id}/clone`).expect(201)).body;
-    expect(copy).toMatchObject({ name: 'Copy of Week 1', status: 'draft', sendAt: null, templateId: template.body.id, contentFormat: 'mjml', content: null });
+    expect(copy).toMatchObject({
+      name: 'Copy of Week 1',
+      status: 'draft',
+      sendAt: null,
+      templateId: template.body.id,
+      contentFormat: 'mjml',
+      content: null,
+    });
     expect((await api().get(`/api/campaigns/${created.body.id}`).expect(200)).body.status).toBe('scheduled');
   });
 
   it('a long name stays within 200 characters', async () => {
     const list = await makeList(t);
     const name = 'N'.repeat(200);
-    const created = await api().post('/api/campaigns', { name, subject: 's', mjml: MJML, listIds: [list.id] }).expect(201);
+    const created = await api()
+      .post('/api/campaigns', { name, subject: 's', mjml: MJML, listIds: [list.id] })
+      .expect(201);
     const copy = (await api().post(`/api/campaigns/${created.body.id}/clone`).expect(201)).body;
     expect(copy.name).toHaveLength(200);
     expect(copy.name.startsWith('Copy of NNN')).toBe(true);
@@ -114,7 +141,12 @@ describe('clone (e2e)', () => {
         })
         .expect(201)
     ).body;
-    await t.http().patch(`/api/templates/${original.id}`).set('Authorization', `Bearer ${editor}`).send({ subject: 'Order {{order.number}} placed' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/templates/${original.id}`)
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ subject: 'Order {{order.number}} placed' })
+      .expect(200);
 
     const copy = (await api().post(`/api/templates/${original.id}/clone`).expect(201)).body;
     expect(copy).toMatchObject({
@@ -132,13 +164,17 @@ describe('clone (e2e)', () => {
     // a second clone gets the next free slug
     expect((await api().post(`/api/templates/${original.id}/clone`).expect(201)).body.slug).toBe('copy-of-receipt-2');
     // the override of the built-in stays the original
-    const rendered = await api().post('/api/templates/render', { template: 'order-placed', data: { order: { number: '7' } } }).expect(200);
+    const rendered = await api()
+      .post('/api/templates/render', { template: 'order-placed', data: { order: { number: '7' } } })
+      .expect(200);
     expect(rendered.body.subject).toBe('Order 7 placed');
   });
 
   it('unknown ids are 404, malformed ones 400, and a viewer may not clone', async () => {
     const list = await makeList(t);
-    const created = await api().post('/api/campaigns', { name: 'Mine', subject: 's', mjml: MJML, listIds: [list.id] }).expect(201);
+    const created = await api()
+      .post('/api/campaigns', { name: 'Mine', subject: 's', mjml: MJML, listIds: [list.id] })
+      .expect(201);
     await api().post('/api/campaigns/8d6c2f0e-9f8a-4a57-b6c1-2f3e4d5a6b7c/clone').expect(404);
     await api().post('/api/templates/8d6c2f0e-9f8a-4a57-b6c1-2f3e4d5a6b7c/clone').expect(404);
     await api().post('/api/campaigns/not-an-id/clone').expect(400);

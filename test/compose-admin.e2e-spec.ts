@@ -51,7 +51,10 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
 
     await page.getByRole('heading', { name: 'Audience' }).waitFor();
     const id = campaignIdOf(page.url());
-    expect(await t.app.get(CampaignsService).get(id)).toMatchObject({ contentFormat: 'markdown', layoutTemplateId: 'newsletter' });
+    expect(await t.app.get(CampaignsService).get(id)).toMatchObject({
+      contentFormat: 'markdown',
+      layoutTemplateId: 'newsletter',
+    });
     await page.getByLabel(`Readers ${tag}`).check();
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
@@ -63,7 +66,10 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     await until(async () => (await preview.innerText()).includes('The week in print'), 'the preview of the Markdown');
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.waitForURL(`**/admin/campaigns/${id}`);
-    await until(async () => (await page.locator('h1 .badge').textContent())?.trim() === 'sent', 'the campaign to be sent');
+    await until(
+      async () => (await page.locator('h1 .badge').textContent())?.trim() === 'sent',
+      'the campaign to be sent',
+    );
 
     const [mail] = await sink.waitFor(campaignMail(id), 1);
     expect(mail.to).toEqual([reader.email]);
@@ -71,7 +77,9 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     const html = mail.parsed.html ?? '';
     expect(html).toContain('<h1>The week in print</h1>');
     expect(html).toContain('Dear Grace, three stories:');
-    expect(html).toMatch(/<li><a href="http[^"]+\/c\/[^"]+">Paper prices<\/a><\/li>\s*<li>Ink shortages<\/li>\s*<li><em>New<\/em> presses<\/li>/);
+    expect(html).toMatch(
+      /<li><a href="http[^"]+\/c\/[^"]+">Paper prices<\/a><\/li>\s*<li>Ink shortages<\/li>\s*<li><em>New<\/em> presses<\/li>/,
+    );
     const [click] = linksOf(mail).clicks;
     expect((await t.http().get(pathOf(click)).expect(302)).headers.location).toBe('https://news.example/paper');
     expect(mail.parsed.text).toMatch(/THE WEEK IN PRINT/i);
@@ -83,7 +91,10 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     await page.waitForURL(/\/admin\/campaigns\/[0-9a-f-]{36}\/content$/);
     const copyId = campaignIdOf(page.url());
     expect(copyId).not.toBe(id);
-    await page.getByRole('status').filter({ hasText: `Cloned: this is “Copy of Weekly ${tag}”` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Cloned: this is “Copy of Weekly ${tag}”` })
+      .waitFor();
     await expect(page.getByLabel('Campaign name').inputValue()).resolves.toBe(`Copy of Weekly ${tag}`);
     await expect(page.getByLabel('Write Markdown').isChecked()).resolves.toBe(true);
     await expect(page.getByLabel('Markdown', { exact: true }).inputValue()).resolves.toContain('# The week in print');
@@ -154,12 +165,18 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     await page.getByRole('heading', { name: `Copy of ${name}` }).waitFor();
     const firstCopy = page.url().split('/').pop()!;
     expect(firstCopy).not.toBe(template.id);
-    expect(await t.app.get(TemplatesService).get(firstCopy)).toMatchObject({ name: `Copy of ${name}`, mjml: template.mjml, version: 1 });
+    expect(await t.app.get(TemplatesService).get(firstCopy)).toMatchObject({
+      name: `Copy of ${name}`,
+      mjml: template.mjml,
+      version: 1,
+    });
     expect(await seriousViolations(page, ['.cm-editor'])).toEqual([]);
 
     await page.goto(`/admin/templates/${template.id}`);
     await page.getByRole('button', { name: `Clone ${name}` }).click();
-    await page.waitForURL((url) => /\/admin\/templates\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(template.id));
+    await page.waitForURL(
+      (url) => /\/admin\/templates\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(template.id),
+    );
     expect(page.url()).not.toContain(firstCopy);
     // the layout with a {{{content}}} slot is offered to Markdown campaigns
     await page.goto('/admin/campaigns/new');

@@ -53,7 +53,7 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
   async function targetsOf(mail: ReceivedMail): Promise<string[]> {
     const targets: string[] = [];
     for (const click of linksOf(mail).clicks) {
-      targets.push((await t.http().get(pathOf(click)).expect(302)).headers.location as string);
+      targets.push((await t.http().get(pathOf(click)).expect(302)).headers.location);
     }
     return targets;
   }
@@ -76,7 +76,12 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
       '',
       HOSTILE,
     ].join('\n');
-    const { id, mail } = await sendTo({ name: 'Spring', subject: 'Spring', contentFormat: 'markdown', content: markdown });
+    const { id, mail } = await sendTo({
+      name: 'Spring',
+      subject: 'Spring',
+      contentFormat: 'markdown',
+      content: markdown,
+    });
 
     const stored = (await api.get(`/api/campaigns/${id}`).expect(200)).body;
     expect(stored).toMatchObject({ contentFormat: 'markdown', content: markdown, layoutTemplateId: 'newsletter' });
@@ -161,14 +166,24 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
   it('editing: the content alone, the layout alone, then back to MJML; each answers what is kept', async () => {
     const list = await makeList(t);
     const created = await api
-      .post('/api/campaigns', { name: 'Edits', subject: 'Edits', listIds: [list.id], contentFormat: 'markdown', content: 'First *draft*' })
+      .post('/api/campaigns', {
+        name: 'Edits',
+        subject: 'Edits',
+        listIds: [list.id],
+        contentFormat: 'markdown',
+        content: 'First *draft*',
+      })
       .expect(201);
     const id = created.body.id;
     const versionOf = async () => (await api.get(`/api/campaigns/${id}`).expect(200)).body.templateVersionId as string;
     const v1 = await versionOf();
 
     const edited = await api.patch(`/api/campaigns/${id}`, { content: 'Second **draft**' }).expect(200);
-    expect(edited.body).toMatchObject({ contentFormat: 'markdown', content: 'Second **draft**', layoutTemplateId: 'newsletter' });
+    expect(edited.body).toMatchObject({
+      contentFormat: 'markdown',
+      content: 'Second **draft**',
+      layoutTemplateId: 'newsletter',
+    });
     expect(edited.body.templateVersionId).not.toBe(v1);
 
     const layout = await api
@@ -182,7 +197,8 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
     const moved = await api.patch(`/api/campaigns/${id}`, { layoutTemplateId: layout.body.id }).expect(200);
     expect(moved.body).toMatchObject({ content: 'Second **draft**', layoutTemplateId: layout.body.id });
 
-    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Own MJML</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Own MJML</mj-text></mj-column></mj-section></mj-body></mjml>';
     const back = await api.patch(`/api/campaigns/${id}`, { mjml }).expect(200);
     expect(back.body).toMatchObject({ contentFormat: 'mjml', content: null, layoutTemplateId: null });
   });
@@ -199,28 +215,54 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
       })
       .expect(201);
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ contentFormat: 'markdown', content: 'x', layoutTemplateId: noSlot.body.id }, /^layoutTemplateId: template “No slot” has no content slot/],
-      [{ contentFormat: 'markdown', content: 'x', layoutTemplateId: 'order-placed' }, /^layoutTemplateId: there is no campaign template order-placed/],
-      [{ contentFormat: 'markdown', content: 'x', layoutTemplateId: 'no such layout' }, /^layoutTemplateId must be a template id/],
+      [
+        { contentFormat: 'markdown', content: 'x', layoutTemplateId: noSlot.body.id },
+        /^layoutTemplateId: template “No slot” has no content slot/,
+      ],
+      [
+        { contentFormat: 'markdown', content: 'x', layoutTemplateId: 'order-placed' },
+        /^layoutTemplateId: there is no campaign template order-placed/,
+      ],
+      [
+        { contentFormat: 'markdown', content: 'x', layoutTemplateId: 'no such layout' },
+        /^layoutTemplateId must be a template id/,
+      ],
       [{ contentFormat: 'markdown' }, /^content is required with contentFormat "markdown"/],
       [{ contentFormat: 'markdown', content: 'x', mjml: '<mjml></mjml>' }, /^give content, not mjml or templateId/],
       [{ contentFormat: 'html', content: 'x' }, /^contentFormat must be one of mjml, markdown, richtext/],
-      [{ content: 'x', mjml: '<mjml></mjml>' }, /^content and layoutTemplateId go with contentFormat "markdown" or "richtext"/],
-      [{ contentFormat: 'mjml', content: 'x' }, /^content and layoutTemplateId go with contentFormat "markdown" or "richtext"/],
-      [{ contentFormat: 'markdown', content: 'Hi {{#if subscriber.name}}you{{/if}}' }, /^content: only variables like \{\{subscriber\.name\}\} can be used in Markdown; \{\{#if subscriber\.name\}\} needs MJML/],
+      [
+        { content: 'x', mjml: '<mjml></mjml>' },
+        /^content and layoutTemplateId go with contentFormat "markdown" or "richtext"/,
+      ],
+      [
+        { contentFormat: 'mjml', content: 'x' },
+        /^content and layoutTemplateId go with contentFormat "markdown" or "richtext"/,
+      ],
+      [
+        { contentFormat: 'markdown', content: 'Hi {{#if subscriber.name}}you{{/if}}' },
+        /^content: only variables like \{\{subscriber\.name\}\} can be used in Markdown; \{\{#if subscriber\.name\}\} needs MJML/,
+      ],
       [{ contentFormat: 'richtext', content: '<p>Hi {{{subscriber.name}}}</p>' }, /^content: only variables/],
       [{ contentFormat: 'richtext', content: '<script>alert(1)</script>' }, /^content: write something/],
     ];
     for (const [fields, message] of cases) {
       const res = await api.post('/api/campaigns', { ...base, ...fields }).expect(400);
-      expect({ fields, message: [res.body.message].flat().join('; ') }).toEqual({ fields, message: expect.stringMatching(message) });
+      expect({ fields, message: [res.body.message].flat().join('; ') }).toEqual({
+        fields,
+        message: expect.stringMatching(message),
+      });
     }
     const all = await api.get('/api/campaigns?limit=100').expect(200);
     expect(all.body.items.filter((c: { name: string }) => c.name === 'Bad')).toEqual([]);
 
-    const draft = await api.post('/api/campaigns', { ...base, name: 'Switch', contentFormat: 'markdown', content: '# Hi' }).expect(201);
+    const draft = await api
+      .post('/api/campaigns', { ...base, name: 'Switch', contentFormat: 'markdown', content: '# Hi' })
+      .expect(201);
     const switched = await api.patch(`/api/campaigns/${draft.body.id}`, { contentFormat: 'richtext' }).expect(400);
     expect(switched.body.message).toEqual(['content is required with contentFormat "richtext"']);
-    expect((await api.get(`/api/campaigns/${draft.body.id}`).expect(200)).body).toMatchObject({ contentFormat: 'markdown', content: '# Hi' });
+    expect((await api.get(`/api/campaigns/${draft.body.id}`).expect(200)).body).toMatchObject({
+      contentFormat: 'markdown',
+      content: '# Hi',
+    });
   });
 });

@@ -56,7 +56,8 @@ export class CampaignContentService {
     const givesMjml = input.templateId !== undefined || input.mjml !== undefined;
     const givesWritten = input.content !== undefined || input.layoutTemplateId !== undefined;
     if (current && !givesMjml && !givesWritten && input.contentFormat === undefined) return null;
-    const format = input.contentFormat ?? (givesMjml ? 'mjml' : givesWritten ? current?.contentFormat : undefined) ?? 'mjml';
+    const format =
+      input.contentFormat ?? (givesMjml ? 'mjml' : givesWritten ? current?.contentFormat : undefined) ?? 'mjml';
     if (format === 'mjml') {
       if (givesWritten) {
         throw new BadRequestException([
@@ -66,7 +67,8 @@ export class CampaignContentService {
       const content = { templateId: input.templateId, mjml: input.mjml };
       return { content, record: { contentFormat: 'mjml', contentSource: null, layoutTemplateId: null } };
     }
-    if (givesMjml) throw new BadRequestException([`give content, not mjml or templateId, with contentFormat "${format}"`]);
+    if (givesMjml)
+      throw new BadRequestException([`give content, not mjml or templateId, with contentFormat "${format}"`]);
     // Switching between Markdown and rich text needs the text again: one is not the other.
     const source = input.content ?? (current?.contentFormat === format ? current.contentSource : null);
     if (!source) throw new BadRequestException([`content is required with contentFormat "${format}"`]);

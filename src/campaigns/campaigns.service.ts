@@ -288,4 +288,3 @@ export class CampaignsService {
     return campaign;
   }
 }
-

@@ -111,7 +111,7 @@ export class TemplatesService {
   /** A new template "Copy of …" with the current version's content (as its version 1) and a slug of its own. */
   async clone(id: string): Promise<TemplateView> {
     const t = await this.find(id);
-    const v = t.currentVersion!;
+    const v = t.currentVersion;
     return this.create({
       name: copyName(t.name),
       kind: t.kind,

@@ -89,10 +89,14 @@ function wireRichText(field: HTMLElement): void {
         return chain.redo().run();
       case 'link': {
         const current = (editor.getAttributes('link').href as string | undefined) ?? 'https://';
-        const href = window.prompt('Link address (https://…, mailto:… or a variable like {{unsubscribeUrl}}); empty removes the link', current);
+        const href = window.prompt(
+          'Link address (https://…, mailto:… or a variable like {{unsubscribeUrl}}); empty removes the link',
+          current,
+        );
         if (href === null) return;
         if (!href.trim()) return chain.extendMarkRange('link').unsetLink().run();
-        if (!LINK.test(href.trim()) && !VARIABLE.test(href.trim())) return window.alert('A link starts with https://, http:// or mailto:, or is one variable');
+        if (!LINK.test(href.trim()) && !VARIABLE.test(href.trim()))
+          return window.alert('A link starts with https://, http:// or mailto:, or is one variable');
         return chain.extendMarkRange('link').setLink({ href: href.trim() }).run();
       }
       case 'image': {

@@ -14,7 +14,14 @@ import { STARTER_MJML } from './starter-mjml';
 import { CAMPAIGN_VARIABLES, TemplatePreviewService } from './template-preview.service';
 import { CampaignLayouts } from '../../campaigns/content-formats/campaign-layouts.service';
 import { WrittenFormat } from '../../campaigns/content-formats/content-format';
-import { BLANK_WRITTEN, placeWrittenFailure, writtenContentOf, writtenFormOf, WrittenForm, writtenFormOfCampaign } from './written-form';
+import {
+  BLANK_WRITTEN,
+  placeWrittenFailure,
+  writtenContentOf,
+  writtenFormOf,
+  WrittenForm,
+  writtenFormOfCampaign,
+} from './written-form';
 
 export interface ContentForm extends WrittenForm {
   name: string;
@@ -58,7 +65,13 @@ export class ContentStep {
   async of(campaign: CampaignView): Promise<ContentForm> {
     const written = writtenFormOfCampaign(campaign);
     if (campaign.templateId)
-      return { name: campaign.name, source: 'template', templateRef: campaign.templateId, mjml: STARTER_MJML, ...written };
+      return {
+        name: campaign.name,
+        source: 'template',
+        templateRef: campaign.templateId,
+        mjml: STARTER_MJML,
+        ...written,
+      };
     if (campaign.contentFormat !== 'mjml')
       return { name: campaign.name, source: campaign.contentFormat, templateRef: '', mjml: STARTER_MJML, ...written };
     const version = await this.templates.getVersion(campaign.templateVersionId);
@@ -143,7 +156,10 @@ export class ContentStep {
       const draft: CreateCampaignDto = { name: name.value.name!, subject, listIds: [], ...content };
       return (await this.campaigns.create(draft)).id;
     } catch (e) {
-      const failure = form.source === 'markdown' || form.source === 'richtext' ? placeWrittenFailure(form.source, formFailure(e)) : formFailure(e);
+      const failure =
+        form.source === 'markdown' || form.source === 'richtext'
+          ? placeWrittenFailure(form.source, formFailure(e))
+          : formFailure(e);
       await this.show(req, res, form, campaign, { failure, status: 400 });
       return null;
     }

@@ -13,14 +13,19 @@ export interface WrittenForm {
 }
 
 export const BLANK_WRITTEN: WrittenForm = {
-  markdown: '# Hello {{subscriber.name}}\n\nWrite your news here. **Bold**, *italic*, [links](https://example.com) and lists:\n\n- one\n- two\n',
+  markdown:
+    '# Hello {{subscriber.name}}\n\nWrite your news here. **Bold**, *italic*, [links](https://example.com) and lists:\n\n- one\n- two\n',
   richtext: '<h1>Hello {{subscriber.name}}</h1><p>Write your news here.</p>',
   layoutRef: DEFAULT_LAYOUT,
 };
 
 export function writtenFormOf(body: Record<string, unknown>): WrittenForm {
   const str = (v: unknown) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n') : '');
-  return { markdown: str(body.markdown), richtext: str(body.richtext), layoutRef: str(body.layoutRef).trim() || DEFAULT_LAYOUT };
+  return {
+    markdown: str(body.markdown),
+    richtext: str(body.richtext),
+    layoutRef: str(body.layoutRef).trim() || DEFAULT_LAYOUT,
+  };
 }
 
 /** What the campaign holds, for the form: its own text in its format, the starters in the other. */
@@ -38,7 +43,8 @@ export function writtenContentOf(
   form: WrittenForm,
 ): { contentFormat: WrittenFormat; content: string; layoutTemplateId: string } | { error: string } {
   const content = format === 'markdown' ? form.markdown : form.richtext;
-  if (!content.trim()) return { error: format === 'markdown' ? 'Write the Markdown of the campaign' : 'Write the text of the campaign' };
+  if (!content.trim())
+    return { error: format === 'markdown' ? 'Write the Markdown of the campaign' : 'Write the text of the campaign' };
   if (content.length > MAX_CONTENT) return { error: `At most ${MAX_CONTENT.toLocaleString('en-US')} characters` };
   return { contentFormat: format, content, layoutTemplateId: form.layoutRef };
 }

@@ -49,8 +49,7 @@ export class CampaignLayouts {
         if (hasContentSlot(view.mjml)) choices.push({ id: t.slug, name: t.name, builtIn: true });
       } else {
         const view = await this.templates.get(t.id);
-        if (hasContentSlot(view.mjml))
-          choices.push({ id: t.id, name: t.name, builtIn: false });
+        if (hasContentSlot(view.mjml)) choices.push({ id: t.id, name: t.name, builtIn: false });
       }
     }
     return choices;

@@ -45,7 +45,9 @@ describe('writtenToHtml', () => {
     expect(html).toContain('href="mailto:mail@example.com"');
     expect(html).toContain('<blockquote>');
     expect(html).toContain('<hr />');
-    expect(html).toContain('<img src="https://cdn.example/cover.png" alt="Cover" style="max-width:100%;height:auto" />');
+    expect(html).toContain(
+      '<img src="https://cdn.example/cover.png" alt="Cover" style="max-width:100%;height:auto" />',
+    );
   });
 
   it('Markdown: scripts, event handlers, javascript: and data: URLs, styles and frames are removed', () => {
@@ -63,7 +65,9 @@ describe('writtenToHtml', () => {
         '</mj-text></mj-column><mj-raw><script>x</script></mj-raw>',
       ].join('\n'),
     );
-    expect(html).not.toMatch(/<script|alert\([12356]\)|onerror|onload|onclick|href=|data:|<iframe|evil|style="color|<\/?mj-/i);
+    expect(html).not.toMatch(
+      /<script|alert\([12356]\)|onerror|onload|onclick|href=|data:|<iframe|evil|style="color|<\/?mj-/i,
+    );
     // markdown-it does not make a link of a javascript: target: it stays text
     expect(html).toContain('[bad](javascript:alert(4))');
     expect(html).toContain('Hi  there');
@@ -97,7 +101,8 @@ describe('writtenToHtml', () => {
 
 describe('content slot', () => {
   it('a {{{content}}} placeholder takes the HTML as it is ($ and all)', () => {
-    const layout = '<mjml><mj-body><mj-section><mj-column><mj-text>{{{ content }}}</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const layout =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>{{{ content }}}</mj-text></mj-column></mj-section></mj-body></mjml>';
     expect(hasContentSlot(layout)).toBe(true);
     expect(fillContentSlot(layout, '<p>Costs $& $1</p>')).toBe(
       '<mjml><mj-body><mj-section><mj-column><mj-text><p>Costs $& $1</p></mj-text></mj-column></mj-section></mj-body></mjml>',
@@ -105,10 +110,13 @@ describe('content slot', () => {
   });
 
   it('a <!-- content --> region is replaced by one section holding the HTML', () => {
-    const layout = '<mj-body><mj-section>head</mj-section><!-- content: note --><mj-section>sample</mj-section><!-- /content --><mj-section>foot</mj-section></mj-body>';
+    const layout =
+      '<mj-body><mj-section>head</mj-section><!-- content: note --><mj-section>sample</mj-section><!-- /content --><mj-section>foot</mj-section></mj-body>';
     const filled = fillContentSlot(layout, '<p>Mine</p>')!;
     expect(filled).not.toContain('sample');
-    expect(filled).toMatch(/head<\/mj-section><mj-section [^>]*><mj-column><mj-text [^>]*><p>Mine<\/p><\/mj-text><\/mj-column><\/mj-section><mj-section>foot/);
+    expect(filled).toMatch(
+      /head<\/mj-section><mj-section [^>]*><mj-column><mj-text [^>]*><p>Mine<\/p><\/mj-text><\/mj-column><\/mj-section><mj-section>foot/,
+    );
   });
 
   it('a layout without either has no slot', () => {

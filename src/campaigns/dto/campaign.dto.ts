@@ -49,7 +49,8 @@ class WrittenContentFields {
 
   @ApiPropertyOptional({
     default: DEFAULT_LAYOUT,
-    description: 'the layout of Markdown / rich text: a campaign template with a content slot (its id, or a built-in’s slug)',
+    description:
+      'the layout of Markdown / rich text: a campaign template with a content slot (its id, or a built-in’s slug)',
   })
   @ValidateIf(given('layoutTemplateId'))
   @IsString()
