@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { signedInAgent } from './support/admin-agent';
 import { linksOf, pathOf, sendCampaign } from './support/campaign-mail';
-import { makeList, makeSubscriber } from './support/factories';
+import { makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -264,5 +266,61 @@ describe('campaigns written as Markdown or rich text (e2e)', () => {
       contentFormat: 'markdown',
       content: '# Hi',
     });
+  });
+});
+
+/** The admin content step without a browser: what the service refuses is shown beside the field, and nothing is saved. */
+describe('the admin content step for Markdown and rich text (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a Markdown block helper, a layout that is no campaign template and empty rich text are 400 with the reason beside the field; a good one is saved', async () => {
+    const { agent, csrf } = await signedInAgent(t, 'editor');
+    const form = { _csrf: csrf, name: `Form ${uniqueTag()}`, source: 'markdown', layoutRef: 'newsletter' };
+    const helper = await agent
+      .post('/admin/campaigns')
+      .type('form')
+      .send({ ...form, markdown: 'Hi {{#if subscriber.name}}you{{/if}}' })
+      .expect(400);
+    expect(helper.text).toMatch(
+      /<span class="field-error" id="c-markdown-error">only variables like \{\{subscriber\.name\}\} can be used in Markdown; \{\{#if subscriber\.name\}\} needs MJML<\/span>/,
+    );
+    const unknown = await agent
+      .post('/admin/campaigns')
+      .type('form')
+      .send({ ...form, markdown: 'Hi', layoutRef: 'order-placed' })
+      .expect(400);
+    expect(unknown.text).toContain(
+      '<span class="field-error" id="c-layout-error">there is no campaign template order-placed</span>',
+    );
+    const empty = await agent
+      .post('/admin/campaigns')
+      .type('form')
+      .send({ ...form, source: 'richtext', richtext: '  ' })
+      .expect(400);
+    expect(empty.text).toContain(
+      '<span class="field-error" id="c-richtext-error">Write the text of the campaign</span>',
+    );
+    expect(
+      (await t.app.get(CampaignsService).list({ page: 1, limit: 100 })).items.filter((c) => c.name === form.name),
+    ).toEqual([]);
+
+    const saved = await agent
+      .post('/admin/campaigns')
+      .type('form')
+      .send({ ...form, markdown: '# Hi {{subscriber.name}}' })
+      .expect(303);
+    const id = /\/admin\/campaigns\/([0-9a-f-]{36})\/audience/.exec(saved.headers.location)![1];
+    expect(await t.app.get(CampaignsService).get(id)).toMatchObject({
+      contentFormat: 'markdown',
+      content: '# Hi {{subscriber.name}}',
+    });
+    const review = await agent.get(`/admin/campaigns/${id}/review`).expect(200);
+    expect(review.text).toContain('Markdown in the newsletter layout');
   });
 });

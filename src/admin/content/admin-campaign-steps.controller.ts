@@ -15,6 +15,7 @@ import { CampaignPages } from './campaign-pages.service';
 import { ContentStep } from './content-step.service';
 import { formFailure, text } from './form-errors';
 import { framed } from './template-preview.service';
+import { writtenLabel } from './written-form';
 
 const EDITABLE = ['draft', 'scheduled'];
 
@@ -299,7 +300,9 @@ export class AdminCampaignStepsController {
       listNames: lists.filter((l) => campaign.listIds.includes(l.id)).map((l) => l.name),
       noLists: campaign.listIds.length === 0,
       recipients,
-      contentLabel: content ? `Template “${content.name}” (its current version is sent)` : 'Its own MJML',
+      contentLabel: content
+        ? `Template “${content.name}” (its current version is sent)`
+        : (writtenLabel(campaign) ?? 'Its own MJML'),
       from: fromOf(campaign, this.pages.defaultFrom()),
       preview,
       previewError,

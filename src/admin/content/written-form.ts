@@ -37,6 +37,15 @@ export function writtenFormOfCampaign(c: CampaignView): WrittenForm {
   };
 }
 
+/** The review step's word on a campaign written as Markdown or rich text; null for MJML. */
+export function writtenLabel(c: CampaignView): string | null {
+  if (c.contentFormat === 'mjml') return null;
+  const format = c.contentFormat === 'markdown' ? 'Markdown' : 'Rich text';
+  return c.layoutTemplateId === DEFAULT_LAYOUT
+    ? `${format} in the newsletter layout`
+    : `${format} in a layout of yours`;
+}
+
 /** The campaign fields for the chosen format, or the reason the form cannot be saved as it is. */
 export function writtenContentOf(
   format: WrittenFormat,
