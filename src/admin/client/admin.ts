@@ -4,5 +4,4 @@ import './confirm';
 import './poll';
 import './audience';
 import './content';
-import './compose';
 import './results';

@@ -1,6 +1,7 @@
-// The content step's Markdown and rich-text panels: the layout choice follows the chosen format, and the rich-text
-// textarea becomes a Tiptap editor (headless: the toolbar is ours, real labelled buttons; its schema holds only
-// what the server's sanitiser keeps, so what an editor sees is what is sent). Without script the textarea takes HTML.
+// The campaign content step's Markdown and rich-text panels, in a bundle of its own (build.mjs) that only that page
+// loads. The layout choice follows the chosen format, and the rich-text textarea becomes a Tiptap editor (headless:
+// the toolbar is ours, real labelled buttons; its schema holds only what the server's sanitiser keeps, so what an
+// editor sees is what is sent). Without script the textarea takes HTML.
 import { Editor } from '@tiptap/core';
 import Image from '@tiptap/extension-image';
 import StarterKit from '@tiptap/starter-kit';
