@@ -5,19 +5,67 @@
 import { Editor } from '@tiptap/core';
 import Image from '@tiptap/extension-image';
 import StarterKit from '@tiptap/starter-kit';
+import { csrfToken } from './csrf';
 
 const WRITTEN = ['markdown', 'richtext'];
+const DEBOUNCE_MS = 400;
 const LINK = /^(?:https?:\/\/|mailto:)/i;
 const VARIABLE = /^\{\{\s*[A-Za-z_$][\w$-]*(?:\.[\w$-]+)*\s*\}\}$/;
 
-function wireLayoutChoice(form: HTMLFormElement): void {
+/** The layout card follows the chosen format, and its preview follows the text (debounced) and the layout. */
+function wireLayoutAndPreview(form: HTMLFormElement): void {
   const panel = form.querySelector<HTMLElement>('[data-compose-layout]');
   if (!panel) return;
+  const frame = panel.querySelector<HTMLIFrameElement>('[data-compose-preview]');
+  const status = panel.querySelector<HTMLElement>('[data-compose-preview-status]');
+  const chosen = () => form.querySelector<HTMLInputElement>('input[name="source"]:checked')?.value ?? '';
+  let timer = 0;
+  let seq = 0;
+  const refresh = async () => {
+    const format = chosen();
+    if (!frame || !panel.dataset.previewUrl || !WRITTEN.includes(format)) return;
+    const content = form.querySelector<HTMLTextAreaElement>(`textarea[name="${format}"]`)?.value ?? '';
+    const layout = form.querySelector<HTMLSelectElement>('select[name="layoutRef"]')?.value ?? '';
+    const mine = ++seq;
+    try {
+      const res = await fetch(panel.dataset.previewUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfToken() },
+        body: JSON.stringify({ format, content, layout, subject: panel.dataset.subject ?? '' }),
+      });
+      const answer = (await res.json()) as { html?: string; message?: unknown };
+      if (mine !== seq) return;
+      if (!res.ok) {
+        const message = [answer.message].flat().filter((m) => typeof m === 'string');
+        if (status) status.textContent = `Not shown: ${message.join('; ') || `HTTP ${res.status}`}`;
+        return;
+      }
+      frame.srcdoc = answer.html ?? '';
+      frame.hidden = false;
+      if (status) status.textContent = '';
+    } catch {
+      if (mine === seq && status) status.textContent = 'The preview could not be updated';
+    }
+  };
+  const schedule = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void refresh(), DEBOUNCE_MS);
+  };
   const update = () => {
-    const chosen = form.querySelector<HTMLInputElement>('input[name="source"]:checked')?.value ?? '';
-    panel.hidden = !WRITTEN.includes(chosen);
+    panel.hidden = !WRITTEN.includes(chosen());
+    schedule();
   };
   for (const r of form.querySelectorAll<HTMLInputElement>('input[name="source"]')) r.addEventListener('change', update);
+  form.addEventListener('input', (e) => {
+    const name = (e.target as HTMLElement | null)?.getAttribute('name');
+    if (name === 'markdown' || name === 'richtext' || name === 'layoutRef') schedule();
+  });
+  form.addEventListener('change', (e) => {
+    if ((e.target as HTMLElement | null)?.getAttribute('name') === 'layoutRef') schedule();
+  });
+  // the rich-text editor writes its textarea without an input event: it tells us
+  form.addEventListener('richtext-change', schedule);
   update();
 }
 
@@ -61,6 +109,7 @@ function wireRichText(field: HTMLElement): void {
     },
     onUpdate: ({ editor: e }) => {
       textarea.value = e.getHTML();
+      textarea.dispatchEvent(new Event('richtext-change', { bubbles: true }));
     },
   });
   toolbar.setAttribute('aria-controls', 'c-richtext-editor');
@@ -133,6 +182,7 @@ function wireRichText(field: HTMLElement): void {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-campaign-content]')) wireLayoutChoice(form);
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-campaign-content]'))
+    wireLayoutAndPreview(form);
   for (const field of document.querySelectorAll<HTMLElement>('[data-richtext]')) wireRichText(field);
 });

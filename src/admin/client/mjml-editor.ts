@@ -24,6 +24,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
+import { csrfToken } from './csrf';
 
 interface Problem {
   field: string;
@@ -59,10 +60,6 @@ const setup = [
   // Tab indents inside the editor; Escape then Tab leaves it (CodeMirror's keyboard escape hatch).
   keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
 ];
-
-function csrfToken(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
-}
 
 export function mountMjmlEditor(root: HTMLElement): EditorView | null {
   const textarea = root.querySelector<HTMLTextAreaElement>('textarea[name="mjml"]');

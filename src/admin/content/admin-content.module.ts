@@ -6,6 +6,7 @@ import { TemplatesModule } from '../../templates/templates.module';
 import { AdminCoreModule } from '../admin-core.module';
 import { AdminCampaignStepsController } from './admin-campaign-steps.controller';
 import { AdminCampaignsController } from './admin-campaigns.controller';
+import { AdminComposeController } from './admin-compose.controller';
 import { AdminTemplatesController } from './admin-templates.controller';
 import { CampaignPages } from './campaign-pages.service';
 import { ContentStep } from './content-step.service';
@@ -14,7 +15,12 @@ import { TemplatePreviewService } from './template-preview.service';
 /** Admin UI: Templates (MJML editor with live preview) and campaigns (compose, audience, settings, review, send, progress). */
 @Module({
   imports: [AdminCoreModule, TemplatesModule, CampaignsModule, ListsModule, SettingsModule],
-  controllers: [AdminTemplatesController, AdminCampaignsController, AdminCampaignStepsController],
+  controllers: [
+    AdminTemplatesController,
+    AdminCampaignsController,
+    AdminCampaignStepsController,
+    AdminComposeController,
+  ],
   providers: [TemplatePreviewService, CampaignPages, ContentStep],
 })
 export class AdminContentModule {}

@@ -22,7 +22,7 @@ const ONE_LINE = { message: '$property must not contain line breaks or control c
 const MJML_MAX = 1_000_000;
 const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
 const FORMAT = { message: `contentFormat must be one of ${CONTENT_FORMATS.join(', ')}` };
-const LAYOUT = /^(?:[0-9a-fA-F-]{36}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
+export const LAYOUT_ID = /^(?:[0-9a-fA-F-]{36}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 /** Markdown or rich text put into a layout: the fields both DTOs share. */
 class WrittenContentFields {
@@ -54,7 +54,7 @@ class WrittenContentFields {
   })
   @ValidateIf(given('layoutTemplateId'))
   @IsString()
-  @Matches(LAYOUT, { message: 'layoutTemplateId must be a template id (UUID) or a built-in template’s slug' })
+  @Matches(LAYOUT_ID, { message: 'layoutTemplateId must be a template id (UUID) or a built-in template’s slug' })
   layoutTemplateId?: string;
 }
 
