@@ -183,4 +183,16 @@ describe('clone (e2e)', () => {
     await as(viewer).post(`/api/campaigns/${created.body.id}/clone`).expect(403);
     expect((await api().get('/api/campaigns?limit=100').expect(200)).body.total).toBe(before);
   });
+
+  it('the OpenAPI document has the clone routes and the Markdown / rich-text fields of both campaign bodies', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    expect(doc.paths['/api/campaigns/{id}/clone'].post).toBeDefined();
+    expect(doc.paths['/api/templates/{id}/clone'].post).toBeDefined();
+    for (const dto of ['CreateCampaignDto', 'UpdateCampaignDto']) {
+      const props = doc.components.schemas[dto].properties;
+      expect(props.contentFormat).toMatchObject({ enum: ['mjml', 'markdown', 'richtext'] });
+      expect(props.content).toBeDefined();
+      expect(props.layoutTemplateId).toMatchObject({ default: 'newsletter' });
+    }
+  });
 });
