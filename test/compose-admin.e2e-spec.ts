@@ -64,6 +64,7 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     await expect(previewStatus.textContent()).resolves.toBe('');
     // the mail inside the preview is the layout's design, not the admin's: axe checks the page around it
     expect(await seriousViolations(page, ['[data-compose-preview]'])).toEqual([]);
+    await page.locator('iframe[data-compose-preview]').scrollIntoViewIfNeeded();
     await screenshot(page, 'compose-markdown');
     await page.getByRole('button', { name: 'Save and continue' }).click();
 
