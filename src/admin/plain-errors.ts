@@ -1,5 +1,6 @@
 import { isEmail } from 'class-validator';
 import type { ValidationError } from 'class-validator';
+import { humaniseKey } from '../common/humanise-key';
 
 /**
  * The admin forms' error messages in an editor's words. The DTOs' messages are the API's: precise, but in the
@@ -24,7 +25,7 @@ const LABELS: Record<string, string> = {
 /** "replyTo" → "reply to"; a nested "attributes.city" → "city". */
 export function fieldLabel(property: string): string {
   const last = property.split('.').pop() ?? property;
-  return LABELS[last] ?? last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return LABELS[last] ?? humaniseKey(last).toLowerCase();
 }
 
 const quote = (v: unknown) => `“${String(v).slice(0, 80)}”`;
@@ -54,12 +55,16 @@ export function plainMessage(e: ValidationError, property: string): string | und
     case 'maxLength':
       return `The ${label} is too long (${typeof value === 'string' ? value.length : '?'} characters): at most ${limit ?? 'fewer'}`;
     case 'minLength':
-      return blank ? `The ${label} is empty: fill it in` : `The ${label} is too short: at least ${limit ?? 'more'} characters`;
+      return blank
+        ? `The ${label} is empty: fill it in`
+        : `The ${label} is too short: at least ${limit ?? 'more'} characters`;
     case 'isIn':
     case 'isEnum':
       return blank ? `Choose the ${label}` : `${quote(value)} is not one of the choices for the ${label}`;
   }
   // Any other rule: the DTO's own sentence, about "the <label>" rather than the property.
-  const rest = message.startsWith(`${property} `) ? message.slice(property.length + 1) : message.slice(e.property.length + 1);
+  const rest = message.startsWith(`${property} `)
+    ? message.slice(property.length + 1)
+    : message.slice(e.property.length + 1);
   return `The ${label} ${rest}`;
 }
