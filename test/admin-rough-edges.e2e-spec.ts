@@ -1,4 +1,4 @@
-import { Browser, Frame, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { DataSource, In } from 'typeorm';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { preferencesUrlOf } from '../src/delivery/personalize';
@@ -112,9 +112,10 @@ describe('admin UI: the rough edges of issue 15', () => {
 
   /** The width of the page inside a preview frame, and how wide its content is. */
   const frameWidths = async (frame: Locator) => {
-    const inner: Frame | null = await (await frame.elementHandle())!.contentFrame();
-    await inner!.waitForSelector('body');
-    return inner!.evaluate(() => ({
+    const inner = await (await frame.elementHandle()).contentFrame();
+    if (!inner) throw new Error('the preview frame has no page');
+    await inner.waitForSelector('body');
+    return inner.evaluate(() => ({
       client: document.documentElement.clientWidth,
       scroll: document.documentElement.scrollWidth,
     }));

@@ -24,7 +24,10 @@ describe('list names are unique (e2e)', () => {
     expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
     expect(again.body.message).toContain(`a list named "Weekly ${tag}" already exists`);
     // Nothing was written by the refused request.
-    const all = await t.app.get(DataSource).getRepository(MailingList).countBy({ nameKey: `weekly ${tag}` });
+    const all = await t.app
+      .get(DataSource)
+      .getRepository(MailingList)
+      .countBy({ nameKey: `weekly ${tag}` });
     expect(all).toBe(1);
   });
 
@@ -32,9 +35,19 @@ describe('list names are unique (e2e)', () => {
     const tag = uniqueTag();
     await create(`Alpha ${tag}`).expect(201);
     const beta = (await create(`Beta ${tag}`).expect(201)).body as { id: string };
-    const res = await t.http().patch(`/api/lists/${beta.id}`).set(auth()).send({ name: `alpha ${tag}` }).expect(409);
+    const res = await t
+      .http()
+      .patch(`/api/lists/${beta.id}`)
+      .set(auth())
+      .send({ name: `alpha ${tag}` })
+      .expect(409);
     expect(res.body.message).toContain(`"Alpha ${tag}" already exists`);
-    await t.http().patch(`/api/lists/${beta.id}`).set(auth()).send({ name: `BETA ${tag}` }).expect(200);
+    await t
+      .http()
+      .patch(`/api/lists/${beta.id}`)
+      .set(auth())
+      .send({ name: `BETA ${tag}` })
+      .expect(200);
   });
 
   it('two creates of one name at once: one 201, one 409 (the unique index decides)', async () => {

@@ -18,7 +18,8 @@ export const POSTGRES_STATS_SQL: StatsSql = {
   machineFlag: "CASE WHEN e.detail->>'machine' = 'true' OR e.detail->>'scanner' = 'true' THEN 1 ELSE 0 END",
   clickedUrl: "e.detail->>'url'",
   secondsAfterStart: 'FLOOR(EXTRACT(EPOCH FROM (e.at - c.started_at)))',
-  bucketAfterStart: (bucketSeconds) => `FLOOR(EXTRACT(EPOCH FROM (e.at - c.started_at)) / ${wholeSeconds(bucketSeconds)})`,
+  bucketAfterStart: (bucketSeconds) =>
+    `FLOOR(EXTRACT(EPOCH FROM (e.at - c.started_at)) / ${wholeSeconds(bucketSeconds)})`,
 };
 
 const SQLITE_SECONDS = "(CAST(strftime('%s', e.at) AS INTEGER) - CAST(strftime('%s', c.started_at) AS INTEGER))";

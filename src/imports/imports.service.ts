@@ -82,7 +82,9 @@ export class ImportsService {
       listIds: lists.map((l) => l.id),
       // The API's default is the behaviour it always had (confirmed at once); the admin form asks.
       confirmation:
-        body.mode === 'subscribe' && lists.some((l) => l.optIn === 'double') ? (body.confirmation ?? 'consented') : null,
+        body.mode === 'subscribe' && lists.some((l) => l.optIn === 'double')
+          ? (body.confirmation ?? 'consented')
+          : null,
       filePath: file.path,
       fileName: (file.originalname || 'upload.csv').slice(0, 300),
       errors: [],

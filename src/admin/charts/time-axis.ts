@@ -44,7 +44,8 @@ export interface TimeAxis {
 export function timeAxisFor(spanSeconds: number): TimeAxis {
   // The last event's own second is inside the span: +1.
   const span = Math.max(MIN_SPAN_SECONDS, Math.ceil(spanSeconds) + 1);
-  const bucketSeconds = SIZES.find((s) => Math.ceil(span / s) <= MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS / DAY) * DAY;
+  const bucketSeconds =
+    SIZES.find((s) => Math.ceil(span / s) <= MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS / DAY) * DAY;
   const unit: TimeUnit = bucketSeconds < HOUR ? 'minute' : bucketSeconds < DAY ? 'hour' : 'day';
   const size = unit === 'minute' ? MINUTE : unit === 'hour' ? HOUR : DAY;
   const n = bucketSeconds / size;

@@ -135,7 +135,8 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
         }),
       );
     }
-    if (status) status.textContent = problems.length ? `${countOf(problems.length, 'problem')} found` : 'No problems found';
+    if (status)
+      status.textContent = problems.length ? `${countOf(problems.length, 'problem')} found` : 'No problems found';
   };
 
   const refresh = async () => {

@@ -17,7 +17,10 @@ export class ListNamesImportConfirmations1764340000000 implements MigrationInter
     const col = columnsFor(q);
     const postgres = q.connection.options.type === 'postgres';
     await q.addColumn('lists', new TableColumn(col.text('name_key', 200, { default: "''" })));
-    const rows = (await q.query('SELECT id, name FROM lists ORDER BY created_at, id')) as { id: string; name: string }[];
+    const rows = (await q.query('SELECT id, name FROM lists ORDER BY created_at, id')) as {
+      id: string;
+      name: string;
+    }[];
     const taken = new Set(rows.map((r) => listNameKey(r.name)));
     const seen = new Set<string>();
     for (const r of rows) {
@@ -35,7 +38,10 @@ export class ListNamesImportConfirmations1764340000000 implements MigrationInter
         [name, listNameKey(name), r.id],
       );
     }
-    await q.createIndex('lists', new TableIndex({ name: 'uq_lists_name_key', columnNames: ['name_key'], isUnique: true }));
+    await q.createIndex(
+      'lists',
+      new TableIndex({ name: 'uq_lists_name_key', columnNames: ['name_key'], isUnique: true }),
+    );
 
     await q.addColumn('imports', new TableColumn(col.text('confirmation', 16, { isNullable: true })));
     await q.addColumn('imports', new TableColumn(col.int('confirmations_sent', { default: 0 })));

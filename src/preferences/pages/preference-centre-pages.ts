@@ -104,8 +104,9 @@ ${lists}
  */
 export function readableValue(value: unknown, depth = 0): string {
   if (value === null || value === undefined || value === '') return '<span class="muted">–</span>';
-  if (typeof value !== 'object' || depth > 3)
-    return escapeHtml(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return escapeHtml(String(value));
+  if (typeof value !== 'object' || depth > 3) return escapeHtml(JSON.stringify(value) ?? '');
   if (Array.isArray(value))
     return `<ul class="value">${value.map((v) => `<li>${readableValue(v, depth + 1)}</li>`).join('')}</ul>`;
   const entries = Object.entries(value as Record<string, unknown>);
