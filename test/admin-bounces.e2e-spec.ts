@@ -7,10 +7,10 @@ import { BounceRepository, NewBounce } from '../src/bounces/bounce.repository';
 import { SuppressionService, suppressionHash } from '../src/delivery/suppression.service';
 import { ErasureService } from '../src/preferences/erasure.service';
 import type { Subscriber } from '../src/subscribers/subscriber.repository';
-import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser } from './support/browser';
 import { sendCampaign, SentCampaign } from './support/campaign-mail';
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
+import { seriousViolations } from './support/axe';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 

@@ -24,6 +24,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
+import { countOf } from '../format';
 import { csrfToken } from './csrf';
 
 interface Problem {
@@ -131,7 +132,8 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
         }),
       );
     }
-    if (status) status.textContent = problems.length ? `${problems.length} problem(s) found` : 'No problems found';
+    if (status)
+      status.textContent = problems.length ? `${countOf(problems.length, 'problem')} found` : 'No problems found';
   };
 
   const refresh = async () => {

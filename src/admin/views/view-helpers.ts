@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { countText, percentText } from '../format';
+import { countOf, countText, percentText } from '../format';
 
 /**
  * Helpers of the admin views (not of mail templates, which have their own sandboxed environment).
@@ -13,6 +13,11 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
   hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? countText(n) : (n ?? '0')));
+  /** {{plural n "recipient"}} → "1 recipient" / "47 recipients"; a third argument for an irregular plural. */
+  hbs.registerHelper('plural', (n: unknown, one: unknown, ...rest: unknown[]) => {
+    const many = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    return countOf(typeof n === 'number' ? n : Number(n ?? 0), String(one), many);
+  });
   hbs.registerHelper('percent', (part: unknown, whole: unknown) => percentText(Number(part), Number(whole)));
   /** A date and time in UTC, as the API gives them, readable: 2026-11-22 14:05 UTC. */
   hbs.registerHelper('datetime', (d: unknown) => {
