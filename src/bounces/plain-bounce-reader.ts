@@ -1,6 +1,6 @@
 import type { ClassifiedBounce } from './bounce-reasons';
-import { classifyFailure, enhancedCodeIn, smtpCodeIn } from './classify-status';
-import { oneLine, REPORT_LIMITS } from './mime-message';
+import { classifyFailure, enhancedCodeIn, statusOf } from './classify-status';
+import { collapseWhitespace, REPORT_LIMITS } from './mime-message';
 
 /** Where the returned message starts in a plain-text bounce: nothing past it is the bounce's own text. */
 const ORIGINAL_STARTS =
@@ -59,7 +59,7 @@ export function readPlainBounce(
     .join(' ');
   return emails.slice(0, REPORT_LIMITS.recipients).map((email) => {
     const context = contexts.get(email) ?? '';
-    const diagnostic = oneLine(REASON_LINE.test(context) ? context : `${context} ${fallback}`);
+    const diagnostic = collapseWhitespace(REASON_LINE.test(context) ? context : `${context} ${fallback}`);
     return { email, diagnostic };
   });
 }
@@ -106,8 +106,7 @@ export function classifyFinding(
   // What the text says wins over the subject: "Delivery failure notification… attempts will continue" is a delay.
   const delayed = STILL_TRYING.test(human.slice(0, 4000)) || (!failure && WARNING_SUBJECT.test(subject));
   const enhanced = enhancedCodeIn(text);
-  const smtp = smtpCodeIn(text);
-  const status = enhanced ?? (smtp ? `${String(smtp)[0]}.0.0` : delayed ? null : '5.0.0');
+  const status = statusOf({ text }) ?? (delayed ? null : '5.0.0');
   let { type, reason } = classifyFailure(status, text, delayed);
   // Lines about the address that say nothing known: the rest of the bounce's own text may (one reason for all).
   if (reason === 'other' && human) ({ type, reason } = classifyFailure(status, human, delayed));
