@@ -67,6 +67,9 @@ export function readPlainBounce(
 /** Each address the lines name, with the lines around its first telling mention. */
 function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines: boolean): Map<string, string> {
   const contexts = new Map<string, string>();
+  // The line each address was last read on: another mention on it has the same lines around it (a line of junk
+  // naming an address 100,000 times is read once, not 100,000 times).
+  const readOn = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (skipHeaderLines && /^\s*(?:from|to|cc|reply-to|sender|return-path|mail from):/i.test(line)) continue;
@@ -79,6 +82,8 @@ function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines:
       const key = email.toLowerCase();
       const before = line.slice(Math.max(0, match.index - 200), match.index);
       if (exclude.has(key) || NOT_RECIPIENT.test(email) || /https?:\/\/\S*$/.test(before)) continue;
+      if (readOn.get(key) === i) continue;
+      readOn.set(key, i);
       const known = contexts.get(key);
       // The first lines that say why win; a later mention (a transcript's echo) only fills in.
       if (known !== undefined && REASON_LINE.test(known)) continue;
