@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
-import { BounceListener } from '../src/bounces/bounce-listener';
+import { BOUNCE_LISTENER_MAX_CLIENTS, BounceListener } from '../src/bounces/bounce-listener';
 import { BounceMailbox } from '../src/bounces/bounce-mailbox';
 import { messageOfVerp } from '../src/bounces/verp';
 import { Message } from '../src/delivery/message.entity';
@@ -21,6 +22,20 @@ import { until } from './support/until';
 const BOUNCE_DOMAIN = 'bounces.mailcourier.test';
 const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello</mj-text></mj-column></mj-section></mj-body></mjml>';
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures/bounces', name));
+
+/** Connects to `port` as an SMTP client and waits for the server's first line (its greeting or its refusal). */
+function greetingOf(port: number): Promise<{ socket: Socket; line: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\r\n')) resolve({ socket, line: text.split('\r\n')[0] });
+    });
+  });
+}
 
 /**
  * A bounce that names no recipient and no message: only the VERP address it was sent to ties it to a reader.
@@ -238,6 +253,31 @@ describe('bounces find their way in: VERP, the bounce listener and the mailbox (
       expect(String(err)).toContain('larger than allowed 10485760');
     } finally {
       transport.close();
+    }
+  });
+
+  it(`serves at most ${BOUNCE_LISTENER_MAX_CLIENTS} clients at once: one more is told 421, and is let in once one leaves`, async () => {
+    const listener = t.app.get(BounceListener);
+    await until(() => listener.connectedClients === 0, 'the earlier clients to be gone');
+    const held: Socket[] = [];
+    try {
+      // One after another: the server counts a client when it connects, and answers it a little later.
+      for (let n = 0; n < BOUNCE_LISTENER_MAX_CLIENTS; n++) {
+        const { socket, line } = await greetingOf(bouncePort);
+        held.push(socket);
+        expect(line).toMatch(/^220 /);
+      }
+      const extra = await greetingOf(bouncePort);
+      extra.socket.destroy();
+      expect(extra.line).toMatch(/^421 .*Too many connected clients/);
+
+      held.pop()!.end('QUIT\r\n');
+      await until(() => listener.connectedClients < BOUNCE_LISTENER_MAX_CLIENTS, 'a client to leave');
+      const next = await greetingOf(bouncePort);
+      held.push(next.socket);
+      expect(next.line).toMatch(/^220 /);
+    } finally {
+      for (const socket of held) socket.destroy();
     }
   });
 

@@ -187,8 +187,11 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
   });
 
   describe('SendGrid', () => {
-    const signed = (body: string, privateKey: KeyObject = sendgrid.privateKey) => {
-      const timestamp = String(Math.floor(Date.now() / 1000));
+    const signed = (
+      body: string,
+      privateKey: KeyObject = sendgrid.privateKey,
+      timestamp = String(Math.floor(Date.now() / 1000)),
+    ) => {
       const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey);
       return t
         .http()
@@ -232,6 +235,26 @@ describe('Provider webhooks: POST /api/webhooks/{ses,sendgrid,postmark,mailgun} 
         .send(body.replace('Bounced Address', 'Bounced  Address'))
         .expect(403);
       expect(await suppression(email)).toBeNull();
+    });
+
+    it('refuses a delivery signed more than a day ago (403), and takes a signed delivery once', async () => {
+      const old = address();
+      const stale = String(Math.floor(Date.now() / 1000) - 25 * 60 * 60);
+      const oldBody = sample('sendgrid-events.json', { 'example@test.com': old });
+      expect((await signed(oldBody, sendgrid.privateKey, stale).expect(403)).body.message).toMatch(/replay/);
+      expect(await suppression(old)).toBeNull();
+
+      const email = address();
+      const body = sample('sendgrid-events.json', { 'example@test.com': email });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const first = await signed(body, sendgrid.privateKey, timestamp).expect(200);
+      expect(first.body.results).toHaveLength(3);
+      // The same signed delivery again (a replay, or SendGrid's retry of one we took): answered, and nothing done.
+      const again = await signed(body, sendgrid.privateKey, timestamp).expect(200);
+      expect(again.body).toEqual({ duplicate: true, results: [] });
+      // Signed anew, the same events are a new delivery.
+      const resigned = await signed(body, sendgrid.privateKey, String(Number(timestamp) + 1)).expect(200);
+      expect(resigned.body.results).toHaveLength(3);
     });
 
     it('takes a full batch (SendGrid posts up to 768 KB at a time)', async () => {

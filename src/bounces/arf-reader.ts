@@ -1,5 +1,13 @@
 import type { ClassifiedBounce } from './bounce-reasons';
-import { addressOf, headerFields, headerList, MimeMessage, oneLine, REPORT_LIMITS, textOf } from './mime-message';
+import {
+  addressOf,
+  headerFields,
+  headerList,
+  MimeMessage,
+  collapseWhitespace,
+  REPORT_LIMITS,
+  textOf,
+} from './mime-message';
 
 /** ARF feedback types that are a complaint by the recipient (RFC 5965 §7.3); not-spam, virus, auth-failure are not. */
 const COMPLAINT_TYPES = new Set(['abuse', 'fraud', 'other']);
@@ -26,7 +34,7 @@ export function readArf(message: MimeMessage, feedbackText: string, messageId: s
   }
   if (!rcpts.length || !COMPLAINT_TYPES.has(feedbackType)) return { bounces: [], ignored: Math.max(rcpts.length, 1) };
   const reporter = fields.get('user-agent')?.trim();
-  const diagnostic = oneLine(`arf ${feedbackType}${reporter ? ` from ${reporter}` : ''}`);
+  const diagnostic = collapseWhitespace(`arf ${feedbackType}${reporter ? ` from ${reporter}` : ''}`);
   return {
     bounces: [...new Set(rcpts)].slice(0, REPORT_LIMITS.recipients).map((email) => ({
       email,
@@ -56,6 +64,26 @@ export function readJmrp(message: MimeMessage): ClassifiedBounce[] {
       type: 'complaint',
       reason: 'complaint',
       diagnostic: 'jmrp complaint',
+      ...(messageId ? { messageId } : {}),
+    },
+  ];
+}
+
+/**
+ * Apple Mail's "Unsubscribe" button, for a list that offers a mailto: List-Unsubscribe (RFC 2369), sends the
+ * subscriber's own message to that address, marked `X-Apple-Unsubscribe: true`. It is the reader asking for no more
+ * of our mail, like an ARF opt-out: read as a complaint by its From, so that campaigns stop at once.
+ */
+export function readUnsubscribeRequest(message: MimeMessage, messageId: string | undefined): ClassifiedBounce[] {
+  if (!/^\s*true\s*$/i.test(message.header('x-apple-unsubscribe'))) return [];
+  const email = addressOf(message.header('from'));
+  if (!email) return [];
+  return [
+    {
+      email,
+      type: 'complaint',
+      reason: 'complaint',
+      diagnostic: 'unsubscribe request (X-Apple-Unsubscribe)',
       ...(messageId ? { messageId } : {}),
     },
   ];

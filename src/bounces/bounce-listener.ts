@@ -9,6 +9,14 @@ import { VerpBounces } from './verp-bounces';
 const answer = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
 
 /**
+ * How many clients the listener serves at once; one more is answered 421 (try again later), which a sending MTA
+ * takes as a deferral. Each client may hold a message of up to RAW_BOUNCE_LIMIT in memory (10 MB, so 200 MB at
+ * most), and bounces arrive a few at a time from a few MTAs: a flood of connections is not a bounce, it is not let
+ * take the process's memory or its database connections.
+ */
+export const BOUNCE_LISTENER_MAX_CLIENTS = 20;
+
+/**
  * The service's own SMTP server for bounce mail (BOUNCE_SMTP_PORT): the MX, or a relay route, of BOUNCE_DOMAIN
  * points here (README, Bounces). It takes mail only for valid VERP addresses, reads each message as a bounce
  * and answers 250 only once the database recorded it, so a crash loses nothing (the sending MTA tries again).
@@ -35,6 +43,7 @@ export class BounceListener implements OnApplicationBootstrap, OnApplicationShut
       disabledCommands: ['AUTH', 'STARTTLS'],
       authOptional: true,
       size: RAW_BOUNCE_LIMIT,
+      maxClients: BOUNCE_LISTENER_MAX_CLIENTS,
       logger: false,
       onRcptTo: (address, _session, callback) => {
         if (this.intake.messageOf(address.address)) return callback();
@@ -69,6 +78,11 @@ export class BounceListener implements OnApplicationBootstrap, OnApplicationShut
     const bound = server.server.address();
     this.port = typeof bound === 'object' && bound ? bound.port : this.config.bounceSmtpPort;
     this.logger.log(`Bounce listener on port ${this.port} for ${this.config.bounceDomain}`);
+  }
+
+  /** How many clients are connected now. */
+  get connectedClients(): number {
+    return this.server?.connections.size ?? 0;
   }
 
   async onApplicationShutdown(): Promise<void> {

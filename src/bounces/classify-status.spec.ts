@@ -1,4 +1,4 @@
-import { classifyFailure, classifySmtpAnswer } from './classify-status';
+import { classifyFailure, classifySmtpAnswer, statusOf } from './classify-status';
 
 describe('classifySmtpAnswer', () => {
   it.each([
@@ -102,5 +102,85 @@ describe('classifyFailure', () => {
       type: 'soft',
       reason: 'mailbox-full',
     });
+  });
+
+  // Issue 14, the former unseen set: kinds of bounce the rules misread, fixed by what the RFCs say.
+  it('calls hard a domain with a null MX (RFC 7505), even under a 4.x.x status', () => {
+    const gmail = "The domain example.org doesn't receive email according to the administrator: returned Null MX";
+    expect(classifyFailure('4.0.0', gmail)).toEqual({ type: 'hard', reason: 'domain-unknown' });
+  });
+
+  it('calls a final failure under a 4.x.x blocked when its words refuse the sender, and a delay still soft', () => {
+    const ptr = '450 4.7.1 Access denied. IP name lookup failed [192.0.2.222]';
+    expect(classifyFailure('4.4.7', ptr)).toEqual({ type: 'blocked', reason: 'reputation-blocked' });
+    expect(classifyFailure('4.4.7', ptr, true)).toEqual({ type: 'soft', reason: 'expired' });
+    expect(classifyFailure('4.0.0', '554 Bad DNS PTR resource record')).toEqual({
+      type: 'blocked',
+      reason: 'reputation-blocked',
+    });
+    // A refusal in general words ("Access denied") under a 4.x.x stays soft: it may pass on a later try.
+    expect(classifyFailure('4.4.7', '450 4.7.1 Access denied').type).toBe('soft');
+  });
+
+  it('never calls hard a refusal whose words say our sender was refused', () => {
+    const cox = '550 5.1.0 <we@example.org> sender rejected AUP#CDRBL';
+    expect(classifyFailure('5.1.0', cox)).toEqual({ type: 'blocked', reason: 'policy-blocked' });
+    expect(classifySmtpAnswer(553, '5.1.8 <we@example.org>: Sender address rejected: Domain not found').type).toBe(
+      'blocked',
+    );
+  });
+
+  it('calls hard a disabled recipient address even under a 5.7.x status', () => {
+    expect(classifySmtpAnswer(525, '5.7.13 Disabled recipient address')).toEqual({
+      type: 'hard',
+      reason: 'mailbox-disabled',
+    });
+  });
+
+  it('calls hard a refusal that names nothing but the recipient address, and blocked one that says why', () => {
+    expect(classifyFailure('5.0.0', '550 <ada@example.jp>: Recipient address rejected.')).toEqual({
+      type: 'hard',
+      reason: 'user-unknown',
+    });
+    expect(classifyFailure('5.0.0', '550 <ada@example.jp>: Recipient address rejected: Access denied').type).toBe(
+      'blocked',
+    );
+  });
+
+  it('reads "address could not be found" as an unknown user and a failing local program as soft', () => {
+    const google = "Your message wasn't delivered to ada@example.it because the address couldn't be found.";
+    expect(classifyFailure('5.0.0', google)).toEqual({ type: 'hard', reason: 'user-unknown' });
+    expect(classifyFailure('5.3.0', '554 5.3.0 unknown mailer error 255')).toEqual({ type: 'soft', reason: 'other' });
+  });
+
+  it('calls blocked a "user unknown" given only after DATA, and hard one whose RCPT was refused and read late', () => {
+    expect(classifyFailure('5.0.0', '550 Unknown user ada@example.jp (in reply to end of DATA command)')).toEqual({
+      type: 'blocked',
+      reason: 'policy-blocked',
+    });
+    expect(
+      classifyFailure('5.0.0', '>>> DATA <<< 550 Unknown user ada@example.jp 554 5.0.0 Service unavailable').type,
+    ).toBe('blocked');
+    const pipelined = '>>> DATA <<< 550 5.1.1 ada@example.jp... No such user <<< 503 5.0.0 Need RCPT (recipient)';
+    expect(classifyFailure('5.1.1', pipelined)).toEqual({ type: 'hard', reason: 'user-unknown' });
+    expect(classifySmtpAnswer(550, '5.1.1 no such user', 'data').type).toBe('blocked');
+    expect(classifySmtpAnswer(550, '5.1.1 no such user', 'rcpt').type).toBe('hard');
+  });
+});
+
+describe('statusOf (one rule for a DSN, a provider event, a relay answer and a plain bounce)', () => {
+  it.each([
+    [{ status: '5.1.1' }, '5.1.1'],
+    [{ status: '5.0.0', text: '550 5.1.1 user unknown' }, '5.1.1'],
+    [{ status: '4.4.7', text: '550 5.1.1 user unknown' }, '4.4.7'],
+    [{ status: '5.0.0', text: '450 4.2.2 full' }, '5.0.0'],
+    [{ code: 550, text: '5.1.1 no such user' }, '5.1.1'],
+    [{ code: 450, text: '5.1.1 user unknown' }, '4.0.0'],
+    [{ text: '550 5.7.1 spam' }, '5.7.1'],
+    [{ text: '452 mailbox full' }, '4.0.0'],
+    [{ code: 250, text: 'ok' }, null],
+    [{ status: 'bogus', text: 'nothing' }, null],
+  ] as const)('%j → %s', (report, status) => {
+    expect(statusOf(report)).toBe(status);
   });
 });

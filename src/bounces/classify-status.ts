@@ -1,5 +1,6 @@
 import type { BounceReason, Classification } from './bounce-reasons';
 import { matchText } from './diagnostic-rules';
+import { refusalStage, SmtpStage } from './smtp-stage';
 
 /** How much of a diagnostic the rules read: what decides sits at its start. */
 const TEXT_LIMIT = 2000;
@@ -30,11 +31,24 @@ const SOFT_CODE_REASONS: ReadonlyArray<[RegExp, BounceReason]> = [
 
 /**
  * RFC 3463 X.1.7 (bad sender's mailbox address) and X.1.8 (bad sender's system address) are about our sender, as
- * is any refusal given after MAIL FROM, before a recipient was named: the recipient may be fine, so never hard.
+ * is a refusal whose words say so ("550 5.1.0 <us@…> sender rejected"): the recipient may be fine, so never hard.
  */
 const SENDER_STATUS = /^[45]\.1\.[78]$/;
-const AFTER_MAIL_FROM = /\b(?:after|in reply to) mail from\b/;
-const AFTER_RCPT_TO = /\b(?:after|in reply to) rcpt to\b/;
+const SENDER_REFUSED = /\bsender (?:address )?(?:rejected|refused|denied|blocked)\b|\brejected sender\b/;
+
+/**
+ * RFC 7505: a domain that publishes a "null MX" accepts no mail at all, so a sender "SHOULD NOT" retry it (§4.1):
+ * the address is permanently undeliverable, whatever class of status the MTA that found the null MX wrote
+ * (Gmail writes 4.0.0).
+ */
+const NULL_MX = /\bnull mx\b|doesn'?t receive e-?mail according to|does not receive e-?mail according to/;
+
+/**
+ * A refusal that names nothing but the recipient address ("550 <ada@…>: Recipient address rejected.", in reply to
+ * RCPT TO): the server refuses that address and gives no other cause. A refusal of the message or the sender says
+ * why (Postfix's own rejects always name the restriction: "Recipient address rejected: Access denied").
+ */
+const BARE_RECIPIENT_REFUSAL = /recipient address rejected\.?\s*(?:\(in reply to rcpt to command\)\.?)?\s*$/;
 
 /**
  * A refusal by the recipient's own choice ("Refused due to recipient preferences"): the address exists, so a
@@ -54,19 +68,32 @@ const CODE_AND_TEXT_RULES: ReadonlyArray<[RegExp, RegExp, Classification]> = [
 
 /**
  * Classifies one failure from its RFC 3463 status (or the SMTP reply code's class) and its diagnostic text.
- * - A delay warning, or any 4xx, is soft: the message is still being tried or may pass later.
+ * - A domain with a null MX (RFC 7505) is hard, whatever the status class says.
+ * - A delay warning is soft, and so is any 4xx, except a final failure (the MTA gave up) whose words refuse the
+ *   sender or the message (a missing PTR, a block list, spam, SPF): that is `blocked`, as a 5xx with them would be.
  * - Otherwise the text decides when it says something known (see diagnostic-rules.ts): many 5.x.x answers are
  *   really full mailboxes or refusals of the content ("552 5.2.2 mailbox full", "550 5.7.1 rejected as spam").
  * - Otherwise the code: 5.1.1 hard user-unknown, 5.2.2 soft mailbox-full, 5.7.x blocked…
  * - A permanent failure that says nothing known is `blocked`/`other`: it is reported, but nobody is suppressed on
  *   a guess.
+ * - A hard reading is no hard bounce when the refusal was about our sender (`SENDER_STATUS`, `SENDER_REFUSED`,
+ *   given to MAIL FROM) or came only after DATA (see `afterStage`).
+ * `stage` is the command the refusal answered, read from the text unless the caller knows it better.
  */
-export function classifyFailure(status: string | null, text: string, delayed = false): Classification {
+export function classifyFailure(
+  status: string | null,
+  text: string,
+  delayed = false,
+  stage: SmtpStage | null = refusalStage(text),
+): Classification {
   // Addresses say nothing about the failure, and may mislead ("junkmail@…" is no spam block).
   const words = text.slice(0, TEXT_LIMIT).replace(/[^\s<>"'()[\]]{1,64}@[^\s<>"'()[\]]{1,255}/g, ' ');
   const lower = words.toLowerCase();
+  if (NULL_MX.test(lower)) return { type: 'hard', reason: 'domain-unknown' };
   const rule = matchText(lower);
   if (delayed || status?.startsWith('4')) {
+    if (!delayed && rule?.type === 'blocked' && rule.reason !== 'policy-blocked')
+      return { type: 'blocked', reason: rule.reason };
     if (rule?.type === 'soft' && rule.reason !== 'other') return { type: 'soft', reason: rule.reason };
     const byCode = status ? SOFT_CODE_REASONS.find(([p]) => p.test(status))?.[1] : undefined;
     return { type: 'soft', reason: byCode ?? (delayed ? 'delayed' : 'other') };
@@ -76,16 +103,28 @@ export function classifyFailure(status: string | null, text: string, delayed = f
   const byCode = status ? CODE_RULES.find(([p]) => p.test(status))?.[1] : undefined;
   const reading = textOrCode(rule, byCode, lower);
   if (reading.type !== 'hard') return reading;
-  // A refusal of our sender ("550 5.1.7 No such domain" about the MAIL FROM domain) says nothing of the recipient.
-  const aboutSender =
-    (status && SENDER_STATUS.test(status)) || (AFTER_MAIL_FROM.test(lower) && !AFTER_RCPT_TO.test(lower));
-  return aboutSender ? { type: 'blocked', reason: 'policy-blocked' } : reading;
+  const aboutSender = (status && SENDER_STATUS.test(status)) || SENDER_REFUSED.test(lower);
+  return aboutSender ? { type: 'blocked', reason: 'policy-blocked' } : afterStage(reading, stage);
+}
+
+/**
+ * A hard reading checked against the command the refusal answered. Refused at MAIL FROM, it is about our sender.
+ * Refused only after DATA, when RCPT TO had been accepted (RFC 5321 §3.3: the server took the address), it is
+ * about the message, whatever the words ("550 Unknown user" from a receiving filter, as NTT docomo answers for
+ * its users' filters): the address exists, so `blocked`. A transcript that shows the RCPT was refused and only
+ * read after DATA (PIPELINING) is a RCPT refusal, and stays hard.
+ */
+export function afterStage(reading: Classification, stage: SmtpStage | null): Classification {
+  if (reading.type !== 'hard' || (stage !== 'mail' && stage !== 'data')) return reading;
+  return { type: 'blocked', reason: 'policy-blocked' };
 }
 
 function textOrCode(rule: Classification | null, byCode: Classification | undefined, lower: string): Classification {
   // "Recipient address rejected" is a refusal in general words; a 5.1.1 beside it says which kind, unless the
   // words say the recipient chose to refuse.
   const codeOverrides = rule?.reason === 'policy-blocked' && byCode?.type === 'hard' && !RECIPIENT_CHOICE.test(lower);
+  if (rule?.reason === 'policy-blocked' && BARE_RECIPIENT_REFUSAL.test(lower))
+    return { type: 'hard', reason: 'user-unknown' };
   if (rule && !codeOverrides) return { type: rule.type, reason: rule.reason };
   return byCode ?? { type: 'blocked', reason: 'other' };
 }
@@ -101,15 +140,44 @@ export function smtpCodeIn(text: string): number | null {
   return found ? Number(found[1]) : null;
 }
 
+/** What was reported about one failure: any of the SMTP reply code, an RFC 3463 status, and the text. */
+export interface FailureReport {
+  /** the SMTP reply code (550), when reported apart from the text */
+  code?: number | null;
+  /** the RFC 3463 status as a field of its own (a DSN's Status, a provider's status) */
+  status?: string | null;
+  text?: string | null;
+}
+
+const STATUS_FIELD = /^\s*([245]\.\d{1,3}\.\d{1,3})\b/;
+
+/**
+ * The one RFC 3463 status of a failure, however it was reported (a DSN block, a provider's event, a relay's
+ * answer, a plain-text bounce); null when nothing gives a class.
+ * - A status field of its own is the reporter's verdict and is taken as given…
+ * - …except that a generic x.0.0 gives way to a more specific code of the same class in the text (an MTA's 5.0.0
+ *   around the remote's own "550 5.1.1").
+ * - Without one, the first code in the text, if the reply code agrees: the reply code is what the server meant,
+ *   so an enhanced code of another class is not trusted over it ("450 5.1.1 …" is 4.0.0).
+ * - Else the reply code's class (x.0.0), the reply code being the one given or else the first in the text.
+ */
+export function statusOf(report: FailureReport): string | null {
+  const text = String(report.text ?? '').slice(0, TEXT_LIMIT);
+  const inText = enhancedCodeIn(text);
+  const field = STATUS_FIELD.exec(report.status ?? '')?.[1] ?? null;
+  if (field) return /\.0\.0$/.test(field) && inText?.[0] === field[0] ? inText : field;
+  const code = report.code ?? smtpCodeIn(text);
+  const klass = code && code >= 400 && code < 600 ? String(Math.floor(code / 100)) : null;
+  if (inText && (!klass || inText[0] === klass)) return inText;
+  return klass ? `${klass}.0.0` : null;
+}
+
 /**
  * A synchronous SMTP answer (the relay's `responseCode` and `response` text) read with the same rules as a
- * bounce: `550 5.1.1` is hard user-unknown, `552 5.2.2 mailbox full` soft, `550 5.7.1 … spam` blocked, any 4xx soft.
+ * bounce: `550 5.1.1` is hard user-unknown, `552 5.2.2 mailbox full` soft, `550 5.7.1 … spam` blocked, any 4xx
+ * soft. `stage` is the command it answered, when the caller knows it.
  */
-export function classifySmtpAnswer(code: number, text: string): Classification {
+export function classifySmtpAnswer(code: number, text: string, stage?: SmtpStage | null): Classification {
   const body = String(text ?? '').slice(0, TEXT_LIMIT);
-  const enhanced = enhancedCodeIn(body);
-  const klass = code >= 400 && code < 600 ? String(Math.floor(code / 100)) : null;
-  // The reply code is what the server meant; an enhanced code of another class is not to be trusted over it.
-  const status = enhanced && (!klass || enhanced[0] === klass) ? enhanced : klass ? `${klass}.0.0` : enhanced;
-  return classifyFailure(status, body);
+  return classifyFailure(statusOf({ code, text: body }), body, false, stage ?? refusalStage(body));
 }

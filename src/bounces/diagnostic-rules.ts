@@ -30,7 +30,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'reputation-blocked',
     type: 'blocked',
     pattern:
-      /blacklist|black list|blocklist|block list|\brbl\b|dnsbl|spamhaus|spamcop|sorbs|barracuda|reputation|blocked using|(?<!not )listed (?:at|in|on|by)|client host [^\s]{0,60} blocked|is not allowed to send mail from|\bip\b[^.]{0,40}\b(?:blocked|banned|rejected)|poor sender|sender is blocked|senderscore/,
+      /blacklist|black list|blocklist|block list|\brbl\b|dnsbl|spamhaus|spamcop|sorbs|barracuda|reputation|blocked using|(?<!not )listed (?:at|in|on|by)|client host [^\s]{0,60} blocked|client host rejected|is not allowed to send mail from|\bip\b[^.]{0,40}\b(?:blocked|banned|rejected)|poor sender|sender is blocked|senderscore|\bptr\b|reverse (?:dns|lookup)|\brdns\b|ip name lookup failed/,
   },
   {
     reason: 'spam-blocked',
@@ -72,7 +72,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'mailbox-disabled',
     type: 'hard',
     pattern:
-      /(?:account|mailbox|address|user|recipient)[^.;]{0,40}\b(?:disabled|deactivated|discontinued|suspended|inactive|not active|no longer active|closed|terminated|locked)\b|deactivated mailbox|is not an active address|no longer (?:on server|with|in use|available|valid|exists)|has been (?:disabled|deactivated|closed|suspended)|moved (?:permanently|to)|user has moved|konto (?:gesperrt|deaktiviert)/,
+      /(?:account|mailbox|address|user|recipient)[^.;]{0,40}\b(?:disabled|deactivated|discontinued|suspended|inactive|not active|no longer active|closed|terminated|locked)\b|deactivated mailbox|is not an active address|no longer (?:on server|with|in use|available|valid|exists)|has been (?:disabled|deactivated|closed|suspended)|disabled (?:recipient|user|account|mailbox|address)|moved (?:permanently|to)|user has moved|konto (?:gesperrt|deaktiviert)/,
   },
   {
     reason: 'domain-unknown',
@@ -84,7 +84,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'user-unknown',
     type: 'hard',
     pattern:
-      /user ?unknown|unknown (?:user|recipient|address|mailbox|local[- ]part|alias)|no such (?:user|mailbox|recipient|account|address|person)|(?:user|recipient|mailbox|address|account|addressee)(?: address)? (?:does not|doesn't|did not) exist|(?:user|recipient|mailbox|address|account) (?:\S{1,80} )?(?:does not|doesn't) exist|does not exist|not (?:a )?(?:valid|known) (?:user|mailbox|recipient|address)|is not a known user|invalid (?:recipient|mailbox|address|user|final delivery userid)|mailbox (?:not found|unavailable|not available|does not exist)|no mailbox|recipient (?:unknown|not found|rejected)|addressee unknown|not listed in|bad destination mailbox|bad[_ ]recipient|badrcptto|user not found|not our customer|unrouteable address|unknown or illegal user|illegal user|nie istnieje|niedostepne|(?:user|mailbox|recipient) (?:is )?unavailable|no account|account (?:does not exist|not found)|non[- ]existent|inexistant|n'existe pas|existiert nicht|unbekannt|undeliverable address|address unknown|no valid recipients|not a valid mailbox|no mail box|not recogni[sz]ed|user not known|(?:does not|doesn't) have an? \S{0,60} ?account|did not (?:exactly )?match|does not have a final (?:e-?mail )?delivery point|no matches to nameserver query|not a valid user/,
+      /user ?unknown|unknown (?:user|recipient|address|mailbox|local[- ]part|alias)|no such (?:user|mailbox|recipient|account|address|person)|(?:user|recipient|mailbox|address|account|addressee)(?: address)? (?:does not|doesn't|did not) exist|(?:user|recipient|mailbox|address|account) (?:\S{1,80} )?(?:does not|doesn't) exist|does not exist|not (?:a )?(?:valid|known) (?:user|mailbox|recipient|address)|is not a known user|invalid (?:recipient|mailbox|address|user|final delivery userid)|mailbox (?:not found|unavailable|not available|does not exist)|no mailbox|recipient (?:unknown|not found|rejected)|addressee unknown|not listed in|bad destination mailbox|bad[_ ]recipient|badrcptto|user not found|not our customer|unrouteable address|unknown or illegal user|illegal user|nie istnieje|niedostepne|(?:user|mailbox|recipient) (?:is )?unavailable|no account|account (?:does not exist|not found)|non[- ]existent|inexistant|n'existe pas|existiert nicht|unbekannt|undeliverable address|address unknown|no valid recipients|not a valid mailbox|no mail box|not recogni[sz]ed|user not known|(?:does not|doesn't) have an? \S{0,60} ?account|did not (?:exactly )?match|does not have a final (?:e-?mail )?delivery point|no matches to nameserver query|not a valid user|address (?:couldn't|could not|cannot|can't) be found/,
   },
   {
     reason: 'relay-denied',
@@ -121,7 +121,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'other',
     type: 'soft',
     pattern:
-      /loop|too many hops|command died|internal error|local error|configuration error|mail system error|error while being processed|please try (?:to )?resend/,
+      /loop|too many hops|command died|mailer error|internal error|local error|configuration error|mail system error|error while being processed|please try (?:to )?resend/,
   },
 ];
 

@@ -1,6 +1,6 @@
 import type { ClassifiedBounce } from './bounce-reasons';
-import { classifyFailure, enhancedCodeIn, smtpCodeIn } from './classify-status';
-import { addressOf, headerFields, NotAReportError, oneLine, REPORT_LIMITS } from './mime-message';
+import { classifyFailure, smtpCodeIn, statusOf } from './classify-status';
+import { addressOf, headerFields, NotAReportError, collapseWhitespace, REPORT_LIMITS } from './mime-message';
 
 export interface DsnReading {
   bounces: ClassifiedBounce[];
@@ -32,16 +32,13 @@ export function readDsn(text: string, messageId: string | undefined): DsnReading
       ignored++;
       continue;
     }
-    const diagnostic = oneLine(fields.get('diagnostic-code') ?? fields.get('x400-supplementary-info') ?? '');
+    const diagnostic = collapseWhitespace(fields.get('diagnostic-code') ?? fields.get('x400-supplementary-info') ?? '');
     const statusField = fields.get('status') ?? '';
-    let status = enhancedCodeIn(statusField) ?? enhancedCodeIn(diagnostic);
-    // A remote server's own answer in the diagnostic tells more than an MTA's generic 5.0.0.
-    const inDiagnostic = enhancedCodeIn(diagnostic);
-    if (status && /\.0\.0$/.test(status) && inDiagnostic && inDiagnostic[0] === status[0]) status = inDiagnostic;
-    if (!status) {
-      const smtp = smtpCodeIn(diagnostic) ?? smtpCodeIn(statusField);
-      status = smtp ? `${String(smtp)[0]}.0.0` : null;
-    }
+    const status = statusOf({
+      status: statusField,
+      code: smtpCodeIn(diagnostic) ?? smtpCodeIn(statusField),
+      text: diagnostic,
+    });
     const explanation = `${diagnostic} ${statusField.replace(/^[\d.\s]+/, '')}`;
     const { type, reason } = classifyFailure(status, explanation, action === 'delayed');
     bounces.push({

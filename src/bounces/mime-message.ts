@@ -112,6 +112,7 @@ export function originalMessageId(message: MimeMessage): string | undefined {
   return headerFields(head).get('message-id')?.trim() || undefined;
 }
 
-export function oneLine(value: string, max = 1000): string {
+/** A text on one line for a log or a detail field: every run of whitespace one space, cut at `max`. */
+export function collapseWhitespace(value: string, max = 1000): string {
   return value.replace(/\s+/g, ' ').trim().slice(0, max);
 }

@@ -1,6 +1,6 @@
 import type { ClassifiedBounce } from './bounce-reasons';
-import { classifyFailure, enhancedCodeIn, smtpCodeIn } from './classify-status';
-import { oneLine, REPORT_LIMITS } from './mime-message';
+import { classifyFailure, enhancedCodeIn, statusOf } from './classify-status';
+import { collapseWhitespace, REPORT_LIMITS } from './mime-message';
 
 /** Where the returned message starts in a plain-text bounce: nothing past it is the bounce's own text. */
 const ORIGINAL_STARTS =
@@ -59,7 +59,7 @@ export function readPlainBounce(
     .join(' ');
   return emails.slice(0, REPORT_LIMITS.recipients).map((email) => {
     const context = contexts.get(email) ?? '';
-    const diagnostic = oneLine(REASON_LINE.test(context) ? context : `${context} ${fallback}`);
+    const diagnostic = collapseWhitespace(REASON_LINE.test(context) ? context : `${context} ${fallback}`);
     return { email, diagnostic };
   });
 }
@@ -67,6 +67,9 @@ export function readPlainBounce(
 /** Each address the lines name, with the lines around its first telling mention. */
 function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines: boolean): Map<string, string> {
   const contexts = new Map<string, string>();
+  // The line each address was last read on: another mention on it has the same lines around it (a line of junk
+  // naming an address 100,000 times is read once, not 100,000 times).
+  const readOn = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (skipHeaderLines && /^\s*(?:from|to|cc|reply-to|sender|return-path|mail from):/i.test(line)) continue;
@@ -79,6 +82,8 @@ function addressContexts(lines: string[], exclude: Set<string>, skipHeaderLines:
       const key = email.toLowerCase();
       const before = line.slice(Math.max(0, match.index - 200), match.index);
       if (exclude.has(key) || NOT_RECIPIENT.test(email) || /https?:\/\/\S*$/.test(before)) continue;
+      if (readOn.get(key) === i) continue;
+      readOn.set(key, i);
       const known = contexts.get(key);
       // The first lines that say why win; a later mention (a transcript's echo) only fills in.
       if (known !== undefined && REASON_LINE.test(known)) continue;
@@ -106,8 +111,7 @@ export function classifyFinding(
   // What the text says wins over the subject: "Delivery failure notification… attempts will continue" is a delay.
   const delayed = STILL_TRYING.test(human.slice(0, 4000)) || (!failure && WARNING_SUBJECT.test(subject));
   const enhanced = enhancedCodeIn(text);
-  const smtp = smtpCodeIn(text);
-  const status = enhanced ?? (smtp ? `${String(smtp)[0]}.0.0` : delayed ? null : '5.0.0');
+  const status = statusOf({ text }) ?? (delayed ? null : '5.0.0');
   let { type, reason } = classifyFailure(status, text, delayed);
   // Lines about the address that say nothing known: the rest of the bounce's own text may (one reason for all).
   if (reason === 'other' && human) ({ type, reason } = classifyFailure(status, human, delayed));

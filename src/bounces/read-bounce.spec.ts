@@ -134,4 +134,26 @@ describe('readBounce on notices', () => {
     const procmail = await readBounce(corpus('sisimai-rfc3464-04.eml'));
     expect(procmail.bounces.map((b) => b.email).filter((e) => !/^[\w.-]+@/.test(e))).toEqual([]);
   });
+
+  it('reads the command a DSN refusal answered from its transcript: "Unknown user" only after DATA is no hard bounce', async () => {
+    const docomo = await readBounce(corpus('sisimai-rhost-nttdocomo-01.eml'));
+    expect(docomo.kind).toBe('dsn');
+    expect(docomo.bounces.map(pick)).toEqual([
+      { email: 'azumakuniyuki@ntt.docomo.example.ne.jp', type: 'blocked', reason: 'policy-blocked' },
+    ]);
+    // The same words refusing the RCPT stay hard.
+    expect((await readBounce(corpus('sisimai-email-postfix-36.eml'))).bounces[0]).toMatchObject({ type: 'hard' });
+  });
+
+  it('reads a null MX (RFC 7505) as an unknown domain though the DSN says 4.0.0', async () => {
+    expect((await readBounce(corpus('sisimai-email-gsuite-03.eml'))).bounces.map(pick)).toEqual([
+      { email: 'neko@libsisimai.org', type: 'hard', reason: 'domain-unknown' },
+    ]);
+  });
+
+  it("reads Apple Mail's unsubscribe request as a complaint by its sender", async () => {
+    const read = await readBounce(corpus('sisimai-arf-26.eml'));
+    expect(read.kind).toBe('arf');
+    expect(read.bounces.map(pick)).toEqual([{ email: 'example@icloud.com', type: 'complaint', reason: 'complaint' }]);
+  });
 });

@@ -1,6 +1,7 @@
-import type { ClassifiedBounce } from './bounce-reasons';
-import { readArf, readJmrp } from './arf-reader';
+import type { Classification, ClassifiedBounce } from './bounce-reasons';
+import { readArf, readJmrp, readUnsubscribeRequest } from './arf-reader';
 import { isSuccessNotice, mayBeBounce } from './bounce-signs';
+import { afterStage } from './classify-status';
 import { readDsn } from './dsn-reader';
 import {
   addressOf,
@@ -15,6 +16,7 @@ import {
 } from './mime-message';
 import { classifyFinding, humanText, inlineMessageId, readPlainBounce } from './plain-bounce-reader';
 import { readSesNotice } from './ses-notice-reader';
+import { stageNear } from './smtp-stage';
 
 export interface BounceReading {
   /**
@@ -56,6 +58,8 @@ export async function readBounce(raw: Buffer | string, forwarded = false): Promi
   }
   const jmrp = readJmrp(message);
   if (jmrp.length) return { kind: 'arf', bounces: jmrp, ignored: 0 };
+  const unsubscribe = readUnsubscribeRequest(message, messageId);
+  if (unsubscribe.length) return { kind: 'arf', bounces: unsubscribe, ignored: 0 };
   // A report forwarded as an attachment (a mail admin passing a DSN on) is read once, not deeper.
   const attached = message.part('message/rfc822');
   if (!forwarded && attached && /^content-type:\s*multipart\/report/im.test(textOf(attached).slice(0, 20_000))) {
@@ -93,17 +97,28 @@ function readPlain(message: MimeMessage, messageId: string | undefined): BounceR
   return { kind: 'plain', bounces: findings.map((f) => classifyFinding(f, subject, id, human)), ignored: 0 };
 }
 
-/** A DSN block that says nothing known borrows what the human-readable part says about the same address. */
+/**
+ * What the human-readable part adds to a DSN's blocks. Its transcript or "(in reply to …)" says which command a
+ * refusal answered, which the Diagnostic-Code rarely does (see afterStage: a "user unknown" given only after DATA
+ * is no hard bounce). And a block that says nothing known borrows what the text says about the same address.
+ */
 function withPlainText(message: MimeMessage, bounces: ClassifiedBounce[]): ClassifiedBounce[] {
-  if (!bounces.some((b) => b.reason === 'other')) return bounces;
+  const human = humanText(bodyText(message));
+  const staged = bounces.map((b) => ({ ...b, ...afterStage(b, stageNear(human, b.email)) }));
+  if (!staged.some(saysNothing)) return staged;
   const findings = readPlainBounce(bodyText(message), { failedRecipients: [], exclude: [], subject: '' });
-  return bounces.map((b) => {
-    if (b.reason !== 'other') return b;
+  return staged.map((b) => {
+    if (!saysNothing(b)) return b;
     const finding = findings.find((f) => f.email === b.email.toLowerCase());
     if (!finding) return b;
     const better = classifyFinding(finding, '', b.messageId);
-    return better.reason === 'other' ? b : { ...b, type: better.type, reason: better.reason };
+    return saysNothing(better) ? b : { ...b, type: better.type, reason: better.reason };
   });
+}
+
+/** A reading that no rule made: the code's class alone (a permanent failure then is blocked/other). */
+function saysNothing(c: Classification): boolean {
+  return c.reason === 'other' && c.type !== 'soft';
 }
 
 /** The recipient a returned message was delivered for: its first Received's "for <…>", or else its To. */

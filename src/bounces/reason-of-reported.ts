@@ -1,5 +1,5 @@
 import type { BounceReason, BounceType } from './bounce-reasons';
-import { classifyFailure, enhancedCodeIn, smtpCodeIn } from './classify-status';
+import { classifyFailure, statusOf } from './classify-status';
 
 /**
  * The reason of a bounce reported as JSON, whose sender already chose the type: what its detail says, when
@@ -8,8 +8,6 @@ import { classifyFailure, enhancedCodeIn, smtpCodeIn } from './classify-status';
 export function reasonOfReported(type: BounceType, detail: string | undefined): BounceReason {
   if (type === 'complaint') return 'complaint';
   if (!detail) return 'other';
-  const smtp = smtpCodeIn(detail);
-  const status = enhancedCodeIn(detail) ?? (smtp ? `${String(smtp)[0]}.0.0` : null);
-  const read = classifyFailure(status, detail);
+  const read = classifyFailure(statusOf({ text: detail }), detail);
   return read.type === type ? read.reason : 'other';
 }

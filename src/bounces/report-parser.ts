@@ -1,6 +1,6 @@
 import type { BounceReason, BounceType } from './bounce-reasons';
 import { readBounce } from './read-bounce';
-import { oneLine } from './mime-message';
+import { collapseWhitespace } from './mime-message';
 
 export type { BounceReason, BounceType } from './bounce-reasons';
 export { headerFields, NotAReportError, REPORT_LIMITS } from './mime-message';
@@ -44,7 +44,7 @@ export async function parseReport(raw: Buffer | string): Promise<ParsedReport> {
       type: b.type,
       reason: b.reason,
       messageId: b.messageId ?? null,
-      detail: oneLine(
+      detail: collapseWhitespace(
         // A complaint's or SES notice's diagnostic already names what it is (its status included).
         reading.kind === 'arf' || reading.kind === 'ses'
           ? (b.diagnostic ?? b.type)

@@ -4,8 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { MessageRepository } from '../delivery/message.repository';
 import { storedEmailKeyOf } from '../subscribers/email-key';
 import { BounceOutcome, BouncesService } from './bounces.service';
-import { classifyFailure, enhancedCodeIn } from './classify-status';
-import { oneLine, parseMessage } from './mime-message';
+import { classifyFailure, statusOf } from './classify-status';
+import { collapseWhitespace, parseMessage } from './mime-message';
 import { humanText } from './plain-bounce-reader';
 import { NotAReportError, parseReport, ParsedReport, ReportedBounce, sourceOf } from './report-parser';
 import { messageOfVerp } from './verp';
@@ -100,9 +100,9 @@ export class VerpBounces {
     if (report.kind === 'none' || report.ignored > 0) return null;
     const message = await parseMessage(raw, true);
     const text = humanText(message.email.text ?? message.rawBody);
-    const status = enhancedCodeIn(text);
+    const status = statusOf({ text });
     const { type, reason } = classifyFailure(status, text);
-    const detail = oneLine(text, 300);
+    const detail = collapseWhitespace(text, 300);
     return { email: '', type, reason, messageId: null, detail: status ? `${status}: ${detail}` : detail };
   }
 }

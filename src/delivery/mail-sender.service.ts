@@ -12,7 +12,7 @@ export type MailStream = 'transactional' | 'campaign';
 
 export type { MailAddress, OutgoingMail } from './outgoing-mail';
 export type { SentMail };
-export { newMessageId, oneLine } from './outgoing-mail';
+export { newMessageId } from './outgoing-mail';
 
 /** Thrown by MailSender.send when the caller no longer wanted the mail once its turn came: nothing was sent. */
 export class NotSent extends Error {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { isUuid } from '../common/uuid';
+import { headerLine } from '../common/header-line';
 import { verpAddress } from '../bounces/verp';
 import type { TransportMail } from './mail-transport.service';
 
@@ -55,16 +56,16 @@ export interface SenderConfig {
 export function toTransportMail(mail: OutgoingMail, sender: SenderConfig): TransportMail {
   const defaultFrom = sender.mailFrom;
   const from = addressOf(mail.from ?? defaultFrom);
-  const messageId = mail.messageId ? oneLine(mail.messageId) : newMessageId(from);
+  const messageId = mail.messageId ? headerLine(mail.messageId) : newMessageId(from);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(mail.headers ?? {})) {
     const key = name.replace(/[^!-9;-~]/g, ''); // printable ASCII but ':' (RFC 5322 field name)
-    if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = oneLine(value);
+    if (key && !OWN_HEADERS.has(key.toLowerCase())) headers[key] = headerLine(value);
   }
   return {
     from,
     to: addressOf(mail.to),
-    subject: oneLine(mail.subject),
+    subject: headerLine(mail.subject),
     html: mail.html,
     text: mail.text,
     headers,
@@ -83,8 +84,8 @@ export function toTransportMail(mail: OutgoingMail, sender: SenderConfig): Trans
 
 /** The address alone, for the envelope: "Ada <ada@example.com>" → ada@example.com. */
 function bareAddress(value: MailAddress | string): string {
-  if (typeof value !== 'string') return oneLine(value.address);
-  return addressparser(oneLine(value), { flatten: true })[0]?.address ?? oneLine(value);
+  if (typeof value !== 'string') return headerLine(value.address);
+  return addressparser(headerLine(value), { flatten: true })[0]?.address ?? headerLine(value);
 }
 
 /** `<uuid@domain-of-from>`: unique, and from the sender's own domain as RFC 5322 suggests. */
@@ -94,12 +95,7 @@ export function newMessageId(from: MailAddress | string): string {
   return `<${randomUUID()}@${domain}>`;
 }
 
-/** Defensive: what reaches a header is one line (the API refuses CR/LF before it gets here). */
-export function oneLine(value: string): string {
-  return value.replace(/[\r\n\0]+/g, ' ').trim();
-}
-
 function addressOf(value: MailAddress | string): MailAddress | string {
-  if (typeof value === 'string') return oneLine(value);
-  return { name: oneLine(value.name ?? ''), address: oneLine(value.address) };
+  if (typeof value === 'string') return headerLine(value);
+  return { name: headerLine(value.name ?? ''), address: headerLine(value.address) };
 }

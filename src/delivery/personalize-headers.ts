@@ -1,5 +1,5 @@
 import { encodeWord } from 'nodemailer/lib/mime-funcs';
-import { oneLine } from '../common/one-line';
+import { headerLine } from '../common/header-line';
 
 /**
  * The headers campaign mail carries besides those every message has (MailSender sets those):
@@ -20,7 +20,7 @@ export const FEEDBACK_SENDER_ID = 'mailcourier';
 
 export function campaignHeaders(input: CampaignHeaderInput): Record<string, string> {
   return {
-    'List-Unsubscribe': `<${oneLine(input.unsubscribeUrl)}>`,
+    'List-Unsubscribe': `<${headerLine(input.unsubscribeUrl)}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     'List-Id': listId(input.list, domainOf(input.fromAddress)),
     'Feedback-ID': `${atom(input.campaignId)}:campaign:${FEEDBACK_SENDER_ID}`,
@@ -28,7 +28,7 @@ export function campaignHeaders(input: CampaignHeaderInput): Record<string, stri
 }
 
 export function listId(list: { id: string; name: string }, domain: string): string {
-  const name = oneLine(list.name);
+  const name = headerLine(list.name);
   // Words of plain atext stay as they are; anything else is one RFC 2047 encoded word, which nodemailer
   // passes through (it would encode a quoted phrase whole, angle brackets included).
   const phrase = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(name) ? name : encodeWord(name, 'Q', 52);

@@ -33,7 +33,9 @@ export function smtpRefusalOf(err: unknown): { outcome: Exclude<SmtpOutcome, 're
   const code = Number(e.responseCode);
   const permanent = code >= 500 && code < 600 && code !== 503;
   if (!permanent || !RECIPIENT_COMMANDS.has(String(e.command))) return null;
-  const { type, reason } = classifySmtpAnswer(code, typeof e.response === 'string' ? e.response : '');
+  // A "user unknown" given only after DATA came after the server had taken the address (see afterStage).
+  const stage = e.command === 'DATA' ? 'data' : 'rcpt';
+  const { type, reason } = classifySmtpAnswer(code, typeof e.response === 'string' ? e.response : '', stage);
   const outcome = type === 'hard' ? 'hard-bounce' : type === 'soft' ? 'soft-bounce' : 'blocked';
   return { outcome, reason };
 }

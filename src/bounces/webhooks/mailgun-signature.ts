@@ -20,9 +20,3 @@ export function mailgunSignatureValid(signingKey: string, s: MailgunSignature): 
     .digest();
   return timingSafeEqual(expected, Buffer.from(s.signature, 'hex'));
 }
-
-/** Whether the signed timestamp (seconds) is recent enough to be no replay. */
-export function mailgunTimestampFresh(timestamp: string, nowMs = Date.now()): boolean {
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  return Math.abs(nowMs / 1000 - Number(timestamp)) <= MAILGUN_MAX_AGE_SECONDS;
-}

@@ -1,13 +1,15 @@
 import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { BounceInput, BounceOutcome, BouncesService } from '../bounces.service';
 import { mailgunBounces } from './mailgun-events';
-import { MAILGUN_MAX_AGE_SECONDS, mailgunSignatureValid, mailgunTimestampFresh } from './mailgun-signature';
+import { MAILGUN_MAX_AGE_SECONDS, mailgunSignatureValid } from './mailgun-signature';
 import { basicAuthMatches } from './postmark-auth';
 import { postmarkBounces } from './postmark-events';
 import { sendgridBounces } from './sendgrid-events';
-import { sendgridSignatureValid } from './sendgrid-signature';
+import { SENDGRID_MAX_AGE_SECONDS, sendgridSignatureValid } from './sendgrid-signature';
 import { sesBounces } from './ses-events';
+import { signedTimestampFresh } from './signed-timestamp';
 import { readSnsMessage } from './sns-message';
 import { SnsVerifier } from './sns-verifier';
 import { parseJson } from './webhook-body';
@@ -18,7 +20,7 @@ export interface WebhookAnswer {
   results: BounceOutcome[];
   /** SNS only: the subscription was confirmed */
   confirmed?: boolean;
-  /** SNS only: this message was taken before (SNS delivers at least once) */
+  /** SNS and SendGrid only: this delivery was taken before (both deliver at least once) */
   duplicate?: boolean;
 }
 
@@ -68,7 +70,13 @@ export class ProviderWebhooksService {
       );
     if (!sendgridSignatureValid(key, signature, timestamp, body))
       throw new ForbiddenException('X-Twilio-Email-Event-Webhook-Signature does not match the body');
-    return { results: await this.apply(sendgridBounces(parseJson(body)), 'sendgrid') };
+    if (!signedTimestampFresh(timestamp, SENDGRID_MAX_AGE_SECONDS))
+      throw new ForbiddenException('X-Twilio-Email-Event-Webhook-Timestamp is more than a day away: a replay?');
+    const found = sendgridBounces(parseJson(body));
+    // SendGrid sends no delivery id: what it signed (timestamp and body) is one. Taken again, it changes nothing.
+    const delivery = createHash('sha256').update(timestamp).update('\n').update(body).digest('hex');
+    const ttl = 2 * SENDGRID_MAX_AGE_SECONDS + 60;
+    return this.once('sendgrid', delivery, ttl, found, 'sendgrid', { duplicate: true, results: [] });
   }
 
   async postmark(body: Buffer, authorization?: string): Promise<WebhookAnswer> {
@@ -92,7 +100,7 @@ export class ProviderWebhooksService {
       signature: requiredString(s, 'signature', 'signature.signature'),
     };
     if (!mailgunSignatureValid(key, signature)) throw new ForbiddenException('signature does not match');
-    if (!mailgunTimestampFresh(signature.timestamp))
+    if (!signedTimestampFresh(signature.timestamp, MAILGUN_MAX_AGE_SECONDS))
       throw new ForbiddenException(`signature.timestamp is more than ${MAILGUN_MAX_AGE_SECONDS} s away: a replay?`);
     if (payload['event-data'] === undefined) throw new MalformedWebhook('event-data is required');
     const found = mailgunBounces(payload['event-data']);

@@ -3,6 +3,14 @@ import { createPublicKey, KeyObject, verify } from 'node:crypto';
 export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
 
+/**
+ * SendGrid's timestamp may be this far from our clock, either way; older ones are replays. SendGrid retries a
+ * delivery we did not take for up to 24 hours after the event and does not say whether a retry is signed anew, so
+ * the window spans those 24 hours (and 10 minutes of clock skew): a late retry is not turned away. Within it a
+ * replay is told apart by what was signed (ProviderWebhooksService remembers it).
+ */
+export const SENDGRID_MAX_AGE_SECONDS = 24 * 60 * 60 + 10 * 60;
+
 const keys = new Map<string, KeyObject>();
 
 /**

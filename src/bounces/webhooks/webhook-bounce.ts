@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { Classification } from '../bounce-reasons';
-import { classifyFailure, enhancedCodeIn, smtpCodeIn } from '../classify-status';
-import { oneLine } from '../mime-message';
+import { classifyFailure, statusOf } from '../classify-status';
+import { collapseWhitespace } from '../mime-message';
 
 /** One bounce or complaint a provider's event names, ready for BouncesService.apply (its source added). */
 export interface WebhookBounce extends Classification {
@@ -31,8 +31,6 @@ export interface SmtpDiagnostic {
   text?: string | null;
 }
 
-const STATUS = /^[245]\.\d{1,3}\.\d{1,3}$/;
-
 /**
  * The provider's verdict checked against our classifier's reading of the diagnostic. A diagnostic the rules
  * recognise decides ("552 5.2.2 mailbox full" is soft even when the provider calls it permanent), except that
@@ -41,12 +39,7 @@ const STATUS = /^[245]\.\d{1,3}\.\d{1,3}$/;
  */
 export function classifyProviderFailure(verdict: ProviderVerdict, diagnostic: SmtpDiagnostic): Classification {
   const text = (diagnostic.text ?? '').slice(0, 2000);
-  const given = diagnostic.status?.trim();
-  const code = diagnostic.code ?? smtpCodeIn(text);
-  const status =
-    (given && STATUS.test(given) ? given : null) ??
-    enhancedCodeIn(text) ??
-    (code && code >= 400 && code < 600 ? `${Math.floor(code / 100)}.0.0` : null);
+  const status = statusOf({ code: diagnostic.code, status: diagnostic.status, text });
   if (!text && !status) return verdict.fallback;
   const read = classifyFailure(status, text);
   if (read.reason === 'other') return verdict.fallback;
@@ -95,5 +88,5 @@ export function emailAt(obj: Record<string, unknown>, key: string, name = key): 
 
 /** One line of detail for the message log, without runaway length. */
 export function detailOf(...parts: Array<string | number | null | undefined>): string {
-  return oneLine(parts.filter((p) => p !== undefined && p !== null && p !== '').join('; '));
+  return collapseWhitespace(parts.filter((p) => p !== undefined && p !== null && p !== '').join('; '));
 }

@@ -1,7 +1,8 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { mailgunSignatureValid, mailgunTimestampFresh } from './mailgun-signature';
+import { MAILGUN_MAX_AGE_SECONDS, mailgunSignatureValid } from './mailgun-signature';
 import { basicAuthMatches } from './postmark-auth';
-import { sendgridSignatureValid } from './sendgrid-signature';
+import { SENDGRID_MAX_AGE_SECONDS, sendgridSignatureValid } from './sendgrid-signature';
+import { signedTimestampFresh } from './signed-timestamp';
 
 describe('SendGrid signed event webhook', () => {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -30,6 +31,17 @@ describe('SendGrid signed event webhook', () => {
     expect(sendgridSignatureValid(der, undefined, timestamp, body)).toBe(false);
     expect(sendgridSignatureValid(der, signature, 'soon', body)).toBe(false);
   });
+
+  it('takes timestamps within a day and ten minutes either way only (SendGrid retries for a day)', () => {
+    const now = 1_700_000_000_000;
+    const fresh = (secondsAgo: number) =>
+      signedTimestampFresh(String(1_700_000_000 - secondsAgo), SENDGRID_MAX_AGE_SECONDS, now);
+    expect(fresh(0)).toBe(true);
+    expect(fresh(24 * 60 * 60)).toBe(true);
+    expect(fresh(24 * 60 * 60 + 10 * 60 + 1)).toBe(false);
+    expect(fresh(-(24 * 60 * 60 + 10 * 60 + 1))).toBe(false);
+    expect(signedTimestampFresh('', SENDGRID_MAX_AGE_SECONDS, now)).toBe(false);
+  });
 });
 
 describe('Mailgun webhook signature', () => {
@@ -55,11 +67,12 @@ describe('Mailgun webhook signature', () => {
 
   it('takes timestamps within five minutes either way only', () => {
     const now = 1_700_000_000_000;
-    expect(mailgunTimestampFresh('1700000000', now)).toBe(true);
-    expect(mailgunTimestampFresh(String(1_700_000_000 - 299), now)).toBe(true);
-    expect(mailgunTimestampFresh(String(1_700_000_000 - 301), now)).toBe(false);
-    expect(mailgunTimestampFresh(String(1_700_000_000 + 301), now)).toBe(false);
-    expect(mailgunTimestampFresh('17e8', now)).toBe(false);
+    const fresh = (timestamp: string) => signedTimestampFresh(timestamp, MAILGUN_MAX_AGE_SECONDS, now);
+    expect(fresh('1700000000')).toBe(true);
+    expect(fresh(String(1_700_000_000 - 299))).toBe(true);
+    expect(fresh(String(1_700_000_000 - 301))).toBe(false);
+    expect(fresh(String(1_700_000_000 + 301))).toBe(false);
+    expect(fresh('17e8')).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import { RenderHooks } from './render-hooks';
 import { BLOCK_KINDS, tokensOf } from './mustache-scanner';
 import { assertRequired, plainData, TemplateData } from './template-data';
 import { deriveTextTemplate, htmlToText, tidyText } from './text-template';
-import { oneLine } from '../../common/one-line';
+import { headerLine } from '../../common/header-line';
 
 /** What a template version is made of; `versionId` is the cache key and must name immutable content. */
 export interface TemplateSource {
@@ -114,7 +114,7 @@ export class RendererService {
     const key = createHash('sha256').update(JSON.stringify([mjml, subject, text ?? null])).digest('hex');
     const compiled = await this.cached(this.previews, { versionId: `preview:${key}`, mjml, subject, text });
     const unfilled = (errors: TemplateProblem[]): PreviewResult => ({
-      subject: oneLine(subject),
+      subject: headerLine(subject),
       html: compiled.html,
       text: tidyText(htmlToText(compiled.html)),
       errors,
@@ -204,7 +204,7 @@ export function compilePrepared(
       withRenderBudget(() => {
         const body = html(data, hooks && { hooks, html: true });
         return {
-          subject: oneLine(subject(data)),
+          subject: headerLine(subject(data)),
           html: body,
           text: tidyText(text ? text(data, hooks && { hooks, html: false }) : htmlToText(body)),
         };
