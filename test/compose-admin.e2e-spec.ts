@@ -139,18 +139,24 @@ describe('admin UI: Markdown and rich-text campaigns, clone', () => {
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
-    await page.getByRole('button', { name: 'H1 Heading' }).click();
+    // A toolbar click leaves the focus in the text: typing goes on at once.
+    const tool = async (name: string) => {
+      await page.getByRole('button', { name }).click();
+      await until(() => editor.evaluate((el) => el === document.activeElement), `the text focused after ${name}`);
+    };
+    await tool('H1 Heading');
     await page.keyboard.type('Autumn list');
     await page.keyboard.press('Enter');
     await page.keyboard.type('Hello ');
     await page.getByLabel('Insert a variable').selectOption('{{subscriber.name}}');
+    await until(() => editor.evaluate((el) => el === document.activeElement), 'the text focused after the variable');
     await page.keyboard.type(', ');
-    await page.getByRole('button', { name: 'B Bold' }).click();
+    await tool('B Bold');
     await expect(page.getByRole('button', { name: 'B Bold' }).getAttribute('aria-pressed')).resolves.toBe('true');
     await page.keyboard.type('apples');
-    await page.getByRole('button', { name: 'B Bold' }).click();
+    await tool('B Bold');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: '• List' }).click();
+    await tool('• List');
     await page.keyboard.type('Pears');
     await page.keyboard.press('Enter');
     await page.keyboard.type('Quinces');

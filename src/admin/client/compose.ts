@@ -158,7 +158,12 @@ function wireRichText(field: HTMLElement): void {
     }
   };
   const buttons = [...toolbar.querySelectorAll<HTMLButtonElement>('button[data-cmd]')];
-  for (const b of buttons) b.addEventListener('click', () => run(b.dataset.cmd!));
+  for (const b of buttons) {
+    // A click keeps the focus (and the selection) in the text, so typing goes on where it was; the keyboard reaches
+    // the buttons by Tab as usual.
+    b.addEventListener('mousedown', (e) => e.preventDefault());
+    b.addEventListener('click', () => run(b.dataset.cmd!));
+  }
   const variable = toolbar.querySelector<HTMLSelectElement>('[data-cmd-variable]');
   variable?.addEventListener('change', () => {
     if (variable.value) editor.chain().focus().insertContent(variable.value).run();
