@@ -51,12 +51,12 @@ export function contrastProblems(brand: Pick<Brand, 'primary' | 'background'>): 
   const onPrimary = contrastRatio(brand.primary, WHITE);
   if (onPrimary < AA_CONTRAST)
     problems.push(
-      `primary colour ${brand.primary} is too light: white button text on it has a contrast of ${onPrimary.toFixed(2)}:1, and WCAG AA needs ${AA_CONTRAST}:1; choose a darker colour`,
+      `primary colour ${brand.primary} is too light: white button text on it has a contrast of ${onPrimary.toFixed(2)}:1, and WCAG AA needs ${AA_CONTRAST}:1 (choose a darker colour)`,
     );
   const onBackground = contrastRatio(brand.background, TEXT_COLOUR);
   if (onBackground < AA_CONTRAST)
     problems.push(
-      `background colour ${brand.background} is too dark: the text (${TEXT_COLOUR}) on it has a contrast of ${onBackground.toFixed(2)}:1, and WCAG AA needs ${AA_CONTRAST}:1; choose a lighter colour`,
+      `background colour ${brand.background} is too dark: the text (${TEXT_COLOUR}) on it has a contrast of ${onBackground.toFixed(2)}:1, and WCAG AA needs ${AA_CONTRAST}:1 (choose a lighter colour)`,
     );
   return problems;
 }

@@ -102,6 +102,7 @@ export class AdminCampaignStepsController {
       fromEmail: typeof body.fromEmail === 'string' ? body.fromEmail : '',
       trackOpens: body.trackOpens !== undefined,
       trackClicks: body.trackClicks !== undefined,
+      archive: body.archive !== undefined,
     };
     const { value, errors } = await validateForm(UpdateCampaignDto, {
       ...form,
@@ -332,5 +333,6 @@ function settingsFormOf(c: CampaignView) {
     fromEmail: c.fromEmail ?? '',
     trackOpens: c.trackOpens,
     trackClicks: c.trackClicks,
+    archive: c.archive,
   };
 }
