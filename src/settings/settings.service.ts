@@ -141,8 +141,8 @@ export class SettingsService {
     return {
       name: text(stored?.name),
       logo: text(stored?.logo),
-      primary: normaliseHex(String(stored?.primary ?? '')) ?? DEFAULT_BRAND.primary,
-      background: normaliseHex(String(stored?.background ?? '')) ?? DEFAULT_BRAND.background,
+      primary: normaliseHex(text(stored?.primary) ?? '') ?? DEFAULT_BRAND.primary,
+      background: normaliseHex(text(stored?.background) ?? '') ?? DEFAULT_BRAND.background,
     };
   }
 
