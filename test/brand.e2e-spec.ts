@@ -25,7 +25,7 @@ describe('Brand on readers’ pages (e2e)', () => {
   /** Posts the Settings brand form as an admin; answers the response. */
   async function postBrand(fields: Record<string, string>, status: number) {
     const { agent } = await signedInAgent(t, 'admin');
-    const page = await agent.get('/admin/settings', 200);
+    const page = await agent.get('/admin/settings').expect(200);
     return agent
       .post('/admin/settings/brand')
       .type('form')
