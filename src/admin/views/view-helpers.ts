@@ -36,6 +36,7 @@ function dateOf(d: unknown): Date | null {
 
 /** The page's user's zone (every page gets `user`; pages without one, the login page, show UTC). */
 function zoneOf(options: Handlebars.HelperOptions | undefined): string {
-  const root = options?.data?.root as { user?: { timeZone?: unknown } } | undefined;
+  const data = options?.data as { root?: { user?: { timeZone?: unknown } } } | undefined;
+  const root = data?.root;
   return typeof root?.user?.timeZone === 'string' ? root.user.timeZone : 'UTC';
 }
