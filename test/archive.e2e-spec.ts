@@ -195,9 +195,10 @@ describe('Archive and RSS (e2e)', () => {
     const first = await t.http().get('/archive?page=1&limit=1').expect(200);
     expect(first.text).toContain(newer);
     expect(first.text).not.toContain(older);
-    expect(first.text).toContain('href="/archive?page=2"');
+    expect(first.text).toContain('href="/archive?page=2&amp;limit=1" rel="next"');
     const second = await t.http().get('/archive?page=2&limit=1').expect(200);
     expect(second.text).toContain(older);
+    expect(second.text).toContain('href="/archive?page=1&amp;limit=1" rel="prev"');
     const { items } = await feed();
     const titles = items.map((i) => i.title);
     expect(titles.indexOf(newer)).toBeLessThan(titles.indexOf(older));

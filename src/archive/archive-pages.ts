@@ -10,6 +10,9 @@ export interface ArchiveEntry {
   publishedAt: Date;
 }
 
+/** PageQuery's default `limit`. */
+const DEFAULT_LIMIT = 50;
+
 const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** `3 December 2026` (UTC), in a <time> element. */
@@ -66,9 +69,12 @@ export function archiveIndexPage(
         )
         .join('\n')}</ol>`
     : '<p>No newsletters have been published here yet.</p>';
-  const newer = page.page > 1 ? `<a href="/archive?page=${page.page - 1}" rel="prev">Newer</a>` : '<span></span>';
+  // The page size is kept in the links when it is not the default one.
+  const size = page.limit === DEFAULT_LIMIT ? '' : `&amp;limit=${page.limit}`;
+  const newer =
+    page.page > 1 ? `<a href="/archive?page=${page.page - 1}${size}" rel="prev">Newer</a>` : '<span></span>';
   const older =
-    page.page * page.limit < page.total ? `<a href="/archive?page=${page.page + 1}" rel="next">Older</a>` : '';
+    page.page * page.limit < page.total ? `<a href="/archive?page=${page.page + 1}${size}" rel="next">Older</a>` : '';
   return archivePage(
     heading,
     `${items}

@@ -20,6 +20,8 @@ export const ARCHIVE_READER: Readonly<Pick<CampaignRecipient, 'email' | 'name' |
   attributes: {},
 };
 
+/** The most newsletters one index page lists (`?limit=` above it is lowered to it). */
+const PAGE_MAX = 50;
 /** How many newsletters the feed carries (the newest). */
 const FEED_SIZE = 50;
 /** The feed's description of an item: the start of its text part. */
@@ -40,10 +42,12 @@ export class ArchiveService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Each entry is rendered (its title is the subject filled for the sample reader): at most PAGE_MAX a page. */
   async indexPage(query: PageQuery): Promise<string> {
-    const [rows, total] = await this.campaigns.archivedPage((query.page - 1) * query.limit, query.limit);
+    const limit = Math.min(query.limit, PAGE_MAX);
+    const [rows, total] = await this.campaigns.archivedPage((query.page - 1) * limit, limit);
     const entries = await Promise.all(rows.map(async (c) => this.entryOf(c, await this.render(c))));
-    return archiveIndexPage(await this.heading(), entries, { page: query.page, limit: query.limit, total });
+    return archiveIndexPage(await this.heading(), entries, { page: query.page, limit, total });
   }
 
   /** The newsletter's page, or null when no published newsletter has that slug. */
