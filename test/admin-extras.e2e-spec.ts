@@ -1,6 +1,9 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Browser, Page } from 'playwright-core';
 import { CampaignRepository } from '../src/campaigns/campaign.repository';
+import { User } from '../src/users/user.entity';
+import { DataSource } from 'typeorm';
+import { csrfIn, signedInAgent } from './support/admin-agent';
 import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser, until } from './support/browser';
 import { linksOf, pathOf, sendCampaign } from './support/campaign-mail';
@@ -135,6 +138,27 @@ describe('admin UI: brand, time zones and the archive', () => {
     await expectNoSeriousViolations(page);
     await screenshot(page, 'campaign-scheduled-berlin');
     expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+  });
+
+  it('a profile takes only a zone Intl knows, spelled as Intl spells it; a viewer may set their own', async () => {
+    const { agent } = await signedInAgent(t, 'viewer');
+    const page = await agent.get('/admin/profile').expect(200);
+    expect(page.text).toContain('<option value="UTC" selected>UTC</option>');
+    const bad = await agent
+      .post('/admin/profile')
+      .type('form')
+      .send({ timeZone: 'Mars/Olympus', _csrf: csrfIn(page.text) })
+      .expect(400);
+    expect(bad.text).toContain('timeZone must be a time zone name such as Europe/Berlin; Mars/Olympus is not one');
+    await agent
+      .post('/admin/profile')
+      .type('form')
+      .send({ timeZone: 'america/new_york', _csrf: csrfIn(page.text) })
+      .expect(303);
+    const email = /title="Your profile: ([^,]+),/.exec(page.text)![1];
+    const user = await t.app.get(DataSource).getRepository(User).findOneByOrFail({ email });
+    expect(user.timeZone).toBe('America/New_York');
+    expect((await agent.get('/admin/profile').expect(200)).text).toMatch(/data-now>[^<]+ America\/New_York</);
   });
 
   it('an editor ticks “publish in the archive”, sends, and finds the newsletter in the RSS feed', async () => {
