@@ -44,7 +44,11 @@ function partsFormat(zone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `zone` at `at`, as `YYYY-MM-DDTHH:mm` (what a datetime-local input holds). */
 export function localInput(at: Date, zone: string): string {
-  const p = Object.fromEntries(partsFormat(zone).formatToParts(at).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    partsFormat(zone)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
@@ -66,7 +70,8 @@ export function zonedToUtc(local: string, zone: string): ZonedResult {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!m || !isTimeZone(zone)) return { ok: false, reason: 'invalid' };
   const asUtc = Date.parse(`${local}:00Z`);
-  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 16) !== local) return { ok: false, reason: 'invalid' };
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 16) !== local)
+    return { ok: false, reason: 'invalid' };
   // The offsets a day either side cover any one transition; each gives a candidate, kept if it reads back right.
   const offsets = new Set([offsetAt(asUtc - 86_400_000, zone), offsetAt(asUtc + 86_400_000, zone)]);
   const candidates = [...offsets]
