@@ -40,7 +40,7 @@ describe('admin UI: lists, subscribers, imports and exports', () => {
     await page.getByRole('link', { name: 'New list' }).click();
     await page.getByRole('button', { name: 'Create list' }).click();
     const name = page.getByLabel('Name');
-    await expect(page.locator('#name-error').textContent()).resolves.toBe('name must not be empty');
+    await expect(page.locator('#name-error').textContent()).resolves.toBe('The name is empty: fill it in');
     await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(name.getAttribute('aria-describedby')).resolves.toBe('name-error');
 

@@ -97,12 +97,18 @@ describe('admin UI: campaign report and message log', () => {
       await expect(page.locator('[data-stat="opens-unique"] .label').textContent()).resolves.toContain('33.3%');
       await expect(page.locator('[data-stat="clicks-unique"] .label').textContent()).resolves.toContain('66.7%');
 
-      // The chart: opens and clicks of the first hour, people only (the machine open is not in it).
-      const chart = page.getByRole('img', { name: /Opens and clicks per hour/ });
+      // The chart: people's opens and clicks only (the machine open is not in it), on an axis that fits minutes of data.
+      // (Ten minutes at least; more only if this machine took longer than that between the send and the clicks.)
+      const chart = page.getByRole('img', { name: /^Opens and clicks per minute \(UTC\) over the first \d+ minutes/ });
       await expect(chart.isVisible()).resolves.toBe(true);
+      const minutes = Number(/first (\d+) minutes/.exec((await chart.getAttribute('aria-label')) ?? '')![1]);
+      expect(minutes).toBeGreaterThanOrEqual(10);
       const bars = await chart.locator('rect title').allTextContents();
-      expect(bars[0]).toMatch(/: 2 opens$/);
-      expect(bars[1]).toMatch(/: 2 clicks$/);
+      expect(bars).toHaveLength(2 * minutes); // one opens and one clicks bar a minute, no empty day after the data
+      expect(bars[0]).toMatch(/^\d\d-\d\d \d\d:\d\d: \d+ opens$/);
+      const sum = (kind: string) =>
+        bars.reduce((n, b) => n + Number(new RegExp(`: (\\d+) ${kind}$`).exec(b)?.[1] ?? 0), 0);
+      expect([sum('opens'), sum('clicks')]).toEqual([2, 2]);
 
       const linksTable = page.getByRole('table');
       const row = (url: string) =>

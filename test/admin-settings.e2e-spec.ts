@@ -53,7 +53,7 @@ describe('admin UI: settings', () => {
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
     await page.getByRole('button', { name: 'Add user' }).click();
     await expect(page.locator('#user-password-error').textContent()).resolves.toMatch(
-      /password must be longer than or equal to 10 characters/,
+      /^The password is too short: at least 10 characters$/,
     );
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByLabel('Email', { exact: true }).inputValue()).resolves.toBe(email);
@@ -174,7 +174,9 @@ describe('admin UI: settings', () => {
     await page.getByLabel('Sender name').fill('Shop News');
     await page.getByLabel('Sender email').fill('not an address');
     await page.getByRole('button', { name: 'Add sender' }).click();
-    await expect(page.locator('#sender-email-error').textContent()).resolves.toBe('email must be an email address');
+    await expect(page.locator('#sender-email-error').textContent()).resolves.toBe(
+      '“not an address” is not an email address: write it like reader@example.com',
+    );
     await expect(page.getByLabel('Sender name').inputValue()).resolves.toBe('Shop News');
 
     await page.getByLabel('Sender email').fill('offers@shop.example');

@@ -74,7 +74,8 @@ describe('admin UI: templates', () => {
 
     await page.getByRole('button', { name: 'Mobile' }).click();
     const frame = page.locator('iframe[title="Preview"]');
-    await until(async () => ((await frame.boundingBox())?.width ?? 999) <= 376, 'the mobile width');
+    // 375 px of page inside the frame's 1 px border
+    await until(async () => ((await frame.boundingBox())?.width ?? 999) <= 377, 'the mobile width');
     await expect(page.getByRole('button', { name: 'Mobile' }).getAttribute('aria-pressed')).resolves.toBe('true');
     await page.getByRole('button', { name: 'Desktop' }).click();
     await screenshot(page, 'template-editor');

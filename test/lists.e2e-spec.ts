@@ -1,4 +1,4 @@
-import { makeApiKey, makeList, makeSubscriber, membershipsOf } from './support/factories';
+import { makeApiKey, makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -190,10 +190,11 @@ describe('lists (e2e)', () => {
       [{ visibility: null }, 'visibility'],
       [{ id: MISSING }, 'id'],
     ])('refuses PATCH %j with 400', async (body, field) => {
-      const list = await makeList(t, { name: 'Unchanged' });
+      // each case its own list: list names are unique
+      const list = await makeList(t, { name: `Unchanged ${uniqueTag()}` });
       const res = await t.http().patch(`/api/lists/${list.id}`).set(auth(editor)).send(body).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
-      expect((await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200)).body.name).toBe('Unchanged');
+      expect((await t.http().get(`/api/lists/${list.id}`).set(auth(viewer)).expect(200)).body.name).toBe(list.name);
     });
 
     it('deletes a list with its memberships and leaves the subscribers', async () => {

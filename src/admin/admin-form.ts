@@ -1,13 +1,15 @@
 import { HttpException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { plainMessage } from './plain-errors';
 
 /** Field name → first message, to show each error next to its field. */
 export type FieldErrors = Record<string, string>;
 
 /**
  * Validates a submitted form against a DTO class (the same class-validator rules as the API), so the
- * page can be shown again with the input kept and each error beside its field.
+ * page can be shown again with the input kept and each error beside its field, in an editor's words
+ * (plainMessage).
  */
 export async function validateForm<T extends object>(
   dto: ClassConstructor<T>,
@@ -22,7 +24,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors) {
     const field = prefix + e.property;
-    const first = e.constraints && Object.values(e.constraints)[0];
+    const first = plainMessage(e, field);
     if (first) out[field] = first;
     if (e.children?.length) Object.assign(out, flatten(e.children, `${field}.`));
   }

@@ -198,22 +198,40 @@ export class MessageEventRepository {
     return rows.map((r) => ({ url: String(r.url), unique: countOf(r.uniq), total: countOf(r.total) }));
   }
 
-  /** People's opens and clicks of a campaign per whole hour since its start (hour 0 = the first). */
-  async campaignHourlyEngagement(
+  /**
+   * People's opens and clicks of a campaign per `bucketSeconds` since its start (bucket 0 = the first): an hour
+   * for the stats API's timeline, what fits the data for the report's chart.
+   */
+  async campaignEngagementBuckets(
     campaignId: string,
-  ): Promise<{ hour: number; type: 'opened' | 'clicked'; count: number }[]> {
-    const rows = await this.campaignEvents(campaignId)
-      .innerJoin('campaigns', 'c', 'c.id = m.campaign_id')
-      .select(this.sql.hourAfterStart, 'hour')
+    bucketSeconds: number,
+  ): Promise<{ bucket: number; type: 'opened' | 'clicked'; count: number }[]> {
+    const bucket = this.sql.bucketAfterStart(bucketSeconds);
+    const rows = await this.peoplesEngagement(campaignId)
+      .select(bucket, 'bucket')
       .addSelect('e.type', 'type')
       .addSelect('COUNT(*)', 'n')
+      .groupBy(bucket)
+      .addGroupBy('e.type')
+      .getRawMany<{ bucket: unknown; type: 'opened' | 'clicked'; n: unknown }>();
+    return rows.map((r) => ({ bucket: countOf(r.bucket), type: r.type, count: countOf(r.n) }));
+  }
+
+  /** How many seconds after the campaign's start its people's last open or click came; null when none did. */
+  async campaignEngagementSpan(campaignId: string): Promise<number | null> {
+    const row = await this.peoplesEngagement(campaignId)
+      .select(`MAX(${this.sql.secondsAfterStart})`, 'span')
+      .getRawOne<{ span: unknown }>();
+    return row?.span === null || row?.span === undefined ? null : countOf(row.span);
+  }
+
+  /** A campaign's opens and clicks by people (no machine, no scanner) since its start, with the campaign as `c`. */
+  private peoplesEngagement(campaignId: string) {
+    return this.campaignEvents(campaignId)
+      .innerJoin('campaigns', 'c', 'c.id = m.campaign_id')
       .andWhere("e.type IN ('opened', 'clicked')")
       .andWhere(`${this.sql.machineFlag} = 0`)
-      .andWhere('e.at >= c.started_at')
-      .groupBy(this.sql.hourAfterStart)
-      .addGroupBy('e.type')
-      .getRawMany<{ hour: unknown; type: 'opened' | 'clicked'; n: unknown }>();
-    return rows.map((r) => ({ hour: countOf(r.hour), type: r.type, count: countOf(r.n) }));
+      .andWhere('e.at >= c.started_at');
   }
 
   /** Per campaign, the messages opened and clicked by people (machines left out). */

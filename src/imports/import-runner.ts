@@ -1,7 +1,9 @@
+import { InjectQueue } from '@nestjs/bull';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CsvError } from 'csv-parse';
 import { SuppressionService, suppressionHashes } from '../delivery/suppression.service';
 import { ListsService } from '../lists/lists.service';
+import { JobName, QueueName, QueueOf, importConfirmJobId } from '../queues/queues';
 import { CsvFileError, readCsvRecords } from './csv-file';
 import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
 import type { Import } from './import.repository';
@@ -37,15 +39,28 @@ export class ImportRunner {
     private readonly writers: SubscriberBulkRepository,
     private readonly lists: ListsService,
     private readonly suppressions: SuppressionService,
+    // The confirmation mail's own job (ConfirmMailProcessor): the same path as a public sign-up's.
+    @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendSubscriptionConfirm>,
   ) {}
 
   async run(job: Import): Promise<ImportProgress> {
-    await this.lists.assertListsExist(job.listIds).catch((err: Error) => {
+    const lists = await this.lists.assertListsExist(job.listIds).catch((err: Error) => {
       // A list deleted since the upload; a database error is thrown as it is (and retried).
       throw err instanceof BadRequestException ? new ImportStopped(err.message) : err;
     });
-    const progress: ImportProgress = { total: 0, imported: 0, updated: 0, skipped: 0, errors: [] };
-    const writer = await this.writers.open({ mode: job.mode, listIds: job.listIds });
+    const progress: ImportProgress = {
+      total: 0,
+      imported: 0,
+      updated: 0,
+      skipped: 0,
+      errors: [],
+      confirmationsSent: 0,
+    };
+    const pendingListIds =
+      job.mode === 'subscribe' && job.confirmation === 'send'
+        ? lists.filter((l) => l.optIn === 'double').map((l) => l.id)
+        : [];
+    const writer = await this.writers.open({ mode: job.mode, listIds: job.listIds, pendingListIds });
     const seen = new SeenAddresses();
     // Erasure check (preference centre): an erased address never comes back through an old file, in either mode.
     const erased = await this.suppressions.erasedHashes();
@@ -58,6 +73,10 @@ export class ImportRunner {
       const done = await writer.flush();
       progress.imported += done.imported;
       progress.updated += done.updated;
+      // After the batch is written: the mail job reads what awaits confirmation. Redis refusing fails the
+      // batch like a database error (retried); the job ids make the rerun's mails the same ones.
+      await this.queueConfirmations(job.id, done.awaiting, pendingListIds);
+      progress.confirmationsSent += done.awaiting.length;
       // Saves go one after the other, so an older count never lands after a newer one.
       const snapshot = { ...progress, errors: progress.errors.slice() };
       const withErrors = snapshot.errors.length !== savedErrors;
@@ -134,6 +153,17 @@ export class ImportRunner {
       await settle();
       await writer.close();
     }
+  }
+
+  private async queueConfirmations(importId: string, subscriberIds: string[], listIds: string[]): Promise<void> {
+    if (!subscriberIds.length) return;
+    await this.systemMail.addBulk(
+      subscriberIds.map((subscriberId) => ({
+        name: JobName.SendSubscriptionConfirm,
+        data: { subscriberId, listIds },
+        opts: { jobId: importConfirmJobId(importId, subscriberId) },
+      })),
+    );
   }
 }
 

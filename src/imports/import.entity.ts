@@ -3,6 +3,11 @@ import { jsonType, timeType, nowDefault } from '../database/column-types';
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
 export type ImportMode = 'subscribe' | 'blocklist';
+/**
+ * For double opt-in lists: `send` puts new members on them unconfirmed and mails each one the confirmation;
+ * `consented` (the editor has their consent already) confirms them at once and sends nothing.
+ */
+export type ImportConfirmation = 'send' | 'consented';
 export interface ImportRowError {
   row: number;
   message: string;
@@ -24,6 +29,10 @@ export class Import {
   /** The first rejected rows (capped, see ImportProcessor); `skipped` counts them all. */
   @Column({ type: jsonType }) errors: ImportRowError[];
   @Column({ type: 'text', nullable: true }) failure: string | null;
+  /** What was chosen for the double opt-in lists; null when the import has none (or blocklists). */
+  @Column({ type: 'varchar', length: 16, nullable: true }) confirmation: ImportConfirmation | null;
+  /** Confirmation mails queued (one per person awaiting confirmation, whatever the number of lists). */
+  @Column({ type: 'integer', default: 0 }) confirmationsSent: number;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @Column({ type: timeType, nullable: true }) startedAt: Date | null;
   @Column({ type: timeType, nullable: true }) finishedAt: Date | null;

@@ -19,7 +19,9 @@ export type ImportChanges = Partial<
 export class ImportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  create(fields: Omit<Import, 'id' | 'total' | 'imported' | 'updated' | 'skipped'>): Promise<Import> {
+  create(
+    fields: Omit<Import, 'id' | 'total' | 'imported' | 'updated' | 'skipped' | 'confirmationsSent'>,
+  ): Promise<Import> {
     const m = this.dataSource.manager;
     return m.save(m.create(Import, fields));
   }

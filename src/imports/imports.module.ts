@@ -17,7 +17,7 @@ import { uploadOptions } from './upload';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Import]),
-    BullModule.registerQueue({ name: QueueName.Imports }),
+    BullModule.registerQueue({ name: QueueName.Imports }, { name: QueueName.SystemMail }),
     MulterModule.registerAsync({ inject: [AppConfig], useFactory: uploadOptions }),
     ListsModule,
     // the rows are written by the subscribers' owner (SubscriberBulkRepository)

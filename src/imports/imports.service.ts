@@ -31,6 +31,10 @@ export interface ImportView {
   errors: ImportRowError[];
   /** why a failed import stopped */
   failure: string | null;
+  /** for the double opt-in lists: confirmation mails sent, or consent already held; null when there are none */
+  confirmation: Import['confirmation'];
+  /** confirmation mails queued, one per person now awaiting confirmation */
+  confirmationsSent: number;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -43,6 +47,7 @@ export interface ImportProgress {
   updated: number;
   skipped: number;
   errors: ImportRowError[];
+  confirmationsSent: number;
 }
 
 @Injectable()
@@ -75,6 +80,11 @@ export class ImportsService {
       status: 'queued',
       mode: body.mode,
       listIds: lists.map((l) => l.id),
+      // The API's default is the behaviour it always had (confirmed at once); the admin form asks.
+      confirmation:
+        body.mode === 'subscribe' && lists.some((l) => l.optIn === 'double')
+          ? (body.confirmation ?? 'consented')
+          : null,
       filePath: file.path,
       fileName: (file.originalname || 'upload.csv').slice(0, 300),
       errors: [],
@@ -126,6 +136,7 @@ export class ImportsService {
       skipped: 0,
       errors: [],
       failure: null,
+      confirmationsSent: 0,
       startedAt: new Date(),
     };
     await this.imports.update(id, reset);
@@ -184,6 +195,8 @@ function toView(i: Import): ImportView {
     skipped: i.skipped,
     errors: i.errors,
     failure: i.failure,
+    confirmation: i.confirmation,
+    confirmationsSent: i.confirmationsSent,
     createdAt: i.createdAt,
     startedAt: i.startedAt,
     finishedAt: i.finishedAt,

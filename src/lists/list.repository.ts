@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { Tx } from '../database/transaction';
 import { MailingList } from './list.entity';
+import { listNameKey } from './list-name-key';
 
 export type { ListVisibility, MailingList, OptIn } from './list.entity';
 
@@ -14,6 +15,7 @@ export type NewList = Pick<MailingList, 'name' | 'description' | 'optIn' | 'visi
 export class ListRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A name already taken (see listNameKey) fails on the unique index: isUniqueViolation. */
   create(fields: NewList): Promise<MailingList> {
     const m = this.dataSource.manager;
     return m.save(m.create(MailingList, fields));
@@ -21,6 +23,11 @@ export class ListRepository {
 
   save(list: MailingList): Promise<MailingList> {
     return this.dataSource.manager.save(list);
+  }
+
+  /** The list whose name is the same as `name` (see listNameKey), if any. */
+  findByName(name: string): Promise<MailingList | null> {
+    return this.dataSource.manager.findOneBy(MailingList, { nameKey: listNameKey(name) });
   }
 
   /** Deletes the list (its memberships go with it, ON DELETE CASCADE). False when there was none. */

@@ -1,7 +1,8 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Page, PageQuery } from '../common/pagination';
 import type { Tx } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { CreateListDto, UpdateListDto } from './dto/list.dto';
 import { ListRepository } from './list.repository';
@@ -25,13 +26,17 @@ export class ListsService {
     private readonly subscriptions: SubscriptionRepository,
   ) {}
 
+  /** 409 when another list has the same name (letter case and surrounding blanks aside). */
   async create(body: CreateListDto): Promise<ListView> {
-    const list = await this.lists.create({
-      name: body.name,
-      description: body.description ?? null,
-      optIn: body.optIn,
-      visibility: body.visibility ?? 'public',
-    });
+    await this.assertNameFree(body.name);
+    const list = await this.lists
+      .create({
+        name: body.name,
+        description: body.description ?? null,
+        optIn: body.optIn,
+        visibility: body.visibility ?? 'public',
+      })
+      .catch((err: unknown) => nameTaken(err, body.name));
     return toListView(list, 0);
   }
 
@@ -53,11 +58,12 @@ export class ListsService {
 
   async update(id: string, body: UpdateListDto): Promise<ListView> {
     const list = await this.find(id);
+    if (body.name !== undefined) await this.assertNameFree(body.name, id);
     if (body.name !== undefined) list.name = body.name;
     if (body.description !== undefined) list.description = body.description;
     if (body.optIn !== undefined) list.optIn = body.optIn;
     if (body.visibility !== undefined) list.visibility = body.visibility;
-    await this.lists.save(list);
+    await this.lists.save(list).catch((err: unknown) => nameTaken(err, list.name));
     return this.get(id);
   }
 
@@ -83,6 +89,12 @@ export class ListsService {
     return unique.map((id) => byId.get(id)!);
   }
 
+  /** The check that gives the clear answer; the unique index (name_key) stops a create racing this one. */
+  private async assertNameFree(name: string, exceptId?: string): Promise<void> {
+    const other = await this.lists.findByName(name);
+    if (other && other.id !== exceptId) throw duplicateName(name, other.name);
+  }
+
   private async find(id: string): Promise<MailingList> {
     const list = await this.lists.findById(id);
     if (!list) throw new NotFoundException(`List ${id} not found`);
@@ -93,6 +105,18 @@ export class ListsService {
   private countMembers(listIds: string[]): Promise<Map<string, number>> {
     return this.subscriptions.countActiveByList(listIds);
   }
+}
+
+function duplicateName(name: string, existing: string): ConflictException {
+  return new ConflictException(
+    `name: a list named "${existing}" already exists; choose another name than "${name.trim()}" (names are compared ignoring letter case and surrounding spaces)`,
+  );
+}
+
+/** A write that lost the race to the unique index: the same 409 as the check before it. */
+function nameTaken(err: unknown, name: string): never {
+  if (isUniqueViolation(err)) throw duplicateName(name, name.trim());
+  throw err;
 }
 
 export function toListView(list: MailingList, subscriberCount: number): ListView {

@@ -51,7 +51,7 @@ describe('readForm (preference centre)', () => {
 
   it('refuses a field for an attribute not marked editable, or a nested one, naming it: nothing is saved', () => {
     expect(readForm({ name: 'Ada', 'a:tier': 'platinum', 'a:discount': '95' }, current, rules)).toEqual({
-      errors: ['tier: this detail cannot be changed here', 'discount: this detail cannot be changed here'],
+      errors: ['Tier: this detail cannot be changed here', 'Discount: this detail cannot be changed here'],
     });
     expect(readForm({ name: 'Ada', 'a:address': 'hacked' }, current, rules)).toEqual({
       errors: ['Address: this detail cannot be changed here'],

@@ -1,4 +1,5 @@
 import { ATTRIBUTES_MAX_BYTES, NO_CONTROL_CHARS } from '../subscribers/dto/subscriber-fields';
+import { humaniseKey } from '../common/humanise-key';
 import type { Attributes } from '../subscribers/subscriber.repository';
 
 /**
@@ -60,7 +61,7 @@ export function readForm(
     const label = editable.get(key);
     const before = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
     if (label === undefined || !isEditable(before)) {
-      errors.push(`${label ?? key}: this detail cannot be changed here`);
+      errors.push(`${label ?? humaniseKey(key)}: this detail cannot be changed here`);
       continue;
     }
     const text = one(given);

@@ -66,7 +66,7 @@ export class PreferenceCentreController {
   @HtmlPage()
   async unsubscribeAll(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
-    if (!subscriber) return notFound(res);
+    if (!subscriber) return notFound(res, 2);
     await this.centre.unsubscribeAll(subscriber);
     return unsubscribedAllPage(token);
   }
@@ -78,7 +78,7 @@ export class PreferenceCentreController {
     const subscriber: Subscriber | null = await this.centre.subscriberOf(token);
     if (!subscriber) {
       res.type('html');
-      return notFound(res);
+      return notFound(res, 2);
     }
     res.type('application/json');
     res.setHeader('Content-Disposition', 'attachment; filename="my-data.json"');
@@ -89,7 +89,7 @@ export class PreferenceCentreController {
   @Get(':token/erase')
   @HtmlPage()
   async erasePrompt(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    return (await this.centre.subscriberOf(token)) ? erasePromptPage(token) : notFound(res);
+    return (await this.centre.subscriberOf(token)) ? erasePromptPage(token) : notFound(res, 2);
   }
 
   @Post(':token/erase')
@@ -97,13 +97,14 @@ export class PreferenceCentreController {
   @HtmlPage()
   async erase(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const subscriber = await this.centre.subscriberOf(token);
-    if (!subscriber) return notFound(res);
+    if (!subscriber) return notFound(res, 2);
     await this.erasure.erase(subscriber);
     return erasedPage();
   }
 }
 
-function notFound(res: Response): string {
+/** `depth` 2 for the pages under /p/TOKEN/… (see invalidPreferencesLinkPage). */
+function notFound(res: Response, depth = 1): string {
   res.status(404);
-  return invalidPreferencesLinkPage();
+  return invalidPreferencesLinkPage(depth);
 }

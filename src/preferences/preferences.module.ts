@@ -20,6 +20,7 @@ import { ErasureService } from './erasure.service';
 import { PreferenceCentreController } from './preference-centre.controller';
 import { PreferenceCentreService } from './preference-centre.service';
 import { PreferencesLinkController } from './preferences-link.controller';
+import { PreferencesLinkPageController } from './preferences-link-page.controller';
 import { PreferencesLinkProcessor } from './preferences-link.processor';
 import { PreferencesLinkService } from './preferences-link.service';
 import { SettingsModule } from '../settings/settings.module';
@@ -37,7 +38,13 @@ import { SettingsModule } from '../settings/settings.module';
     CampaignsModule,
     BouncesModule,
   ],
-  controllers: [PublicSubscribeController, ConfirmController, PreferencesLinkController, PreferenceCentreController],
+  controllers: [
+    PublicSubscribeController,
+    ConfirmController,
+    PreferencesLinkController,
+    PreferencesLinkPageController,
+    PreferenceCentreController,
+  ],
   providers: [
     ConsentRepository,
     SignupService,

@@ -26,7 +26,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
-  /** jobId confirmJobId(); it creates the confirmation's message (its id derived from the job id) in the outbox */
+  /** jobId confirmJobId() (or importConfirmJobId()); it creates the confirmation's message (its id derived from the job id) in the outbox */
   [JobName.SendSubscriptionConfirm]: { subscriberId: string; listIds: string[] };
   /**
    * The address is looked up before the job is queued, and only the id travels; an unknown address queues
@@ -59,6 +59,14 @@ export function confirmJobId(subscriberId: string, listIds: string[], leftAt: Da
     .digest('hex')
     .slice(0, 16);
   return `confirm-${subscriberId}-${lists}-${Math.floor(Date.now() / 1000 / MAIL_DEDUP_SECONDS)}${leftAt ? `-${leftAt.getTime()}` : ''}`;
+}
+
+/**
+ * The id of the confirmation mail an import sends one person: one per import and person, so a rerun of the
+ * import (a retried job reads the file again) queues nothing more, and the outbox message derived from it is one.
+ */
+export function importConfirmJobId(importId: string, subscriberId: string): string {
+  return `confirm-import-${importId}-${subscriberId}`;
 }
 
 /**

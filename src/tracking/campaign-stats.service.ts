@@ -67,6 +67,35 @@ export class CampaignStatsService {
     };
   }
 
+  /**
+   * People's opens and clicks over time for a chart that spans the data: `count` buckets of `bucketSeconds`
+   * from the start of the send (see the admin's timeAxisFor); empty when the campaign has not started.
+   */
+  async engagementOverTime(
+    campaignId: string,
+    startedAt: Date | null,
+    bucketSeconds: number,
+    count: number,
+  ): Promise<{ at: Date; opens: number; clicks: number }[]> {
+    if (!startedAt) return [];
+    const start = new Date(startedAt).getTime();
+    const buckets = Array.from({ length: count }, (_, i) => ({
+      at: new Date(start + i * bucketSeconds * 1000),
+      opens: 0,
+      clicks: 0,
+    }));
+    for (const r of await this.events.campaignEngagementBuckets(campaignId, bucketSeconds)) {
+      const slot = buckets[r.bucket];
+      if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += r.count;
+    }
+    return buckets;
+  }
+
+  /** Seconds from the start of the send to its people's last open or click; null when there was none. */
+  engagementSpan(campaignId: string): Promise<number | null> {
+    return this.events.campaignEngagementSpan(campaignId);
+  }
+
   private async messageCounts(campaignId: string): Promise<Pick<CampaignStats, 'recipients' | 'sent' | 'failed'>> {
     return (await this.messages.sendCounts([campaignId])).get(campaignId) ?? { recipients: 0, sent: 0, failed: 0 };
   }
@@ -84,14 +113,14 @@ export class CampaignStatsService {
     if (!startedAt) return [];
     const start = new Date(startedAt).getTime();
     const hours = Math.min(TIMELINE_HOURS, Math.floor((Date.now() - start) / HOUR_MS) + 1);
-    const rows = await this.events.campaignHourlyEngagement(campaignId);
+    const rows = await this.events.campaignEngagementBuckets(campaignId, HOUR_MS / 1000);
     const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({
       hour: new Date(start + i * HOUR_MS).toISOString(),
       opens: 0,
       clicks: 0,
     }));
     for (const r of rows) {
-      const slot = timeline[r.hour];
+      const slot = timeline[r.bucket];
       if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += r.count;
     }
     return timeline;

@@ -48,7 +48,7 @@ export class AdminImportsController {
   @Get('new')
   @MinRole('editor')
   async newForm(@Req() req: AdminRequest, @Res() res: Response, @Query('listId') listId?: string): Promise<void> {
-    await this.form(req, res, { mode: 'subscribe', listIds: listId ? [listId] : [] });
+    await this.form(req, res, { mode: 'subscribe', listIds: listId ? [listId] : [], confirmation: '' });
   }
 
   /** Multipart: the CSRF token comes first in the body, and is checked before the file is stored. */
@@ -65,9 +65,18 @@ export class AdminImportsController {
     const submitted = {
       mode: typeof body.mode === 'string' ? body.mode : 'subscribe',
       listIds: formArray(body.listIds),
+      confirmation: typeof body.confirmation === 'string' ? body.confirmation : '',
     };
-    const { value, errors } = await validateForm(CreateImportDto, submitted);
+    const { value, errors } = await validateForm(CreateImportDto, {
+      ...submitted,
+      confirmation: submitted.confirmation || undefined,
+    });
     const all: FieldErrors = { ...(errors ?? {}) };
+    // The API defaults to "consented"; an editor says which, when a double opt-in list is chosen.
+    if (!all.confirmation && !value.confirmation && (await this.needsConfirmationChoice(submitted))) {
+      all.confirmation =
+        'Choose whether the people you import into a double opt-in list are sent a confirmation mail, or already agreed';
+    }
     if (!file) all.file = 'Choose a CSV file to import';
     else if (file.size === 0) all.file = 'The file is empty';
     if (Object.keys(all).length || !file) {
@@ -112,7 +121,7 @@ export class AdminImportsController {
   private async form(
     req: AdminRequest,
     res: Response,
-    values: { mode: string; listIds: string[] },
+    values: { mode: string; listIds: string[]; confirmation: string },
     errors: FieldErrors = {},
     status = 200,
   ): Promise<void> {
@@ -124,9 +133,15 @@ export class AdminImportsController {
       values,
       choices: lists.map((l) => ({ id: l.id, name: l.name, optIn: l.optIn, checked: values.listIds.includes(l.id) })),
       hasLists: lists.length > 0,
+      hasDoubleLists: lists.some((l) => l.optIn === 'double'),
       maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
       errors,
     });
+  }
+
+  private async needsConfirmationChoice(values: { mode: string; listIds: string[] }): Promise<boolean> {
+    if (values.mode !== 'subscribe') return false;
+    return (await this.allLists()).some((l) => l.optIn === 'double' && values.listIds.includes(l.id));
   }
 
   private async allLists(): Promise<ListView[]> {

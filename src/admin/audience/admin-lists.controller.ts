@@ -1,5 +1,5 @@
 import { MinRole } from '../../auth/auth.decorators';
-import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, ConflictException, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { IdParam } from '../../common/id-param';
 import { CreateListDto } from '../../lists/dto/list.dto';
@@ -45,7 +45,8 @@ export class AdminListsController {
   async create(@Req() req: AdminRequest, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const { value, errors } = await validateForm(CreateListDto, listFields(body));
     if (errors) return this.form(req, res, body, errors, 400);
-    const list = await this.lists.create(value);
+    const list = await this.lists.create(value).catch(nameTaken);
+    if (!list) return this.form(req, res, body, { name: nameTakenMessage(value.name) }, 409);
     this.views.redirect(res, '/admin/lists', `List “${list.name}” created`);
   }
 
@@ -64,7 +65,8 @@ export class AdminListsController {
     await this.lists.get(id); // 404 before validating a form for a list that is gone
     const { value, errors } = await validateForm(CreateListDto, listFields(body));
     if (errors) return this.form(req, res, { ...body, id }, errors, 400);
-    const list = await this.lists.update(id, value);
+    const list = await this.lists.update(id, value).catch(nameTaken);
+    if (!list) return this.form(req, res, { ...body, id }, { name: nameTakenMessage(value.name) }, 409);
     this.views.redirect(res, '/admin/lists', `List “${list.name}” saved`);
   }
 
@@ -97,6 +99,16 @@ export class AdminListsController {
       errors: errors ?? {},
     });
   }
+}
+
+/** Another list has that name (ListsService answers 409): null, for the form to say so beside the name. */
+function nameTaken(err: unknown): null {
+  if (err instanceof ConflictException) return null;
+  throw err;
+}
+
+function nameTakenMessage(name: string): string {
+  return `There is already a list called “${name.trim()}” (capitals and spaces around it do not count): choose another name`;
 }
 
 /** The form's fields as the DTO takes them: an empty description is none. */

@@ -24,6 +24,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
+import { countOf } from '../format';
 
 interface Problem {
   field: string;
@@ -134,7 +135,8 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
         }),
       );
     }
-    if (status) status.textContent = problems.length ? `${problems.length} problem(s) found` : 'No problems found';
+    if (status)
+      status.textContent = problems.length ? `${countOf(problems.length, 'problem')} found` : 'No problems found';
   };
 
   const refresh = async () => {

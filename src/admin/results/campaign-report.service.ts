@@ -1,8 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { BounceRepository, TypeCounts } from '../../bounces/bounce.repository';
 import { type Campaign, CampaignRepository } from '../../campaigns/campaign.repository';
-import { CampaignStats, CampaignStatsService, TIMELINE_HOURS } from '../../tracking/campaign-stats.service';
+import { CampaignStats, CampaignStatsService } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
+import { TimeAxis, tickLabel, timeAxisFor } from '../charts/time-axis';
 import { countText, percentText } from '../format';
 
 export interface ReportLink {
@@ -22,6 +23,8 @@ export interface CampaignReport {
   rates: { open: string; click: string; bounce: string; unsubscribe: string };
   /** the server-drawn SVG (no user data in it but link-free labels), or null before the send started */
   chartSvg: string | null;
+  /** what one bar counts: "minute", "5 minutes", "hour", "day" */
+  chartPer: string | null;
   chartHasEvents: boolean;
   links: ReportLink[];
   sending: boolean;
@@ -32,7 +35,7 @@ export type ReportCounters = Record<string, number | string | boolean>;
 
 /**
  * Builds a campaign's report page from CampaignStatsService (aggregates only): headline numbers with
- * rates, opens and clicks per hour for the first 48 hours as a bar chart, and clicks per link.
+ * rates, opens and clicks over time as a bar chart (its axis spanning the data), and clicks per link.
  */
 @Injectable()
 export class CampaignReportService {
@@ -45,17 +48,32 @@ export class CampaignReportService {
   async report(campaignId: string): Promise<CampaignReport> {
     const { campaign, stats, bounceTypes } = await this.load(campaignId);
     const clicksTotal = stats.clicks.links.reduce((sum, l) => sum + l.total, 0);
+    const chart = await this.chart(campaign);
     return {
       campaign,
       stats,
       bounceTypes,
       hasData: stats.recipients > 0,
       rates: ratesOf(stats),
-      chartSvg: stats.timeline.length ? timelineChart(stats.timeline) : null,
-      chartHasEvents: stats.timeline.some((h) => h.opens > 0 || h.clicks > 0),
+      chartSvg: chart?.svg ?? null,
+      chartPer: chart?.axis.per ?? null,
+      chartHasEvents: stats.opens.total + stats.clicks.total > 0,
       links: stats.clicks.links.map((l) => ({ ...l, share: percentText(l.total, clicksTotal) })),
       sending: campaign.status === 'sending',
     };
+  }
+
+  /**
+   * Opens and clicks over a time axis that spans the data (timeAxisFor): from the start of the send to its last
+   * open or click, or to now when there is none yet. None before the send starts.
+   */
+  private async chart(campaign: Pick<Campaign, 'id' | 'startedAt'>): Promise<{ svg: string; axis: TimeAxis } | null> {
+    if (!campaign.startedAt) return null;
+    const started = new Date(campaign.startedAt);
+    const span = (await this.stats.engagementSpan(campaign.id)) ?? (Date.now() - started.getTime()) / 1000;
+    const axis = timeAxisFor(span);
+    const buckets = await this.stats.engagementOverTime(campaign.id, started, axis.bucketSeconds, axis.count);
+    return { svg: timelineChart(buckets, axis), axis };
   }
 
   /** The headline numbers alone, for the page's live refresh while sending (no chart drawn). */
@@ -106,27 +124,21 @@ function ratesOf(stats: CampaignStats): CampaignReport['rates'] {
   };
 }
 
-/**
- * Opens and clicks per hour since the send started, over the whole first 48 hours (the hours still to
- * come are empty), so the chart keeps its scale while the send is young. Labels are UTC clock hours.
- */
-export function timelineChart(timeline: CampaignStats['timeline']): string {
-  const start = new Date(timeline[0].hour).getTime();
-  const hours = Array.from(
-    { length: Math.max(TIMELINE_HOURS, timeline.length) },
-    (_, i) => timeline[i] ?? { hour: new Date(start + i * 3_600_000).toISOString(), opens: 0, clicks: 0 },
-  );
-  const labels = hours.map((h, i) => {
-    const iso = new Date(h.hour).toISOString();
-    const hour = `${iso.slice(11, 13)}:00`;
-    return i === 0 || hour === '00:00' ? `${iso.slice(5, 10)} ${hour}` : hour;
-  });
+/** The bars of the report's chart, one per bucket of `axis`, labelled in its unit (UTC). */
+export function timelineChart(buckets: { at: Date; opens: number; clicks: number }[], axis: TimeAxis): string {
+  const span = axis.count * axis.bucketSeconds;
+  const over =
+    span < 3600
+      ? `${span / 60} minutes`
+      : span < 2 * 86400
+        ? `${Math.round(span / 3600)} hours`
+        : `${Math.round(span / 86400)} days`;
   return barChart({
-    labels,
+    labels: buckets.map((b, i) => tickLabel(b.at, axis.unit, i === 0)),
     series: [
-      { name: 'opens', values: hours.map((h) => h.opens) },
-      { name: 'clicks', values: hours.map((h) => h.clicks) },
+      { name: 'opens', values: buckets.map((b) => b.opens) },
+      { name: 'clicks', values: buckets.map((b) => b.clicks) },
     ],
-    title: `Opens and clicks per hour (UTC) over the first ${hours.length} hours of the send`,
+    title: `Opens and clicks per ${axis.per} (UTC) over the first ${over} of the send`,
   });
 }

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { localInput, zonedText } from '../../common/zoned-time';
-import { countText, percentText } from '../format';
+import { countOf, countText, percentText } from '../format';
 
 /**
  * Helpers of the admin views (not of mail templates, which have their own sandboxed environment).
@@ -14,6 +14,11 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
   hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? countText(n) : (n ?? '0')));
+  /** {{plural n "recipient"}} → "1 recipient" / "47 recipients"; a third argument for an irregular plural. */
+  hbs.registerHelper('plural', (n: unknown, one: unknown, ...rest: unknown[]) => {
+    const many = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    return countOf(typeof n === 'number' ? n : Number(n ?? 0), String(one), many);
+  });
   hbs.registerHelper('percent', (part: unknown, whole: unknown) => percentText(Number(part), Number(whole)));
   /** A date and time in the signed-in user's time zone (profile), the zone named: 3 Dec 2026, 09:00 Europe/Berlin. */
   hbs.registerHelper('datetime', (d: unknown, options: Handlebars.HelperOptions) => {

@@ -10,9 +10,11 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  isEmail,
   Matches,
   MaxLength,
   ValidateIf,
+  ValidationArguments,
 } from 'class-validator';
 import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 
@@ -153,7 +155,14 @@ export class TestCampaignDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'emails must name at least one address' })
   @ArrayMaxSize(10, { message: 'emails may name at most 10 addresses' })
-  @IsEmail({}, { each: true, message: 'emails must be valid email addresses' })
+  @IsEmail({}, { each: true, message: notEmails })
   @Matches(NO_CONTROL_CHARS, { each: true, message: 'emails must not contain line breaks' })
   emails: string[];
+}
+
+/** Names the items that are not addresses, so a caller with ten of them knows which to fix. */
+function notEmails(args: ValidationArguments): string {
+  const items: unknown[] = Array.isArray(args.value) ? args.value : [args.value];
+  const bad = items.filter((v) => typeof v !== 'string' || !isEmail(v)).map((v) => JSON.stringify(v));
+  return `emails must be valid email addresses: ${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not`;
 }

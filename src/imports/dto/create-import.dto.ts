@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString } from 'class-validator';
-import { ImportMode } from '../import.entity';
+import { ImportConfirmation, ImportMode } from '../import.entity';
 
 export const IMPORT_MODES: readonly ImportMode[] = ['subscribe', 'blocklist'];
+export const IMPORT_CONFIRMATIONS: readonly ImportConfirmation[] = ['send', 'consented'];
 
 /** The form fields sent with the file (multipart/form-data: every value arrives as text). */
 export class CreateImportDto {
@@ -25,6 +26,17 @@ export class CreateImportDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true, message: 'listIds must be list ids separated by commas' })
   listIds: string[] = [];
+
+  @ApiPropertyOptional({
+    enum: IMPORT_CONFIRMATIONS,
+    default: 'consented',
+    description:
+      'For the double opt-in lists among listIds. send: new members stay unconfirmed and each is sent one confirmation mail; ' +
+      'consented: you hold their consent, they are confirmed at once and nothing is sent. Ignored for single opt-in lists and in blocklist mode.',
+  })
+  @IsOptional()
+  @IsIn(IMPORT_CONFIRMATIONS, { message: 'confirmation must be "send" or "consented"' })
+  confirmation?: ImportConfirmation;
 }
 
 /** For the OpenAPI page: the multipart body as a whole. */

@@ -1,7 +1,9 @@
 import type { SubscriptionStatus } from '../../subscribers/subscription.repository';
 import { ATTRIBUTE_FIELD, inputValue, isEditable } from '../preference-centre-form';
 import { PreferenceView } from '../preference-centre.service';
+import { humaniseKey } from '../../common/humanise-key';
 import { escapeHtml, htmlPage } from './html';
+import { newLinkForm } from './new-link-pages';
 
 /**
  * The preference centre's pages. No script, no cookie: every form posts to a URL under /p/TOKEN, and
@@ -16,7 +18,10 @@ const STYLE = `<style>
   label.field input { display: block; width: 100%; box-sizing: border-box; margin-top: 4px; padding: 9px 10px; font-size: 15px; border: 1px solid #cbd2d9; border-radius: 6px; }
   label.check { display: flex; gap: 10px; align-items: flex-start; margin: 0 0 10px; }
   label.check input { margin-top: 5px; }
-  pre { background: #f4f5f7; padding: 8px; border-radius: 6px; font-size: 13px; white-space: pre-wrap; word-break: break-word; margin: 4px 0 12px; }
+  dl.value { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0 12px; font-size: 14px; }
+  dl.value dt { color: #3e4c59; }
+  dl.value dd { margin: 0; overflow-wrap: anywhere; }
+  ul.value { margin: 4px 0 12px; font-size: 14px; }
   .notice { background: #e3f9e5; border-radius: 6px; padding: 10px 14px; }
   .errors { background: #ffe3e3; border-radius: 6px; padding: 10px 14px; }
   .secondary { background: #fff; color: #1f2933; border: 1px solid #cbd2d9; }
@@ -41,7 +46,7 @@ export function preferenceCentrePage(view: PreferenceView, token: string, notes:
     .map(({ key, label, value }) =>
       isEditable(value)
         ? `<label class="field">${escapeHtml(label)}<input type="text" name="${escapeHtml(ATTRIBUTE_FIELD + key)}" value="${escapeHtml(inputValue(value))}" maxlength="2000"></label>`
-        : `<div class="field"><span class="muted">${escapeHtml(label)} (shown as stored; write to us to change it)</span><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></div>`,
+        : `<div class="field"><span class="muted">${escapeHtml(label)} (write to us to change it)</span>${readableValue(value)}</div>`,
     )
     .join('\n');
   const blocked = s.status !== 'enabled';
@@ -93,6 +98,21 @@ ${lists}
   );
 }
 
+/**
+ * A structured attribute value (an address, survey answers) in words: its keys humanised ("zip_code" → "Zip code"),
+ * never raw JSON. Nested values are shown the same way, a few levels deep.
+ */
+export function readableValue(value: unknown, depth = 0): string {
+  if (value === null || value === undefined || value === '') return '<span class="muted">–</span>';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return escapeHtml(String(value));
+  if (typeof value !== 'object' || depth > 3) return escapeHtml(JSON.stringify(value) ?? '');
+  if (Array.isArray(value))
+    return `<ul class="value">${value.map((v) => `<li>${readableValue(v, depth + 1)}</li>`).join('')}</ul>`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `<dl class="value">${entries.map(([k, v]) => `<dt>${escapeHtml(humaniseKey(k))}</dt><dd>${readableValue(v, depth + 1)}</dd>`).join('')}</dl>`;
+}
+
 function statusNote(status: SubscriptionStatus | null): string {
   if (status === 'unconfirmed') return ' <span class="muted">(not confirmed yet: tick and save to confirm)</span>';
   return '';
@@ -129,11 +149,16 @@ export function unsubscribedAllPage(token: string): string {
   );
 }
 
-/** Any unusable token (expired, changed, erased person): a 404 page that gives nothing away. */
-export function invalidPreferencesLinkPage(): string {
+/**
+ * Any unusable token (expired, changed, erased person): a 404 page that gives nothing away, with the form that
+ * asks for a new link. `depth`: how many path segments below /p/ the page is at (1 for /p/TOKEN, 2 for
+ * /p/TOKEN/erase), for the form's relative action to reach /preferences-link.
+ */
+export function invalidPreferencesLinkPage(depth = 1): string {
   return htmlPage(
     'This link is invalid or has expired',
     `<p>This preferences link cannot be used. Links are valid for 7 days, and must be copied completely.</p>
-<p class="muted">Ask for a new link with your email address, or use the link at the bottom of our latest newsletter.</p>`,
+<p class="muted">Ask for a new link with your email address below, or use the link at the bottom of our latest newsletter.</p>
+${newLinkForm(`${'../'.repeat(depth)}preferences-link`)}`,
   );
 }

@@ -15,12 +15,16 @@ export type BulkMode = 'subscribe' | 'blocklist';
 export interface BatchResult {
   imported: number;
   updated: number;
+  /** subscribers of the batch whose membership of a pending list awaits confirmation (each once) */
+  awaiting: string[];
 }
 
 /** Where the rows of one import go. */
 export interface BulkTarget {
   mode: BulkMode;
   listIds: string[];
+  /** those of listIds (subscribe mode) whose new members await confirmation instead of being confirmed */
+  pendingListIds: string[];
 }
 
 /**
@@ -29,7 +33,9 @@ export interface BulkTarget {
  * - a subscriber is found by email_key: an existing one keeps its id, its name is replaced only by a
  *   non-empty one, its attributes are merged (the row's keys win); never a second row;
  * - subscribe mode: each of listIds becomes a `confirmed` membership (an `unconfirmed` one is confirmed),
- *   but an `unsubscribed` membership stays so and a blocklisted subscriber gets no membership;
+ *   but an `unsubscribed` membership stays so and a blocklisted subscriber gets no membership; each of
+ *   pendingListIds instead becomes an `unconfirmed` membership (an existing one of any status stays as it is),
+ *   and the subscribers left `unconfirmed` on one are answered in `awaiting`;
  * - blocklist mode: the subscriber is `blocklisted`, every membership is `unsubscribed`, and listIds
  *   (optional) are recorded as `unsubscribed` memberships.
  * The rows of one import have distinct email keys (the runner drops duplicates).

@@ -69,7 +69,7 @@ export class PostgresBulkWriter implements BulkWriter {
 
   async flush(): Promise<BatchResult> {
     const batch = this.gathering;
-    if (batch.rows === 0) return { imported: 0, updated: 0 };
+    if (batch.rows === 0) return { imported: 0, updated: 0, awaiting: [] };
     const lane = this.free.pop();
     if (!lane) throw new Error(`more than ${LANES} batches written at once`);
     this.gathering = this.spares.pop() ?? new CopyBuffer();
@@ -112,10 +112,12 @@ export class PostgresBulkWriter implements BulkWriter {
  * The statements that move the staged rows into place, then empty the stage. The list ids are written
  * into the SQL (a multi-statement query takes no parameters): they are checked to be UUIDs first.
  */
-function mergeSql({ mode, listIds }: BulkTarget): string {
+function mergeSql({ mode, listIds, pendingListIds }: BulkTarget): string {
   const bad = listIds.find((id) => !isUuid(id));
   if (bad !== undefined) throw new Error(`not a list id: ${String(bad)}`);
   const lists = `'{${listIds.join(',')}}'::uuid[]`;
+  const confirmedLists = `'{${listIds.filter((id) => !pendingListIds.includes(id)).join(',')}}'::uuid[]`;
+  const pendingLists = `'{${listIds.filter((id) => pendingListIds.includes(id)).join(',')}}'::uuid[]`;
   const blocklist = mode === 'blocklist';
   // xmax = 0 on the returned row version means the INSERT branch made it.
   const upsert = `
@@ -127,25 +129,36 @@ function mergeSql({ mode, listIds }: BulkTarget): string {
       status = ${blocklist ? "'blocklisted'" : 's.status'},
       updated_at = now()
     RETURNING s.id, s.status, (s.xmax = 0) AS inserted`;
-  const counts = `SELECT count(*) FILTER (WHERE inserted)::int AS imported, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;
+  const counts = (awaiting: string) =>
+    `SELECT count(*) FILTER (WHERE inserted)::int AS imported, count(*) FILTER (WHERE NOT inserted)::int AS updated, ${awaiting} AS awaiting FROM up`;
   const empty = `TRUNCATE ${STAGE}`;
   if (!blocklist) {
     return `
       WITH up AS (${upsert}),
       joined AS (
         INSERT INTO subscriptions (subscriber_id, list_id, status, confirmed_at)
-        SELECT up.id, l.id, 'confirmed', now() FROM up CROSS JOIN unnest(${lists}) AS l(id)
+        SELECT up.id, l.id, 'confirmed', now() FROM up CROSS JOIN unnest(${confirmedLists}) AS l(id)
         WHERE up.status <> 'blocklisted'
         ON CONFLICT (subscriber_id, list_id) DO UPDATE
           SET status = 'confirmed', confirmed_at = coalesce(subscriptions.confirmed_at, now()), updated_at = now()
           WHERE subscriptions.status = 'unconfirmed'
+      ),
+      -- Double opt-in lists whose members confirm by mail: new memberships unconfirmed, existing ones untouched;
+      -- the no-op update of one already unconfirmed makes RETURNING name it too.
+      pending AS (
+        INSERT INTO subscriptions (subscriber_id, list_id, status)
+        SELECT up.id, l.id, 'unconfirmed' FROM up CROSS JOIN unnest(${pendingLists}) AS l(id)
+        WHERE up.status <> 'blocklisted'
+        ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = subscriptions.status
+          WHERE subscriptions.status = 'unconfirmed'
+        RETURNING subscriber_id
       )
-      ${counts};
+      ${counts('array(SELECT DISTINCT subscriber_id::text FROM pending)')};
       ${empty}`;
   }
   // The staged keys all name subscribers once the upsert ran: their memberships close, then listIds are recorded.
   return `
-    WITH up AS (${upsert}) ${counts};
+    WITH up AS (${upsert}) ${counts("'{}'::text[]")};
     UPDATE subscriptions m SET status = 'unsubscribed', unsubscribed_at = now(), updated_at = now()
     FROM subscribers s JOIN ${STAGE} st ON st.email_key = s.email_key
     WHERE m.subscriber_id = s.id AND m.status <> 'unsubscribed';

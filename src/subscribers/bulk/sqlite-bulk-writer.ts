@@ -52,7 +52,7 @@ export class SqliteBulkWriter implements BulkWriter {
     const rows = this.gathering;
     this.gathering = [];
     this.gatheredBytes = 0;
-    if (rows.length === 0) return { imported: 0, updated: 0 };
+    if (rows.length === 0) return { imported: 0, updated: 0, awaiting: [] };
     for (let waited = 0; this.db.inTransaction; waited += 10) {
       if (waited > 30_000) throw new Error('the database stayed inside another transaction for 30 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -66,13 +66,18 @@ export class SqliteBulkWriter implements BulkWriter {
   }
 
   private writeSync(rows: BulkRow[]): BatchResult {
-    const result: BatchResult = { imported: 0, updated: 0 };
+    const result: BatchResult = { imported: 0, updated: 0, awaiting: [] };
+    const awaiting = new Set<string>();
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       const ids = this.upsertSubscribers(chunk, result);
-      if (this.target.mode === 'subscribe') this.join(ids.filter((s) => s.status !== 'blocklisted').map((s) => s.id));
-      else this.leave(ids.map((s) => s.id));
+      if (this.target.mode === 'subscribe') {
+        const members = ids.filter((s) => s.status !== 'blocklisted').map((s) => s.id);
+        this.join(members);
+        for (const id of this.joinPending(members)) awaiting.add(id);
+      } else this.leave(ids.map((s) => s.id));
     }
+    result.awaiting = [...awaiting];
     return result;
   }
 
@@ -106,7 +111,7 @@ export class SqliteBulkWriter implements BulkWriter {
   }
 
   private join(subscriberIds: string[]): void {
-    const pairs = this.pairs(subscriberIds);
+    const pairs = this.pairs(subscriberIds, this.confirmedListIds());
     for (let start = 0; start < pairs.length; start += CHUNK * 2) {
       const slice = pairs.slice(start, start + CHUNK * 2);
       const stmt = this.statement(
@@ -121,6 +126,32 @@ export class SqliteBulkWriter implements BulkWriter {
     }
   }
 
+  /**
+   * Memberships of the pending lists: new ones `unconfirmed`, existing ones untouched. The no-op update of an
+   * already unconfirmed one makes RETURNING name it too: everyone left awaiting confirmation.
+   */
+  private joinPending(subscriberIds: string[]): string[] {
+    const pairs = this.pairs(subscriberIds, this.target.pendingListIds);
+    const awaiting: string[] = [];
+    for (let start = 0; start < pairs.length; start += CHUNK * 2) {
+      const slice = pairs.slice(start, start + CHUNK * 2);
+      const stmt = this.statement(
+        `pending:${slice.length}`,
+        () =>
+          `INSERT INTO subscriptions (subscriber_id, list_id, status) VALUES ${rowsOf(slice.length / 2, `(?, ?, 'unconfirmed')`)}
+         ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = subscriptions.status
+           WHERE subscriptions.status = 'unconfirmed'
+         RETURNING subscriber_id`,
+      );
+      for (const r of stmt.all(...slice) as { subscriber_id: string }[]) awaiting.push(r.subscriber_id);
+    }
+    return awaiting;
+  }
+
+  private confirmedListIds(): string[] {
+    return this.target.listIds.filter((id) => !this.target.pendingListIds.includes(id));
+  }
+
   private leave(subscriberIds: string[]): void {
     if (subscriberIds.length === 0) return;
     this.statement(
@@ -129,7 +160,7 @@ export class SqliteBulkWriter implements BulkWriter {
         `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ${NOW}, updated_at = ${NOW}
        WHERE status <> 'unsubscribed' AND subscriber_id IN (${rowsOf(subscriberIds.length, '?')})`,
     ).run(...subscriberIds);
-    const pairs = this.pairs(subscriberIds);
+    const pairs = this.pairs(subscriberIds, this.target.listIds);
     for (let start = 0; start < pairs.length; start += CHUNK * 2) {
       const slice = pairs.slice(start, start + CHUNK * 2);
       this.statement(
@@ -141,10 +172,10 @@ export class SqliteBulkWriter implements BulkWriter {
     }
   }
 
-  /** subscriber id, list id, subscriber id, list id, … for every subscriber and list of the import. */
-  private pairs(subscriberIds: string[]): string[] {
+  /** subscriber id, list id, subscriber id, list id, … for every subscriber and each of `listIds`. */
+  private pairs(subscriberIds: string[], listIds: string[]): string[] {
     const pairs: string[] = [];
-    for (const id of subscriberIds) for (const listId of this.target.listIds) pairs.push(id, listId);
+    for (const id of subscriberIds) for (const listId of listIds) pairs.push(id, listId);
     return pairs;
   }
 
