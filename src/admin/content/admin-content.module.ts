@@ -4,6 +4,7 @@ import { ListsModule } from '../../lists/lists.module';
 import { SettingsModule } from '../../settings/settings.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { AdminCoreModule } from '../admin-core.module';
+import { AdminCampaignArchiveController } from './admin-campaign-archive.controller';
 import { AdminCampaignStepsController } from './admin-campaign-steps.controller';
 import { AdminCampaignsController } from './admin-campaigns.controller';
 import { AdminTemplatesController } from './admin-templates.controller';
@@ -14,7 +15,12 @@ import { TemplatePreviewService } from './template-preview.service';
 /** Admin UI: Templates (MJML editor with live preview) and campaigns (compose, audience, settings, review, send, progress). */
 @Module({
   imports: [AdminCoreModule, TemplatesModule, CampaignsModule, ListsModule, SettingsModule],
-  controllers: [AdminTemplatesController, AdminCampaignsController, AdminCampaignStepsController],
+  controllers: [
+    AdminTemplatesController,
+    AdminCampaignsController,
+    AdminCampaignStepsController,
+    AdminCampaignArchiveController,
+  ],
   providers: [TemplatePreviewService, CampaignPages, ContentStep],
 })
 export class AdminContentModule {}
