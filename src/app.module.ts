@@ -19,6 +19,7 @@ import { TrackingModule } from './tracking/tracking.module';
 import { UnsubscribeModule } from './preferences/unsubscribe.module';
 import { TransactionalModule } from './transactional/transactional.module';
 import { AdminModule } from './admin/admin.module';
+import { ArchiveModule } from './archive/archive.module';
 import { AuthModule } from './auth/auth.module';
 import { BouncesModule } from './bounces/bounces.module';
 import { ReportsModule } from './reports/reports.module';
@@ -53,6 +54,7 @@ export class AppModule {
         BouncesModule,
         ReportsModule,
         SettingsModule,
+        ArchiveModule,
         AdminModule,
       ],
     };

@@ -69,13 +69,15 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
 }
 
 /**
- * helmet's headers everywhere. The admin UI's preview frame shows a newsletter as recipients see it,
- * images from anywhere included; everything else keeps helmet's strict default policy.
+ * helmet's headers everywhere. The admin UI's preview frame and the public archive show a newsletter as recipients
+ * see it, and the readers' pages show the brand's logo (Settings): images from anywhere there; everything else keeps
+ * helmet's strict default policy.
  */
 function securityHeaders(): RequestHandler {
   const strict = helmet();
   const admin = helmet({ contentSecurityPolicy: { directives: { imgSrc: ["'self'", 'data:', 'https:', 'http:'] } } });
-  return (req, res, next) => (req.path.startsWith('/admin') ? admin : strict)(req, res, next);
+  const pictures = /^\/(admin|archive|u|p|confirm)(\/|$)/;
+  return (req, res, next) => (pictures.test(req.path) ? admin : strict)(req, res, next);
 }
 
 /**

@@ -6,6 +6,7 @@ import { AdminAudienceModule } from './audience/admin-audience.module';
 import { AdminBouncesModule } from './bounces/admin-bounces.module';
 import { AdminContentModule } from './content/admin-content.module';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { AdminProfileModule } from './profile/admin-profile.module';
 import { AdminResultsModule } from './results/admin-results.module';
 
 /**
@@ -20,6 +21,7 @@ import { AdminResultsModule } from './results/admin-results.module';
     AdminContentModule,
     AdminResultsModule,
     AdminBouncesModule,
+    AdminProfileModule,
   ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })

@@ -11,6 +11,7 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
  */
 @Entity('campaigns')
 @Index('idx_campaigns_status', ['status'])
+@Index('uq_campaigns_archive_slug', ['archiveSlug'], { unique: true })
 export class Campaign {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 200 }) name: string;
@@ -36,6 +37,11 @@ export class Campaign {
   /** when every recipient had a message row: until then a crash is recovered by resolving the audience again */
   @Column({ type: timeType, nullable: true }) preparedAt: Date | null;
   @Column({ type: timeType, nullable: true }) finishedAt: Date | null;
+  /** published at /archive/:slug and in the feed once sending starts (src/archive) */
+  @Column({ type: 'boolean', default: false }) archive: boolean;
+  /** given when first marked for the archive, from the subject; kept after that so a published address stays */
+  @Column({ type: 'varchar', length: 120, nullable: true }) archiveSlug: string | null;
+  @Column({ type: timeType, nullable: true }) archivedAt: Date | null;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

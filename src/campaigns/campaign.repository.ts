@@ -7,6 +7,9 @@ import { Campaign, CampaignStatus } from './campaign.entity';
 export type { Campaign, CampaignStatus } from './campaign.entity';
 export { CAMPAIGN_STATUSES } from './campaign.entity';
 
+/** The statuses in which an archived campaign is public: it has gone (or is going) to its readers. */
+export const PUBLISHED: CampaignStatus[] = ['sending', 'paused', 'sent'];
+
 /** What a new campaign holds. */
 export type NewCampaign = Pick<
   Campaign,
@@ -23,7 +26,8 @@ export type NewCampaign = Pick<
   | 'trackOpens'
   | 'trackClicks'
   | 'status'
->;
+> &
+  Partial<Pick<Campaign, 'archive' | 'archiveSlug' | 'archivedAt'>>;
 
 /** What may change on a campaign. */
 export type CampaignChanges = Partial<Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -86,6 +90,27 @@ export class CampaignRepository {
 
   findByStatus(statuses: CampaignStatus[]): Promise<Campaign[]> {
     return this.dataSource.manager.findBy(Campaign, { status: In(statuses) });
+  }
+
+  /** Whether another campaign than `exceptId` holds the archive slug. */
+  async archiveSlugTaken(slug: string, exceptId?: string): Promise<boolean> {
+    const row = await this.dataSource.manager.findOne(Campaign, { select: { id: true }, where: { archiveSlug: slug } });
+    return !!row && row.id !== exceptId;
+  }
+
+  /** The published archive, newest first: marked for it, and sending or sent (never a draft). */
+  archivedPage(skip: number, take: number): Promise<[Campaign[], number]> {
+    return this.dataSource.manager.findAndCount(Campaign, {
+      where: { archive: true, status: In(PUBLISHED) },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      skip,
+      take,
+    });
+  }
+
+  /** One published campaign of the archive by its slug. */
+  findArchived(slug: string): Promise<Campaign | null> {
+    return this.dataSource.manager.findOneBy(Campaign, { archiveSlug: slug, archive: true, status: In(PUBLISHED) });
   }
 
   /** Answers the new campaign's id. */

@@ -21,6 +21,9 @@ export interface CampaignView {
   sendAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** published in the public archive once sending starts, at /archive/{archiveSlug} */
+  archive: boolean;
+  archiveSlug: string | null;
   createdAt: Date;
   updatedAt: Date;
   progress: Progress;
@@ -45,6 +48,8 @@ export function campaignView(c: Campaign, progress: Progress): CampaignView {
     sendAt: c.sendAt,
     startedAt: c.startedAt,
     finishedAt: c.finishedAt,
+    archive: Boolean(c.archive),
+    archiveSlug: c.archiveSlug,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     progress,

@@ -6,6 +6,7 @@ import { deliveryQueueSettings, QueueName } from '../queues/queues';
 import { SettingsModule } from '../settings/settings.module';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { ArchiveMarks } from './archive-marks';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
 import { campaignQueueSettings, CampaignJobsService } from './campaign-jobs.service';
@@ -58,7 +59,18 @@ import { CampaignLayouts } from './content-formats/campaign-layouts.service';
     // test sends: their sample data, and how the outbox writes them
     CampaignSampleService,
     TestMailComposer,
+    ArchiveMarks,
   ],
-  exports: [CampaignsService, AudienceService, CampaignRepository, CampaignStopWatch, CampaignLayouts],
+  exports: [
+    CampaignsService,
+    AudienceService,
+    CampaignRepository,
+    CampaignStopWatch,
+    // the public archive renders published campaigns with sample data
+    CampaignContentService,
+    CampaignMailService,
+    // the content step offers the layouts Markdown and rich text can go into
+    CampaignLayouts,
+  ],
 })
 export class CampaignsModule {}

@@ -8,6 +8,8 @@ import { OutboxService } from '../delivery/outbox.service';
 import { SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
+import { isUniqueViolation } from '../database/unique-violation';
+import { ArchiveMarks } from './archive-marks';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMailService } from './campaign-mail.service';
@@ -15,7 +17,13 @@ import { CampaignMessagesService } from './campaign-messages.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSampleService, TEST_RECIPIENT_NAME } from './campaign-sample.service';
 import { CampaignStopWatch } from './campaign-stop-watch';
-import { Campaign, CampaignChanges, CampaignRepository, CampaignStatus } from './campaign.repository';
+import {
+  Campaign,
+  CAMPAIGN_STATUSES,
+  CampaignChanges,
+  CampaignRepository,
+  CampaignStatus,
+} from './campaign.repository';
 import { campaignView, CampaignView } from './campaign.view';
 import { CreateCampaignDto, SendCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 
@@ -37,13 +45,15 @@ export class CampaignsService {
     private readonly outbox: OutboxService,
     private readonly settings: SettingsService,
     private readonly stopWatch: CampaignStopWatch,
+    private readonly archiveMarks: ArchiveMarks,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
     const fromEmail = await this.allowedSender(dto.fromEmail);
     const prepared = (await this.content.prepare(dto))!;
-    const id = await this.transactions.run(async (tx) => {
+    const archive = await this.archiveMarks.changesFor(null, dto.archive, dto.subject);
+    const saved = this.transactions.run(async (tx) => {
       const templateVersionId = await this.content.versionFor(tx, prepared.content, dto.subject);
       return this.campaigns.create(
         {
@@ -58,10 +68,12 @@ export class CampaignsService {
           trackOpens: dto.trackOpens ?? true,
           trackClicks: dto.trackClicks ?? true,
           status: 'draft',
+          ...archive,
         },
         tx,
       );
     });
+    const id = await saved.catch(slugConflict);
     return this.get(id);
   }
 
@@ -83,6 +95,9 @@ export class CampaignsService {
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const campaign = await this.find(id);
+    const { archive, ...others } = dto;
+    if (archive !== undefined && Object.values(others).every((v) => v === undefined))
+      return this.markArchive(campaign, archive);
     this.assertStatus(campaign, EDITABLE, 'edited');
     const changes: CampaignChanges = {};
     if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
@@ -92,7 +107,8 @@ export class CampaignsService {
     if (dto.fromEmail !== undefined) changes.fromEmail = await this.allowedSender(dto.fromEmail);
     const subject = dto.subject ?? campaign.subject;
     const prepared = await this.content.prepare(dto, campaign);
-    await this.transactions.run(async (tx) => {
+    Object.assign(changes, await this.archiveMarks.changesFor(campaign, archive, subject));
+    const saved = this.transactions.run(async (tx) => {
       if (prepared) {
         changes.templateVersionId = await this.content.versionFor(tx, prepared.content, subject);
         changes.templateId = prepared.content.templateId ?? null;
@@ -105,6 +121,7 @@ export class CampaignsService {
           throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
       }
     });
+    await saved.catch(slugConflict);
     return this.get(id);
   }
 
@@ -131,6 +148,17 @@ export class CampaignsService {
       status: 'draft',
     });
     return this.get(copy);
+  }
+
+  /**
+   * In or out of the public archive, in any status: a sent campaign leaves it at once (its page is a 404) and
+   * comes back under the same slug.
+   */
+  private async markArchive(campaign: Campaign, archive: boolean): Promise<CampaignView> {
+    const changes = await this.archiveMarks.changesFor(campaign, archive, campaign.subject);
+    if (Object.keys(changes).length)
+      await this.campaigns.updateIfStatus(campaign.id, [...CAMPAIGN_STATUSES], changes).catch(slugConflict);
+    return this.get(campaign.id);
   }
 
   async remove(id: string): Promise<void> {
@@ -287,4 +315,10 @@ export class CampaignsService {
     if (!campaign) throw new NotFoundException(`Campaign ${id} not found`);
     return campaign;
   }
+}
+
+/** Two saves that picked the same free archive slug at once: the second is a 409, never a 500. */
+function slugConflict(e: unknown): never {
+  if (isUniqueViolation(e)) throw new ConflictException('Another campaign took the same archive address; try again');
+  throw e;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RenderHooks } from '../templates/render/render-hooks';
-import { CompiledTemplate, fillTemplate } from '../templates/render/renderer.service';
+import { CompiledTemplate, fillTemplate, RenderedMessage } from '../templates/render/renderer.service';
 import { FooterNeeds, footerNeeds, withLegalFooter } from './legal-footer';
 import type { MailAddress, OutgoingMail } from './mail-sender.service';
 import {
@@ -96,6 +96,22 @@ export class CampaignComposer {
       trackClicks: Boolean(campaign.trackClicks),
     });
     return this.build(ctx, campaign, compiled, testRecipient(sample), list, testUrls(ctx, campaign.id), hooks);
+  }
+
+  /**
+   * The copy everyone may read (the public archive): `sample`'s data, the given links in place of a recipient's,
+   * no open pixel and no click tracking, and the legal footer where the template lacks it.
+   */
+  renderPublic(
+    campaign: Pick<ComposedCampaign, 'name'>,
+    compiled: CompiledTemplate,
+    sample: Pick<CampaignRecipient, 'email' | 'name' | 'attributes'>,
+    urls: RecipientUrls,
+    companyAddress?: string,
+  ): RenderedMessage {
+    const ctx = this.context(companyAddress);
+    const filled = fillTemplate(compiled, recipientData(ctx, campaign, testRecipient(sample), urls), {});
+    return withLegalFooter(filled, { ...urls, companyAddress: ctx.companyAddress });
   }
 
   /** What the legal footer adds to a test or preview of this campaign: what the review step says before sending. */

@@ -2,6 +2,8 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig } from '../config/app-config';
+import { Brand, contrastProblems, DEFAULT_BRAND, logoProblem, normaliseHex } from './brand';
+import { BrandDto } from './dto/brand.dto';
 import { EditableAttributeDto } from './dto/editable-attribute.dto';
 import { SenderDto } from './dto/settings.dto';
 import { SettingRepository } from './setting.repository';
@@ -17,6 +19,7 @@ export interface EditableAttribute {
   label: string;
 }
 
+const BRAND = 'brand';
 const COMPANY_ADDRESS = 'companyAddress';
 const EDITABLE_ATTRIBUTES = 'editableAttributes';
 const MAX_EDITABLE_ATTRIBUTES = 50;
@@ -129,6 +132,39 @@ export class SettingsService {
     if (rest.length === current.length) throw new NotFoundException(`No editable attribute ${key}`);
     await this.write(EDITABLE_ATTRIBUTES, rest);
     return rest;
+  }
+
+  /** The brand of the readers' pages; the default look until an admin sets one. */
+  async brand(): Promise<Brand> {
+    const stored = (await this.read(BRAND)) as Partial<Record<keyof Brand, unknown>> | null;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    return {
+      name: text(stored?.name),
+      logo: text(stored?.logo),
+      primary: normaliseHex(text(stored?.primary) ?? '') ?? DEFAULT_BRAND.primary,
+      background: normaliseHex(text(stored?.background) ?? '') ?? DEFAULT_BRAND.background,
+    };
+  }
+
+  /**
+   * Replaces the brand. A colour left out is the default's; a colour that readers could not read text on
+   * (WCAG AA) is refused with the ratio it has, never adjusted behind the editor's back.
+   */
+  async setBrand(input: BrandDto): Promise<Brand> {
+    const dto = checkDto(BrandDto, input);
+    const problems: string[] = [];
+    const logoIssue = dto.logo ? logoProblem(dto.logo) : null;
+    if (logoIssue) problems.push(logoIssue);
+    const brand: Brand = {
+      name: dto.name ?? null,
+      logo: dto.logo ?? null,
+      primary: normaliseHex(dto.primary ?? '') ?? DEFAULT_BRAND.primary,
+      background: normaliseHex(dto.background ?? '') ?? DEFAULT_BRAND.background,
+    };
+    problems.push(...contrastProblems(brand));
+    if (problems.length) throw new BadRequestException(problems);
+    await this.write(BRAND, brand);
+    return brand;
   }
 
   private async read(key: string): Promise<unknown> {

@@ -12,6 +12,8 @@ export class User {
   @Column({ type: 'varchar', length: 16 }) role: Role;
   /** Every admin session and access token names the epoch it was issued in; bumping it ends them all. */
   @Column({ type: 'integer', default: 0 }) sessionEpoch: number;
+  /** IANA name (Europe/Berlin): the admin takes and shows times in it */
+  @Column({ type: 'varchar', length: 64, default: 'UTC' }) timeZone: string;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

@@ -1,4 +1,12 @@
-import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { canonicalTimeZone } from '../common/zoned-time';
 import { Transactions, Tx } from '../database/transaction';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './password';
@@ -81,6 +89,18 @@ export class UsersService implements OnApplicationBootstrap {
       }
       return toUserView(await this.users.save(user, tx));
     });
+  }
+
+  /** The user's own time zone (profile): an IANA name Intl knows, stored as Intl spells it; answers it. */
+  async setTimeZone(id: string, zone: string): Promise<string> {
+    const canonical = canonicalTimeZone(zone.trim());
+    if (!canonical)
+      throw new BadRequestException(`timeZone must be a time zone name such as Europe/Berlin; ${zone} is not one`);
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    user.timeZone = canonical;
+    await this.users.save(user);
+    return canonical;
   }
 
   /** Ends every admin session and access token of the user (signing out signs out everywhere). */

@@ -13,6 +13,7 @@ import { AdminViews } from '../views/admin-views.service';
 import { fromOf } from './admin-campaigns.controller';
 import { CampaignPages } from './campaign-pages.service';
 import { ContentStep } from './content-step.service';
+import { zonedText, zonedToUtc } from '../../common/zoned-time';
 import { formFailure, text } from './form-errors';
 import { framed } from './template-preview.service';
 import { writtenLabel } from './written-form';
@@ -103,6 +104,7 @@ export class AdminCampaignStepsController {
       fromEmail: typeof body.fromEmail === 'string' ? body.fromEmail : '',
       trackOpens: body.trackOpens !== undefined,
       trackClicks: body.trackClicks !== undefined,
+      archive: body.archive !== undefined,
     };
     const { value, errors } = await validateForm(UpdateCampaignDto, {
       ...form,
@@ -172,7 +174,7 @@ export class AdminCampaignStepsController {
     );
   }
 
-  /** Now, or at a time given in UTC; the page asks for confirmation first. */
+  /** Now, or at a time given on the wall clock of the editor's time zone (profile); the page asks for confirmation first. */
   @Post(':id/send')
   async send(
     @Req() req: AdminRequest,
@@ -184,15 +186,17 @@ export class AdminCampaignStepsController {
     const later = body.when === 'later';
     const typed = typeof body.sendAt === 'string' ? body.sendAt.trim() : '';
     let sendAt: string | undefined;
+    const zone = req.adminUser!.timeZone;
     if (later) {
-      const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(typed) ? new Date(`${typed}:00Z`) : null;
-      if (!at || Number.isNaN(at.getTime())) {
+      const zoned = zonedToUtc(typed, zone);
+      if (!zoned.ok) {
         return this.showReview(req, res, campaign, {
           sendAt: typed,
-          errors: { sendAt: 'Give a date and time (UTC)' },
+          errors: { sendAt: sendAtProblem(typed, zone, zoned.reason) },
           status: 400,
         });
       }
+      const at = zoned.at;
       if (at.getTime() <= Date.now()) {
         return this.showReview(req, res, campaign, {
           sendAt: typed,
@@ -204,8 +208,7 @@ export class AdminCampaignStepsController {
     }
     try {
       const { status } = await this.campaigns.send(id, { sendAt });
-      const flash =
-        status === 'scheduled' ? `Scheduled for ${sendAt!.slice(0, 16).replace('T', ' ')} UTC` : 'Sending started';
+      const flash = status === 'scheduled' ? `Scheduled for ${zonedText(new Date(sendAt!), zone)}` : 'Sending started';
       this.views.redirect(res, `/admin/campaigns/${id}`, flash);
     } catch (e) {
       const failure = formFailure(e);
@@ -309,6 +312,8 @@ export class AdminCampaignStepsController {
       testEmails: opts.testEmails ?? req.adminUser?.email ?? '',
       sendAt: opts.sendAt ?? '',
       scheduleLater: Boolean(opts.sendAt),
+      timeZone: req.adminUser?.timeZone ?? 'UTC',
+      sendAtLabel: `Or schedule for (${req.adminUser?.timeZone ?? 'UTC'})`,
       errors: opts.errors ?? {},
       confirmSend: `Send “${campaign.name}” to ${recipients.toLocaleString('en-US')} recipient${recipients === 1 ? '' : 's'} now?`,
     });
@@ -335,5 +340,13 @@ function settingsFormOf(c: CampaignView) {
     fromEmail: c.fromEmail ?? '',
     trackOpens: c.trackOpens,
     trackClicks: c.trackClicks,
+    archive: c.archive,
   };
+}
+
+/** Why a typed send time cannot be used, in the editor's words: a DST gap is named as such. */
+function sendAtProblem(typed: string, zone: string, reason: 'invalid' | 'nonexistent'): string {
+  if (reason === 'invalid') return `Give a date and time (${zone})`;
+  const [day, time] = typed.split('T');
+  return `${time} on ${day} does not exist in ${zone}: the clocks skip that hour (daylight saving time starts). Choose another time.`;
 }

@@ -4,6 +4,7 @@ import { ListsModule } from '../../lists/lists.module';
 import { SettingsModule } from '../../settings/settings.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { AdminCoreModule } from '../admin-core.module';
+import { AdminCampaignArchiveController } from './admin-campaign-archive.controller';
 import { AdminCampaignStepsController } from './admin-campaign-steps.controller';
 import { AdminCampaignsController } from './admin-campaigns.controller';
 import { AdminComposeController } from './admin-compose.controller';
@@ -20,6 +21,7 @@ import { TemplatePreviewService } from './template-preview.service';
     AdminCampaignsController,
     AdminCampaignStepsController,
     AdminComposeController,
+    AdminCampaignArchiveController,
   ],
   providers: [TemplatePreviewService, CampaignPages, ContentStep],
 })

@@ -12,7 +12,7 @@ import { AdminViews } from '../views/admin-views.service';
 /** What one of the settings page's forms sends back after a refused change: the input, errors, a message. */
 export interface SettingsFormState {
   /** the section the state belongs to */
-  form: 'user' | 'users' | 'apiKey' | 'apiKeys' | 'sender' | 'company' | 'attribute';
+  form: 'user' | 'users' | 'apiKey' | 'apiKeys' | 'sender' | 'company' | 'attribute' | 'brand';
   values?: Record<string, unknown>;
   errors?: FieldErrors | null;
   /** a refusal not tied to one field (the last admin, a duplicate) */
@@ -41,13 +41,14 @@ export class SettingsPageService {
   ) {}
 
   async show(req: AdminRequest, res: Response, state?: SettingsFormState, status = 200): Promise<void> {
-    const [users, keys, senders, storedSenders, companyAddress, editableAttributes] = await Promise.all([
+    const [users, keys, senders, storedSenders, companyAddress, editableAttributes, brand] = await Promise.all([
       this.users.list(),
       this.apiKeys.list(),
       this.settings.senders(),
       this.settings.hasStoredSenders(),
       this.settings.companyAddress(),
       this.settings.editableAttributes(),
+      this.settings.brand(),
     ]);
     const me = req.adminUser!;
     const form = (name: SettingsFormState['form']) => (state?.form === name ? state : undefined);
@@ -81,6 +82,8 @@ export class SettingsPageService {
       companyForm: form('company'),
       editableAttributes,
       attributeForm: form('attribute'),
+      brand: form('brand')?.values ?? brand,
+      brandForm: form('brand'),
       me,
     });
   }

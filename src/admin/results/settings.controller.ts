@@ -1,6 +1,7 @@
 import { Body, Get, Post, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { MinRole } from '../../auth/auth.decorators';
+import { BrandDto } from '../../settings/dto/brand.dto';
 import { EditableAttributeDto } from '../../settings/dto/editable-attribute.dto';
 import { CompanyAddressDto, SenderDto } from '../../settings/dto/settings.dto';
 import { SettingsService } from '../../settings/settings.service';
@@ -93,6 +94,25 @@ export class SettingsController {
       '/admin/settings#company',
       'Postal address saved: the next campaigns carry it in their footer',
     );
+  }
+
+  /** The brand of the readers' pages; colours readers could not read on are refused with their contrast. */
+  @Post('brand')
+  @MinRole('admin')
+  async setBrand(@Body() body: Record<string, unknown>, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
+    const { value, errors } = await validateForm(BrandDto, body);
+    if (errors) return this.page.show(req, res, { form: 'brand', values: body, errors }, 400);
+    try {
+      await this.settings.setBrand(value);
+    } catch (err) {
+      const problems = SettingsPageService.refusal(err).split('; ');
+      // Each problem names its field first ("primary colour …", "logo …"): shown beside that field.
+      const fieldOf = (p: string) =>
+        p.startsWith('logo') ? 'logo' : p.startsWith('background') ? 'background' : 'primary';
+      const fieldErrors = Object.fromEntries(problems.map((p) => [fieldOf(p), p]));
+      return this.page.show(req, res, { form: 'brand', values: body, errors: fieldErrors }, 400);
+    }
+    this.views.redirect(res, '/admin/settings#brand', 'Brand saved: readers see it on their pages now');
   }
 
   /** Marks an attribute editable in the preference centre (or relabels it). */

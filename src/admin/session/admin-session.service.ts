@@ -70,7 +70,7 @@ export class AdminSessionService {
       if (use !== 'admin') return null;
       const user = await this.users.findById(sub);
       return user && user.sessionEpoch === ep
-        ? { user: { id: user.id, email: user.email, role: user.role }, csrf }
+        ? { user: { id: user.id, email: user.email, role: user.role, timeZone: user.timeZone }, csrf }
         : null;
     } catch {
       return null;

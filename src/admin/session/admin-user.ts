@@ -7,6 +7,8 @@ export interface AdminUser {
   id: string;
   email: string;
   role: Role;
+  /** the user's IANA time zone: admin pages show and take times in it */
+  timeZone: string;
 }
 
 export interface AdminRequest extends Request {

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { localInput, zonedText } from '../../common/zoned-time';
 import { countOf, countText, percentText } from '../format';
 
 /**
@@ -19,17 +20,28 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
     return countOf(typeof n === 'number' ? n : Number(n ?? 0), String(one), many);
   });
   hbs.registerHelper('percent', (part: unknown, whole: unknown) => percentText(Number(part), Number(whole)));
-  /** A date and time in UTC, as the API gives them, readable: 2026-11-22 14:05 UTC. */
-  hbs.registerHelper('datetime', (d: unknown) => {
-    if (!d) return '–';
-    const date = d instanceof Date ? d : new Date(d as string);
-    return Number.isNaN(date.getTime()) ? '–' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  /** A date and time in the signed-in user's time zone (profile), the zone named: 3 Dec 2026, 09:00 Europe/Berlin. */
+  hbs.registerHelper('datetime', (d: unknown, options: Handlebars.HelperOptions) => {
+    const date = dateOf(d);
+    return date ? zonedText(date, zoneOf(options)) : '–';
   });
-  /** The value for a datetime-local input (UTC). */
-  hbs.registerHelper('datetimeInput', (d: unknown) => {
-    if (!d) return '';
-    const date = d instanceof Date ? d : new Date(d as string);
-    return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 16);
+  /** The value for a datetime-local input, on the wall clock of the user's time zone. */
+  hbs.registerHelper('datetimeInput', (d: unknown, options: Handlebars.HelperOptions) => {
+    const date = dateOf(d);
+    return date ? localInput(date, zoneOf(options)) : '';
   });
   hbs.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null, null, 2));
+}
+
+function dateOf(d: unknown): Date | null {
+  if (!d) return null;
+  const date = d instanceof Date ? d : new Date(d as string);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The page's user's zone (every page gets `user`; pages without one, the login page, show UTC). */
+function zoneOf(options: Handlebars.HelperOptions | undefined): string {
+  const data = options?.data as { root?: { user?: { timeZone?: unknown } } } | undefined;
+  const root = data?.root;
+  return typeof root?.user?.timeZone === 'string' ? root.user.timeZone : 'UTC';
 }

@@ -114,6 +114,11 @@ export class CreateCampaignDto extends WrittenContentFields {
 
   @ApiPropertyOptional({ default: true }) @ValidateIf(given('trackOpens')) @IsBoolean() trackOpens?: boolean;
   @ApiPropertyOptional({ default: true }) @ValidateIf(given('trackClicks')) @IsBoolean() trackClicks?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'publish it at /archive/:slug and in the RSS feed once sent' })
+  @ValidateIf(given('archive'))
+  @IsBoolean({ message: 'archive must be true or false' })
+  archive?: boolean;
 }
 
 /** Every field optional; `fromName`/`fromEmail: null` go back to MAIL_FROM's. Allowed while draft or scheduled. */
@@ -167,6 +172,13 @@ export class UpdateCampaignDto extends WrittenContentFields {
 
   @ApiPropertyOptional() @ValidateIf(given('trackOpens')) @IsBoolean() trackOpens?: boolean;
   @ApiPropertyOptional() @ValidateIf(given('trackClicks')) @IsBoolean() trackClicks?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'alone, it may change in any status: false takes a sent campaign out of the archive',
+  })
+  @ValidateIf(given('archive'))
+  @IsBoolean({ message: 'archive must be true or false' })
+  archive?: boolean;
 }
 
 export class SendCampaignDto {

@@ -1,3 +1,5 @@
+import { BRAND_HEADER_SLOT, BRAND_STYLE_SLOT } from '../../common/html-page';
+
 /** Small helpers for the recipient-facing pages and the plain HTML mails. */
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -10,7 +12,8 @@ export function escapeHtml(value: string | number | null | undefined): string {
 /**
  * A whole page: inline CSS only, no script (helmet's CSP forbids inline scripts, and the pages must
  * work without JavaScript). `title` is escaped here; `body` and `heading` (the <h1>, by default the
- * title) are HTML whose dynamic parts the caller has already escaped.
+ * title) are HTML whose dynamic parts the caller has already escaped. The brand (Settings) goes in its two
+ * slots on the way out (settings/branded-pages.ts), so the pages themselves need not know it.
  */
 export function htmlPage(title: string, body: string, heading = escapeHtml(title)): string {
   return `<!doctype html>
@@ -29,8 +32,10 @@ export function htmlPage(title: string, body: string, heading = escapeHtml(title
   button:hover, button:focus { background: #1d4ed8; }
   .muted { color: #616e7c; font-size: 14px; }
 </style>
+${BRAND_STYLE_SLOT}
 </head>
 <body>
+${BRAND_HEADER_SLOT}
 <main>
 <h1>${heading}</h1>
 ${body}
