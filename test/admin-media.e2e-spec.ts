@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { CampaignRepository } from '../src/campaigns/campaign.repository';
+import { TemplateVersionRepository } from '../src/templates/template-version.repository';
 import { signedInAgent } from './support/admin-agent';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser, unexpectedConsoleErrors } from './support/browser';
 import { mediaImages } from './support/media-images';
@@ -98,6 +100,70 @@ describe('admin: the JSON routes the builder uses (POST /admin/media, GET /admin
       .expect(201);
     await agent.delete(`/admin/media/${res.body.id}`).set('X-CSRF-Token', csrf).expect(204);
     await t.http().get(new URL(res.body.url).pathname).expect(404);
+  });
+});
+
+describe('admin: the Media page without script (plain form posts)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('uploads with the token first in the body, then shows the result; a refused file comes back with the reason', async () => {
+    const { agent, csrf } = await signedInAgent(t, 'editor');
+    const sent = await agent
+      .post('/admin/media')
+      .field('_csrf', csrf)
+      .attach('file', await mediaImages.animatedGif(2), 'wave.gif')
+      .expect(303);
+    expect(sent.headers.location).toMatch(/^\/admin\/media\?uploaded=[0-9a-f-]{36}$/);
+    const page = await agent.get(sent.headers.location).expect(200);
+    expect(page.text).toContain('Uploaded wave.gif: 120×80 px');
+
+    const refused = await agent
+      .post('/admin/media')
+      .field('_csrf', csrf)
+      .attach('file', Buffer.alloc(2000, 0x41), 'wave.gif')
+      .expect(415);
+    expect(refused.text).toContain('file is not an image: send a PNG, JPEG, GIF or WebP image');
+    expect(refused.text).toContain('aria-invalid="true"');
+  });
+
+  it('refuses, on the page, to delete an image a sent campaign shows', async () => {
+    const { agent, csrf } = await signedInAgent(t, 'editor');
+    const img = await agent
+      .post('/admin/media')
+      .set('Accept', 'application/json')
+      .set('X-CSRF-Token', csrf)
+      .attach('file', await mediaImages.pngLogo(120, 60, '#12345680'), 'masthead.png')
+      .expect(201);
+    const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${img.body.url}"></mj-image></mj-column></mj-section></mj-body></mjml>`;
+    const version = await t.app
+      .get(TemplateVersionRepository)
+      .insert(null, 1, { subject: 'S', mjml, text: null, required: [] });
+    const campaignId = await t.app.get(CampaignRepository).create({
+      name: 'October issue',
+      subject: 'October',
+      fromName: null,
+      fromEmail: null,
+      templateId: null,
+      templateVersionId: version.id,
+      listIds: [],
+      trackOpens: true,
+      trackClicks: true,
+      status: 'sent',
+    });
+    expect(campaignId).toEqual(expect.any(String));
+    const refused = await agent
+      .post(`/admin/media/${img.body.id}/delete`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(409);
+    expect(refused.text).toContain('masthead.png is used by campaign &quot;October issue&quot;');
+    await t.http().get(new URL(img.body.url).pathname).expect(200);
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { DataSource } from 'typeorm';
 import { MediaRepository } from '../src/media/media.repository';
 import { sendCampaign } from './support/campaign-mail';
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
@@ -100,6 +101,14 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     expect(second.body.id).toBe(first.body.id);
     expect(second.body.url).toBe(first.body.url);
     expect(filesIn(t).length).toBe(before);
+  });
+
+  it('stores one entry and one file for the same image sent three times at once', async () => {
+    const logo = await mediaImages.pngLogo(260, 130, '#33221180');
+    const before = filesIn(t).length;
+    const answers = await Promise.all([1, 2, 3].map((n) => upload(logo, `same-${n}.png`).expect(201)));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(filesIn(t).length).toBe(before + 1);
   });
 
   describe('refuses bad input with a clear 4xx and stores nothing', () => {
@@ -274,5 +283,18 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     const byTemplate = await t.http().delete(`/api/media/${other.body.id}`).set(auth()).expect(409);
     expect(byTemplate.body.templates).toEqual([{ id: template.body.id, name: `Layout ${tag}` }]);
     expect(byTemplate.body.message).toMatch(`template "Layout ${tag}"`);
+  });
+
+  it('leaves no file behind when the row cannot be written', async () => {
+    const db = t.app.get(DataSource);
+    const before = filesIn(t);
+    await db.query('ALTER TABLE media RENAME TO media_away');
+    try {
+      const res = await upload(await mediaImages.pngLogo(91, 19, '#99999980'), 'lost.png').expect(500);
+      expect(res.body.message).toMatch(/^Something went wrong \(error id /);
+    } finally {
+      await db.query('ALTER TABLE media_away RENAME TO media');
+    }
+    expect(filesIn(t)).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CampaignRepository, CampaignStatus } from '../campaigns/campaign.repository';
 import { Page, PageQuery } from '../common/pagination';
@@ -51,7 +51,7 @@ export class MediaService {
     const existing = await this.media.findBySha256(sha256);
     if (existing) return this.view(existing);
     const storedName = `${sha256.slice(0, 32)}.${image.ext}`;
-    await this.store.put(storedName, image.data, image.mime);
+    await this.storage(() => this.store.put(storedName, image.data, image.mime));
     try {
       const row = await this.media.insert({
         storedName,
@@ -111,7 +111,17 @@ export class MediaService {
   /** A stored file for `GET /media/:name`; null for any name that is not one (traversal included). */
   file(name: string): Promise<StoredFile | null> {
     if (!STORED_NAME.test(name)) return Promise.resolve(null);
-    return this.store.get(name);
+    return this.storage(() => this.store.get(name));
+  }
+
+  /** The store (a bucket over the network) failing is a 503 saying so; the cause goes to the log only. */
+  private async storage<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      this.logger.error(`The media storage failed: ${(err as Error).message}`);
+      throw new ServiceUnavailableException('The media storage cannot be reached just now: try again in a moment');
+    }
   }
 
   /** The campaigns (that have sent or will send) and stored templates whose content names this file. */

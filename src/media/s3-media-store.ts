@@ -14,6 +14,9 @@ export class S3MediaStore extends MediaStore {
       region: config.region,
       forcePathStyle: config.forcePathStyle,
       credentials: config.credentials,
+      // Checksums only where S3 requires them: newer SDKs add CRC headers that many S3-compatible servers refuse.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
     });
   }
 
