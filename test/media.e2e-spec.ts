@@ -54,6 +54,8 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1200, 800]);
     expect(meta.exif).toBeUndefined();
     expect(served.body.includes('MediaTestCam')).toBe(false);
+    const head = await t.http().head(new URL(res.body.url).pathname).expect(200);
+    expect(head.headers['content-length']).toBe(String(res.body.bytes));
     // An unchanged file answers 304 to a revalidation.
     await t.http().get(new URL(res.body.url).pathname).set('If-None-Match', served.headers.etag).expect(304);
   });
@@ -76,6 +78,15 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     expect(gifFile.headers['content-type']).toBe('image/gif');
     const meta = await sharp(gifFile.body, { animated: true }).metadata();
     expect([meta.pages, meta.pageHeight]).toEqual([3, 80]);
+
+    const animatedWebp = await sharp(await mediaImages.animatedGif(4, 1600, 100), { animated: true })
+      .webp()
+      .toBuffer();
+    const moving = await upload(animatedWebp, 'moving.webp').expect(201);
+    expect([moving.body.width, moving.body.height]).toEqual([1200, 75]);
+    const movingFile = await t.http().get(new URL(moving.body.url).pathname).buffer(true).expect(200);
+    const movingMeta = await sharp(movingFile.body, { animated: true }).metadata();
+    expect([movingMeta.format, movingMeta.pages, movingMeta.pageHeight]).toEqual(['webp', 4, 75]);
   });
 
   it('reads the type from the bytes, not the name or Content-Type', async () => {
@@ -218,13 +229,23 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
 
   it('lists newest first with paging, for viewers too', async () => {
     const a = await upload(await mediaImages.pngLogo(31, 31, '#01020380'), 'first.png').expect(201);
-    const b = await upload(await mediaImages.pngLogo(32, 32, '#01020380'), 'second.png').expect(201);
+    const b = await upload(await mediaImages.pngLogo(32, 32, '#01020380'), 'Café – été.png').expect(201);
     const page = await t.http().get('/api/media?limit=2').set('Authorization', `Bearer ${viewer}`).expect(200);
     expect(page.body).toEqual({ items: expect.any(Array), total: expect.any(Number), page: 1, limit: 2 });
     expect(page.body.items.map((i: { id: string }) => i.id)).toEqual([b.body.id, a.body.id]);
     expect(page.body.items[0]).toEqual(
-      expect.objectContaining({ name: 'second.png', mime: 'image/png', width: 32, height: 32 }),
+      expect.objectContaining({ name: 'Café – été.png', mime: 'image/png', width: 32, height: 32 }),
     );
+  });
+
+  it('documents the routes in the OpenAPI page (multipart upload, the answer, signed-in users only)', async () => {
+    const docs = await t.http().get('/api/docs-json').expect(200);
+    const media = docs.body.paths['/api/media'];
+    expect(Object.keys(media.post.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(media.post.responses['201'].content['application/json'].schema.$ref).toMatch(/MediaView$/);
+    expect(media.post['x-api-key-scopes']).toBeUndefined();
+    expect(docs.body.paths['/api/media/{id}'].delete).toBeDefined();
+    expect(docs.body.paths['/media/{name}']).toBeUndefined();
   });
 
   it('serves nothing outside the library: unknown names, traversal, other files of DATA_DIR', async () => {
