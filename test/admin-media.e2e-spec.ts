@@ -207,7 +207,7 @@ describe('admin UI: the Media page in Chromium', () => {
 
     const url = await item.getByRole('textbox', { name: 'Address of cover photo.jpg' }).inputValue();
     await item.getByRole('button', { name: 'Copy URL of cover photo.jpg' }).click();
-    await item.getByRole('button', { name: 'Copied' }).waitFor();
+    await page.getByText('Copied the address of cover photo.jpg').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
     const fetched = await page.request.get(url);
     expect(fetched.headers()['content-type']).toBe('image/jpeg');

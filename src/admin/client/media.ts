@@ -59,14 +59,17 @@ document.addEventListener('submit', (event) => {
 document.addEventListener('click', (event) => {
   const button = (event.target as HTMLElement).closest<HTMLButtonElement>('[data-copy-url]');
   if (!button) return;
-  const url = button.dataset.copyUrl!;
-  const label = button.innerHTML;
+  const item = button.closest('.media-item');
+  const name = item?.querySelector('.media-name')?.textContent ?? 'the image';
+  const said = document.querySelector<HTMLElement>('#media-copied');
   const done = () => {
-    button.textContent = 'Copied';
-    setTimeout(() => (button.innerHTML = label), 2000);
+    if (said) said.textContent = `Copied the address of ${name}`;
   };
   // Without clipboard access (permission refused, a page not served over HTTPS): the address is selected for Ctrl+C.
-  const select = () => button.closest('.media-item')?.querySelector<HTMLInputElement>('input[readonly]')?.select();
-  if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, select);
+  const select = () => {
+    item?.querySelector<HTMLInputElement>('input[readonly]')?.select();
+    if (said) said.textContent = `Press Ctrl+C to copy the selected address of ${name}`;
+  };
+  if (navigator.clipboard) navigator.clipboard.writeText(button.dataset.copyUrl!).then(done, select);
   else select();
 });
