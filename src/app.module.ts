@@ -25,6 +25,7 @@ import { BouncesModule } from './bounces/bounces.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { loggerOptions } from './common/logger-options';
+import { MediaModule } from './media/media.module';
 
 @Module({})
 export class AppModule {
@@ -55,6 +56,7 @@ export class AppModule {
         ReportsModule,
         SettingsModule,
         ArchiveModule,
+        MediaModule,
         AdminModule,
       ],
     };

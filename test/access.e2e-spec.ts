@@ -32,6 +32,8 @@ const PUBLIC = [
   'POST /p/:token/erase',
   'GET /admin/login',
   'POST /admin/login',
+  // The media library's images, shown by mail clients (a name that is not a stored file is a 404).
+  'GET /media/:name',
   // Sending providers' webhooks: each proves itself by its own signature or credentials, not by an API key.
   'POST /api/webhooks/ses',
   'POST /api/webhooks/sendgrid',

@@ -8,6 +8,7 @@ import { AdminContentModule } from './content/admin-content.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { AdminProfileModule } from './profile/admin-profile.module';
 import { AdminResultsModule } from './results/admin-results.module';
+import { AdminMediaModule } from './media/admin-media.module';
 
 /**
  * The editors' UI at /admin: server-rendered pages (Handlebars views) over the same services the API
@@ -22,6 +23,7 @@ import { AdminResultsModule } from './results/admin-results.module';
     AdminResultsModule,
     AdminBouncesModule,
     AdminProfileModule,
+    AdminMediaModule,
   ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })

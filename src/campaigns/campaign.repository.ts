@@ -19,15 +19,15 @@ export type NewCampaign = Pick<
   | 'fromEmail'
   | 'templateId'
   | 'templateVersionId'
-  | 'contentFormat'
-  | 'contentSource'
-  | 'layoutTemplateId'
   | 'listIds'
   | 'trackOpens'
   | 'trackClicks'
   | 'status'
 > &
-  Partial<Pick<Campaign, 'archive' | 'archiveSlug' | 'archivedAt'>>;
+  // how it was written (MJML when absent) and its place in the archive (none when absent)
+  Partial<
+    Pick<Campaign, 'contentFormat' | 'contentSource' | 'layoutTemplateId' | 'archive' | 'archiveSlug' | 'archivedAt'>
+  >;
 
 /** What may change on a campaign. */
 export type CampaignChanges = Partial<Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -71,6 +71,16 @@ export class CampaignRepository {
     return this.dataSource.manager.find(Campaign, {
       select: { id: true, name: true, subject: true },
       where: { id: In(ids) },
+    });
+  }
+
+  /** Id and name of the campaigns in one of `statuses` that send one of these template versions (media in use). */
+  findNamesByVersions(versionIds: string[], statuses: CampaignStatus[]): Promise<Pick<Campaign, 'id' | 'name'>[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.dataSource.manager.find(Campaign, {
+      select: { id: true, name: true },
+      where: { templateVersionId: In(versionIds), status: In(statuses) },
+      order: { createdAt: 'DESC' },
     });
   }
 
