@@ -153,6 +153,7 @@ async function main() {
     const workersCpu = workers.reduce((sum, w, i) => sum + cpuSeconds(w.pid).service - workersCpuBefore[i], 0);
     const serviceBusy = (cpuAfter.service - cpuBefore.service + workersCpu) / campaignSeconds;
     const postgresBusy = (cpuAfter.postgres - cpuBefore.postgres) / campaignSeconds;
+    const mainThreadMs = ((cpuAfter.mainThread - cpuBefore.mainThread) * 1000) / RECIPIENTS;
     ordersRunning = false;
     await orders;
     clearInterval(sampler);
@@ -192,6 +193,7 @@ async function main() {
         `campaign (service)                ${f(campaignSeconds, 1)} s   ${f(serviceRate)} msg/s`,
         `  sink in that phase              busy ${f(campaignPhase.busy, 2)} of a core   ${f(campaignPhase.messages)} msgs (orders included), a reader's ${f(campaignPhase.perMessage / 1024)} KB on average`,
         `  CPU in that phase               service ${f(serviceBusy, 2)} cores (all its threads${WORKERS ? ', workers included' : ''}), PostgreSQL ${f(postgresBusy, 2)} cores`,
+        `CPU per message                   service ${f((serviceBusy * campaignSeconds * 1000) / RECIPIENTS, 2)} ms (all its threads; main thread ${f(mainThreadMs, 2)} ms${WORKERS ? ", npm start's" : ''}), bare nodemailer ${f((clientBusy * baselineSeconds * 1000) / RECIPIENTS, 2)} ms (its client): steadier than the rates on a busy machine`,
         `ratio                             ${f(ratio, 3)}`,
         `service peak RSS while sending    ${f(peakRssMb, 1)} MB   (whole life, import included: ${f(lifetimePeakMb, 1)} MB)`,
         `transactional latency, idle       p50 ${f(idleP.p50)} ms   p95 ${f(idleP.p95)} ms   (${idle.length} orders)`,

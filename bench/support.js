@@ -89,7 +89,8 @@ function cpuSeconds(servicePid) {
     const { command, used } = ticks(pid);
     if (command === 'postgres') postgres += used;
   }
-  return { service: ticks(servicePid).used / 100, postgres: postgres / 100 };
+  // the main thread alone: /proc/PID/task/PID (the worker threads are the process's other tasks)
+  return { service: ticks(servicePid).used / 100, mainThread: ticks(`${servicePid}/task/${servicePid}`).used / 100, postgres: postgres / 100 };
 }
 
 /** Deletes the keys a run's queues left under `prefix`. */

@@ -10,7 +10,12 @@ export async function updateReturningIds<T extends ObjectLiteral>(
   qb: UpdateQueryBuilder<T>,
 ): Promise<string[]> {
   const [sql, params] = qb.getQueryAndParameters();
-  const raw: unknown = await m.query(`${sql} RETURNING "id"`, params);
+  return rawUpdateReturningIds(m, `${sql} RETURNING "id"`, params);
+}
+
+/** The same for an UPDATE written by hand, ending in `RETURNING id`. */
+export async function rawUpdateReturningIds(m: EntityManager, sql: string, params: unknown[]): Promise<string[]> {
+  const raw: unknown = await m.query(sql, params);
   // PostgreSQL's runner answers [rows, affected] for an UPDATE; SQLite's answers the rows.
   const rows = (m.connection.options.type === 'postgres' ? (raw as [unknown[]])[0] : raw) as Array<{ id: string }>;
   return rows.map((r) => r.id);

@@ -2,9 +2,12 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Options as SendMailOptions, Transporter } from 'nodemailer/lib/mailer';
+import type MailMessage from 'nodemailer/lib/mailer/mail-message';
 import { AppConfig } from '../config/app-config';
+import { DKIM_SIGNED_HEADERS, DkimSigner } from './dkim-signer';
+import { useFastDotStuffing } from './dot-stuffing';
 import { outboxDir, outboxFileName } from './outbox-files';
-import { TextParts } from './text-parts';
+import { hasBothParts, ReadyMessages, ReadyMimeNode } from './ready-message';
 
 export interface SentMail {
   messageId: string;
@@ -29,16 +32,20 @@ export interface PoolOptions {
 /**
  * One pooled SMTP transport from SMTP_URL, or, without it, every message written as an .eml file
  * under dataDir/outbox. DKIM-signed when configured. MailSender keeps one per stream; send through it.
+ * A message with both bodies (every mail of the service's) is made here in one piece (ReadyMessages: the
+ * bodies as 7bit or quoted-printable, the DKIM signature) and handed to the pool as it is.
  */
 export class MailTransportService {
   private readonly transport: Transporter;
   private readonly outbox?: string;
-  private readonly parts = new TextParts();
+  private readonly ready: ReadyMessages;
 
   constructor(
     private readonly config: AppConfig,
     pool: PoolOptions = {},
   ) {
+    useFastDotStuffing();
+    this.ready = new ReadyMessages(config.mailFrom, config.dkim && new DkimSigner(config.dkim));
     const dkim = config.dkim ? { ...config.dkim, headerFieldNames: DKIM_SIGNED_HEADERS } : undefined;
     if (config.smtpUrl) {
       const url = new URL(config.smtpUrl);
@@ -60,25 +67,35 @@ export class MailTransportService {
     }
   }
 
-  async send({ ref, html, text, ...message }: TransportMail): Promise<SentMail> {
-    const info = await this.transport.sendMail({
-      from: this.config.mailFrom,
-      ...message,
-      // Both parts (multipart/alternative, as every mail of the service's has): sent as 7bit or encoded here
-      // (TextParts), rather than by nodemailer each time. A single part is the message's root node, whose raw
-      // form would replace its headers too: nodemailer encodes that one.
-      ...(html && text
-        ? { html: this.parts.part('text/html', html), text: this.parts.part('text/plain', text) }
-        : { html, text }),
-    });
+  async send(mail: TransportMail): Promise<SentMail> {
+    if (hasBothParts(mail)) return this.sendReady(this.ready.build(mail), mail.ref);
+    // One part only (no mail of the service's, but the transport takes it): nodemailer composes and signs it.
+    const { ref, ...message } = mail;
+    const info = await this.transport.sendMail({ from: this.config.mailFrom, ...message });
     if (!this.outbox) return { messageId: info.messageId, response: String(info.response ?? '') };
-    await mkdir(this.outbox, { recursive: true });
+    return this.writeToOutbox(info.message as Buffer, info.messageId, ref);
+  }
+
+  /** A message made here (ReadyMessages), bytes and all: straight to the pool, or to the outbox. */
+  private async sendReady(message: ReadyMimeNode, ref: string | undefined): Promise<SentMail> {
+    if (this.outbox) return this.writeToOutbox(message.raw, message.messageId(), ref);
+    // The pool takes a MailMessage; of it, it reads only `message` (a MimeNode) and a few options in `data`.
+    const mail = { data: {}, message } as unknown as MailMessage;
+    const info = await new Promise<{ messageId: string; response?: string }>((resolve, reject) =>
+      this.transport.transporter.send(mail, (err, sent) => (err ? reject(err) : resolve(sent as typeof info))),
+    );
+    return { messageId: info.messageId, response: String(info.response ?? '') };
+  }
+
+  private async writeToOutbox(raw: Buffer, messageId: string, ref: string | undefined): Promise<SentMail> {
+    const outbox = this.outbox!;
+    await mkdir(outbox, { recursive: true });
     const name = outboxFileName(ref);
     // Written under a temporary name first, so a reader of the outbox never sees half a message.
-    const tmp = join(this.outbox, `.${name}.tmp`);
-    await writeFile(tmp, info.message as Buffer);
-    await rename(tmp, join(this.outbox, name));
-    return { messageId: info.messageId, response: `written to ${join(this.outbox, name)}` };
+    const tmp = join(outbox, `.${name}.tmp`);
+    await writeFile(tmp, raw);
+    await rename(tmp, join(outbox, name));
+    return { messageId, response: `written to ${join(outbox, name)}` };
   }
 
   /** Closes the pool's connections. */
@@ -86,9 +103,3 @@ export class MailTransportService {
     this.transport.close();
   }
 }
-
-/** Headers covered by the DKIM signature: nodemailer's usual set plus both RFC 8058 headers. */
-const DKIM_SIGNED_HEADERS =
-  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:Content-ID:' +
-  'Content-Description:Resent-Date:Resent-From:Resent-Sender:Resent-To:Resent-Cc:Resent-Message-ID:In-Reply-To:References:' +
-  'List-Id:List-Help:List-Unsubscribe:List-Unsubscribe-Post:List-Subscribe:List-Post:List-Owner:List-Archive:Feedback-ID';
