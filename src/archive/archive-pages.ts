@@ -1,5 +1,4 @@
-import { BRAND_HEADER_SLOT, BRAND_STYLE_SLOT } from '../common/html-page';
-import { escapeHtml } from '../preferences/pages/html';
+import { escapeHtml, readerPage } from '../preferences/pages/html';
 import { Brand, logoUrl, TEXT_COLOUR } from '../settings/brand';
 
 /** One published newsletter as the archive lists it. */
@@ -25,34 +24,15 @@ export function dateElement(d: Date): string {
  * (settings/branded-pages.ts). `body` is HTML whose dynamic parts are escaped; `title` is escaped here.
  */
 function archivePage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="alternate" type="application/rss+xml" title="RSS" href="/archive/feed.xml">
-<style>
-  body { margin: 0; padding: 48px 16px; background: #f4f5f7; color: ${TEXT_COLOUR}; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  main { max-width: 480px; margin: 0 auto; background: #fff; border-radius: 8px; padding: 32px; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-  h1 { font-size: 22px; margin: 0 0 16px; }
+  return readerPage(title, body, {
+    indexable: true,
+    head: '<link rel="alternate" type="application/rss+xml" title="RSS" href="/archive/feed.xml">',
+    css: `
   a { color: #2563eb; }
   ol { list-style: none; padding: 0; margin: 0; }
   li { padding: 12px 0; border-bottom: 1px solid #e4e7eb; }
-  nav { display: flex; justify-content: space-between; margin-top: 16px; }
-  .muted { color: #616e7c; font-size: 14px; }
-</style>
-${BRAND_STYLE_SLOT}
-</head>
-<body>
-${BRAND_HEADER_SLOT}
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
+  nav { display: flex; justify-content: space-between; margin-top: 16px; }`,
+  });
 }
 
 /** GET /archive: newest first, one page of them, with links to the pages around it. */
