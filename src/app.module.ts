@@ -24,6 +24,7 @@ import { BouncesModule } from './bounces/bounces.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { loggerOptions } from './common/logger-options';
+import { MediaModule } from './media/media.module';
 
 @Module({})
 export class AppModule {
@@ -53,6 +54,7 @@ export class AppModule {
         BouncesModule,
         ReportsModule,
         SettingsModule,
+        MediaModule,
         AdminModule,
       ],
     };

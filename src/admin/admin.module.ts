@@ -7,6 +7,7 @@ import { AdminBouncesModule } from './bounces/admin-bounces.module';
 import { AdminContentModule } from './content/admin-content.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { AdminResultsModule } from './results/admin-results.module';
+import { AdminMediaModule } from './media/admin-media.module';
 
 /**
  * The editors' UI at /admin: server-rendered pages (Handlebars views) over the same services the API
@@ -20,6 +21,7 @@ import { AdminResultsModule } from './results/admin-results.module';
     AdminContentModule,
     AdminResultsModule,
     AdminBouncesModule,
+    AdminMediaModule,
   ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })

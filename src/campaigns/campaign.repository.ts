@@ -67,6 +67,16 @@ export class CampaignRepository {
     });
   }
 
+  /** Id and name of the campaigns in one of `statuses` that send one of these template versions (media in use). */
+  findNamesByVersions(versionIds: string[], statuses: CampaignStatus[]): Promise<Pick<Campaign, 'id' | 'name'>[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.dataSource.manager.find(Campaign, {
+      select: { id: true, name: true },
+      where: { templateVersionId: In(versionIds), status: In(statuses) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
   /** Newest first. */
   page(skip: number, take: number): Promise<[Campaign[], number]> {
     return this.dataSource.manager.findAndCount(Campaign, {

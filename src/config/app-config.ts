@@ -1,3 +1,5 @@
+import type { S3Config } from './s3-config';
+
 /** The validated configuration every part of the service receives (inject AppConfig). */
 export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
 
@@ -51,4 +53,6 @@ export abstract class AppConfig {
    */
   abstract readonly trustProxy: string[];
   abstract readonly webhooks: WebhooksConfig;
+  /** media in an S3-compatible bucket; undefined: files under dataDir/media */
+  abstract readonly s3?: S3Config;
 }

@@ -121,6 +121,11 @@ export class EnvironmentVariables {
   })
   BOUNCE_IMAP_URL?: string;
 
+  /** Media in an S3-compatible bucket instead of DATA_DIR/media: checked in s3-config.ts (README, Media). */
+  @IsOptional()
+  @IsString()
+  S3_URL?: string;
+
   /** The reverse proxies whose X-Forwarded-For is believed: checked in load-config.ts (trust-proxy.ts). */
   @IsOptional()
   @IsString()

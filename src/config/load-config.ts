@@ -16,6 +16,7 @@ import { EnvironmentVariables } from './env.schema';
 export const DEFAULT_SMTP_CONNECTIONS = 20;
 import { parseTrustProxy } from './trust-proxy';
 import { loadWebhooks } from './webhooks-config';
+import { parseS3Url } from './s3-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -75,6 +76,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     webhooks: loadWebhooks(vars),
+    s3: parseS3Url(vars.S3_URL),
   };
 }
 

@@ -21,6 +21,20 @@ export class TemplateVersionRepository {
     return this.versions.findOne({ where: { id } });
   }
 
+  /**
+   * Ids of the versions whose MJML or text part contains `fragment` (what uses a media file). `fragment` is matched
+   * literally: it must hold no LIKE wildcard (% or _), which the callers' names never do.
+   */
+  async idsContaining(fragment: string): Promise<string[]> {
+    if (/[%_\\]/.test(fragment)) throw new Error('idsContaining: the fragment must not contain %, _ or \\');
+    const rows = await this.versions
+      .createQueryBuilder('v')
+      .select('v.id', 'id')
+      .where('v.mjml LIKE :p OR v.text LIKE :p', { p: `%${fragment}%` })
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
   /** The highest version number of a template (null: none yet). */
   lastNumber(templateId: string, tx?: Tx): Promise<number | null> {
     const m = tx ?? this.dataSource.manager;

@@ -36,6 +36,12 @@ export class TemplateRepository {
     return this.templates.find({ select: { id: true, slug: true, name: true }, where: { slug: In(slugs) } });
   }
 
+  /** id and name of the stored templates whose current version is one of these (media in use). */
+  byCurrentVersions(versionIds: string[]): Promise<Pick<Template, 'id' | 'name'>[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.templates.find({ select: { id: true, name: true }, where: { currentVersionId: In(versionIds) } });
+  }
+
   async idOfSlug(slug: string): Promise<string | null> {
     return (await this.templates.findOne({ select: { id: true }, where: { slug } }))?.id ?? null;
   }

@@ -5,3 +5,4 @@ import './poll';
 import './audience';
 import './content';
 import './results';
+import './media';
