@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { BounceRepository, NewBounce } from '../src/bounces/bounce.repository';
 import { SuppressionService, suppressionHash } from '../src/delivery/suppression.service';
 import { ErasureService } from '../src/preferences/erasure.service';
 import type { Subscriber } from '../src/subscribers/subscriber.repository';
+import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser } from './support/browser';
 import { sendCampaign, SentCampaign } from './support/campaign-mail';
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
@@ -16,7 +17,6 @@ import { createTestApp, TestApp } from './support/test-app';
 const MJML =
   '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>';
 const CORPUS = join(__dirname, 'fixtures', 'bounces');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 interface CorpusEntry {
   file: string;
@@ -36,24 +36,6 @@ function realBounce(file: string, email: string, messageId: string): string {
   const last = ids[ids.length - 1];
   const withId = text.slice(0, last.index) + last[1] + messageId + text.slice(last.index + last[0].length);
   return withId.replace(new RegExp(escaped, 'gi'), email);
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
 }
 
 describe('admin UI: the Bounces page and the campaign report split', () => {

@@ -9,17 +9,13 @@ export interface AxeViolation {
   nodes: Array<{ target: string[] }>;
 }
 
-/** axe-core's serious and critical findings on the page as it is now; `exclude` names parts left out (CSS selectors). */
-export async function seriousViolations(page: Page, exclude: string[] = []): Promise<AxeViolation[]> {
+/** axe-core's serious and critical findings on the page as it is now (run in the page, not inside its frames). */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async (exclude) => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: unknown): Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    return (await axe.run({ exclude: exclude.map((s) => [s]) })).violations;
-  }, exclude);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));

@@ -127,6 +127,14 @@ export function createBuilder(options: BuilderOptions): Editor {
   for (const id of ['undo', 'redo', 'mjml-import', 'export-template']) editor.Panels.removeButton('options', id);
   editor.Panels.removePanel('devices-c');
   builderBlocks(editor);
+  // The right-hand panel scrolls: keyboard users reach it (and scroll it) with Tab.
+  editor.on('load', () => {
+    const panel = options.container.querySelector<HTMLElement>('.gjs-pn-views-container');
+    panel?.setAttribute('tabindex', '0');
+    panel?.setAttribute('role', 'region');
+    panel?.setAttribute('aria-label', 'Builder panel');
+    editor.Canvas.getFrameEl()?.setAttribute('title', 'The mail being built');
+  });
   // GrapesJS's panel buttons are spans: with role=button and tabindex (above) they also answer Enter and Space.
   options.container.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
