@@ -176,6 +176,9 @@ describe('admin UI: the visual builder', () => {
     await screenshot(page, 'builder-mobile');
     await page.getByRole('button', { name: 'Desktop', exact: true }).click();
     await until(async () => ((await frame.boundingBox())?.width ?? 0) > 600, 'the desktop width');
+    await canvas(page)
+      .locator('body')
+      .evaluate((body) => body.ownerDocument.defaultView?.scrollTo(0, 0));
     await screenshot(page, 'builder');
     expect(await seriousViolations(page)).toEqual([]);
 
