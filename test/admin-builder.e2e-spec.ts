@@ -290,6 +290,13 @@ describe('admin UI: the visual builder', () => {
     const text = canvas(page).getByText('Write your message here.');
     await text.waitFor();
     await typeInto(page, text, `Autumn fair ${tag}`);
+    // A block added without the mouse: Tab to it, Enter puts it after the selected text.
+    await page.getByRole('button', { name: 'Add Divider' }).focus();
+    await page.keyboard.press('Enter');
+    await until(
+      async () => /Autumn fair [0-9a-f]+<\/mj-text>\s*<mj-divider/.test(await codeOf(page)),
+      'the divider after the text',
+    );
     // A refused form (no name) comes back with the builder's MJML in it, and in the builder again.
     await page.getByRole('button', { name: 'Create template' }).click();
     await page.getByText('Please correct the fields marked below').waitFor();

@@ -126,7 +126,7 @@ export function createBuilder(options: BuilderOptions): Editor {
   // The page's own toolbar has undo/redo and the device switch; code goes through the code view and its checks.
   for (const id of ['undo', 'redo', 'mjml-import', 'export-template']) editor.Panels.removeButton('options', id);
   editor.Panels.removePanel('devices-c');
-  builderBlocks(editor);
+  builderBlocks(editor, options.container);
   // The right-hand panel scrolls: keyboard users reach it (and scroll it) with Tab.
   editor.on('load', () => {
     const panel = options.container.querySelector<HTMLElement>('.gjs-pn-views-container');
