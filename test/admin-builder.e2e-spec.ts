@@ -132,20 +132,38 @@ describe('admin UI: the visual builder', () => {
     await page.keyboard.type(', dear ');
     await page.getByLabel('Insert variable').selectOption('{{subscriber.name}}');
     await page.getByText('{{subscriber.name}} inserted').waitFor();
-    const newColumn = canvas(page).locator('[data-gjs-type="mj-column"]').first();
-    await dragBlock(page, 'Button', newColumn, 'bottom');
-    await canvas(page).getByText('Button', { exact: true }).waitFor();
+    // Clicking the new section's margin ends the in-place editing (its toolbar would cover the drop places).
+    const newSection = canvas(page).locator('[data-gjs-type="mj-section"]').first();
+    await newSection.click({ position: { x: 8, y: 8 } });
+    await canvas(page).locator('[contenteditable="true"]').waitFor({ state: 'detached' });
+    const newText = newSection.locator('[data-gjs-type="mj-text"]');
+    await dragBlock(page, 'Button', newText, 'bottom');
+    await newSection.locator('[data-gjs-type="mj-button"]').waitFor();
 
-    // An image: the picker opens on the dropped block; a photo uploaded there goes to the media library.
-    await dragBlock(page, 'Image', newColumn, 'bottom');
+    // An image: the picker opens on the dropped block and lists the library (an image from the Media page is
+    // there); a photo uploaded in the picker goes to the library.
+    const csrf = (await page.locator('meta[name="csrf-token"]').getAttribute('content'))!;
+    const fromMediaPage = await page.request.post('/admin/media', {
+      headers: { 'x-csrf-token': csrf, accept: 'application/json' },
+      multipart: { file: { name: `harbour-${tag}.png`, mimeType: 'image/png', buffer: await mediaImages.pngLogo() } },
+    });
+    expect(fromMediaPage.status()).toBe(201);
+    await newSection.click({ position: { x: 8, y: 8 } });
+    await dragBlock(page, 'Image', newText, 'bottom');
     const picker = page.locator('.gjs-mdl-container');
     await picker.waitFor();
+    await picker
+      .locator('.gjs-am-asset')
+      .filter({ hasText: `harbour-${tag}.png` })
+      .waitFor();
     await picker
       .locator('input[type="file"]')
       .setInputFiles({ name: 'blossom.jpg', mimeType: 'image/jpeg', buffer: await mediaImages.photoWithGps() });
     await page.getByText('blossom.jpg uploaded').waitFor();
-    const [image] = (await t.app.get(MediaService).list({ page: 1, limit: 1 })).items;
-    expect(image).toMatchObject({ name: 'blossom.jpg' });
+    const image = (await t.app.get(MediaService).list({ page: 1, limit: 100 })).items.find(
+      (i) => i.name === 'blossom.jpg',
+    )!;
+    expect(image.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\//);
     await picker.locator('.gjs-am-asset').filter({ hasText: 'blossom.jpg' }).dblclick();
     await picker.waitFor({ state: 'hidden' });
     await canvas(page).locator(`img[src="${image.url}"]`).waitFor();

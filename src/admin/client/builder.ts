@@ -158,7 +158,15 @@ function mount(root: HTMLElement): void {
   } catch {
     remembered = null;
   }
-  if (remembered === 'visual') enterVisual(false);
+  if (remembered !== 'visual') return;
+  // GrapesJS measures its canvas when it starts: in a hidden panel (the content step's "Use a template") it waits
+  // until the builder is on screen.
+  const shown = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    shown.disconnect();
+    if (mode === 'code') enterVisual(false);
+  });
+  shown.observe(root);
 }
 
 /** Desktop / mobile preview, undo / redo, and the menu that inserts a Handlebars variable where the caret is. */
