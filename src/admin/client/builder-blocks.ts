@@ -54,9 +54,12 @@ function addBlock(editor: Editor, id: string): void {
   } else {
     const column = selected?.is('mj-column')
       ? selected
-      : (selected?.closestType('mj-column') ?? body.findType('mj-column').pop());
+      : (selected?.closestType('mj-column') ?? selected?.findType('mj-column')[0] ?? body.findType('mj-column').pop());
     if (!column) return;
     added = column.append(content);
   }
-  if (added[0]) editor.select(added[0]);
+  if (!added[0]) return;
+  editor.select(added[0]);
+  // as after a drop: an image block opens the image picker
+  if (editor.Blocks.get(id)?.get('activate')) added[0].trigger('active');
 }
