@@ -7,6 +7,7 @@ import { BounceRepository, NewBounce } from '../src/bounces/bounce.repository';
 import { SuppressionService, suppressionHash } from '../src/delivery/suppression.service';
 import { ErasureService } from '../src/preferences/erasure.service';
 import type { Subscriber } from '../src/subscribers/subscriber.repository';
+import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser } from './support/browser';
 import { sendCampaign, SentCampaign } from './support/campaign-mail';
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';

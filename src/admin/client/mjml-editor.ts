@@ -190,6 +190,13 @@ export function mountMjmlEditor(root: HTMLElement): EditorView | null {
     timer = window.setTimeout(() => void refresh(), DEBOUNCE_MS);
   }
 
+  // The visual builder (builder.ts, its own bundle) hands over its MJML: it becomes the document, as if typed.
+  root.addEventListener('mjml-replace', (e) => {
+    const mjml = (e as CustomEvent<string>).detail;
+    if (mjml !== view.state.doc.toString())
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: mjml } });
+  });
+
   subjectInput?.addEventListener('input', schedule);
   // The slug decides the sample data (a built-in's) and the kind the variables: preview again on change.
   const slugInput = document.querySelector<HTMLInputElement>('input[name="slug"]');
