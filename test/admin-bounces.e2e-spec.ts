@@ -11,7 +11,6 @@ import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshot, signedInPage, stopAppAndBrowser } from './support/browser';
 import { sendCampaign, SentCampaign } from './support/campaign-mail';
 import { makeApiKey, makeList, makeSubscriber, uniqueTag } from './support/factories';
-import { seriousViolations } from './support/axe';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
