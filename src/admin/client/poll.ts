@@ -37,7 +37,7 @@ export function startPolling(root: HTMLElement): void {
     } catch {
       // a dropped request: try again on the next tick
     }
-    window.setTimeout(tick, 1000);
+    window.setTimeout(() => void tick(), 1000);
   };
   void tick();
 }
