@@ -32,6 +32,13 @@ const PUBLIC = [
   'POST /p/:token/erase',
   'GET /admin/login',
   'POST /admin/login',
+  // The invalid-link page's form asking for a fresh preferences link (the same answer for any address, rate-limited).
+  'POST /preferences-link',
+  // The public newsletter archive: published campaigns filled with sample data, never a reader's.
+  'GET /archive',
+  'GET /archive/:slug',
+  'GET /archive/feed.xml',
+  'GET /archive/unsubscribe',
   // The media library's images, shown by mail clients (a name that is not a stored file is a 404).
   'GET /media/:name',
   // Sending providers' webhooks: each proves itself by its own signature or credentials, not by an API key.
@@ -41,8 +48,11 @@ const PUBLIC = [
   'POST /api/webhooks/mailgun',
 ];
 
-/** What a viewer may post: its own sign-out, and a stored template rendered with data (it changes nothing; the render budget bounds it). */
-const VIEWER_MAY_POST = ['POST /admin/logout', 'POST /api/templates/render'];
+/**
+ * What a viewer may post: its own sign-out, its own time zone (the profile page), and a stored template rendered
+ * with data (it changes nothing; the render budget bounds it).
+ */
+const VIEWER_MAY_POST = ['POST /admin/logout', 'POST /admin/profile', 'POST /api/templates/render'];
 
 interface Route {
   method: string;
@@ -144,7 +154,7 @@ describe('who can reach what (e2e)', () => {
     expect(allowed).toEqual([]);
   });
 
-  it('a viewer signed in to the admin UI changes nothing: every form post but sign-out is 403', async () => {
+  it('a viewer signed in to the admin UI changes nothing but its own profile: every other form post but sign-out is 403', async () => {
     await t.app.get(UsersService).create('access-viewer@example.com', 'correct horse battery', 'viewer');
     const agent = request.agent(t.baseUrl);
     const form = await agent.get('/admin/login').expect(200);
