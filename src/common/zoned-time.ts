@@ -23,24 +23,32 @@ export function timeZoneNames(): string[] {
   return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 }
 
-const parts = new Map<string, Intl.DateTimeFormat>();
-function partsFormat(zone: string): Intl.DateTimeFormat {
-  let f = parts.get(zone);
+/** One formatter per style and zone, made once: making an Intl.DateTimeFormat costs far more than using it. */
+function cachedFormat(
+  cache: Map<string, Intl.DateTimeFormat>,
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+  zone: string,
+): Intl.DateTimeFormat {
+  let f = cache.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    parts.set(zone, f);
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
+    cache.set(zone, f);
   }
   return f;
 }
+
+const PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+};
+const parts = new Map<string, Intl.DateTimeFormat>();
+const partsFormat = (zone: string) => cachedFormat(parts, 'en-US', PARTS_OPTIONS, zone);
 
 /** The wall clock in `zone` at `at`, as `YYYY-MM-DDTHH:mm` (what a datetime-local input holds). */
 export function localInput(at: Date, zone: string): string {
@@ -82,22 +90,17 @@ export function zonedToUtc(local: string, zone: string): ZonedResult {
   return { ok: true, at: new Date(candidates[0]), ambiguous: candidates.length > 1 };
 }
 
+const DISPLAY_OPTIONS: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
 const display = new Map<string, Intl.DateTimeFormat>();
 
 /** `3 Dec 2026, 09:00 Europe/Berlin`: a time as an editor reads it, the zone named. */
 export function zonedText(at: Date, zone: string): string {
-  let f = display.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    display.set(zone, f);
-  }
-  return `${f.format(at)} ${zone}`;
+  return `${cachedFormat(display, 'en-GB', DISPLAY_OPTIONS, zone).format(at)} ${zone}`;
 }
