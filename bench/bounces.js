@@ -25,6 +25,7 @@ const { corpusFigures, readCorpus } = require('../dist/bounces/corpus-figures');
     ['a plain bounce naming 100 addresses over 1 MB', `From: MAILER-DAEMON@x\r\nSubject: Undelivered Mail\r\n\r\n${Array.from({ length: 100 }, (_, i) => `<u${i}@example.com>: 550 5.1.1 user unknown ${'x'.repeat(10_000)}`).join('\r\n')}`],
     ['a line of 1 MB of dashes', `From: MAILER-DAEMON@x\r\nSubject: failure notice\r\n\r\n${'-'.repeat(1_000_000)}\r\n<a@example.com>: no`],
     ['1 MB of address-like junk', `From: MAILER-DAEMON@x\r\nSubject: failure notice\r\n\r\n${'a.a@'.repeat(250_000)}`],
+    ['1 MB of lines holding only spaces before a header', `${' '.repeat(250)}\r\n`.repeat(4_000) + 'From: MAILER-DAEMON@x\r\n\r\n'],
     ['a 5,000-line transcript', `From: MAILER-DAEMON@x\r\nSubject: Returned mail\r\n\r\n${'<<< 550 5.1.1 <a@example.com>... user unknown\r\n'.repeat(5_000)}`],
   ];
   let slowest = 0;

@@ -2,9 +2,9 @@
 const DAEMON_SENDER =
   /mailer-daemon|mailer daemon|postmaster|post_master|mail delivery|delivery subsystem|delivery system|delivery service|mail administrator|system administrator|\bmailer\b|daemon|antivirus|\bimss\b|_smtp_|smtp|\bndr\b|bounce|jetmail|mdaemon|^\s*<?>?\s*$|^\s*<>/i;
 
-/** What bounces are called. */
+/** What bounces are called (Japanese, Chinese and Korean carriers' notices too: "メールエラー通知", "退信", "반송"). */
 const BOUNCE_SUBJECT =
-  /undeliver|undelivered|returned mail|returning message|delivery (?:status|fail|notification|problem|report|has failed|error)|failure (?:notice|delivery)|mail delivery|non[- ]?delivery|could not be delivered|not be delivered|failed mail|mail system error|message status|mail error|processing error|mail not delivered|not delivered|non remis|nicht zustellbar|non recapitabile|automatically rejected|delayed|delivery failed|error report|nameserver error|warning: |user unknown|not listed|rejected|failure/i;
+  /undeliver|undelivered|returned mail|returning message|delivery (?:status|fail|notification|problem|report|has failed|error)|failure (?:notice|delivery)|mail delivery|non[- ]?delivery|could not be delivered|not be delivered|failed mail|mail system error|message status|mail error|processing error|mail not delivered|not delivered|non remis|nicht zustellbar|non recapitabile|automatically rejected|delayed|delivery failed|error report|nameserver error|warning: |user unknown|not listed|rejected|failure|メールエラー|エラー通知|配信エラー|送信エラー|不達|未達|退信|投递失败|无法投递|반송|전송 실패/i;
 
 /** What auto-replies are called. */
 const AUTO_REPLY_SUBJECT =

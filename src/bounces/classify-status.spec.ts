@@ -166,6 +166,52 @@ describe('classifyFailure', () => {
     expect(classifySmtpAnswer(550, '5.1.1 no such user', 'data').type).toBe('blocked');
     expect(classifySmtpAnswer(550, '5.1.1 no such user', 'rcpt').type).toBe('hard');
   });
+
+  // Issue 14, the third unseen set: kinds of bounce the rules misread, fixed by what the answers mean.
+  it('calls a DNS answer that could not be read soft, and a domain that does not exist hard', () => {
+    const malformed = 'Name service error for name=example.org type=MX: Malformed or unexpected name server reply';
+    expect(classifyFailure('5.4.4', malformed)).toEqual({ type: 'soft', reason: 'connection-failed' });
+    expect(classifyFailure('5.4.4', 'Name service error for name=example.org type=A: Host not found')).toEqual({
+      type: 'hard',
+      reason: 'domain-unknown',
+    });
+  });
+
+  it('calls hard a mailbox that expired for lack of use, in English or Spanish, but not a message that expired', () => {
+    expect(classifyFailure('5.0.0', 'Esta casilla ha expirado por falta de uso.')).toEqual({
+      type: 'hard',
+      reason: 'mailbox-disabled',
+    });
+    expect(classifyFailure('5.0.0', 'This account has expired due to inactivity').type).toBe('hard');
+    expect(classifyFailure('5.0.0', '554 Connection closed due to inactivity').type).not.toBe('hard');
+    expect(classifyFailure('4.4.7', 'Message expired after 5 days in queue')).toEqual({
+      type: 'soft',
+      reason: 'expired',
+    });
+  });
+
+  it('reads "Unknown E-Mail Address" as an unknown user, and a remote sender verification as no hard bounce', () => {
+    const pipelined = '>>> DATA <<< 553 5.3.0 <ada@example.com>... Unknown E-Mail Address <<< 503 5.0.0 Need RCPT';
+    expect(classifyFailure('5.3.0', pipelined)).toEqual({ type: 'hard', reason: 'user-unknown' });
+    expect(classifyFailure('5.1.1', '550 Sender verify failed 550 5.1.1 <ada@example.com>... User unknown')).toEqual({
+      type: 'blocked',
+      reason: 'policy-blocked',
+    });
+  });
+
+  it('reads "spam" as a verdict only as a word or a filter\'s term, not inside a host name', () => {
+    expect(classifyFailure('5.2.2', '552-Thanks for using ALLABOUTSPAM.COM Email server test')).toEqual({
+      type: 'soft',
+      reason: 'mailbox-full',
+    });
+    expect(classifyFailure('5.0.0', '550 rejected - MCSpamSignature.sa.5.6').reason).toBe('spam-blocked');
+    expect(classifyFailure('5.7.1', '550 5.7.1 Message rejected as spam').reason).toBe('spam-blocked');
+  });
+
+  it('calls soft a directory that names several users for one address (Domino "not unique")', () => {
+    const domino = 'X-Notes; Recipient user name info not unique. Several matches found in Domino Directory.';
+    expect(classifyFailure('5.0.0', domino)).toEqual({ type: 'soft', reason: 'other' });
+  });
 });
 
 describe('statusOf (one rule for a DSN, a provider event, a relay answer and a plain bounce)', () => {

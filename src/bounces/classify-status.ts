@@ -31,10 +31,18 @@ const SOFT_CODE_REASONS: ReadonlyArray<[RegExp, BounceReason]> = [
 
 /**
  * RFC 3463 X.1.7 (bad sender's mailbox address) and X.1.8 (bad sender's system address) are about our sender, as
- * is a refusal whose words say so ("550 5.1.0 <us@…> sender rejected"): the recipient may be fine, so never hard.
+ * is a refusal whose words say so ("550 5.1.0 <us@…> sender rejected"), or a remote's failed callout to our
+ * sender (Exim's "Sender verify failed", which Sendmail passes on as "5.1.1 User unknown"): the recipient may be
+ * fine, so never hard.
  */
 const SENDER_STATUS = /^[45]\.1\.[78]$/;
-const SENDER_REFUSED = /\bsender (?:address )?(?:rejected|refused|denied|blocked)\b|\brejected sender\b/;
+const SENDER_REFUSED =
+  /\bsender (?:address )?(?:rejected|refused|denied|blocked)\b|\brejected sender\b|\bsender (?:address )?verif(?:y|ication) failed\b|\bcould not verify (?:the )?sender\b|\bunverifiable sender\b/;
+
+/** Whether a text says the refusal was about our sender (see SENDER_REFUSED). */
+export function refusesSender(text: string): boolean {
+  return SENDER_REFUSED.test(text.slice(0, TEXT_LIMIT).toLowerCase());
+}
 
 /**
  * RFC 7505: a domain that publishes a "null MX" accepts no mail at all, so a sender "SHOULD NOT" retry it (§4.1):

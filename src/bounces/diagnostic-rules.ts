@@ -33,10 +33,12 @@ export const TEXT_RULES: readonly TextRule[] = [
       /blacklist|black list|blocklist|block list|\brbl\b|dnsbl|spamhaus|spamcop|sorbs|barracuda|reputation|blocked using|(?<!not )listed (?:at|in|on|by)|client host [^\s]{0,60} blocked|client host rejected|is not allowed to send mail from|\bip\b[^.]{0,40}\b(?:blocked|banned|rejected)|poor sender|sender is blocked|senderscore|\bptr\b|reverse (?:dns|lookup)|\brdns\b|ip name lookup failed/,
   },
   {
+    // "spam" as a word or a filter's term ("MCSpamSignature"): a host name that merely holds it
+    // ("ALLABOUTSPAM.COM", a test service answering every message) is no verdict.
     reason: 'spam-blocked',
     type: 'blocked',
     pattern:
-      /spam|unsolicited|\bube\b|bulk (?:e-?mail|mail)|mass mailer|content (?:filter|reject)|content rejected|message content|junk|uribl|surbl|phish|suspicious|scam|fraud/,
+      /(?:\b|anti-?)spam|spam ?(?:signature|filter|check|assassin|score|detect|trap)|unsolicited|\bube\b|bulk (?:e-?mail|mail)|mass mailer|content (?:filter|reject)|content rejected|message content|junk|uribl|surbl|phish|suspicious|scam|fraud/,
   },
   {
     // A mailing list refusing a non-member says nothing about the address (and "posting is disabled" is no closed mailbox).
@@ -45,10 +47,12 @@ export const TEXT_RULES: readonly TextRule[] = [
     pattern: /non-member|members-only|not a member|moderator/,
   },
   {
-    // A DNS lookup that failed for now ("Host not found, try again") is not an unknown domain.
+    // A DNS lookup that failed for now ("Host not found, try again"), or whose answer could not be read (Postfix's
+    // "Malformed or unexpected name server reply", written with 5.4.4), is not a domain known not to exist.
     reason: 'connection-failed',
     type: 'soft',
-    pattern: /host not found, try again|temporary failure in name resolution|dns (?:lookup )?(?:timeout|temporary)/,
+    pattern:
+      /host not found, try again|temporary failure in name resolution|dns (?:lookup )?(?:timeout|temporary)|malformed (?:or unexpected )?name server reply|unexpected name server reply|\bservfail\b/,
   },
   {
     // A quota on what the sender may send ("You've reached your daily relay quota") is no full mailbox.
@@ -72,7 +76,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'mailbox-disabled',
     type: 'hard',
     pattern:
-      /(?:account|mailbox|address|user|recipient)[^.;]{0,40}\b(?:disabled|deactivated|discontinued|suspended|inactive|not active|no longer active|closed|terminated|locked)\b|deactivated mailbox|is not an active address|no longer (?:on server|with|in use|available|valid|exists)|has been (?:disabled|deactivated|closed|suspended)|disabled (?:recipient|user|account|mailbox|address)|moved (?:permanently|to)|user has moved|konto (?:gesperrt|deaktiviert)/,
+      /(?:account|mailbox|address|user|recipient)[^.;]{0,40}\b(?:disabled|deactivated|discontinued|suspended|inactive|not active|no longer active|closed|terminated|locked)\b|deactivated mailbox|is not an active address|no longer (?:on server|with|in use|available|valid|exists)|has been (?:disabled|deactivated|closed|suspended)|disabled (?:recipient|user|account|mailbox|address)|moved (?:permanently|to)|user has moved|konto (?:gesperrt|deaktiviert)|(?:mailbox|account|casilla|cuenta|buz[oó]n|caixa|conta)[^.;]{0,20}\b(?:has |is |ha |est[aá] )?(?:expired|expirad[oa]|expirou|caducad[oa])\b|(?:casilla|cuenta|buz[oó]n|caixa|conta|usuario|usu[aá]rio)[^.;]{0,30}\b(?:desactivad[oa]|deshabilitad[oa]|inactiv[oa]|suspendid[oa]|desativad[oa]|inativ[oa]|cancelad[oa])\b|(?:mailbox|account|casilla|cuenta|buz[oó]n|caixa|conta)[^.;]{0,40}\b(?:for lack of use|por falta de uso|por inactividad|due to inactivity|because of inactivity)/,
   },
   {
     reason: 'domain-unknown',
@@ -84,7 +88,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'user-unknown',
     type: 'hard',
     pattern:
-      /user ?unknown|unknown (?:user|recipient|address|mailbox|local[- ]part|alias)|no such (?:user|mailbox|recipient|account|address|person)|(?:user|recipient|mailbox|address|account|addressee)(?: address)? (?:does not|doesn't|did not) exist|(?:user|recipient|mailbox|address|account) (?:\S{1,80} )?(?:does not|doesn't) exist|does not exist|not (?:a )?(?:valid|known) (?:user|mailbox|recipient|address)|is not a known user|invalid (?:recipient|mailbox|address|user|final delivery userid)|mailbox (?:not found|unavailable|not available|does not exist)|no mailbox|recipient (?:unknown|not found|rejected)|addressee unknown|not listed in|bad destination mailbox|bad[_ ]recipient|badrcptto|user not found|not our customer|unrouteable address|unknown or illegal user|illegal user|nie istnieje|niedostepne|(?:user|mailbox|recipient) (?:is )?unavailable|no account|account (?:does not exist|not found)|non[- ]existent|inexistant|n'existe pas|existiert nicht|unbekannt|undeliverable address|address unknown|no valid recipients|not a valid mailbox|no mail box|not recogni[sz]ed|user not known|(?:does not|doesn't) have an? \S{0,60} ?account|did not (?:exactly )?match|does not have a final (?:e-?mail )?delivery point|no matches to nameserver query|not a valid user|address (?:couldn't|could not|cannot|can't) be found/,
+      /user ?unknown|unknown (?:e-?mail )?(?:user|recipient|address|mailbox|local[- ]part|alias)|no such (?:user|mailbox|recipient|account|address|person)|(?:user|recipient|mailbox|address|account|addressee)(?: address)? (?:does not|doesn't|did not) exist|(?:user|recipient|mailbox|address|account) (?:\S{1,80} )?(?:does not|doesn't) exist|does not exist|not (?:a )?(?:valid|known) (?:user|mailbox|recipient|address)|is not a known user|invalid (?:recipient|mailbox|address|user|final delivery userid)|mailbox (?:not found|unavailable|not available|does not exist)|no mailbox|recipient (?:unknown|not found|rejected)|addressee unknown|not listed in|bad destination mailbox|bad[_ ]recipient|badrcptto|user not found|not our customer|unrouteable address|unknown or illegal user|illegal user|nie istnieje|niedostepne|(?:user|mailbox|recipient) (?:is )?unavailable|no account|account (?:does not exist|not found)|non[- ]existent|inexistant|n'existe pas|existiert nicht|unbekannt|undeliverable address|address unknown|no valid recipients|not a valid mailbox|no mail box|not recogni[sz]ed|user not known|(?:does not|doesn't) have an? \S{0,60} ?account|did not (?:exactly )?match|does not have a final (?:e-?mail )?delivery point|no matches to nameserver query|not a valid user|address (?:couldn't|could not|cannot|can't) be found/,
   },
   {
     reason: 'relay-denied',
@@ -118,10 +122,12 @@ export const TEXT_RULES: readonly TextRule[] = [
       /policy|not allowed|not accepting|access denied|denied|refused|rejected|prohibited|not permitted|blocked|banned|whitelist|pre-approved|requires confirmation|not authori[sz]ed|non-member|moderator|administrative/,
   },
   {
+    // What passes or is the receiving side's own fault: a loop, a directory naming several users for one address
+    // (Domino's "not unique. Several matches found"): the address exists.
     reason: 'other',
     type: 'soft',
     pattern:
-      /loop|too many hops|command died|mailer error|internal error|local error|configuration error|mail system error|error while being processed|please try (?:to )?resend/,
+      /loop|too many hops|not unique|several matches|ambiguous (?:address|recipient|name|user)|command died|mailer error|internal error|local error|configuration error|mail system error|error while being processed|please try (?:to )?resend/,
   },
 ];
 

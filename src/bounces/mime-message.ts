@@ -35,7 +35,7 @@ export interface MimeMessage {
 }
 
 export async function parseMessage(raw: Buffer | string, keepRaw = false): Promise<MimeMessage> {
-  const whole = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  const whole = withoutLeadingBlankLines(typeof raw === 'string' ? Buffer.from(raw) : raw);
   const head = headOf(whole);
   const email = await PostalMime.parse(head, {
     attachmentEncoding: 'utf8',
@@ -57,6 +57,22 @@ export async function parseMessage(raw: Buffer | string, keepRaw = false): Promi
 function bodyOf(raw: string): string {
   const end = /\r?\n\r?\n/.exec(raw);
   return (end ? raw.slice(end.index + end[0].length) : '').replaceAll('\u0000', '');
+}
+
+/**
+ * A message whose first lines hold only spaces (as some mailbox exports and bounce collections save them) before
+ * its header fields: to a parser a blank first line ends an empty header, and the whole message would read as
+ * body. Such lines are dropped when a header field follows them; anything else is left as it came.
+ */
+function withoutLeadingBlankLines(raw: Buffer): Buffer {
+  let start = 0;
+  for (let lines = 0; lines < 5; lines++) {
+    const newline = raw.indexOf(10, start);
+    if (newline === -1 || !/^[ \t\r]*$/.test(raw.toString('latin1', start, newline))) break;
+    start = newline + 1;
+  }
+  const next = raw.toString('latin1', start, Math.min(raw.length, start + 200));
+  return start > 0 && /^(?:[\x21-\x39\x3b-\x7e]{1,76}:|From )/.test(next) ? raw.subarray(start) : raw;
 }
 
 /** The first REPORT_LIMITS.lines lines, at most REPORT_LIMITS.bytes: a message cut there still parses (unclosed parts end with it). */

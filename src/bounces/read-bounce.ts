@@ -1,7 +1,7 @@
 import type { Classification, ClassifiedBounce } from './bounce-reasons';
 import { readArf, readJmrp, readUnsubscribeRequest } from './arf-reader';
 import { isSuccessNotice, mayBeBounce } from './bounce-signs';
-import { afterStage } from './classify-status';
+import { afterStage, refusesSender } from './classify-status';
 import { readDsn } from './dsn-reader';
 import {
   addressOf,
@@ -16,7 +16,7 @@ import {
 } from './mime-message';
 import { classifyFinding, humanText, inlineMessageId, readPlainBounce } from './plain-bounce-reader';
 import { readSesNotice } from './ses-notice-reader';
-import { stageNear } from './smtp-stage';
+import { linesAround, stageNear } from './smtp-stage';
 
 export interface BounceReading {
   /**
@@ -100,11 +100,17 @@ function readPlain(message: MimeMessage, messageId: string | undefined): BounceR
 /**
  * What the human-readable part adds to a DSN's blocks. Its transcript or "(in reply to …)" says which command a
  * refusal answered, which the Diagnostic-Code rarely does (see afterStage: a "user unknown" given only after DATA
- * is no hard bounce). And a block that says nothing known borrows what the text says about the same address.
+ * is no hard bounce), and whether the remote refused our sender rather than the address (a Diagnostic-Code
+ * keeps only the first line of a multi-line answer). And a block that says nothing known borrows what the text
+ * says about the same address.
  */
 function withPlainText(message: MimeMessage, bounces: ClassifiedBounce[]): ClassifiedBounce[] {
   const human = humanText(bodyText(message));
-  const staged = bounces.map((b) => ({ ...b, ...afterStage(b, stageNear(human, b.email)) }));
+  const staged = bounces.map((b): ClassifiedBounce => {
+    const read = { ...b, ...afterStage(b, stageNear(human, b.email)) };
+    const aboutSender = read.type === 'hard' && linesAround(human, b.email).some(refusesSender);
+    return aboutSender ? { ...read, type: 'blocked', reason: 'policy-blocked' } : read;
+  });
   if (!staged.some(saysNothing)) return staged;
   const findings = readPlainBounce(bodyText(message), { failedRecipients: [], exclude: [], subject: '' });
   return staged.map((b) => {

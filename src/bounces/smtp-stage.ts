@@ -43,12 +43,19 @@ export function refusalStage(text: string): SmtpStage | null {
  * (a transcript puts the command just above the answer, Postfix its "(in reply to …)" just below).
  */
 export function stageNear(human: string, email: string): SmtpStage | null {
-  const lines = human.split(/\r?\n/);
-  const key = email.toLowerCase();
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].toLowerCase().includes(key)) continue;
-    const stage = refusalStage(lines.slice(Math.max(0, i - 3), i + 4).join(' '));
+  for (const around of linesAround(human, email)) {
+    const stage = refusalStage(around);
     if (stage) return stage;
   }
   return null;
+}
+
+/** The lines around each mention of an address in a bounce's own text (three before, three after), joined. */
+export function linesAround(human: string, email: string): string[] {
+  const lines = human.split(/\r?\n/);
+  const key = email.toLowerCase();
+  const found: string[] = [];
+  for (let i = 0; i < lines.length && found.length < 10; i++)
+    if (lines[i].toLowerCase().includes(key)) found.push(lines.slice(Math.max(0, i - 3), i + 4).join(' '));
+  return found;
 }
