@@ -151,6 +151,24 @@ describe('readBounce on notices', () => {
     ]);
   });
 
+  it('reads a message whose first line holds only spaces from the header fields after it', async () => {
+    const read = await readBounce(corpus('phpbh-exchange1.eml'));
+    expect(read.kind).toBe('dsn');
+    expect(read.bounces.map(pick)).toEqual([{ email: 'phk@nordiskeiendom.no', type: 'hard', reason: 'user-unknown' }]);
+  });
+
+  it("reads a remote's failed check of our sender as no hard bounce, though Sendmail wrote 5.1.1 User unknown", async () => {
+    expect((await readBounce(corpus('phpbh-sendmail-dsn-hdrs-503.eml'))).bounces.map(pick)).toEqual([
+      { email: 'autorespondtest@example.net', type: 'blocked', reason: 'policy-blocked' },
+    ]);
+  });
+
+  it('reads a Japanese carrier notice (subject "メールエラー通知") by its English line', async () => {
+    expect((await readBounce(corpus('sisimai-email-kddi-01.eml'))).bounces.map(pick)).toEqual([
+      { email: 'kijitora@x0000000000000.dion.ne.jp', type: 'soft', reason: 'mailbox-full' },
+    ]);
+  });
+
   it("reads Apple Mail's unsubscribe request as a complaint by its sender", async () => {
     const read = await readBounce(corpus('sisimai-arf-26.eml'));
     expect(read.kind).toBe('arf');
