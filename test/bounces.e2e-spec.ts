@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Message } from '../src/delivery/message.entity';
 import { Suppression } from '../src/delivery/suppression.entity';
@@ -285,5 +287,22 @@ describe('Bounces and complaints: POST /api/events/bounces (e2e)', () => {
       'body: the report names more than 100 recipients',
     );
     expect(await suppression('u0@example.com')).toBeNull();
+  });
+
+  it('answers 200 to every real message of the unseen set, and suppresses nobody for its auto-replies and notices', async () => {
+    const dir = join(__dirname, 'fixtures/bounces-unseen-3');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Array<{
+      file: string;
+      expected: string;
+    }>;
+    for (const { file, expected } of manifest) {
+      const res = await post()
+        .set('Content-Type', 'message/rfc822')
+        .send(readFileSync(join(dir, file)))
+        .expect(200);
+      const results = res.body.results as Array<{ email: string; type: string; suppressed: boolean }>;
+      if (expected !== 'none') continue;
+      expect({ file, results }).toEqual({ file, results: [] });
+    }
   });
 });
