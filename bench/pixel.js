@@ -47,6 +47,7 @@ const WARMUP_MESSAGES = 5_000;
 const WARMUP_SECONDS = 3;
 const ORDER_EVERY_MS = 200;
 const IDLE_ORDERS = 40;
+const IDLE_SECONDS = 5;
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GOALS = { ratio: 0.5, latencyFactor: 3 };
@@ -120,16 +121,24 @@ async function main() {
     await addMessages(WARMUP_MESSAGES);
     const plan = new Plan();
     const warmLists = plan.lists(Math.ceil(WARMUP_MESSAGES / CONNECTIONS), ids.length);
-    await generator.run(bareUrl, WARMUP_SECONDS, warmLists);
+    const warmBare = await generator.run(bareUrl, WARMUP_SECONDS, warmLists);
     const warm = await generator.run(api, WARMUP_SECONDS, warmLists);
     plan.count(warmLists, warm);
 
     // Lists long enough that a connection does not come round to its first entry within a round, were the
-    // service 3 times as fast as in the warm-up (a wrap is still counted right: it only makes more repeats).
-    const perConnection = Math.max(200, Math.ceil((3 * (warm.answered / warm.seconds) * (ROUND_SECONDS + 1)) / CONNECTIONS));
+    // service 3 times as fast as the faster side of the warm-up (a wrap is still counted right, but makes more
+    // repeat opens than REPEAT_SHARE, and repeats cost less).
+    const warmRate = Math.max(warm.answered / warm.seconds, warmBare.answered / warmBare.seconds);
+    const perConnection = Math.max(200, Math.ceil((3 * warmRate * (ROUND_SECONDS + 1)) / CONNECTIONS));
     const messages = Math.ceil(perConnection * CONNECTIONS * (ROUNDS + 1) * (1 - REPEAT_SHARE));
     log(`creating ${f(messages)} sent messages and signing their open tokens (${f(perConnection)} requests planned per connection and round)`);
     await addMessages(messages);
+
+    // What the service uses with nothing to answer (queues polling Redis, timers): at a low rate of opens, a
+    // share of its CPU per open; printed so that it can be told apart.
+    const idleFrom = cpuSeconds(service.pid).service;
+    await sleep(IDLE_SECONDS * 1000);
+    const idleCpu = (cpuSeconds(service.pid).service - idleFrom) / IDLE_SECONDS;
 
     const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
     const key = (await call(api, 'POST', '/api/api-keys', { token, json: { name: 'bench', scopes: ['transactional:send'] } })).key;
@@ -186,6 +195,7 @@ async function main() {
         `bare node:http            ${f(rate(bareRuns)).padStart(7)} req/s   p50 ${f(worst(bareRuns, 'p50'), 1)} ms   p99 ${f(worst(bareRuns, 'p99'), 1)} ms (worst round)   CPU ${f(perRequest(bareRuns, 'serverCpu'), 1)} µs per request`,
         `service                   ${f(rate(serviceRuns)).padStart(7)} req/s   p50 ${f(worst(serviceRuns, 'p50'), 1)} ms   p99 ${f(worst(serviceRuns, 'p99'), 1)} ms (worst round)   CPU ${f(perRequest(serviceRuns, 'serverCpu'), 1)} µs per open (main thread ${f(perRequest(serviceRuns, 'mainThreadCpu'), 1)})` +
           (DB === 'postgres' ? ` + PostgreSQL ${f(perRequest(serviceRuns, 'postgresCpu'), 1)} µs (its backends)` : ''),
+        `service idle              ${f(idleCpu * 1000, 1)} ms of CPU a second with nothing to answer (${f((idleCpu / rate(serviceRuns)) * 1e6, 1)} µs per open at its rate)`,
         `ratio service/bare        ${f(ratio, 3)}   per round: ${rounds.map((r) => f(r.service.answered / r.service.seconds / (r.bare.answered / r.bare.seconds), 3)).join(', ')}`,
         `per round, req/s          bare ${bareRuns.map((r) => f(r.answered / r.seconds)).join(', ')}; service ${serviceRuns.map((r) => f(r.answered / r.seconds)).join(', ')}`,
         `load generator            ceiling ${f(rate(bareRuns))} req/s (the bare server's rate); busy ${f(busy(bareRuns), 2)} core in the bare rounds, ${f(busy(serviceRuns), 2)} in the service's; ` +
