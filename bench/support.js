@@ -93,6 +93,23 @@ function cpuSeconds(servicePid) {
   return { service: ticks(servicePid).used / 100, mainThread: ticks(`${servicePid}/task/${servicePid}`).used / 100, postgres: postgres / 100 };
 }
 
+/**
+ * CPU seconds (user + system) used so far by the processes `pids` together, e.g. the PostgreSQL backends of one
+ * database (other databases' work on a shared server left out); a process that ended counts 0.
+ */
+function cpuSecondsOf(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended
+    }
+  }
+  return ticks / 100;
+}
+
 /** Deletes the keys a run's queues left under `prefix`. */
 async function dropRedisKeys(redisUrl, prefix) {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -174,6 +191,6 @@ function report(lines, checks) {
 const formatNumber = (n, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 module.exports = {
-  ROOT, sleep, startService, stopService, waitForHealth, call, rssMb, peakRss, cpuSeconds, dropRedisKeys, withClient, freePort,
+  ROOT, sleep, startService, stopService, waitForHealth, call, rssMb, peakRss, cpuSeconds, cpuSecondsOf, dropRedisKeys, withClient, freePort,
   scratchStores, serviceEnv, runCleanups, report, formatNumber,
 };

@@ -162,7 +162,12 @@ interface EventRow {
 
 function openRow(h: OpenHit): EventRow {
   const machine = machineOpen(h.userAgent, h.ip);
-  const detail = { machine: machine !== null, ...(machine ? { proxy: machine } : {}), ...client(h) };
+  const userAgent =
+    h.userAgent && h.userAgent.length > MAX_USER_AGENT ? h.userAgent.slice(0, MAX_USER_AGENT) : h.userAgent;
+  // Built whole, without spreads: one of these per open.
+  const detail = machine
+    ? { machine: true, proxy: machine, ip: h.ip, userAgent }
+    : { machine: false, ip: h.ip, userAgent };
   return { id: uuid7(), messageId: h.messageId, type: 'opened', at: h.at, detail };
 }
 
