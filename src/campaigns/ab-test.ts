@@ -48,6 +48,8 @@ export function slicePosition(seed: string, subscriberId: string): number {
 export function sliceBounds(positions: number[], share: number, variants: number): Array<[number, number]> {
   const sorted = Float64Array.from(positions).sort();
   const inTest = Math.round((sorted.length * share) / 100);
+  // nobody to test (an empty audience): every range empty, so nobody who joins later is tested either
+  if (!inTest) return Array.from({ length: variants }, () => [POSITION_END, POSITION_END] as [number, number]);
   const bound = (j: number): number => {
     const at = Math.floor((j * inTest) / variants);
     if (j === 0) return 0;
