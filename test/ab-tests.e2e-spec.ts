@@ -221,6 +221,63 @@ describe('A/B tests (e2e)', () => {
     }, 'the winner sent');
   });
 
+  it('pauses and resumes the variants that are sending with their test, and a cancel reaches them too', async () => {
+    const { listId } = await readers(8);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    sink.beforeAccept = () => held;
+    try {
+      const make = async (name: string) => {
+        const id = (
+          await api
+            .post('/api/campaigns', {
+              name,
+              subject: 'S',
+              mjml: mjml('Hi'),
+              listIds: [listId],
+              variants: [{ subject: 'X' }, { subject: 'Y' }],
+              abTest: { share: 50, metric: 'opens', waitHours: 0 },
+            })
+            .expect(201)
+        ).body.id as string;
+        await api.post(`/api/campaigns/${id}/send`).expect(202);
+        return id;
+      };
+      const statuses = async (id: string) =>
+        Promise.all(
+          (await childIds(id)).map(async (k) => (await api.get(`/api/campaigns/${k}`)).body.status as string),
+        );
+      const paused = await make('Paused while sending');
+      const cancelled = await make('Cancelled while sending');
+      // SMTP holds the first mail: both tests' variants are sending
+      for (const id of [paused, cancelled])
+        await until(async () => (await statuses(id)).join() === 'sending,sending', 'the variants sending');
+
+      await api.post(`/api/campaigns/${paused}/pause`).expect(200);
+      await api.post(`/api/campaigns/${cancelled}/cancel`).expect(200);
+      expect(await statuses(paused)).toEqual(['paused', 'paused']);
+      expect(await statuses(cancelled)).toEqual(['cancelled', 'cancelled']);
+      expect((await api.get(`/api/campaigns/${paused}`).expect(200)).body.status).toBe('paused');
+
+      release();
+      await api.post(`/api/campaigns/${paused}/resume`).expect(200);
+      await until(async () => {
+        await sweep();
+        return (await api.get(`/api/campaigns/${paused}`)).body.status === 'sent';
+      }, 'the resumed test to be sent');
+      expect((await api.get(`/api/campaigns/${paused}`).expect(200)).body.progress).toMatchObject({
+        sent: 8,
+        total: 8,
+      });
+      const gone = (await api.get(`/api/campaigns/${cancelled}`).expect(200)).body;
+      expect(gone).toMatchObject({ status: 'cancelled', abWinner: null });
+      expect(gone.progress.sent).toBeLessThan(4);
+    } finally {
+      sink.beforeAccept = undefined;
+      release();
+    }
+  });
+
   it('answers 400 naming what is wrong with variants or abTest, and saves nothing', async () => {
     const list = await makeList(t);
     const base = { name: 'Bad', subject: 'S', mjml: mjml('Hi'), listIds: [list.id] };
