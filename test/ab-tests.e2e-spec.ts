@@ -57,6 +57,21 @@ describe('A/B tests (e2e)', () => {
 
   const sweep = (now?: number) => t.app.get(AbTestSweeper).sweep(now);
 
+  /** A draft A/B test of two subject lines, X and Y, to half of `listId`; answers its id. */
+  async function xyTest(listId: string, name: string, waitHours = 0): Promise<string> {
+    const created = await api
+      .post('/api/campaigns', {
+        name,
+        subject: 'S',
+        mjml: mjml('Hi'),
+        listIds: [listId],
+        variants: [{ subject: 'X' }, { subject: 'Y' }],
+        abTest: { share: 50, metric: 'opens', waitHours },
+      })
+      .expect(201);
+    return created.body.id as string;
+  }
+
   it('sends the variants to the test share split evenly, then the winner by human opens to everyone else, each reader once', async () => {
     const { listId, emails } = await readers(40);
     const created = await api
@@ -172,19 +187,7 @@ describe('A/B tests (e2e)', () => {
 
   it('waits waitHours (a clock moved forward) before choosing, and a pause or cancel of the test holds it', async () => {
     const { listId } = await readers(6);
-    const make = async (name: string) =>
-      (
-        await api
-          .post('/api/campaigns', {
-            name,
-            subject: 'S',
-            mjml: mjml('Hi'),
-            listIds: [listId],
-            variants: [{ subject: 'X' }, { subject: 'Y' }],
-            abTest: { share: 50, metric: 'opens', waitHours: 2.5 },
-          })
-          .expect(201)
-      ).body.id as string;
+    const make = (name: string) => xyTest(listId, name, 2.5);
     const waiting = await make('Waits');
     const cancelled = await make('Cancelled');
     for (const id of [waiting, cancelled]) await api.post(`/api/campaigns/${id}/send`).expect(202);
@@ -228,18 +231,7 @@ describe('A/B tests (e2e)', () => {
     sink.beforeAccept = () => held;
     try {
       const make = async (name: string) => {
-        const id = (
-          await api
-            .post('/api/campaigns', {
-              name,
-              subject: 'S',
-              mjml: mjml('Hi'),
-              listIds: [listId],
-              variants: [{ subject: 'X' }, { subject: 'Y' }],
-              abTest: { share: 50, metric: 'opens', waitHours: 0 },
-            })
-            .expect(201)
-        ).body.id as string;
+        const id = await xyTest(listId, name);
         await api.post(`/api/campaigns/${id}/send`).expect(202);
         return id;
       };
@@ -351,18 +343,7 @@ describe('A/B tests (e2e)', () => {
 
   it('starts a scheduled test at its time', async () => {
     const { listId } = await readers(4);
-    const id = (
-      await api
-        .post('/api/campaigns', {
-          name: 'Later',
-          subject: 'S',
-          mjml: mjml('Hi'),
-          listIds: [listId],
-          variants: [{ subject: 'X' }, { subject: 'Y' }],
-          abTest: { share: 50, metric: 'opens', waitHours: 0 },
-        })
-        .expect(201)
-    ).body.id;
+    const id = await xyTest(listId, 'Later');
     const sendAt = new Date(Date.now() + 60_000).toISOString();
     expect((await api.post(`/api/campaigns/${id}/send`, { sendAt }).expect(202)).body).toEqual({ status: 'scheduled' });
     expect(await sweep()).toBe(0);
