@@ -357,4 +357,22 @@ describe('A/B tests (e2e)', () => {
     }, 'the scheduled test to be sent');
     expect((await api.get(`/api/campaigns/${id}/stats`).expect(200)).body).toMatchObject({ recipients: 4, sent: 4 });
   });
+
+  it('makes the variants from the sweep when the process that sent the test stopped before it did', async () => {
+    const { listId } = await readers(4);
+    const id = await xyTest(listId, 'Crashed');
+    // what a send leaves when its process dies right after answering: 'sending', no variants yet
+    await t.app.get(CampaignRepository).updateIfStatus(id, ['draft'], { status: 'sending', startedAt: new Date() });
+    expect(await childIds(id)).toEqual([]);
+    // (the app's own timer may be the one that does it: the same sweep)
+    await sweep();
+    expect(await childIds(id)).toHaveLength(2);
+    await sweep();
+    expect(await childIds(id)).toHaveLength(2);
+    await until(async () => {
+      await sweep();
+      return (await api.get(`/api/campaigns/${id}`)).body.status === 'sent';
+    }, 'the test to be sent');
+    expect((await api.get(`/api/campaigns/${id}/stats`).expect(200)).body).toMatchObject({ recipients: 4, sent: 4 });
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicSweep } from '../queues/periodic-sweep';
 import { AbTestsService } from './ab-tests.service';
-import { CampaignRepository } from './campaign.repository';
+import { Campaign, CampaignRepository } from './campaign.repository';
 
 /**
  * A/B tests move on from what the database says, in every process that runs the campaign queue: a scheduled
@@ -35,21 +35,20 @@ export class AbTestSweeper implements OnApplicationBootstrap, OnApplicationShutd
     let steps = 0;
     for (const parent of await this.campaigns.findAbParents(['scheduled', 'sending'])) {
       try {
-        if (parent.status === 'scheduled') {
-          if (
-            parent.sendAt &&
-            new Date(parent.sendAt).getTime() <= now &&
-            (await this.abTests.start(parent, ['scheduled']))
-          )
-            steps++;
-        } else if (await this.abTests.advance(parent, now)) {
-          steps++;
-        }
+        if (await this.step(parent, now)) steps++;
       } catch (err: unknown) {
         // one test that cannot move on (its template deleted meanwhile…) does not hold up the others
         this.logger.warn({ err, campaignId: parent.id }, 'A/B test step failed; tried again at the next sweep');
       }
     }
     return steps;
+  }
+
+  private async step(parent: Campaign, now: number): Promise<boolean> {
+    if (parent.status === 'scheduled')
+      return !!parent.sendAt && new Date(parent.sendAt).getTime() <= now && this.abTests.begin(parent.id);
+    // sending: its variants made if they are not yet (the process that sent it stopped first), else moved on
+    if (!parent.preparedAt) return this.abTests.start(parent.id);
+    return (await this.abTests.advance(parent, now)) !== null;
   }
 }

@@ -111,28 +111,49 @@ export class AbTestsService {
   }
 
   /**
-   * Sending a test (now, or at `sendAt` when that is later: AbTestSweeper starts it then). `parent` carries the
-   * version it sends (a template's current one). Only while its status is one of `from`.
+   * Sending a test, only while its status is one of `from`: at `sendAt` when that is later (AbTestSweeper begins it
+   * then), else 'sending' at once and its variants are made in the background (start: the audience is read once for
+   * the split, which takes a while for a large one; the sweep does it if this process stops first). `parent` carries
+   * the version it sends (a template's current one).
    */
   async send(parent: Campaign, sendAt: Date | null, from: CampaignStatus[]): Promise<boolean> {
-    if (sendAt && sendAt.getTime() > Date.now()) {
-      return this.campaigns.updateIfStatus(parent.id, from, {
-        status: 'scheduled',
-        templateVersionId: parent.templateVersionId,
-        sendAt,
-        startedAt: null,
-        preparedAt: null,
-      });
-    }
-    return this.start(parent, from);
+    const later = sendAt !== null && sendAt.getTime() > Date.now();
+    const moved = await this.campaigns.updateIfStatus(parent.id, from, {
+      status: later ? 'scheduled' : 'sending',
+      templateVersionId: parent.templateVersionId,
+      sendAt: later ? sendAt : null,
+      startedAt: later ? null : new Date(),
+      preparedAt: null,
+    });
+    if (moved && !later) this.startInBackground(parent.id);
+    return moved;
+  }
+
+  /** A scheduled test whose time has come: 'sending', then its variants are made. */
+  async begin(parentId: string): Promise<boolean> {
+    const moved = await this.campaigns.updateIfStatus(parentId, ['scheduled'], {
+      status: 'sending',
+      startedAt: new Date(),
+    });
+    if (moved) await this.start(parentId);
+    return moved;
+  }
+
+  private startInBackground(parentId: string): void {
+    this.start(parentId).catch((err: unknown) =>
+      this.logger.warn({ err, campaignId: parentId }, 'A/B test not started; the next sweep tries again'),
+    );
   }
 
   /**
-   * The test goes out: the split is computed from the audience now, the children are made (status 'sending')
-   * with the parent's move to 'sending' in one transaction, then their prepare jobs are queued (lost ones are
-   * queued again by CampaignSweeper: the children are ordinary campaigns).
+   * Makes the variants of a 'sending' test that has none yet (preparedAt null): the split is computed from the
+   * audience now, the children are made (status 'sending') and the parent marked prepared in one transaction
+   * (of two processes at it, one does it), then the children's prepare jobs are queued (lost ones are queued again
+   * by CampaignSweeper: the children are ordinary campaigns). Answers whether it made them.
    */
-  async start(parent: Campaign, from: CampaignStatus[]): Promise<boolean> {
+  async start(parentId: string): Promise<boolean> {
+    const parent = await this.campaigns.findById(parentId);
+    if (!parent?.abTest || parent.status !== 'sending' || parent.preparedAt) return false;
     const variants = await this.variantContents(parent);
     const positions: number[] = [];
     for (let after: string | null = null; ;) {
@@ -141,16 +162,10 @@ export class AbTestsService {
       if (!page.last) break;
       after = page.last;
     }
-    const bounds = sliceBounds(positions, parent.abTest!.share, variants.length);
+    const bounds = sliceBounds(positions, parent.abTest.share, variants.length);
     const now = new Date();
     const childIds = await this.transactions.run(async (tx) => {
-      const moved = await this.campaigns.updateIfStatus(
-        parent.id,
-        from,
-        { status: 'sending', templateVersionId: parent.templateVersionId, startedAt: now, preparedAt: now },
-        tx,
-      );
-      if (!moved) return null;
+      if (!(await this.campaigns.markPreparedIfSending(parent.id, tx))) return null;
       const ids: string[] = [];
       for (const [i, v] of variants.entries()) {
         const [lo, hi] = bounds[i];

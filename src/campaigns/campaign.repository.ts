@@ -171,6 +171,16 @@ export class CampaignRepository {
     await this.dataSource.manager.update(Campaign, { id, preparedAt: IsNull() }, { preparedAt: new Date() });
   }
 
+  /** Marks a sending campaign prepared unless it was; answers whether this call did (of two at once, one does). */
+  async markPreparedIfSending(id: string, tx: Tx): Promise<boolean> {
+    const result = await tx.update(
+      Campaign,
+      { id, status: 'sending', preparedAt: IsNull() },
+      { preparedAt: new Date() },
+    );
+    return !!result.affected;
+  }
+
   /** Deletes the campaign only while its status is one of `statuses`, with its A/B test's children if any. */
   async deleteIfStatus(id: string, statuses: CampaignStatus[]): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
