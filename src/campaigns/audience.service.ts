@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SuppressionService } from '../delivery/suppression.service';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
+import { AudienceSlices } from './ab-audience';
+import { AudienceSpec } from './audience-spec';
 import { Recipient } from './campaign-messages.service';
 
 /** Subscribers read per query when counting an audience. */
@@ -22,19 +24,22 @@ export class AudienceService {
   constructor(
     private readonly subscribers: SubscriberRepository,
     private readonly suppressions: SuppressionService,
+    private readonly slices: AudienceSlices,
   ) {}
 
   /** One page of the audience after subscriber id `after` (keyset order), suppressed addresses removed. */
   async page(
-    listIds: string[],
+    spec: AudienceSpec,
     after: string | null,
     limit: number,
   ): Promise<{ recipients: Recipient[]; last: string | null }> {
+    const { listIds } = spec;
     if (!listIds.length) return { recipients: [], last: null };
     const rows: Recipient[] = await this.subscribers.eligibleAudiencePage(listIds, after, limit);
     const suppressed = await this.suppressions.suppressedAmong(rows.map((r) => r.email));
+    const eligible = suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows;
     return {
-      recipients: suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows,
+      recipients: await this.slices.keep(spec.slice, eligible),
       last: rows.length ? rows[rows.length - 1].subscriberId : null,
     };
   }
@@ -48,7 +53,7 @@ export class AudienceService {
     let total = 0;
     let after: string | null = null;
     for (;;) {
-      const page = await this.page(listIds, after, COUNT_PAGE);
+      const page = await this.page({ listIds }, after, COUNT_PAGE);
       total += page.recipients.length;
       if (!page.last) return total;
       after = page.last;
@@ -60,7 +65,7 @@ export class AudienceService {
     if (!listIds.length) return null;
     let after: string | null = null;
     for (;;) {
-      const page = await this.page(listIds, after, 50);
+      const page = await this.page({ listIds }, after, 50);
       if (page.recipients.length) return page.recipients[0];
       if (!page.last) return null;
       after = page.last;

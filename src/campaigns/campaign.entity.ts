@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { jsonType, nowDefault, timeType } from '../database/column-types';
 import type { ContentFormat } from './content-formats/content-format';
+import type { AbTestSettings, AudienceSlice, CampaignVariant } from './ab-test';
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -12,6 +13,7 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 @Entity('campaigns')
 @Index('idx_campaigns_status', ['status'])
 @Index('uq_campaigns_archive_slug', ['archiveSlug'], { unique: true })
+@Index('idx_campaigns_parent', ['parentId'])
 export class Campaign {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 200 }) name: string;
@@ -42,6 +44,15 @@ export class Campaign {
   /** given when first marked for the archive, from the subject; kept after that so a published address stays */
   @Column({ type: 'varchar', length: 120, nullable: true }) archiveSlug: string | null;
   @Column({ type: timeType, nullable: true }) archivedAt: Date | null;
+  /** A/B test (src/campaigns/ab-*): 2–4 variants and the test's settings; null for a plain campaign */
+  @Column({ type: jsonType, nullable: true }) variants: CampaignVariant[] | null;
+  @Column({ type: jsonType, nullable: true }) abTest: AbTestSettings | null;
+  /** the variant that won (index into variants), once chosen */
+  @Column({ type: 'integer', nullable: true }) abWinner: number | null;
+  /** a hidden child of an A/B test: its parent, the variant it sends, and its slice of the parent's audience */
+  @Column({ type: 'uuid', nullable: true }) parentId: string | null;
+  @Column({ type: 'integer', nullable: true }) variantIndex: number | null;
+  @Column({ type: jsonType, nullable: true }) audienceSlice: AudienceSlice | null;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @UpdateDateColumn({ type: timeType, default: nowDefault }) updatedAt: Date;
 }

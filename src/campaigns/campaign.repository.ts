@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, Not } from 'typeorm';
 import type { Tx } from '../database/transaction';
 import { Campaign, CampaignStatus } from './campaign.entity';
 
@@ -27,7 +27,9 @@ export type NewCampaign = Pick<
   // how it was written (MJML when absent) and its place in the archive (none when absent)
   Partial<
     Pick<Campaign, 'contentFormat' | 'contentSource' | 'layoutTemplateId' | 'archive' | 'archiveSlug' | 'archivedAt'>
-  >;
+  > &
+  // an A/B test (src/campaigns/ab-*): a parent's variants and settings, a hidden child's place in its test
+  Partial<Pick<Campaign, 'variants' | 'abTest' | 'parentId' | 'variantIndex' | 'audienceSlice' | 'startedAt'>>;
 
 /** What may change on a campaign. */
 export type CampaignChanges = Partial<Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -84,22 +86,51 @@ export class CampaignRepository {
     });
   }
 
-  /** Newest first. */
+  /** Newest first; the hidden children of A/B tests left out (their parent stands for them). */
   page(skip: number, take: number): Promise<[Campaign[], number]> {
     return this.dataSource.manager.findAndCount(Campaign, {
+      where: { parentId: IsNull() },
       order: { createdAt: 'DESC', id: 'DESC' },
       skip,
       take,
     });
   }
 
-  /** The newest `count`. */
+  /** The newest `count`, without the hidden children of A/B tests. */
   newest(count: number): Promise<Campaign[]> {
-    return this.dataSource.manager.find(Campaign, { order: { createdAt: 'DESC', id: 'DESC' }, take: count });
+    return this.dataSource.manager.find(Campaign, {
+      where: { parentId: IsNull() },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: count,
+    });
   }
 
+  /**
+   * The campaigns the send pipeline runs (CampaignRunsService, CampaignSweeper) in one of `statuses`. An A/B test's
+   * parent sends nothing itself and is left out: AbTestsService runs it (its children are ordinary campaigns).
+   */
   findByStatus(statuses: CampaignStatus[]): Promise<Campaign[]> {
-    return this.dataSource.manager.findBy(Campaign, { status: In(statuses) });
+    return this.dataSource.manager.findBy(Campaign, { status: In(statuses), abTest: IsNull() });
+  }
+
+  /** A/B tests' parents in one of `statuses` (what AbTestSweeper looks after). */
+  findAbParents(statuses: CampaignStatus[]): Promise<Campaign[]> {
+    return this.dataSource.manager.findBy(Campaign, { status: In(statuses), abTest: Not(IsNull()) });
+  }
+
+  /** The hidden children of the A/B tests `parentIds`, oldest first (the test variants, then the winner's send). */
+  findChildren(parentIds: string[], tx?: Tx): Promise<Campaign[]> {
+    if (!parentIds.length) return Promise.resolve([]);
+    return (tx ?? this.dataSource.manager).find(Campaign, {
+      where: { parentId: In(parentIds) },
+      order: { createdAt: 'ASC', variantIndex: 'ASC' },
+    });
+  }
+
+  /** Records an A/B test's winner, only if none was chosen yet (of two processes deciding at once, one wins). */
+  async setWinnerIfNone(id: string, winner: number, tx: Tx): Promise<boolean> {
+    const result = await tx.update(Campaign, { id, abWinner: IsNull(), status: 'sending' }, { abWinner: winner });
+    return !!result.affected;
   }
 
   /** Whether another campaign than `exceptId` holds the archive slug. */
@@ -140,9 +171,22 @@ export class CampaignRepository {
     await this.dataSource.manager.update(Campaign, { id, preparedAt: IsNull() }, { preparedAt: new Date() });
   }
 
-  /** Deletes the campaign only while its status is one of `statuses`. */
+  /** Marks a sending campaign prepared unless it was; answers whether this call did (of two at once, one does). */
+  async markPreparedIfSending(id: string, tx: Tx): Promise<boolean> {
+    const result = await tx.update(
+      Campaign,
+      { id, status: 'sending', preparedAt: IsNull() },
+      { preparedAt: new Date() },
+    );
+    return !!result.affected;
+  }
+
+  /** Deletes the campaign only while its status is one of `statuses`, with its A/B test's children if any. */
   async deleteIfStatus(id: string, statuses: CampaignStatus[]): Promise<void> {
-    await this.dataSource.manager.delete(Campaign, { id, status: In(statuses) });
+    await this.dataSource.transaction(async (tx) => {
+      const result = await tx.delete(Campaign, { id, status: In(statuses) });
+      if (result.affected) await tx.delete(Campaign, { parentId: id });
+    });
   }
 
   /** 'sending' becomes 'sent' once the audience is resolved and none of its messages is queued or being sent. */

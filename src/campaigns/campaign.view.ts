@@ -1,6 +1,7 @@
 import { Campaign, CampaignStatus } from './campaign.entity';
 import { ContentFormat } from './content-formats/content-format';
 import { Progress } from './campaign-messages.service';
+import { AbTestSettings } from './ab-test';
 
 export interface CampaignView {
   id: string;
@@ -24,8 +25,16 @@ export interface CampaignView {
   /** published in the public archive once sending starts, at /archive/{archiveSlug} */
   archive: boolean;
   archiveSlug: string | null;
+  /** an A/B test: its variants (subject, and the template of those with content of their own) and settings */
+  variants: { subject: string; templateId: string | null; ownContent: boolean }[] | null;
+  abTest: AbTestSettings | null;
+  /** the winning variant's index once chosen */
+  abWinner: number | null;
+  /** set on the hidden campaigns that send an A/B test's variants: the test's campaign */
+  parentId: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** an A/B test's: its variants' and its winner's sends summed */
   progress: Progress;
 }
 
@@ -50,6 +59,12 @@ export function campaignView(c: Campaign, progress: Progress): CampaignView {
     finishedAt: c.finishedAt,
     archive: Boolean(c.archive),
     archiveSlug: c.archiveSlug,
+    variants:
+      c.variants?.map((v) => ({ subject: v.subject, templateId: v.templateId, ownContent: !!v.templateVersionId })) ??
+      null,
+    abTest: c.abTest,
+    abWinner: c.abWinner,
+    parentId: c.parentId,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     progress,

@@ -6,6 +6,9 @@ import { deliveryQueueSettings, QueueName } from '../queues/queues';
 import { SettingsModule } from '../settings/settings.module';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { AudienceSlices } from './ab-audience';
+import { AbTestSweeper } from './ab-test-sweeper';
+import { AbTestsService } from './ab-tests.service';
 import { ArchiveMarks } from './archive-marks';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
@@ -60,8 +63,13 @@ import { CampaignLayouts } from './content-formats/campaign-layouts.service';
     CampaignSampleService,
     TestMailComposer,
     ArchiveMarks,
+    // A/B tests: hidden child campaigns per variant, moved along from the database (src/campaigns/ab-*)
+    AbTestsService,
+    AbTestSweeper,
+    AudienceSlices,
   ],
   exports: [
+    AbTestsService,
     CampaignsService,
     AudienceService,
     CampaignRepository,

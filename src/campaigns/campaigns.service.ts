@@ -9,6 +9,7 @@ import { SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
 import { isUniqueViolation } from '../database/unique-violation';
+import { AbTestsService } from './ab-tests.service';
 import { ArchiveMarks } from './archive-marks';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignJobsService } from './campaign-jobs.service';
@@ -46,6 +47,7 @@ export class CampaignsService {
     private readonly settings: SettingsService,
     private readonly stopWatch: CampaignStopWatch,
     private readonly archiveMarks: ArchiveMarks,
+    private readonly abTests: AbTestsService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -55,6 +57,7 @@ export class CampaignsService {
     const archive = await this.archiveMarks.changesFor(null, dto.archive, dto.subject);
     const saved = this.transactions.run(async (tx) => {
       const templateVersionId = await this.content.versionFor(tx, prepared.content, dto.subject);
+      const abTest = await this.abTests.record(tx, dto);
       return this.campaigns.create(
         {
           name: dto.name,
@@ -69,6 +72,7 @@ export class CampaignsService {
           trackClicks: dto.trackClicks ?? true,
           status: 'draft',
           ...archive,
+          ...abTest,
         },
         tx,
       );
@@ -79,7 +83,7 @@ export class CampaignsService {
 
   async list(query: PageQuery): Promise<Page<CampaignView>> {
     const [rows, total] = await this.campaigns.page((query.page - 1) * query.limit, query.limit);
-    const progress = await this.messages.progress(rows.map((c) => c.id));
+    const progress = await this.abTests.progress(rows);
     return {
       items: rows.map((c) => campaignView(c, progress.get(c.id)!)),
       total,
@@ -90,7 +94,7 @@ export class CampaignsService {
 
   async get(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
-    return campaignView(campaign, (await this.messages.progress([id])).get(id)!);
+    return campaignView(campaign, (await this.abTests.progress([campaign])).get(id)!);
   }
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
@@ -116,6 +120,7 @@ export class CampaignsService {
       } else if (dto.subject !== undefined) {
         await this.content.assertSubject(subject);
       }
+      Object.assign(changes, await this.abTests.record(tx, dto, campaign));
       if (Object.keys(changes).length) {
         if (!(await this.campaigns.updateIfStatus(id, EDITABLE, changes, tx)))
           throw new ConflictException(`Campaign ${id} started sending meanwhile; it can no longer be edited`);
@@ -146,6 +151,8 @@ export class CampaignsService {
       trackOpens: c.trackOpens,
       trackClicks: c.trackClicks,
       status: 'draft',
+      variants: c.variants,
+      abTest: c.abTest,
     });
     return this.get(copy);
   }
@@ -163,6 +170,7 @@ export class CampaignsService {
 
   async remove(id: string): Promise<void> {
     const campaign = await this.find(id);
+    assertNotAbChild(campaign);
     this.assertStatus(campaign, ['draft', 'scheduled', 'sent', 'cancelled'], 'deleted (pause and cancel it first)');
     await this.campaigns.deleteIfStatus(id, ['draft', 'scheduled', 'sent', 'cancelled']);
   }
@@ -178,6 +186,7 @@ export class CampaignsService {
       : campaign.templateVersionId;
     await this.trialRender({ ...campaign, templateVersionId });
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
+    if (campaign.abTest) return this.sendAbTest({ ...campaign, templateVersionId }, sendAt);
     const later = sendAt !== null && sendAt.getTime() > Date.now();
     const status: CampaignStatus = later ? 'scheduled' : 'sending';
     const changed = await this.campaigns.updateIfStatus(id, EDITABLE, {
@@ -192,22 +201,37 @@ export class CampaignsService {
     return { status };
   }
 
+  /** An A/B test's parent pauses its running children too (and resumes them). */
   async pause(id: string): Promise<CampaignView> {
+    assertNotAbChild(await this.find(id));
     await this.move(id, ['sending'], 'paused', 'paused');
-    // This process's batches stop at their next message; other processes' hear it within their next poll.
-    this.stopWatch.stopNow(id, 'paused');
+    for (const child of [id, ...(await this.abTests.childrenIn(id, ['sending']))]) {
+      if (child !== id) await this.campaigns.updateIfStatus(child, ['sending'], { status: 'paused' });
+      // This process's batches stop at their next message; other processes' hear it within their next poll.
+      this.stopWatch.stopNow(child, 'paused');
+    }
     return this.get(id);
   }
 
   async resume(id: string): Promise<CampaignView> {
+    assertNotAbChild(await this.find(id));
     await this.move(id, ['paused'], 'sending', 'resumed');
-    this.stopWatch.resumed(id);
-    await this.runs.requeue(await this.find(id));
+    const campaign = await this.find(id);
+    // an A/B test's parent sends nothing itself: its children go on
+    const children = campaign.abTest ? await this.abTests.childrenIn(id, ['paused']) : [id];
+    for (const child of children) {
+      if (child !== id) await this.campaigns.updateIfStatus(child, ['paused'], { status: 'sending' });
+      this.stopWatch.resumed(child);
+      await this.runs.requeue(await this.find(child));
+    }
     return this.get(id);
   }
 
   /** Nothing more goes out: the messages not yet taken for sending are cancelled with the campaign. */
   async cancel(id: string): Promise<CampaignView> {
+    assertNotAbChild(await this.find(id));
+    const running: CampaignStatus[] = ['scheduled', 'sending', 'paused'];
+    const children = await this.abTests.childrenIn(id, running);
     await this.transactions.run(async (tx) => {
       const changed = await this.campaigns.updateIfStatus(
         id,
@@ -216,9 +240,13 @@ export class CampaignsService {
         tx,
       );
       if (!changed) this.assertStatus(await this.find(id), ['scheduled', 'sending', 'paused'], 'cancelled');
+      for (const child of children)
+        await this.campaigns.updateIfStatus(child, running, { status: 'cancelled', finishedAt: new Date() }, tx);
     });
-    this.stopWatch.stopNow(id, 'cancelled');
-    await this.messages.cancelQueued(id);
+    for (const campaignId of [id, ...children]) {
+      this.stopWatch.stopNow(campaignId, 'cancelled');
+      await this.messages.cancelQueued(campaignId);
+    }
     return this.get(id);
   }
 
@@ -260,6 +288,14 @@ export class CampaignsService {
     const mail = sample.compose(SAMPLE_RECIPIENT);
     const footer = footerNotice(sample.footerNeeds(SAMPLE_RECIPIENT));
     return { subject: mail.subject, html: mail.html, text: mail.text, recipient: sample.first, footerNotice: footer };
+  }
+
+  /** An A/B test: each variant is rendered once first (a 400 now rather than a failed send later). */
+  private async sendAbTest(campaign: Campaign, sendAt: Date | null): Promise<{ status: CampaignStatus }> {
+    for (const v of await this.abTests.variantContents(campaign)) await this.trialRender({ ...campaign, ...v });
+    if (!(await this.abTests.send(campaign, sendAt, EDITABLE)))
+      throw new ConflictException(`Campaign ${campaign.id} changed meanwhile; try again`);
+    return { status: sendAt && sendAt.getTime() > Date.now() ? 'scheduled' : 'sending' };
   }
 
   private async trialRender(campaign: Campaign): Promise<void> {
@@ -314,6 +350,15 @@ export class CampaignsService {
     const campaign = await this.campaigns.findById(id);
     if (!campaign) throw new NotFoundException(`Campaign ${id} not found`);
     return campaign;
+  }
+}
+
+/** A hidden child of an A/B test moves only with its parent. */
+function assertNotAbChild(campaign: Campaign): void {
+  if (campaign.parentId) {
+    throw new ConflictException(
+      `Campaign ${campaign.id} is a variant of the A/B test ${campaign.parentId}; pause, resume, cancel or delete that one`,
+    );
   }
 }
 

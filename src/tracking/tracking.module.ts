@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AbTestStatsService } from '../ab-tests/ab-test-stats.service';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { CampaignStatsController } from './campaign-stats.controller';
@@ -13,7 +14,15 @@ import { TrackingService } from './tracking.service';
 @Module({
   imports: [CampaignsModule, SubscriberRepositoriesModule],
   controllers: [TrackingController, CampaignStatsController],
-  providers: [TrackingService, EngagementRecorder, CampaignStatsService, InvalidTokenThrottlerGuard, PixelRoute],
-  exports: [InvalidTokenThrottlerGuard, CampaignStatsService],
+  providers: [
+    TrackingService,
+    EngagementRecorder,
+    CampaignStatsService,
+    InvalidTokenThrottlerGuard,
+    PixelRoute,
+    // an A/B test's stats: its variants' and winner's sends summed, and each variant's (src/ab-tests)
+    AbTestStatsService,
+  ],
+  exports: [InvalidTokenThrottlerGuard, CampaignStatsService, AbTestStatsService],
 })
 export class TrackingModule {}

@@ -4,6 +4,7 @@ import { ListsModule } from '../../lists/lists.module';
 import { SettingsModule } from '../../settings/settings.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { AdminCoreModule } from '../admin-core.module';
+import { AdminCampaignAbTestController } from './admin-campaign-ab-test.controller';
 import { AdminCampaignArchiveController } from './admin-campaign-archive.controller';
 import { AdminCampaignStepsController } from './admin-campaign-steps.controller';
 import { AdminCampaignsController } from './admin-campaigns.controller';
@@ -22,6 +23,7 @@ import { TemplatePreviewService } from './template-preview.service';
     AdminCampaignStepsController,
     AdminComposeController,
     AdminCampaignArchiveController,
+    AdminCampaignAbTestController,
   ],
   providers: [TemplatePreviewService, CampaignPages, ContentStep],
 })

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { BounceRepository, TypeCounts } from '../../bounces/bounce.repository';
 import { type Campaign, CampaignRepository } from '../../campaigns/campaign.repository';
+import { AbTestStatsService, CampaignStatsWithVariants } from '../../ab-tests/ab-test-stats.service';
 import { CampaignStats, CampaignStatsService } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
 import { TimeAxis, tickLabel, timeAxisFor } from '../charts/time-axis';
@@ -16,7 +17,7 @@ export interface ReportLink {
 /** What the report page shows: the same numbers as GET /api/campaigns/:id/stats, made readable. */
 export interface CampaignReport {
   campaign: Pick<Campaign, 'id' | 'name' | 'subject' | 'status' | 'sendAt' | 'startedAt' | 'finishedAt'>;
-  stats: CampaignStats;
+  stats: CampaignStatsWithVariants;
   /** per type, the messages that got such a bounce or complaint (the bounce log) */
   bounceTypes: TypeCounts;
   hasData: boolean;
@@ -43,6 +44,8 @@ export class CampaignReportService {
     private readonly campaigns: CampaignRepository,
     private readonly stats: CampaignStatsService,
     private readonly bounces: BounceRepository,
+    // an A/B test's numbers are its variants' and winner's summed, with each variant's (src/ab-tests)
+    private readonly withVariants: AbTestStatsService,
   ) {}
 
   async report(campaignId: string): Promise<CampaignReport> {
@@ -103,11 +106,11 @@ export class CampaignReportService {
 
   private async load(
     campaignId: string,
-  ): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStats; bounceTypes: TypeCounts }> {
+  ): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStatsWithVariants; bounceTypes: TypeCounts }> {
     const campaign = await this.campaigns.findReportHeader(campaignId);
     if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
     const [stats, bounceTypes] = await Promise.all([
-      this.stats.stats(campaignId),
+      this.withVariants.stats(campaignId),
       this.bounces.typeCountsOfCampaign(campaignId),
     ]);
     return { campaign, stats, bounceTypes };

@@ -18,6 +18,7 @@ import {
   ValidationArguments,
 } from 'class-validator';
 import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import { AbTestFields } from './ab-test.dto';
 import { CONTENT_FORMATS, ContentFormat, DEFAULT_LAYOUT, MAX_CONTENT } from '../content-formats/content-format';
 
 const ONE_LINE = { message: '$property must not contain line breaks or control characters' };
@@ -26,8 +27,8 @@ const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefi
 const FORMAT = { message: `contentFormat must be one of ${CONTENT_FORMATS.join(', ')}` };
 export const LAYOUT_ID = /^(?:[0-9a-fA-F-]{36}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
-/** Markdown or rich text put into a layout: the fields both DTOs share. */
-class WrittenContentFields {
+/** Markdown or rich text put into a layout, and an A/B test's variants: the fields both DTOs share. */
+class WrittenContentFields extends AbTestFields {
   @ApiPropertyOptional({
     enum: CONTENT_FORMATS,
     default: 'mjml',

@@ -1,0 +1,18 @@
+import type { AudienceSlice } from './ab-test';
+import type { Campaign } from './campaign.entity';
+
+/**
+ * Who a campaign goes to, as AudienceService resolves it: the eligible members of `listIds` (matching
+ * `segmentId` when given), and, for a hidden child of an A/B test, only its `slice` of them.
+ */
+export interface AudienceSpec {
+  listIds: string[];
+  segmentId?: string | null;
+  /** A/B tests: the part of the audience a test variant or the winner's send gets (src/campaigns/ab-audience.ts) */
+  slice?: AudienceSlice | null;
+}
+
+/** The audience a campaign row describes. */
+export function audienceOf(campaign: Pick<Campaign, 'listIds' | 'audienceSlice'>): AudienceSpec {
+  return { listIds: campaign.listIds, slice: campaign.audienceSlice };
+}
