@@ -12,15 +12,38 @@ export function hasBothParts(mail: TransportMail): mail is TwoPartMail {
   return !!mail.html && !!mail.text;
 }
 
+/** The envelope nodemailer's SMTP connection takes: bare addresses, and the SIZE and 8BITMIME checks. */
+export interface ReadyEnvelope {
+  from: string | false;
+  to: string[];
+  size: number;
+  use8BitMime: boolean;
+  [other: string]: unknown;
+}
+
 /**
  * A message already made, bytes and all, as nodemailer's SMTP pool takes it (`transporter.send`): a MimeNode
  * for the envelope and the Message-ID, whose stream is the bytes in one piece. Bypasses the MIME tree's
  * streams (a PassThrough, a pipeline with its AbortSignal, a line-end transform, one socket write per header
- * and per part), which cost about as much again as composing the message.
+ * and per part), which cost about as much again as composing the message. The envelope and the Message-ID are
+ * given as made (the pool reads them through getEnvelope and messageId), not parsed again from headers.
  */
 export class ReadyMimeNode extends MimeNode {
-  constructor(readonly raw: Buffer) {
-    super('message/rfc822');
+  constructor(
+    readonly raw: Buffer,
+    private readonly envelope: ReadyEnvelope,
+    private readonly id: string,
+  ) {
+    // a fixed boundary base: this node has no parts, and MimeNode would draw random bytes for one
+    super('message/rfc822', { baseBoundary: 'ready' });
+  }
+
+  override getEnvelope(): ReadyEnvelope {
+    return this.envelope;
+  }
+
+  override messageId(): string {
+    return this.id;
   }
 
   override createReadStream(): Readable {
@@ -63,15 +86,18 @@ export class ReadyMessages {
     const signature = this.dkim ? this.dkim.signatureFor(headers, body) : '';
     const text = `${signature}${headers}\r\n\r\n${body}`;
     const raw = Buffer.from(text, 'utf8');
-    const ready = new ReadyMimeNode(raw);
-    ready.setHeader('Message-ID', root.messageId());
+    // One parse of the addresses (nodemailer's, punycode and all): the envelope given, else From and To.
+    if (mail.envelope) root.setEnvelope({ ...(hasBoth(mail.envelope) ? {} : root.getEnvelope()), ...mail.envelope });
     // The SMTP checks nodemailer makes when given them: SIZE, and 8BITMIME when a byte is not US-ASCII.
-    ready.setEnvelope({
-      ...root.getEnvelope(),
-      ...(mail.envelope as object | undefined),
-      size: raw.length,
-      use8BitMime: raw.length !== text.length,
-    });
-    return ready;
+    return new ReadyMimeNode(
+      raw,
+      { ...(root.getEnvelope() as ReadyEnvelope), size: raw.length, use8BitMime: raw.length !== text.length },
+      root.messageId(),
+    );
   }
+}
+
+function hasBoth(envelope: object): boolean {
+  const e = envelope as { from?: unknown; to?: unknown };
+  return !!e.from && !!e.to;
 }
