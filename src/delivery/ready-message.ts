@@ -51,6 +51,9 @@ export class ReadyMimeNode extends MimeNode {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- the test is for any byte outside US-ASCII
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /** A per-thread random part of every boundary, then a counter: unique per message without a random draw each. */
 const BOUNDARY_BASE = randomBytes(6).toString('hex');
 let boundaryCount = 0;
@@ -85,7 +88,9 @@ export class ReadyMessages {
       `--${boundary}--\r\n`;
     const signature = this.dkim ? this.dkim.signatureFor(headers, body) : '';
     const text = `${signature}${headers}\r\n\r\n${body}`;
-    const raw = Buffer.from(text, 'utf8');
+    // The parts are US-ASCII whatever the bodies hold (7bit or quoted-printable), and so is the signature: when
+    // the headers are too, the bytes are the characters, copied (latin1) rather than encoded as UTF-8.
+    const raw = Buffer.from(text, NOT_ASCII.test(headers) ? 'utf8' : 'latin1');
     // One parse of the addresses (nodemailer's, punycode and all): the envelope given, else From and To.
     if (mail.envelope) root.setEnvelope({ ...(hasBoth(mail.envelope) ? {} : root.getEnvelope()), ...mail.envelope });
     // The SMTP checks nodemailer makes when given them: SIZE, and 8BITMIME when a byte is not US-ASCII.
