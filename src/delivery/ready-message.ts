@@ -12,21 +12,47 @@ export function hasBothParts(mail: TransportMail): mail is TwoPartMail {
   return !!mail.html && !!mail.text;
 }
 
+/** The envelope nodemailer's SMTP connection takes: bare addresses, and the SIZE and 8BITMIME checks. */
+export interface ReadyEnvelope {
+  from: string | false;
+  to: string[];
+  size: number;
+  use8BitMime: boolean;
+  [other: string]: unknown;
+}
+
 /**
  * A message already made, bytes and all, as nodemailer's SMTP pool takes it (`transporter.send`): a MimeNode
  * for the envelope and the Message-ID, whose stream is the bytes in one piece. Bypasses the MIME tree's
  * streams (a PassThrough, a pipeline with its AbortSignal, a line-end transform, one socket write per header
- * and per part), which cost about as much again as composing the message.
+ * and per part), which cost about as much again as composing the message. The envelope and the Message-ID are
+ * given as made (the pool reads them through getEnvelope and messageId), not parsed again from headers.
  */
 export class ReadyMimeNode extends MimeNode {
-  constructor(readonly raw: Buffer) {
-    super('message/rfc822');
+  constructor(
+    readonly raw: Buffer,
+    private readonly envelope: ReadyEnvelope,
+    private readonly id: string,
+  ) {
+    // a fixed boundary base: this node has no parts, and MimeNode would draw random bytes for one
+    super('message/rfc822', { baseBoundary: 'ready' });
+  }
+
+  override getEnvelope(): ReadyEnvelope {
+    return this.envelope;
+  }
+
+  override messageId(): string {
+    return this.id;
   }
 
   override createReadStream(): Readable {
     return new PassThrough().end(this.raw);
   }
 }
+
+// eslint-disable-next-line no-control-regex -- the test is for any byte outside US-ASCII
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** A per-thread random part of every boundary, then a counter: unique per message without a random draw each. */
 const BOUNDARY_BASE = randomBytes(6).toString('hex');
@@ -62,16 +88,21 @@ export class ReadyMessages {
       `--${boundary}--\r\n`;
     const signature = this.dkim ? this.dkim.signatureFor(headers, body) : '';
     const text = `${signature}${headers}\r\n\r\n${body}`;
-    const raw = Buffer.from(text, 'utf8');
-    const ready = new ReadyMimeNode(raw);
-    ready.setHeader('Message-ID', root.messageId());
+    // The parts are US-ASCII whatever the bodies hold (7bit or quoted-printable), and so is the signature: when
+    // the headers are too, the bytes are the characters, copied (latin1) rather than encoded as UTF-8.
+    const raw = Buffer.from(text, NOT_ASCII.test(headers) ? 'utf8' : 'latin1');
+    // One parse of the addresses (nodemailer's, punycode and all): the envelope given, else From and To.
+    if (mail.envelope) root.setEnvelope({ ...(hasBoth(mail.envelope) ? {} : root.getEnvelope()), ...mail.envelope });
     // The SMTP checks nodemailer makes when given them: SIZE, and 8BITMIME when a byte is not US-ASCII.
-    ready.setEnvelope({
-      ...root.getEnvelope(),
-      ...(mail.envelope as object | undefined),
-      size: raw.length,
-      use8BitMime: raw.length !== text.length,
-    });
-    return ready;
+    return new ReadyMimeNode(
+      raw,
+      { ...(root.getEnvelope() as ReadyEnvelope), size: raw.length, use8BitMime: raw.length !== text.length },
+      root.messageId(),
+    );
   }
+}
+
+function hasBoth(envelope: object): boolean {
+  const e = envelope as { from?: unknown; to?: unknown };
+  return !!e.from && !!e.to;
 }

@@ -119,12 +119,15 @@ export class SmtpThread {
       // Otherwise the thread inherits the process's flags (node --cpu-prof profiles it too).
       execArgv: fromSource ? ['-r', 'ts-node/register/transpile-only'] : undefined,
     });
-    worker.on('message', (reply: ThreadReply) => {
-      const w = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (!w) return;
-      if (reply.sent) w.resolve(reply.sent);
-      else w.reject(Object.assign(new Error(reply.error?.message ?? 'SMTP thread error'), reply.error));
+    // The replies of one turn of the thread's event loop, together.
+    worker.on('message', (replies: ThreadReply[]) => {
+      for (const reply of replies) {
+        const w = this.waiting.get(reply.id);
+        this.waiting.delete(reply.id);
+        if (!w) continue;
+        if (reply.sent) w.resolve(reply.sent);
+        else w.reject(Object.assign(new Error(reply.error?.message ?? 'SMTP thread error'), reply.error));
+      }
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null;

@@ -26,12 +26,8 @@ export class TextParts {
 /** The body with CRLF line ends if it is 7bit data, else null. */
 export function asSevenBit(body: string): string | null {
   if (NOT_7BIT.test(body)) return null;
-  const lf = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
-  for (let start = 0; start < lf.length;) {
-    let end = lf.indexOf('\n', start);
-    if (end < 0) end = lf.length;
-    if (end - start > LONGEST_7BIT_LINE) return null;
-    start = end + 1;
-  }
-  return lf.replace(/\n/g, '\r\n');
+  // Split and joined rather than searched and replaced: one pass makes the lines, checks them and ends them.
+  const lines = body.includes('\r') ? body.split(/\r\n?|\n/) : body.split('\n');
+  for (const line of lines) if (line.length > LONGEST_7BIT_LINE) return null;
+  return lines.join('\r\n');
 }
