@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AudienceService } from './audience.service';
+import { audienceSpecOf } from './audience-spec';
 import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { Campaign, CampaignRepository } from './campaign.repository';
@@ -38,7 +39,7 @@ export class CampaignRunsService {
     let after: string | null = null;
     let total = 0;
     for (;;) {
-      const page = await this.audience.page(campaign.listIds, after, AUDIENCE_PAGE);
+      const page = await this.audience.page(audienceSpecOf(campaign), after, AUDIENCE_PAGE);
       const added = await this.messages.addRecipients(campaign, page.recipients);
       await this.jobs.batches(campaignId, added);
       total += added.length;
