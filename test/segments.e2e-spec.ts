@@ -7,6 +7,7 @@ import { sendCampaign } from './support/campaign-mail';
 import { makeApiKey, makeEngagement, makeList, makeSubscriber, uniqueTag } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { dataDownload } from './support/data-download';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MJML = `<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>`;
@@ -96,16 +97,7 @@ describe('Segments and order history (e2e)', () => {
     expect(page.text).toContain('Teapot');
 
     const token = t.app.get(TokenService).sign('preferences', { s: person.id }, 3600);
-    const download = await t
-      .http()
-      .get(`/p/${token}/export`)
-      .buffer(true)
-      .parse((res, cb) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => cb(null, text));
-      })
-      .expect(200);
+    const download = await dataDownload(t, token);
     const exported = JSON.parse(download.body as string) as { orders: { orderId: string; items: string[] }[] };
     expect(exported.orders).toEqual([expect.objectContaining({ orderId: id, status: 'placed', items: ['Teapot'] })]);
 
