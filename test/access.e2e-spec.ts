@@ -52,7 +52,13 @@ const PUBLIC = [
  * What a viewer may post: its own sign-out, its own time zone (the profile page), and a stored template rendered
  * with data (it changes nothing; the render budget bounds it).
  */
-const VIEWER_MAY_POST = ['POST /admin/logout', 'POST /admin/profile', 'POST /api/templates/render'];
+const VIEWER_MAY_POST = [
+  'POST /admin/logout',
+  'POST /admin/profile',
+  'POST /api/templates/render',
+  // a segment's rules counted before they are saved: it reads only, like GET /api/segments/:id/count
+  'POST /api/segments/preview',
+];
 
 interface Route {
   method: string;

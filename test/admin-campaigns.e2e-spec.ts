@@ -110,7 +110,7 @@ describe('admin UI: campaigns', () => {
 
     // 4. Review: the preview is filled with the first recipient's data.
     await page.getByRole('heading', { name: 'Review and send' }).waitFor();
-    const first = (await t.app.get(AudienceService).first([members.id, vip.id]))!;
+    const first = (await t.app.get(AudienceService).first({ listIds: [members.id, vip.id] }))!;
     const firstSubscriber = [both, onlyMembers, onlyVip].find((s) => s.id === first.subscriberId)!;
     await expect(page.getByText(`Filled with the data of ${first.email}`).isVisible()).resolves.toBe(true);
     const preview = page.frameLocator('iframe[title="Campaign preview"]').locator('body');

@@ -15,6 +15,7 @@ import request from 'supertest';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
+import { dataDownload } from './support/data-download';
 import { until } from './support/until';
 
 const MJML = `<mjml><mj-body><mj-section><mj-column>
@@ -202,16 +203,7 @@ describe('Preference centre (e2e)', () => {
     expect(hers.parsed.html).toContain('href="https://shop.example/sale?x=1"');
 
     // The download: everything held.
-    const download = await t
-      .http()
-      .get(`/p/${token}/export`)
-      .buffer(true)
-      .parse((res, cb) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => cb(null, text));
-      })
-      .expect(200);
+    const download = await dataDownload(t, token);
     expect(download.headers['content-type']).toMatch(/^application\/json/);
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="my-data\.json"/);
     const data = JSON.parse(download.body as string);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminSegmentsModule } from './segments/admin-segments.module';
 import { AuthModule } from '../auth/auth.module';
 import { AdminAuthController, RootController } from './admin-auth.controller';
 import { AdminCoreModule } from './admin-core.module';
@@ -24,6 +25,7 @@ import { AdminMediaModule } from './media/admin-media.module';
     AdminBouncesModule,
     AdminProfileModule,
     AdminMediaModule,
+    AdminSegmentsModule,
   ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })

@@ -258,8 +258,9 @@ function child(
     fromEmail: parent.fromEmail,
     templateId: content.templateId,
     templateVersionId: content.templateVersionId ?? parent.templateVersionId,
-    // the audience's other criteria are the parent's (a segment too, once campaigns have one)
+    // the audience's other criteria are the parent's
     listIds: parent.listIds,
+    segmentId: parent.segmentId,
     trackOpens: parent.trackOpens,
     trackClicks: parent.trackClicks,
     status: 'sending',

@@ -2,8 +2,9 @@ import type { AudienceSlice } from './ab-test';
 import type { Campaign } from './campaign.entity';
 
 /**
- * Who a campaign goes to, as AudienceService resolves it: the eligible members of `listIds` (matching
- * `segmentId` when given), and, for a hidden child of an A/B test, only its `slice` of them.
+ * Who a campaign goes to, as AudienceService resolves it: the eligible members of `listIds`, with a
+ * `segmentId` only those the segment matches when the audience is resolved, and, for a hidden child of an A/B
+ * test, only its `slice` of them.
  */
 export interface AudienceSpec {
   listIds: string[];
@@ -13,6 +14,6 @@ export interface AudienceSpec {
 }
 
 /** The audience a campaign row describes. */
-export function audienceOf(campaign: Pick<Campaign, 'listIds' | 'audienceSlice'>): AudienceSpec {
-  return { listIds: campaign.listIds, slice: campaign.audienceSlice };
+export function audienceOf(campaign: Pick<Campaign, 'listIds' | 'segmentId' | 'audienceSlice'>): AudienceSpec {
+  return { listIds: campaign.listIds, segmentId: campaign.segmentId ?? null, slice: campaign.audienceSlice };
 }

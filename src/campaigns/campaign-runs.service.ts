@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { audienceOf } from './audience-spec';
 import { AudienceService } from './audience.service';
+import { audienceOf } from './audience-spec';
 import { CampaignJobsService } from './campaign-jobs.service';
 import { CampaignMessagesService } from './campaign-messages.service';
 import { Campaign, CampaignRepository } from './campaign.repository';

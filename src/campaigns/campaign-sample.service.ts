@@ -6,6 +6,7 @@ import { ListsService } from '../lists/lists.service';
 import { SettingsService } from '../settings/settings.service';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { AudienceService } from './audience.service';
+import { audienceOf } from './audience-spec';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { Campaign } from './campaign.entity';
@@ -42,7 +43,7 @@ export class CampaignSampleService {
 
   async of(campaign: Campaign): Promise<CampaignSample> {
     const compiled = await this.content.compiled(campaign);
-    const first = await this.audience.first(campaign.listIds);
+    const first = await this.audience.first(audienceOf(campaign));
     const profile = first ? await this.subscribers.attributesOf(first.subscriberId) : null;
     const list = (await this.lists.assertListsExist(campaign.listIds.slice(0, 1)).catch(() => []))[0] ?? {
       id: campaign.id,

@@ -11,6 +11,7 @@ import { SettingsService } from '../settings/settings.service';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import type { Subscriber } from '../subscribers/subscriber.repository';
 import { AudienceService } from './audience.service';
+import { audienceOf } from './audience-spec';
 import { CampaignContentService } from './campaign-content.service';
 import { CampaignMailService } from './campaign-mail.service';
 import { CampaignStopWatch } from './campaign-stop-watch';
@@ -159,7 +160,7 @@ export class CampaignSenderService {
     const stillWanted = async (m: BatchMessage): Promise<boolean> => {
       if (!stillSending()) return false;
       if (Date.now() - takenAt.get(m.id)! < RECHECK_AFTER_MS) return true;
-      const why = (await this.audience.ineligibleAmong(campaign.listIds, [m])).get(m.id);
+      const why = (await this.audience.ineligibleAmong(audienceOf(campaign), [m])).get(m.id);
       if (!why) return true;
       await this.log.markSkipped(m.id, why);
       skipped.add(m.id);
@@ -245,7 +246,7 @@ export class CampaignSenderService {
    * message left 'sending' is taken over only once abandoned, queued ones are claimed in one statement.
    */
   private async take(campaign: Campaign, chunk: BatchMessage[], busy: () => void): Promise<BatchMessage[]> {
-    const ineligible = await this.audience.ineligibleAmong(campaign.listIds, chunk);
+    const ineligible = await this.audience.ineligibleAmong(audienceOf(campaign), chunk);
     const queued: BatchMessage[] = [];
     const taken: BatchMessage[] = [];
     for (const m of chunk) {

@@ -31,6 +31,8 @@ export class Campaign {
   /** the layout Markdown / rich text was put into: a stored template's id or a built-in's slug */
   @Column({ type: 'varchar', length: 100, nullable: true }) layoutTemplateId: string | null;
   @Column({ type: jsonType }) listIds: string[];
+  /** narrows the lists' members to those a segment matches (src/segments); null: all of them */
+  @Column({ type: 'uuid', nullable: true }) segmentId: string | null;
   @Column({ type: 'boolean', default: true }) trackOpens: boolean;
   @Column({ type: 'boolean', default: true }) trackClicks: boolean;
   @Column({ type: 'varchar', length: 16, default: 'draft' }) status: CampaignStatus;

@@ -26,7 +26,10 @@ export type NewCampaign = Pick<
 > &
   // how it was written (MJML when absent) and its place in the archive (none when absent)
   Partial<
-    Pick<Campaign, 'contentFormat' | 'contentSource' | 'layoutTemplateId' | 'archive' | 'archiveSlug' | 'archivedAt'>
+    Pick<
+      Campaign,
+      'contentFormat' | 'contentSource' | 'layoutTemplateId' | 'archive' | 'archiveSlug' | 'archivedAt' | 'segmentId'
+    >
   > &
   // an A/B test (src/campaigns/ab-*): a parent's variants and settings, a hidden child's place in its test
   Partial<Pick<Campaign, 'variants' | 'abTest' | 'parentId' | 'variantIndex' | 'audienceSlice' | 'startedAt'>>;

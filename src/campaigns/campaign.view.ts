@@ -16,6 +16,7 @@ export interface CampaignView {
   content: string | null;
   layoutTemplateId: string | null;
   listIds: string[];
+  segmentId: string | null;
   trackOpens: boolean;
   trackClicks: boolean;
   status: CampaignStatus;
@@ -51,6 +52,7 @@ export function campaignView(c: Campaign, progress: Progress): CampaignView {
     content: c.contentSource,
     layoutTemplateId: c.layoutTemplateId,
     listIds: c.listIds,
+    segmentId: c.segmentId ?? null,
     trackOpens: Boolean(c.trackOpens),
     trackClicks: Boolean(c.trackClicks),
     status: c.status,

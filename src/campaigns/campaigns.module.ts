@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ListsModule } from '../lists/lists.module';
 import { deliveryQueueSettings, QueueName } from '../queues/queues';
+import { SegmentsModule } from '../segments/segments.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -40,6 +41,7 @@ import { CampaignLayouts } from './content-formats/campaign-layouts.service';
     SubscriberRepositoriesModule,
     TemplatesModule,
     SettingsModule,
+    SegmentsModule,
   ],
   controllers: [CampaignsController],
   providers: [

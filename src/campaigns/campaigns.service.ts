@@ -7,6 +7,7 @@ import { footerNotice } from '../delivery/legal-footer';
 import { OutboxService } from '../delivery/outbox.service';
 import { SAMPLE_RECIPIENT } from '../delivery/personalize';
 import { ListsService } from '../lists/lists.service';
+import { SegmentsService } from '../segments/segments.service';
 import { SettingsService } from '../settings/settings.service';
 import { isUniqueViolation } from '../database/unique-violation';
 import { AbTestsService } from './ab-tests.service';
@@ -48,10 +49,12 @@ export class CampaignsService {
     private readonly stopWatch: CampaignStopWatch,
     private readonly archiveMarks: ArchiveMarks,
     private readonly abTests: AbTestsService,
+    private readonly segments: SegmentsService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const lists = await this.lists.assertListsExist(dto.listIds);
+    const segmentId = await this.knownSegment(dto.segmentId);
     const fromEmail = await this.allowedSender(dto.fromEmail);
     const prepared = (await this.content.prepare(dto))!;
     const archive = await this.archiveMarks.changesFor(null, dto.archive, dto.subject);
@@ -68,6 +71,7 @@ export class CampaignsService {
           templateVersionId,
           ...prepared.record,
           listIds: lists.map((l) => l.id),
+          segmentId,
           trackOpens: dto.trackOpens ?? true,
           trackClicks: dto.trackClicks ?? true,
           status: 'draft',
@@ -105,6 +109,7 @@ export class CampaignsService {
     this.assertStatus(campaign, EDITABLE, 'edited');
     const changes: CampaignChanges = {};
     if (dto.listIds !== undefined) changes.listIds = (await this.lists.assertListsExist(dto.listIds)).map((l) => l.id);
+    if (dto.segmentId !== undefined) changes.segmentId = await this.knownSegment(dto.segmentId);
     for (const key of ['name', 'subject', 'fromName', 'trackOpens', 'trackClicks'] as const) {
       if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
     }
@@ -148,6 +153,7 @@ export class CampaignsService {
       contentSource: c.contentSource,
       layoutTemplateId: c.layoutTemplateId,
       listIds: c.listIds,
+      segmentId: c.segmentId,
       trackOpens: c.trackOpens,
       trackClicks: c.trackClicks,
       status: 'draft',
@@ -166,6 +172,13 @@ export class CampaignsService {
     if (Object.keys(changes).length)
       await this.campaigns.updateIfStatus(campaign.id, [...CAMPAIGN_STATUSES], changes).catch(slugConflict);
     return this.get(campaign.id);
+  }
+
+  /** null stays null; an unknown segment is a 400. */
+  private async knownSegment(id: string | null | undefined): Promise<string | null> {
+    if (!id) return null;
+    if (!(await this.segments.exists(id.toLowerCase()))) throw new BadRequestException(`segmentId: no segment ${id}`);
+    return id.toLowerCase();
   }
 
   async remove(id: string): Promise<void> {

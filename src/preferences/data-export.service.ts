@@ -8,6 +8,7 @@ import { ListRepository } from '../lists/list.repository';
 import { legacyKeysOf } from '../subscribers/email-key';
 import type { Subscriber } from '../subscribers/subscriber.repository';
 import { SubscriptionRepository } from '../subscribers/subscription.repository';
+import { OrdersService } from '../orders/orders.service';
 import { ConsentRepository } from './consent.repository';
 
 /**
@@ -33,7 +34,7 @@ export function messagesOf(
 /**
  * Everything held about one person, as the preference centre's download gives it (GET /p/:token/export):
  * profile, memberships, consent records, messages sent with their events (opens, clicks…), and whether
- * the address is on the suppression list.
+ * the address is on the suppression list, and the order history kept from the shop's order events.
  */
 @Injectable()
 export class DataExportService {
@@ -45,15 +46,17 @@ export class DataExportService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly consents: ConsentRepository,
     private readonly lists: ListRepository,
+    private readonly orders: OrdersService,
   ) {}
 
   async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
     const id = subscriber.id;
-    const [memberships, consents, messages, suppression] = await Promise.all([
+    const [memberships, consents, messages, suppression, orders] = await Promise.all([
       this.subscriptions.findBySubscriber(id),
       this.consents.findBySubscriber(id),
       this.messageRows.ofPerson(messagesOf(subscriber)),
       this.suppressions.findAmong(suppressionHashes(subscriber.emailKey)),
+      this.orders.ofAddress(subscriber.emailKey),
     ]);
     const listIds = [
       ...new Set([
@@ -117,6 +120,7 @@ export class DataExportService {
         sentAt: m.sentAt,
         events: (events.get(m.id) ?? []).map((e) => ({ type: e.type, at: e.at, detail: e.detail })),
       })),
+      orders,
       suppression: suppression ? { reason: suppression.reason, since: suppression.createdAt } : null,
     };
   }

@@ -13,6 +13,7 @@ import { ImportRepository } from '../imports/import.repository';
 import { JobName, QueueName, QueueOf } from '../queues/queues';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import type { Subscriber } from '../subscribers/subscriber.repository';
+import { OrdersService } from '../orders/orders.service';
 import { ConsentRepository } from './consent.repository';
 import { messagesOf } from './data-export.service';
 import { mentions, needlesOf, redact, scrubDetail } from './erasure-scrub';
@@ -21,7 +22,7 @@ const SLICE = 500;
 
 /**
  * Erasure at the person's request (POST /p/:token/erase), in one transaction:
- * - the subscriber goes, with memberships and consent records;
+ * - the subscriber goes, with memberships, consent records and their order history (src/orders);
  * - their messages (by subscriber id or address, both streams) stay as anonymous rows for the campaign
  *   numbers: no address, name, template data or subscriber id; events keep their type, time and the
  *   flags behind the aggregates, never IP or user agent; mail still waiting is not sent;
@@ -51,6 +52,7 @@ export class ErasureService {
     private readonly subscribers: SubscriberRepository,
     private readonly consents: ConsentRepository,
     private readonly imports: ImportRepository,
+    private readonly orders: OrdersService,
   ) {}
 
   async erase(subscriber: Subscriber): Promise<void> {
@@ -60,6 +62,7 @@ export class ErasureService {
       await this.scrubMessages(m, messages, needles);
       await this.scrubImports(m, needles);
       await this.consents.deleteBySubscriber(subscriber.id, m);
+      await this.orders.eraseAddress(subscriber.emailKey, m);
       await this.subscribers.delete(subscriber.id, m); // memberships go with it (ON DELETE CASCADE)
       // Also what an older spelling of the key left (see suppressionHashes): one 'erased' row replaces them all.
       const hash = suppressionHash(subscriber.emailKey);

@@ -5,6 +5,7 @@ import { BouncesModule } from '../bounces/bounces.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ImportsModule } from '../imports/imports.module';
 import { ListsModule } from '../lists/lists.module';
+import { OrdersModule } from '../orders/orders.module';
 import { QueueName } from '../queues/queues';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { ConfirmController } from './confirm.controller';
@@ -37,6 +38,8 @@ import { SettingsModule } from '../settings/settings.module';
     SettingsModule,
     CampaignsModule,
     BouncesModule,
+    // the order history is exported and erased with the person
+    OrdersModule,
   ],
   controllers: [
     PublicSubscribeController,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
+import type { SqlCondition } from '../database/sql-condition';
 import type { Tx } from '../database/transaction';
 import { Subscriber, SubscriberStatus } from './subscriber.entity';
 import { Subscription, SubscriptionStatus } from './subscription.entity';
@@ -160,7 +161,12 @@ export class SubscriberRepository {
    * One page of a campaign's audience after subscriber id `after` (keyset order): the enabled subscribers
    * with a confirmed membership of at least one of `listIds`, each once.
    */
-  eligibleAudiencePage(listIds: string[], after: string | null, limit: number): Promise<AudienceRow[]> {
+  eligibleAudiencePage(
+    listIds: string[],
+    after: string | null,
+    limit: number,
+    segment?: SqlCondition,
+  ): Promise<AudienceRow[]> {
     const qb = this.dataSource
       .getRepository(Subscriber)
       .createQueryBuilder('s')
@@ -173,7 +179,31 @@ export class SubscriberRepository {
       .orderBy('s.id', 'ASC')
       .limit(limit);
     if (after) qb.andWhere('s.id > :after', { after });
+    if (segment) qb.andWhere(segment.sql, segment.params);
     return qb.getRawMany<AudienceRow>();
+  }
+
+  /** How many subscribers (of any status) meet a condition on `s` (a segment's). */
+  async countMatching(condition: SqlCondition): Promise<number> {
+    const row = await this.dataSource
+      .getRepository(Subscriber)
+      .createQueryBuilder('s')
+      .select('COUNT(*)', 'count')
+      .where(condition.sql, condition.params)
+      .getRawOne<{ count: string | number }>();
+    return Number(row?.count ?? 0);
+  }
+
+  /** The newest few subscribers that meet a condition on `s`. */
+  newestMatching(condition: SqlCondition, limit: number): Promise<Subscriber[]> {
+    return this.dataSource
+      .getRepository(Subscriber)
+      .createQueryBuilder('s')
+      .where(condition.sql, condition.params)
+      .orderBy('s.createdAt', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   /** For these subscribers (those that still exist): their status, and whether they are confirmed on one of `listIds`. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { TransactionalController } from './transactional.controller';
 import { TemplateMailComposer } from './template-mail.composer';
@@ -9,7 +10,7 @@ import { TransactionalService } from './transactional.service';
  * every message made of a template and its data (TemplateMailComposer).
  */
 @Module({
-  imports: [TemplatesModule],
+  imports: [TemplatesModule, OrdersModule],
   controllers: [TransactionalController],
   providers: [TransactionalService, TemplateMailComposer],
 })

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeyScope } from '../../src/auth/api-key-scopes';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { MessageEvent } from '../../src/delivery/message-event.entity';
+import { Message } from '../../src/delivery/message.entity';
 import { ListVisibility, MailingList, OptIn } from '../../src/lists/list.entity';
 import { Attributes, emailKeyOf, Subscriber, SubscriberStatus } from '../../src/subscribers/subscriber.entity';
 import { Subscription, SubscriptionStatus } from '../../src/subscribers/subscription.entity';
@@ -83,4 +85,35 @@ export async function membershipsOf(
 /** A new API key (the secret) with these scopes. */
 export async function makeApiKey(t: TestApp, scopes: ApiKeyScope[]): Promise<string> {
   return (await t.app.get(ApiKeysService).create(`test key ${uniqueTag()}`, scopes)).key;
+}
+
+/**
+ * An open or a click of a message to this subscriber, written straight to the log (a campaign message when
+ * `campaignId` is given): `machine` flags a privacy proxy's open or a scanner's click.
+ */
+export async function makeEngagement(
+  t: TestApp,
+  subscriber: Pick<Subscriber, 'id' | 'email'>,
+  fields: { type: 'opened' | 'clicked'; at: Date; machine?: boolean; campaignId?: string },
+): Promise<void> {
+  const ds = t.app.get(DataSource);
+  const message = await ds.getRepository(Message).save(
+    ds.getRepository(Message).create({
+      stream: 'campaign',
+      kind: 'campaign',
+      campaignId: fields.campaignId ?? null,
+      subscriberId: subscriber.id,
+      toEmail: subscriber.email,
+      template: 'campaign',
+      status: 'sent',
+      sentAt: fields.at,
+    }),
+  );
+  const flag = fields.type === 'opened' ? 'machine' : 'scanner';
+  await ds.getRepository(MessageEvent).insert({
+    messageId: message.id,
+    type: fields.type,
+    at: fields.at,
+    detail: { [flag]: fields.machine ?? false },
+  });
 }

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { AppConfig } from '../../config/app-config';
 import { ImportsModule } from '../../imports/imports.module';
+import { OrdersModule } from '../../orders/orders.module';
 import { uploadOptions } from '../../imports/upload';
 import { ListsModule } from '../../lists/lists.module';
 import { SubscribersModule } from '../../subscribers/subscribers.module';
@@ -25,6 +26,7 @@ import { ListExportService } from './list-export.service';
     SubscribersModule,
     ImportsModule,
     CampaignsModule,
+    OrdersModule,
     MulterModule.registerAsync({ inject: [AppConfig], useFactory: uploadOptions }),
   ],
   controllers: [AdminListsController, AdminSubscribersController, AdminImportsController],

@@ -5,6 +5,8 @@ import { IdParam } from '../../common/id-param';
 import { ListView, ListsService } from '../../lists/lists.service';
 import { ListSubscribersQuery } from '../../subscribers/dto/list-subscribers.query';
 import { CreateSubscriberDto, UpdateSubscriberDto } from '../../subscribers/dto/subscriber.dto';
+import { OrdersService, OrderView } from '../../orders/orders.service';
+import { emailKeyOf } from '../../subscribers/email-key';
 import { SubscriberView } from '../../subscribers/subscriber.view';
 import { SubscribersService } from '../../subscribers/subscribers.service';
 import { AdminController } from '../admin-controller';
@@ -22,6 +24,8 @@ import {
 } from './subscriber-form';
 
 const PAGE_SIZE = 25;
+/** Orders shown on a subscriber's page, newest first. */
+const ORDERS_SHOWN = 20;
 
 /** /admin/subscribers: search and filter, add, edit, blocklist and delete. */
 @AdminController('subscribers')
@@ -30,6 +34,7 @@ export class AdminSubscribersController {
     private readonly subscribers: SubscribersService,
     private readonly lists: ListsService,
     private readonly views: AdminViews,
+    private readonly orders: OrdersService,
   ) {}
 
   @Get()
@@ -175,8 +180,19 @@ export class AdminSubscribersController {
         })),
       },
       choices: listChoices(lists, values.listIds, stored?.lists),
+      orders: stored ? await this.ordersOf(stored.email) : null,
       errors,
     });
+  }
+
+  /** The newest orders kept for the address (the order history), and how many there are. */
+  private async ordersOf(email: string): Promise<{ items: OrderView[]; total: number; more: boolean }> {
+    const key = emailKeyOf(email);
+    const [items, total] = await Promise.all([
+      this.orders.ofAddress(key, ORDERS_SHOWN),
+      this.orders.countOfAddress(key),
+    ]);
+    return { items, total, more: total > items.length };
   }
 
   /** Every list, for the filter and the checkboxes (the API's largest page). */

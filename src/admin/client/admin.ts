@@ -6,3 +6,4 @@ import './audience';
 import './content';
 import './results';
 import './media';
+import './segments';

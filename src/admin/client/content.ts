@@ -34,6 +34,8 @@ function wireAudienceCount(form: HTMLFormElement): void {
     const params = new URLSearchParams();
     for (const box of form.querySelectorAll<HTMLInputElement>('input[name="listIds"]:checked'))
       params.append('listIds', box.value);
+    const segment = form.querySelector<HTMLSelectElement>('select[name="segmentId"]')?.value;
+    if (segment) params.append('segmentId', segment);
     out.setAttribute('aria-busy', 'true');
     try {
       const res = await fetch(`${url}?${params.toString()}`, {

@@ -70,11 +70,13 @@ export class AdminCampaignStepsController {
     const campaign = await this.editable(res, id);
     if (!campaign) return;
     const listIds = formArray(body.listIds);
-    if (!listIds.length) return this.showAudience(req, res, campaign, listIds, { listIds: 'Choose at least one list' });
+    const segmentId = typeof body.segmentId === 'string' && body.segmentId ? body.segmentId : null;
+    const chosen = { ...campaign, segmentId };
+    if (!listIds.length) return this.showAudience(req, res, chosen, listIds, { listIds: 'Choose at least one list' });
     try {
-      await this.campaigns.update(id, { listIds });
+      await this.campaigns.update(id, { listIds, segmentId });
     } catch (e) {
-      return this.showAudience(req, res, campaign, listIds, {
+      return this.showAudience(req, res, chosen, listIds, {
         listIds: formFailure(e).alert ?? 'These lists cannot be used',
       });
     }
@@ -235,7 +237,11 @@ export class AdminCampaignStepsController {
       campaign,
       steps: this.pages.steps(campaign.id, 'audience'),
       lists: lists.map((l) => ({ ...l, checked: selected.includes(l.id) })),
-      recipients: await this.pages.recipientCount(selected.filter((s) => lists.some((l) => l.id === s))),
+      segments: await this.pages.segmentChoices(campaign.segmentId),
+      recipients: await this.pages.recipientCount({
+        listIds: selected.filter((s) => lists.some((l) => l.id === s)),
+        segmentId: campaign.segmentId,
+      }),
       errors: errors ?? {},
     });
   }
@@ -276,7 +282,7 @@ export class AdminCampaignStepsController {
     opts: { testEmails?: string; sendAt?: string; errors?: FieldErrors; status?: number } = {},
   ): Promise<void> {
     const lists = await this.pages.allLists();
-    const recipients = await this.pages.recipientCount(campaign.listIds);
+    const recipients = await this.pages.recipientCount(campaign);
     let preview: {
       subject: string;
       html: string;

@@ -63,7 +63,7 @@ export class AdminCampaignsController {
       campaign,
       progress: progressJson(campaign),
       listNames: lists.filter((l) => campaign.listIds.includes(l.id)).map((l) => l.name),
-      recipients: editable ? await this.pages.recipientCount(campaign.listIds) : null,
+      recipients: editable ? await this.pages.recipientCount(campaign) : null,
       from: fromOf(campaign, this.pages.defaultFrom()),
       editable,
       steps: editable ? this.pages.steps(campaign.id, 'review').map((s) => ({ ...s, current: false })) : null,
@@ -81,11 +81,15 @@ export class AdminCampaignsController {
     return this.pages.progress(id);
   }
 
-  /** The recipient count for lists ticked on the audience step, before they are saved. */
+  /** The recipient count for lists (and a segment) chosen on the audience step, before they are saved. */
   @Get(':id/audience-count.json')
-  async audienceCount(@Query('listIds') listIds: unknown): Promise<{ count: number }> {
+  async audienceCount(
+    @Query('listIds') listIds: unknown,
+    @Query('segmentId') segmentId: unknown,
+  ): Promise<{ count: number }> {
     const ids = formArray(listIds).filter((id) => isUUID(id));
-    return { count: await this.pages.recipientCount(ids) };
+    const segment = typeof segmentId === 'string' && isUUID(segmentId) ? segmentId : null;
+    return { count: await this.pages.recipientCount({ listIds: ids, segmentId: segment }) };
   }
 
   @Post(':id/pause')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SegmentsModule } from '../../segments/segments.module';
 import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { ListsModule } from '../../lists/lists.module';
 import { SettingsModule } from '../../settings/settings.module';
@@ -16,7 +17,7 @@ import { TemplatePreviewService } from './template-preview.service';
 
 /** Admin UI: Templates (MJML editor with live preview) and campaigns (compose, audience, settings, review, send, progress). */
 @Module({
-  imports: [AdminCoreModule, TemplatesModule, CampaignsModule, ListsModule, SettingsModule],
+  imports: [AdminCoreModule, TemplatesModule, CampaignsModule, ListsModule, SettingsModule, SegmentsModule],
   controllers: [
     AdminTemplatesController,
     AdminCampaignsController,

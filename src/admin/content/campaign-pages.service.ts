@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AudienceService } from '../../campaigns/audience.service';
+import type { AudienceSpec } from '../../campaigns/audience-spec';
+import { SegmentsService } from '../../segments/segments.service';
 import { CampaignView } from '../../campaigns/campaign.view';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Progress } from '../../campaigns/campaign-messages.service';
@@ -54,7 +56,13 @@ export class CampaignPages {
     private readonly templates: TemplatesService,
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
+    private readonly segments: SegmentsService,
   ) {}
+
+  /** The segments an audience may be narrowed to, the chosen one marked. */
+  async segmentChoices(chosen: string | null): Promise<{ id: string; name: string; selected: boolean }[]> {
+    return (await this.segments.names()).map((s) => ({ ...s, selected: s.id === chosen }));
+  }
 
   /** Stored campaign templates first, then the built-in campaign layouts. */
   async templateChoices(): Promise<TemplateChoice[]> {
@@ -88,8 +96,8 @@ export class CampaignPages {
   }
 
   /** How many people the campaign would reach now: the audience's own rules. */
-  recipientCount(listIds: string[]): Promise<number> {
-    return this.audience.count(listIds);
+  recipientCount(spec: AudienceSpec): Promise<number> {
+    return this.audience.count(spec);
   }
 
   async senders(): Promise<Array<{ name: string; email: string }>> {

@@ -113,6 +113,11 @@ export class CreateCampaignDto extends WrittenContentFields {
   @IsUUID('all', { each: true, message: 'listIds must be list ids (UUIDs)' })
   listIds: string[];
 
+  @ApiPropertyOptional({ nullable: true, description: 'a segment: only the lists’ members it matches get it' })
+  @ValidateIf((o: CreateCampaignDto) => o.segmentId !== undefined && o.segmentId !== null)
+  @IsUUID('all', { message: 'segmentId must be a segment id (UUID) or null' })
+  segmentId?: string | null;
+
   @ApiPropertyOptional({ default: true }) @ValidateIf(given('trackOpens')) @IsBoolean() trackOpens?: boolean;
   @ApiPropertyOptional({ default: true }) @ValidateIf(given('trackClicks')) @IsBoolean() trackClicks?: boolean;
 
@@ -170,6 +175,11 @@ export class UpdateCampaignDto extends WrittenContentFields {
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true, message: 'listIds must be list ids (UUIDs)' })
   listIds?: string[];
+
+  @ApiPropertyOptional({ nullable: true, description: 'a segment id, or null for all the lists’ members' })
+  @ValidateIf((o: UpdateCampaignDto) => o.segmentId !== undefined && o.segmentId !== null)
+  @IsUUID('all', { message: 'segmentId must be a segment id (UUID) or null' })
+  segmentId?: string | null;
 
   @ApiPropertyOptional() @ValidateIf(given('trackOpens')) @IsBoolean() trackOpens?: boolean;
   @ApiPropertyOptional() @ValidateIf(given('trackClicks')) @IsBoolean() trackClicks?: boolean;
