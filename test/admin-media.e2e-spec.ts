@@ -236,4 +236,45 @@ describe('admin UI: the Media page in Chromium', () => {
     expect((await page.request.get(url)).status()).toBe(404);
     expect(unexpectedConsoleErrors(consoleErrors, 415, 404)).toEqual([]);
   });
+
+  it('warns before deleting an image only a draft shows, and deletes it when the editor confirms; no serious axe finding', async () => {
+    const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
+    await page.goto('/admin/media');
+    await page.getByLabel('Image file').setInputFiles({
+      name: 'teaser.png',
+      mimeType: 'image/png',
+      buffer: await mediaImages.pngLogo(200, 100, '#aa336680'),
+    });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const item = page.getByRole('listitem').filter({ has: page.getByRole('img', { name: 'teaser.png' }) });
+    const url = await item.getByRole('textbox', { name: 'Address of teaser.png' }).inputValue();
+    const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${url}"></mj-image></mj-column></mj-section></mj-body></mjml>`;
+    const version = await t.app
+      .get(TemplateVersionRepository)
+      .insert(null, 1, { subject: 'S', mjml, text: null, required: [] });
+    await t.app.get(CampaignRepository).create({
+      name: 'November draft',
+      subject: 'November',
+      fromName: null,
+      fromEmail: null,
+      templateId: null,
+      templateVersionId: version.id,
+      listIds: [],
+      trackOpens: true,
+      trackClicks: true,
+      status: 'draft',
+    });
+
+    await item.getByRole('button', { name: 'Delete teaser.png' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'teaser.png is used by draft campaign "November draft"' })
+      .waitFor();
+    expect((await page.request.get(url)).status()).toBe(200);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Delete teaser.png anyway' }).click();
+    await page.getByText('Deleted teaser.png').waitFor();
+    expect((await page.request.get(url)).status()).toBe(404);
+    expect(unexpectedConsoleErrors(consoleErrors, 409)).toEqual([]);
+  });
 });
