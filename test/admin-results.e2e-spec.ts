@@ -163,6 +163,7 @@ describe('admin UI: campaign report and message log', () => {
       await expect(chart.isVisible()).resolves.toBe(true);
       const bars = await chart.locator('rect title').allTextContents();
       expect(bars[0]).toMatch(new RegExp(`^${wall.slice(5, 10)} ${wall.slice(11, 16)}: \\d+ opens$`));
+      await expect(page.getByText(`Per minute (${zone}) from the start of the send`).count()).resolves.toBe(1);
       expect(consoleErrors).toEqual([]);
     });
 
