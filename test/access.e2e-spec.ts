@@ -49,12 +49,13 @@ const PUBLIC = [
 ];
 
 /**
- * What a viewer may post: its own sign-out, its own time zone (the profile page), and a stored template rendered
- * with data (it changes nothing; the render budget bounds it).
+ * What a viewer may post: its own sign-out, its own time zone (the profile page and `PATCH /api/users/me`), and a
+ * stored template rendered with data (it changes nothing; the render budget bounds it).
  */
 const VIEWER_MAY_POST = [
   'POST /admin/logout',
   'POST /admin/profile',
+  'PATCH /api/users/me',
   'POST /api/templates/render',
   // a segment's rules counted before they are saved: it reads only, like GET /api/segments/:id/count
   'POST /api/segments/preview',

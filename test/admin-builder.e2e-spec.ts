@@ -29,9 +29,15 @@ const campaignIdOf = (page: Page) => new URL(page.url()).pathname.split('/')[3];
 /**
  * Drags a block from the builder's panel onto `target` (an element in the canvas) with the mouse, as a person
  * does: GrapesJS places it before or after the target depending on which half the pointer is over.
+ *
+ * GrapesJS's sorter handles a drag move at most once every 20 ms (a rate limiter keeps only the latest pointer
+ * event) and a drop goes where the last *handled* move put it. Playwright's moves come faster than that, so a
+ * drop right after the last move used to land where an earlier, intermediate move had been: over the
+ * neighbouring section. The pointer therefore stays over the target, nudged by a pixel, until the drop
+ * placeholder GrapesJS draws shows the intended place, and only then is the button released.
  */
 async function dragBlock(page: Page, label: string, target: Locator, half: 'top' | 'bottom'): Promise<void> {
-  const block = page.locator('.gjs-block', { hasText: label });
+  const block = page.getByRole('button', { name: `Add ${label}`, exact: true });
   await block.scrollIntoViewIfNeeded();
   const from = (await block.boundingBox())!;
   await target.scrollIntoViewIfNeeded();
@@ -44,13 +50,28 @@ async function dragBlock(page: Page, label: string, target: Locator, half: 'top'
     return same ? now : null;
   }, 'the drop target to settle');
   const to = { x: box.x + box.width / 2, y: box.y + (half === 'top' ? box.height * 0.2 : box.height * 0.8) };
+  const edge = half === 'top' ? box.y : box.y + box.height;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   const steps = 12;
   for (let i = 1; i <= steps; i++)
     await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
-  // a few small moves over the target: the drop place follows the pointer
-  for (let i = 1; i <= 4; i++) await page.mouse.move(to.x, to.y + i);
+  // the canvas's placeholder (the layer manager has one too); it glides to a new place: wait until it rests there
+  const placeholder = page.locator('.gjs-tools-gl .gjs-placeholder');
+  let nudge = 0;
+  let previous = '';
+  await until(
+    async () => {
+      nudge = 1 - nudge;
+      await page.mouse.move(to.x, to.y + nudge);
+      const at = await placeholder.boundingBox();
+      const resting = JSON.stringify(at) === previous;
+      previous = JSON.stringify(at);
+      // a horizontal line across the pointer, at the target's upper or lower edge
+      return resting && at && at.x <= to.x && at.x + at.width >= to.x && Math.abs(at.y + at.height / 2 - edge) <= 8;
+    },
+    `the drop place ${half === 'top' ? 'above' : 'below'} the target`,
+  );
   await page.mouse.up();
 }
 
@@ -136,11 +157,11 @@ describe('admin UI: the visual builder', () => {
     const newSection = canvas(page).locator('[data-gjs-type="mj-section"]').first();
     await newSection.click({ position: { x: 8, y: 8 } });
     await canvas(page).locator('[contenteditable="true"]').waitFor({ state: 'detached' });
-    // The button and the image go in with the keyboard (Tab to the block, Enter: after the selection): mouse drops
-    // into a one-line column landed in the neighbouring section now and then in headless Chromium.
-    await page.getByRole('button', { name: 'Add Button' }).focus();
-    await page.keyboard.press('Enter');
-    await newSection.locator('[data-gjs-type="mj-button"]').waitFor();
+    // A button under the text, and an image under the button: dropped into a one-line column.
+    const textOfNew = newSection.locator('[data-gjs-type="mj-text"]');
+    await dragBlock(page, 'Button', textOfNew, 'bottom');
+    const button = newSection.locator('[data-gjs-type="mj-button"]');
+    await button.waitFor();
 
     // An image: the picker opens on the dropped block and lists the library (an image from the Media page is
     // there); a photo uploaded in the picker goes to the library.
@@ -150,8 +171,7 @@ describe('admin UI: the visual builder', () => {
       multipart: { file: { name: `harbour-${tag}.png`, mimeType: 'image/png', buffer: await mediaImages.pngLogo() } },
     });
     expect(fromMediaPage.status()).toBe(201);
-    await page.getByRole('button', { name: 'Add Image' }).focus();
-    await page.keyboard.press('Enter');
+    await dragBlock(page, 'Image', button, 'bottom');
     const picker = page.locator('.gjs-mdl-container');
     await picker.waitFor();
     await picker
@@ -170,7 +190,7 @@ describe('admin UI: the visual builder', () => {
     await picker.waitFor({ state: 'hidden' });
     await canvas(page).locator(`img[src="${image.url}"]`).waitFor();
     const lastSection = canvas(page).locator('[data-gjs-type="mj-section"]').last();
-    await dragBlock(page, 'Footer', lastSection, 'bottom');
+    await dragBlock(page, 'Footer (unsubscribe, address)', lastSection, 'bottom');
     await canvas(page).getByText('Manage preferences').waitFor();
 
     // Undo takes the footer away, redo brings it back.
@@ -184,8 +204,14 @@ describe('admin UI: the visual builder', () => {
     const words = `<b>The cherry trees on Elm Street are out ${tag}, dear {{subscriber.name}}</b>`;
     await until(async () => spaced(await codeOf(page)).includes(words), 'the code to follow');
     const mjml = spaced(await codeOf(page));
-    expect(mjml).toContain('<mj-button');
-    expect(mjml).toContain(`<mj-image src="${image.url}"`);
+    // each block where it was dropped: the button and the image under the text, in the new section at the top
+    const top = mjml.slice(mjml.indexOf('<mj-section'), mjml.indexOf('</mj-section>'));
+    expect(top).toMatch(
+      new RegExp(
+        `${tag}.*</mj-text>\\s*<mj-button[^>]*>.*</mj-button>\\s*<mj-image src="${image.url.replace(/[.?]/g, '\\$&')}"`,
+        's',
+      ),
+    );
     expect(mjml).toContain('href="{{unsubscribeUrl}}"');
     expect(mjml.split('\n').length).toBeGreaterThan(10);
 

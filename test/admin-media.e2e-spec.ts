@@ -28,6 +28,26 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
 }
 
+/** A campaign (written straight to its table, in any status) whose mail shows the image at `url`. */
+async function campaignShowing(t: TestApp, url: string, name: string, status: 'draft' | 'sent'): Promise<string> {
+  const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${url}"></mj-image></mj-column></mj-section></mj-body></mjml>`;
+  const version = await t.app
+    .get(TemplateVersionRepository)
+    .insert(null, 1, { subject: 'S', mjml, text: null, required: [] });
+  return t.app.get(CampaignRepository).create({
+    name,
+    subject: name,
+    fromName: null,
+    fromEmail: null,
+    templateId: null,
+    templateVersionId: version.id,
+    listIds: [],
+    trackOpens: true,
+    trackClicks: true,
+    status,
+  });
+}
+
 describe('admin: the JSON routes the builder uses (POST /admin/media, GET /admin/media.json)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -140,22 +160,7 @@ describe('admin: the Media page without script (plain form posts)', () => {
       .set('X-CSRF-Token', csrf)
       .attach('file', await mediaImages.pngLogo(120, 60, '#12345680'), 'masthead.png')
       .expect(201);
-    const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${img.body.url}"></mj-image></mj-column></mj-section></mj-body></mjml>`;
-    const version = await t.app
-      .get(TemplateVersionRepository)
-      .insert(null, 1, { subject: 'S', mjml, text: null, required: [] });
-    const campaignId = await t.app.get(CampaignRepository).create({
-      name: 'October issue',
-      subject: 'October',
-      fromName: null,
-      fromEmail: null,
-      templateId: null,
-      templateVersionId: version.id,
-      listIds: [],
-      trackOpens: true,
-      trackClicks: true,
-      status: 'sent',
-    });
+    const campaignId = await campaignShowing(t, img.body.url, 'October issue', 'sent');
     expect(campaignId).toEqual(expect.any(String));
     const refused = await agent
       .post(`/admin/media/${img.body.id}/delete`)
@@ -235,5 +240,31 @@ describe('admin UI: the Media page in Chromium', () => {
     await expect(page.getByRole('img', { name: 'cover photo.jpg' }).count()).resolves.toBe(0);
     expect((await page.request.get(url)).status()).toBe(404);
     expect(unexpectedConsoleErrors(consoleErrors, 415, 404)).toEqual([]);
+  });
+
+  it('warns before deleting an image only a draft shows, and deletes it when the editor confirms; no serious axe finding', async () => {
+    const { page, consoleErrors } = await signedInPage(browser, t, 'editor');
+    await page.goto('/admin/media');
+    await page.getByLabel('Image file').setInputFiles({
+      name: 'teaser.png',
+      mimeType: 'image/png',
+      buffer: await mediaImages.pngLogo(200, 100, '#aa336680'),
+    });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const item = page.getByRole('listitem').filter({ has: page.getByRole('img', { name: 'teaser.png' }) });
+    const url = await item.getByRole('textbox', { name: 'Address of teaser.png' }).inputValue();
+    await campaignShowing(t, url, 'November draft', 'draft');
+
+    await item.getByRole('button', { name: 'Delete teaser.png' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'teaser.png is used by draft campaign "November draft"' })
+      .waitFor();
+    expect((await page.request.get(url)).status()).toBe(200);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Delete teaser.png anyway' }).click();
+    await page.getByText('Deleted teaser.png').waitFor();
+    expect((await page.request.get(url)).status()).toBe(404);
+    expect(unexpectedConsoleErrors(consoleErrors, 409)).toEqual([]);
   });
 });

@@ -131,6 +131,42 @@ describe('admin UI: campaign report and message log', () => {
       expect(consoleErrors).toEqual([]);
     });
 
+    it('gives the dates and the chart’s ticks in the reader’s time zone, set through PATCH /api/users/me', async () => {
+      const { page, email, consoleErrors } = await signedInPage(browser, t, 'viewer');
+      const login = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ email, password: 'correct horse battery' })
+        .expect(200);
+      // Kathmandu is 5 h 45 min ahead of UTC all year: a zone no whole-hour shortcut gets right.
+      const set = await t
+        .http()
+        .patch('/api/users/me')
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .send({ timeZone: 'Asia/Kathmandu' })
+        .expect(200);
+      // as Intl spells it (Node's ICU still says Asia/Katmandu)
+      const zone = set.body.timeZone as string;
+      expect(zone).toMatch(/^Asia\/Kath?mandu$/);
+      const api = await t
+        .http()
+        .get(`/api/campaigns/${campaign.id}`)
+        .set('Authorization', `Bearer ${editor}`)
+        .expect(200);
+      const wall = new Date(Date.parse(api.body.startedAt) + (5 * 60 + 45) * 60_000).toISOString();
+
+      await page.goto(`/admin/campaigns/${campaign.id}/report`);
+      await expect(page.locator('.page-head').textContent()).resolves.toMatch(
+        new RegExp(`started \\d+ \\w+ \\d{4}, ${wall.slice(11, 16)} ${zone}`),
+      );
+      const chart = page.getByRole('img', { name: `Opens and clicks per minute (${zone})`, exact: false });
+      await expect(chart.isVisible()).resolves.toBe(true);
+      const bars = await chart.locator('rect title').allTextContents();
+      expect(bars[0]).toMatch(new RegExp(`^${wall.slice(5, 10)} ${wall.slice(11, 16)}: \\d+ opens$`));
+      await expect(page.getByText(`Per minute (${zone}) from the start of the send`).count()).resolves.toBe(1);
+      expect(consoleErrors).toEqual([]);
+    });
+
     it('shows an empty state for a campaign not sent yet, and 404 for an unknown one', async () => {
       const list = await makeList(t);
       const draft = await t

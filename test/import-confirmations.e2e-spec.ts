@@ -1,3 +1,4 @@
+import { ConsentRepository } from '../src/preferences/consent.repository';
 import { getQueueToken } from '@nestjs/bull';
 import { Queue } from 'bull';
 import { writeFileSync } from 'node:fs';
@@ -75,6 +76,24 @@ describe('imports into double opt-in lists (e2e)', () => {
       confirmation: 'send',
     });
     expect(done).toMatchObject({ status: 'done', total: 3, confirmation: 'send', confirmationsSent: 2 });
+    // The consent record of each person asked: source `import`, who imported, when; confirmed once they confirm.
+    const editorEmail = (await t.http().get('/api/users/me').set(auth()).expect(200)).body.email as string;
+    const importConsents = async (email: string) =>
+      (await t.app.get(ConsentRepository).findBySubscriber((await subscriberOf(email)).id)).filter(
+        (c) => c.source === 'import',
+      );
+    const [annConsent] = await importConsents(ann);
+    expect(annConsent).toMatchObject({
+      listId: double.id,
+      source: 'import',
+      recordedBy: editorEmail,
+      ip: null,
+      userAgent: null,
+      confirmedAt: null,
+    });
+    expect(new Date(annConsent.createdAt).getTime()).toBeGreaterThanOrEqual(new Date(done.createdAt).getTime() - 1000);
+    await expect(importConsents(bob)).resolves.toHaveLength(1);
+    await expect(importConsents(cyd)).resolves.toEqual([]); // confirmed before: nobody asked them
 
     await expect(statusOn(ann, double.id)).resolves.toBe('unconfirmed');
     await expect(statusOn(bob, double.id)).resolves.toBe('unconfirmed');
@@ -90,6 +109,11 @@ describe('imports into double opt-in lists (e2e)', () => {
     await sink.waitFor((m) => sentTo(m, bob));
     await t.http().post(`/confirm/${token}`).type('form').send('').expect(200);
     await expect(statusOn(ann, double.id)).resolves.toBe('confirmed');
+    const [annConfirmed] = await importConsents(ann);
+    expect(annConfirmed.confirmedAt).not.toBeNull();
+    expect(new Date(annConfirmed.confirmedAt!).getTime()).toBeGreaterThanOrEqual(
+      new Date(annConsent.createdAt).getTime(),
+    );
 
     // Run again, as a retried job does (the finished import deleted its upload: the same file again): nobody gets a second mail.
     const job = await db.getRepository(Import).findOneByOrFail({ id: done.id });
@@ -102,6 +126,9 @@ describe('imports into double opt-in lists (e2e)', () => {
     await expect(confirmationMessages(bob)).resolves.toBe(1);
     await expect(confirmationMessages(cyd)).resolves.toBe(0);
     expect(sink.received.filter((m) => sentTo(m, bob))).toHaveLength(1);
+    // nor a second consent record
+    await expect(importConsents(bob)).resolves.toHaveLength(1);
+    await expect(importConsents(ann)).resolves.toHaveLength(1);
   });
 
   it('"consented" (and the API default): members are confirmed at once and no mail is sent', async () => {

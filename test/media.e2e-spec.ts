@@ -267,7 +267,7 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     await t.http().delete('/api/media/not-a-uuid').set(auth()).expect(400);
   });
 
-  it('refuses (409, naming them) to delete an image a sent campaign or a template shows; a draft does not hold it', async () => {
+  it('refuses (409, naming them, force or not) to delete an image a sent campaign or a template shows', async () => {
     const tag = uniqueTag();
     const img = await upload(await mediaImages.pngLogo(600, 300, '#ff660080'), 'hero.png').expect(201);
     const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${img.body.url}" alt="Hero"></mj-image><mj-text>Hello {{subscriber.name}}</mj-text></mj-column></mj-section></mj-body></mjml>`;
@@ -292,6 +292,8 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     );
     expect(refused.body.campaigns).toEqual([{ id: sent.id, name: `Issue ${tag}` }]);
     expect(refused.body.campaigns.map((c: { id: string }) => c.id)).not.toContain(draft.body.id);
+    // force does not override this: mail already out shows the picture
+    await t.http().delete(`/api/media/${img.body.id}?force=true`).set(auth()).expect(409);
     await t.http().get(new URL(img.body.url).pathname).expect(200);
 
     const other = await upload(await mediaImages.pngLogo(64, 64, '#00ff6680'), 'badge.png').expect(201);
@@ -304,6 +306,49 @@ describe('media library API (POST/GET/DELETE /api/media, GET /media/:name)', () 
     const byTemplate = await t.http().delete(`/api/media/${other.body.id}`).set(auth()).expect(409);
     expect(byTemplate.body.templates).toEqual([{ id: template.body.id, name: `Layout ${tag}` }]);
     expect(byTemplate.body.message).toMatch(`template "Layout ${tag}"`);
+  });
+
+  it('warns (409, naming them) before deleting an image only a draft or an earlier template version shows; force=true deletes it', async () => {
+    const tag = uniqueTag();
+    const img = await upload(await mediaImages.pngLogo(300, 120, '#3366ff80'), 'banner.png').expect(201);
+    const mjml = `<mjml><mj-body><mj-section><mj-column><mj-image src="${img.body.url}" alt="Banner"></mj-image></mj-column></mj-section></mj-body></mjml>`;
+    const list = await makeList(t);
+    const draft = await t
+      .http()
+      .post('/api/campaigns')
+      .set(auth())
+      .send({ name: `Draft ${tag}`, subject: 'Draft', mjml, listIds: [list.id] })
+      .expect(201);
+    // A template that showed it once: its current version no longer does.
+    const template = await t
+      .http()
+      .post('/api/templates')
+      .set(auth())
+      .send({ name: `Old layout ${tag}`, kind: 'campaign', subject: 'S', mjml })
+      .expect(201);
+    await t
+      .http()
+      .patch(`/api/templates/${template.body.id}`)
+      .set(auth())
+      .send({ mjml: mjml.replace(/<mj-image[^>]*><\/mj-image>/, '<mj-text>No picture now</mj-text>') })
+      .expect(200);
+
+    const warned = await t.http().delete(`/api/media/${img.body.id}`).set(auth()).expect(409);
+    expect(warned.body).toMatchObject({
+      message: `banner.png is used by draft campaign "Draft ${tag}", an earlier version of template "Old layout ${tag}": they would show a broken picture if sent or restored`,
+      campaigns: [],
+      templates: [],
+      drafts: [{ id: draft.body.id, name: `Draft ${tag}` }],
+      olderTemplateVersions: [{ id: template.body.id, name: `Old layout ${tag}` }],
+      forceable: true,
+    });
+    await t.http().get(new URL(img.body.url).pathname).expect(200);
+    const badForce = await t.http().delete(`/api/media/${img.body.id}?force=yes`).set(auth()).expect(400);
+    expect(JSON.stringify(badForce.body.message)).toContain('force must be true or false');
+
+    await t.http().delete(`/api/media/${img.body.id}?force=true`).set(auth()).expect(204);
+    await t.http().get(new URL(img.body.url).pathname).expect(404);
+    await t.http().get(`/api/media/${img.body.id}`).set(auth()).expect(404);
   });
 
   it('leaves no file behind when the row cannot be written', async () => {

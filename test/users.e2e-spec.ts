@@ -1,4 +1,5 @@
 import { UsersService } from '../src/users/users.service';
+import { makeApiKey } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('users API (e2e)', () => {
@@ -168,6 +169,49 @@ describe('users API (e2e)', () => {
         .expect(403);
     }
     await t.http().get('/api/users').expect(401);
+  });
+
+  it('every user reads and sets their own time zone at /api/users/me: IANA names only, 400 naming a bad one', async () => {
+    const viewer = await t.tokenFor('viewer');
+    const me = await t.http().get('/api/users/me').set(as(viewer)).expect(200);
+    expect(me.body).toEqual({
+      id: expect.any(String),
+      email: expect.stringMatching(/^viewer-/),
+      role: 'viewer',
+      createdAt: expect.any(String),
+      timeZone: 'UTC',
+    });
+
+    // Stored as Intl spells it.
+    const set = await t
+      .http()
+      .patch('/api/users/me')
+      .set(as(viewer))
+      .send({ timeZone: 'america/new_york' })
+      .expect(200);
+    expect(set.body).toMatchObject({ id: me.body.id, timeZone: 'America/New_York' });
+    await expect(t.http().get('/api/users/me').set(as(viewer))).resolves.toMatchObject({
+      body: { timeZone: 'America/New_York' },
+    });
+
+    for (const bad of ['Mars/Olympus_Mons', '+02:00', 'Europe/Berlin; DROP TABLE users']) {
+      const res = await t.http().patch('/api/users/me').set(as(viewer)).send({ timeZone: bad }).expect(400);
+      expect(res.body.message).toContain(bad);
+      expect(res.body.message).toContain('timeZone');
+    }
+    const missing = await t.http().patch('/api/users/me').set(as(viewer)).send({}).expect(400);
+    expect(JSON.stringify(missing.body.message)).toContain('timeZone');
+    // Only the time zone: nobody makes themselves an admin here.
+    await t.http().patch('/api/users/me').set(as(viewer)).send({ timeZone: 'UTC', role: 'admin' }).expect(400);
+    await expect(t.http().get('/api/users/me').set(as(viewer))).resolves.toMatchObject({
+      body: { role: 'viewer', timeZone: 'America/New_York' },
+    });
+
+    // A person's setting: no API key reaches it.
+    const key = await makeApiKey(t, ['subscribers:write']);
+    await t.http().get('/api/users/me').set(as(key)).expect(403);
+    await t.http().patch('/api/users/me').set(as(key)).send({ timeZone: 'UTC' }).expect(403);
+    await t.http().get('/api/users/me').expect(401);
   });
 
   // Last: it may demote the owner.

@@ -8,6 +8,7 @@ import { CsvFileError, readCsvRecords } from './csv-file';
 import { CsvHeaderError, CsvLayout, isBlank, layoutOf, parseRow } from './csv-rows';
 import type { Import } from './import.repository';
 import { SeenAddresses } from './seen-addresses';
+import { ConsentRepository } from '../preferences/consent.repository';
 import { ImportProgress, ImportsService } from './imports.service';
 import { SubscriberBulkRepository } from '../subscribers/subscriber-bulk.repository';
 
@@ -39,6 +40,7 @@ export class ImportRunner {
     private readonly writers: SubscriberBulkRepository,
     private readonly lists: ListsService,
     private readonly suppressions: SuppressionService,
+    private readonly consents: ConsentRepository,
     // The confirmation mail's own job (ConfirmMailProcessor): the same path as a public sign-up's.
     @InjectQueue(QueueName.SystemMail) private readonly systemMail: QueueOf<typeof JobName.SendSubscriptionConfirm>,
   ) {}
@@ -73,8 +75,10 @@ export class ImportRunner {
       const done = await writer.flush();
       progress.imported += done.imported;
       progress.updated += done.updated;
-      // After the batch is written: the mail job reads what awaits confirmation. Redis refusing fails the
-      // batch like a database error (retried); the job ids make the rerun's mails the same ones.
+      // After the batch is written: the consent record of each person asked to confirm (source `import`, who
+      // started it; confirmed when they confirm), then the mail job, which reads what awaits confirmation. A
+      // failure of either fails the batch like a database error (retried): neither is recorded or sent twice.
+      await this.consents.recordImported(done.awaiting, pendingListIds, job.createdBy);
       await this.queueConfirmations(job.id, done.awaiting, pendingListIds);
       progress.confirmationsSent += done.awaiting.length;
       // Saves go one after the other, so an older count never lands after a newer one.

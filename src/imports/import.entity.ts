@@ -21,6 +21,8 @@ export class Import {
   @Column({ type: 'varchar', length: 16 }) mode: ImportMode;
   @Column({ type: jsonType }) listIds: string[];
   @Column({ type: 'varchar', length: 500 }) filePath: string;
+  /** who started it: a user's email or `API key <name>`; consent records of the people it asks name it */
+  @Column({ type: 'varchar', length: 320, nullable: true }) createdBy: string | null;
   @Column({ type: 'varchar', length: 300 }) fileName: string;
   @Column({ type: 'integer', default: 0 }) total: number;
   @Column({ type: 'integer', default: 0 }) imported: number;

@@ -16,6 +16,7 @@ import { Scopes } from '../auth/auth.decorators';
 import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import { CreateImportBody, CreateImportDto } from './dto/create-import.dto';
+import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ImportsService } from './imports.service';
 import { DeleteUploadOnError } from './upload';
 
@@ -33,9 +34,13 @@ export class ImportsController {
   @BodyTypes('multipart/form-data')
   @ApiBody({ type: CreateImportBody })
   @UseInterceptors(FileInterceptor('file'), DeleteUploadOnError)
-  create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: CreateImportDto) {
+  create(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: CreateImportDto,
+    @CurrentPrincipal() who?: Principal,
+  ) {
     if (!file) throw new BadRequestException('file is required: send the CSV as the multipart field "file"');
-    return this.imports.create(file, body);
+    return this.imports.create(file, body, who ? importerName(who) : null);
   }
 
   @Get()
@@ -49,4 +54,9 @@ export class ImportsController {
   get(@IdParam() id: string) {
     return this.imports.get(id);
   }
+}
+
+/** Who started an import, as its consent records name them: a user's email, or the API key's name. */
+function importerName(who: Principal): string {
+  return who.kind === 'user' ? who.email : `API key ${who.name}`;
 }

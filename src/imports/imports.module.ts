@@ -4,6 +4,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { ListsModule } from '../lists/lists.module';
+import { ConsentsModule } from '../preferences/consents.module';
 import { QueueName } from '../queues/queues';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { Import } from './import.entity';
@@ -22,6 +23,8 @@ import { uploadOptions } from './upload';
     ListsModule,
     // the rows are written by the subscribers' owner (SubscriberBulkRepository)
     SubscriberRepositoriesModule,
+    // consent records of people asked to confirm (their owner's repository, without the rest of preferences)
+    ConsentsModule,
   ],
   controllers: [ImportsController],
   providers: [ImportRepository, ImportsService, ImportRunner, ImportProcessor],

@@ -64,7 +64,7 @@ export class ImportsService {
    * Checks everything that can be checked before the upload is accepted (lists, header), then queues
    * the job. The caller deletes the upload when this throws.
    */
-  async create(file: Express.Multer.File, body: CreateImportDto): Promise<{ id: string }> {
+  async create(file: Express.Multer.File, body: CreateImportDto, createdBy: string | null): Promise<{ id: string }> {
     if (body.mode === 'subscribe' && body.listIds.length === 0) {
       throw new BadRequestException('listIds must name at least one list in subscribe mode');
     }
@@ -86,6 +86,7 @@ export class ImportsService {
           ? (body.confirmation ?? 'consented')
           : null,
       filePath: file.path,
+      createdBy: createdBy?.slice(0, 320) ?? null,
       fileName: (file.originalname || 'upload.csv').slice(0, 300),
       errors: [],
       failure: null,

@@ -6,6 +6,7 @@ import { IdParam } from '../common/id-param';
 import { PageQuery } from '../common/pagination';
 import { MediaService } from './media.service';
 import { mediaFileInterceptor, MediaUploadErrors, requireFile } from './media-upload';
+import { MediaDeleteQuery } from './media-delete.query';
 import { MediaView } from './media.view';
 
 /**
@@ -45,10 +46,13 @@ export class MediaController {
     return this.media.get(id);
   }
 
-  /** 204; 409 naming the campaigns and templates whose mail shows the image. */
+  /**
+   * 204; 409 naming the campaigns and templates whose mail shows the image. Shown only by draft campaigns or by
+   * earlier versions of templates, it is a 409 warning naming them (`forceable: true`) that `?force=true` overrides.
+   */
   @Delete(':id')
   @HttpCode(204)
-  remove(@IdParam() id: string) {
-    return this.media.remove(id);
+  remove(@IdParam() id: string, @Query() query: MediaDeleteQuery) {
+    return this.media.remove(id, query.force === 'true');
   }
 }

@@ -18,8 +18,13 @@ export interface MediaUpload {
   originalname: string;
 }
 
-/** Campaigns in these states have sent, or will send, what they hold: their images must stay. */
-const SENDING_STATUSES: CampaignStatus[] = ['scheduled', 'sending', 'paused', 'sent'];
+/**
+ * Campaigns in these states have sent, will send, or (cancelled part-way) may have sent what they hold: their
+ * images must stay.
+ */
+const SENDING_STATUSES: CampaignStatus[] = ['scheduled', 'sending', 'paused', 'sent', 'cancelled'];
+
+type Named = { id: string; name: string };
 
 /**
  * The media library: uploads checked and re-encoded (image-processor.ts), one file and one row per distinct image,
@@ -82,11 +87,13 @@ export class MediaService {
   }
 
   /**
-   * Deletes an image that no scheduled, sending, paused or sent campaign and no stored template uses (its stored
-   * name in their MJML): otherwise 409 naming them, since mail already out would show a broken picture. The row
-   * goes first: a file left by a failed removal is unreachable from the library and harmless.
+   * Deletes an image. Refused (409, naming them) while a scheduled, sending, paused, sent or cancelled campaign or a
+   * stored template's current version shows it: mail out or about to go would show a broken picture. Used only by
+   * draft campaigns or by older versions of templates, it is a 409 warning naming those, unless `force`: the editor
+   * has seen the warning and deletes anyway. The row goes first: a file left by a failed removal is unreachable
+   * from the library and harmless.
    */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, force = false): Promise<void> {
     const m = await this.found(id);
     const users = await this.usersOf(m.storedName);
     if (users.campaigns.length || users.templates.length) {
@@ -100,6 +107,22 @@ export class MediaService {
         message: `${m.originalName} is used by ${names.join(', ')}: mail that shows it would lose the picture, so it stays`,
         campaigns: users.campaigns,
         templates: users.templates,
+      });
+    }
+    if (!force && (users.drafts.length || users.olderTemplateVersions.length)) {
+      const names = [
+        ...users.drafts.map((c) => `draft campaign "${c.name}"`),
+        ...users.olderTemplateVersions.map((t) => `an earlier version of template "${t.name}"`),
+      ];
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `${m.originalName} is used by ${names.join(', ')}: they would show a broken picture if sent or restored`,
+        campaigns: [],
+        templates: [],
+        drafts: users.drafts,
+        olderTemplateVersions: users.olderTemplateVersions,
+        forceable: true,
       });
     }
     if (!(await this.media.delete(id))) throw new NotFoundException('No image with that id');
@@ -124,16 +147,26 @@ export class MediaService {
     }
   }
 
-  /** The campaigns (that have sent or will send) and stored templates whose content names this file. */
-  private async usersOf(storedName: string) {
+  /**
+   * What shows this file: campaigns that have sent or will send it and templates' current versions (they keep
+   * it), draft campaigns and templates' earlier versions (a warning).
+   */
+  private async usersOf(
+    storedName: string,
+  ): Promise<Record<'campaigns' | 'templates' | 'drafts' | 'olderTemplateVersions', Named[]>> {
     const versionIds = await this.versions.idsContaining(`/media/${storedName}`);
-    const [campaigns, templates] = await Promise.all([
+    const [campaigns, templates, drafts, olderTemplateVersions] = await Promise.all([
       this.campaigns.findNamesByVersions(versionIds, SENDING_STATUSES),
       this.templates.byCurrentVersions(versionIds),
+      this.campaigns.findNamesByVersions(versionIds, ['draft']),
+      this.templates.byOlderVersions(versionIds),
     ]);
+    const named = (rows: Named[]) => rows.map((r) => ({ id: r.id, name: r.name }));
     return {
-      campaigns: campaigns.map((c) => ({ id: c.id, name: c.name })),
-      templates: templates.map((t) => ({ id: t.id, name: t.name })),
+      campaigns: named(campaigns),
+      templates: named(templates),
+      drafts: named(drafts),
+      olderTemplateVersions: named(olderTemplateVersions),
     };
   }
 

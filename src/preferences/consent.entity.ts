@@ -14,6 +14,8 @@ export class Consent {
   @Column({ type: 'varchar', length: 500 }) source: string;
   @Column({ type: 'varchar', length: 64, nullable: true }) ip: string | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) userAgent: string | null;
+  /** who recorded it for the person (an import: who started it); null when the person asked themselves */
+  @Column({ type: 'varchar', length: 320, nullable: true }) recordedBy: string | null;
   @CreateDateColumn({ type: timeType, default: nowDefault }) createdAt: Date;
   @Column({ type: timeType, nullable: true }) confirmedAt: Date | null;
 }

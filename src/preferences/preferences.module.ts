@@ -1,6 +1,5 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { BouncesModule } from '../bounces/bounces.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ImportsModule } from '../imports/imports.module';
@@ -11,8 +10,7 @@ import { SubscriberRepositoriesModule } from '../subscribers/subscriber-reposito
 import { ConfirmController } from './confirm.controller';
 import { ConfirmMailProcessor } from './confirm-mail.processor';
 import { ConfirmationService } from './confirmation.service';
-import { Consent } from './consent.entity';
-import { ConsentRepository } from './consent.repository';
+import { ConsentsModule } from './consents.module';
 import { PublicSubscribeController } from './public-subscribe.controller';
 import { SignupService } from './signup.service';
 import { TemplatesModule } from '../templates/templates.module';
@@ -28,7 +26,7 @@ import { SettingsModule } from '../settings/settings.module';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Consent]),
+    ConsentsModule,
     BullModule.registerQueue({ name: QueueName.SystemMail }),
     ListsModule,
     SubscriberRepositoriesModule,
@@ -49,7 +47,6 @@ import { SettingsModule } from '../settings/settings.module';
     PreferenceCentreController,
   ],
   providers: [
-    ConsentRepository,
     SignupService,
     ConfirmationService,
     ConfirmMailProcessor,
@@ -61,6 +58,6 @@ import { SettingsModule } from '../settings/settings.module';
     ErasureService,
   ],
   // the unsubscribe page's "email me a link to my preferences" goes the same way as the public request
-  exports: [PreferencesLinkService, ConsentRepository],
+  exports: [PreferencesLinkService, ConsentsModule],
 })
 export class PreferencesModule {}

@@ -42,6 +42,21 @@ export class TemplateRepository {
     return this.templates.find({ select: { id: true, name: true }, where: { currentVersionId: In(versionIds) } });
   }
 
+  /** Templates with one of `versionIds` in their history, but another as their current version (media warnings). */
+  byOlderVersions(versionIds: string[]): Promise<Pick<Template, 'id' | 'name'>[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.templates
+      .createQueryBuilder('t')
+      .select(['t.id', 't.name'])
+      .where((qb) => {
+        const holders = qb.subQuery().select('v.templateId').from(TemplateVersion, 'v').where('v.id IN (:...ids)');
+        return `t.id IN ${holders.getQuery()}`;
+      })
+      .andWhere('(t.currentVersionId IS NULL OR t.currentVersionId NOT IN (:...ids))', { ids: versionIds })
+      .orderBy('t.name')
+      .getMany();
+  }
+
   async idOfSlug(slug: string): Promise<string | null> {
     return (await this.templates.findOne({ select: { id: true }, where: { slug } }))?.id ?? null;
   }

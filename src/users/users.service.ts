@@ -21,6 +21,11 @@ export interface UserView {
   createdAt: Date;
 }
 
+/** A user's own view of their account (`GET /api/users/me`). */
+export interface ProfileView extends UserView {
+  timeZone: string;
+}
+
 export function toUserView(u: User): UserView {
   return { id: u.id, email: u.email, role: u.role, createdAt: u.createdAt };
 }
@@ -89,6 +94,12 @@ export class UsersService implements OnApplicationBootstrap {
       }
       return toUserView(await this.users.save(user, tx));
     });
+  }
+
+  async profile(id: string): Promise<ProfileView> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    return { ...toUserView(user), timeZone: user.timeZone };
   }
 
   /** The user's own time zone (profile): an IANA name Intl knows, stored as Intl spells it; answers it. */

@@ -84,7 +84,7 @@ export class AdminImportsController {
       return this.form(req, res, submitted, all, 400);
     }
     try {
-      const { id } = await this.imports.create(file, value);
+      const { id } = await this.imports.create(file, value, req.adminUser!.email);
       this.progress.estimate(id, file.path);
       this.views.redirect(res, `/admin/imports/${id}`, `Importing ${file.originalname || 'the file'}…`);
     } catch (err) {

@@ -1,4 +1,5 @@
 import {
+  Body,
   Delete,
   Get,
   HttpCode,
@@ -82,15 +83,25 @@ export class AdminMediaController {
     }
   }
 
-  /** The page's delete button (it asks first); a refusal (in use) is shown on the page. */
+  /**
+   * The page's delete button (it asks first). A refusal (in use) is shown on the page; a warning (only drafts or
+   * templates' earlier versions show it) comes with a "Delete anyway" button that posts `force=true`.
+   */
   @Post('media/:id/delete')
-  async removeForm(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
+  async removeForm(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @IdParam() id: string,
+    @Body() body: { force?: unknown },
+  ): Promise<void> {
     const found = await this.media.get(id);
     try {
-      await this.media.remove(id);
+      await this.media.remove(id, body.force === 'true');
     } catch (err) {
       if (!(err instanceof HttpException) || err.getStatus() >= 500) throw err;
-      return this.page(req, res, 1, { list: messageOf(err) }, err.getStatus());
+      const forceable = (err.getResponse() as { forceable?: boolean }).forceable === true;
+      const forceDelete = forceable ? { id, name: found.name } : undefined;
+      return this.page(req, res, 1, { list: messageOf(err) }, err.getStatus(), undefined, forceDelete);
     }
     this.views.redirect(res, '/admin/media', `Deleted ${found.name}`);
   }
@@ -108,6 +119,7 @@ export class AdminMediaController {
     errors: { file?: string; list?: string },
     status: number,
     uploadedId?: string,
+    forceDelete?: { id: string; name: string },
   ): Promise<void> {
     const found = await this.media.list({ page, limit: PAGE_SIZE });
     const uploaded = uploadedId && isUUID(uploadedId) ? await this.media.get(uploadedId).catch(() => null) : null;
@@ -119,6 +131,7 @@ export class AdminMediaController {
       total: found.total,
       uploaded: uploaded && { ...uploaded, size: sizeText(uploaded.bytes) },
       errors,
+      forceDelete,
       maxMegabytes: MEDIA_LIMITS.maxBytes / 1024 / 1024,
       maxSide: MEDIA_LIMITS.maxSide,
       storedSide: MEDIA_LIMITS.storedSide,

@@ -16,7 +16,7 @@ export class CampaignReportController {
 
   @Get(':id/report')
   async show(@IdParam() id: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
-    const report = await this.reports.report(id);
+    const report = await this.reports.report(id, req.adminUser!.timeZone);
     this.views.page(req, res, 'reports/campaign', {
       title: `Report: ${report.campaign.name}`,
       nav: 'campaigns',

@@ -4,8 +4,9 @@ import { type Campaign, CampaignRepository } from '../../campaigns/campaign.repo
 import { AbTestStatsService, CampaignStatsWithVariants } from '../../ab-tests/ab-test-stats.service';
 import { CampaignStats, CampaignStatsService } from '../../tracking/campaign-stats.service';
 import { barChart } from '../charts/svg-chart';
-import { TimeAxis, tickLabel, timeAxisFor } from '../charts/time-axis';
+import { TimeAxis, timeAxisFor } from '../charts/time-axis';
 import { countText, percentText } from '../format';
+import { ReportTimes, reportTimes, zonedTickLabel } from './campaign-report-time';
 
 export interface ReportLink {
   url: string;
@@ -17,6 +18,8 @@ export interface ReportLink {
 /** What the report page shows: the same numbers as GET /api/campaigns/:id/stats, made readable. */
 export interface CampaignReport {
   campaign: Pick<Campaign, 'id' | 'name' | 'subject' | 'status' | 'sendAt' | 'startedAt' | 'finishedAt'>;
+  /** its dates in the reader's time zone, the zone named */
+  times: ReportTimes;
   stats: CampaignStatsWithVariants;
   /** per type, the messages that got such a bounce or complaint (the bounce log) */
   bounceTypes: TypeCounts;
@@ -48,12 +51,14 @@ export class CampaignReportService {
     private readonly withVariants: AbTestStatsService,
   ) {}
 
-  async report(campaignId: string): Promise<CampaignReport> {
+  /** `zone`: the reader's time zone (their profile), in which dates and the chart's ticks are given. */
+  async report(campaignId: string, zone = 'UTC'): Promise<CampaignReport> {
     const { campaign, stats, bounceTypes } = await this.load(campaignId);
     const clicksTotal = stats.clicks.links.reduce((sum, l) => sum + l.total, 0);
-    const chart = await this.chart(campaign);
+    const chart = await this.chart(campaign, zone);
     return {
       campaign,
+      times: reportTimes(campaign, zone),
       stats,
       bounceTypes,
       hasData: stats.recipients > 0,
@@ -70,13 +75,16 @@ export class CampaignReportService {
    * Opens and clicks over a time axis that spans the data (timeAxisFor): from the start of the send to its last
    * open or click, or to now when there is none yet. None before the send starts.
    */
-  private async chart(campaign: Pick<Campaign, 'id' | 'startedAt'>): Promise<{ svg: string; axis: TimeAxis } | null> {
+  private async chart(
+    campaign: Pick<Campaign, 'id' | 'startedAt'>,
+    zone: string,
+  ): Promise<{ svg: string; axis: TimeAxis } | null> {
     if (!campaign.startedAt) return null;
     const started = new Date(campaign.startedAt);
     const span = (await this.stats.engagementSpan(campaign.id)) ?? (Date.now() - started.getTime()) / 1000;
     const axis = timeAxisFor(span);
     const buckets = await this.stats.engagementOverTime(campaign.id, started, axis.bucketSeconds, axis.count);
-    return { svg: timelineChart(buckets, axis), axis };
+    return { svg: timelineChart(buckets, axis, zone), axis };
   }
 
   /** The headline numbers alone, for the page's live refresh while sending (no chart drawn). */
@@ -127,8 +135,12 @@ function ratesOf(stats: CampaignStats): CampaignReport['rates'] {
   };
 }
 
-/** The bars of the report's chart, one per bucket of `axis`, labelled in its unit (UTC). */
-export function timelineChart(buckets: { at: Date; opens: number; clicks: number }[], axis: TimeAxis): string {
+/** The bars of the report's chart, one per bucket of `axis`, labelled in its unit on `zone`'s wall clock. */
+export function timelineChart(
+  buckets: { at: Date; opens: number; clicks: number }[],
+  axis: TimeAxis,
+  zone = 'UTC',
+): string {
   const span = axis.count * axis.bucketSeconds;
   const over =
     span < 3600
@@ -137,11 +149,11 @@ export function timelineChart(buckets: { at: Date; opens: number; clicks: number
         ? `${Math.round(span / 3600)} hours`
         : `${Math.round(span / 86400)} days`;
   return barChart({
-    labels: buckets.map((b, i) => tickLabel(b.at, axis.unit, i === 0)),
+    labels: buckets.map((b, i) => zonedTickLabel(b.at, axis.unit, i === 0, zone)),
     series: [
       { name: 'opens', values: buckets.map((b) => b.opens) },
       { name: 'clicks', values: buckets.map((b) => b.clicks) },
     ],
-    title: `Opens and clicks per ${axis.per} (UTC) over the first ${over} of the send`,
+    title: `Opens and clicks per ${axis.per} (${zone}) over the first ${over} of the send`,
   });
 }
