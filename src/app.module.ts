@@ -26,6 +26,7 @@ import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { loggerOptions } from './common/logger-options';
 import { MediaModule } from './media/media.module';
+import { AutomationsModule } from './automations/automations.module';
 
 @Module({})
 export class AppModule {
@@ -57,6 +58,7 @@ export class AppModule {
         SettingsModule,
         ArchiveModule,
         MediaModule,
+        AutomationsModule,
         AdminModule,
       ],
     };

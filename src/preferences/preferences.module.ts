@@ -24,6 +24,7 @@ import { PreferencesLinkPageController } from './preferences-link-page.controlle
 import { PreferencesLinkProcessor } from './preferences-link.processor';
 import { PreferencesLinkService } from './preferences-link.service';
 import { SettingsModule } from '../settings/settings.module';
+import { AutomationsModule } from '../automations/automations.module';
 
 @Module({
   imports: [
@@ -37,6 +38,7 @@ import { SettingsModule } from '../settings/settings.module';
     SettingsModule,
     CampaignsModule,
     BouncesModule,
+    AutomationsModule,
   ],
   controllers: [
     PublicSubscribeController,

@@ -4,6 +4,7 @@ import { Scopes } from '../auth/auth.decorators';
 import { NO_CONTROL_CHARS } from '../subscribers/dto/subscriber-fields';
 import { IDEMPOTENCY_KEY_MAX, OrderEventDto, SendMessageDto } from './dto/send-message.dto';
 import { TransactionalService } from './transactional.service';
+import { AutomationTriggers } from '../automations/automation-triggers.service';
 
 /** Mail the order system asks for: 202 once the message is validated and queued, before SMTP is touched. */
 @ApiTags('transactional')
@@ -11,7 +12,10 @@ import { TransactionalService } from './transactional.service';
 @Scopes('transactional:send')
 @Controller('api')
 export class TransactionalController {
-  constructor(private readonly transactional: TransactionalService) {}
+  constructor(
+    private readonly transactional: TransactionalService,
+    private readonly automations: AutomationTriggers,
+  ) {}
 
   @Post('transactional/messages')
   @HttpCode(202)
@@ -27,8 +31,8 @@ export class TransactionalController {
   /** `order-<status>` with `{customer, order}`; the key `order:<orderId>:<status>` makes a repeated event harmless. */
   @Post('orders/events')
   @HttpCode(202)
-  orderEvent(@Body() body: OrderEventDto) {
-    return this.transactional.queue(
+  async orderEvent(@Body() body: OrderEventDto) {
+    const queued = await this.transactional.queue(
       {
         template: `order-${body.status}`,
         to: body.customer,
@@ -37,6 +41,8 @@ export class TransactionalController {
       },
       '',
     );
+    await this.automations.orderEvent(body.status, body.customer.email);
+    return queued;
   }
 }
 

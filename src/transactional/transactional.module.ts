@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TemplatesModule } from '../templates/templates.module';
+import { AutomationsModule } from '../automations/automations.module';
 import { TransactionalController } from './transactional.controller';
 import { TemplateMailComposer } from './template-mail.composer';
 import { TransactionalService } from './transactional.service';
@@ -9,7 +10,7 @@ import { TransactionalService } from './transactional.service';
  * every message made of a template and its data (TemplateMailComposer).
  */
 @Module({
-  imports: [TemplatesModule],
+  imports: [TemplatesModule, AutomationsModule],
   controllers: [TransactionalController],
   providers: [TransactionalService, TemplateMailComposer],
 })
