@@ -87,7 +87,10 @@ describe('automations (e2e)', () => {
         orderId,
         status,
         customer: { email, name: 'Customer' },
-        order: { ...(t.app.get(BuiltInTemplates).get(`order-${status}`)!.sample as { order: object }).order, number: orderId },
+        order: {
+          ...(t.app.get(BuiltInTemplates).get(`order-${status}`)!.sample as { order: object }).order,
+          number: orderId,
+        },
       })
       .expect(202);
   }
@@ -102,7 +105,10 @@ describe('automations (e2e)', () => {
     await bad({ name: 'x', trigger: { event: 'signup' }, steps: [step] }, /trigger\.event must be one of/);
     await bad({ name: 'x', trigger: { event: 'order.placed' }, steps: [step] }, /trigger\.listIds must name/);
     await bad({ name: 'x', trigger: { event: 'order.placed', listIds: [list.id] }, steps: [] }, /at least one step/);
-    await bad({ name: 'x', trigger: { event: 'inactive', listIds: [list.id] }, steps: [step] }, /trigger\.days is required/);
+    await bad(
+      { name: 'x', trigger: { event: 'inactive', listIds: [list.id] }, steps: [step] },
+      /trigger\.days is required/,
+    );
     await bad(
       { name: 'x', trigger: { event: 'order.placed', listIds: [list.id] }, steps: [{ ...step, delayHours: -1 }] },
       /delayHours must not be less than 0/,
@@ -112,7 +118,11 @@ describe('automations (e2e)', () => {
       /steps\.0: templateId or mjml is required/,
     );
     await bad(
-      { name: 'x', trigger: { event: 'order.placed', listIds: [list.id] }, steps: [{ ...step, mjml: '<mjml><mj-body><mj-nope/></mj-body></mjml>' }] },
+      {
+        name: 'x',
+        trigger: { event: 'order.placed', listIds: [list.id] },
+        steps: [{ ...step, mjml: '<mjml><mj-body><mj-nope/></mj-body></mjml>' }],
+      },
       /mj-nope/,
     );
     const created = await createAutomation({
@@ -132,7 +142,12 @@ describe('automations (e2e)', () => {
     expect(page.body).toMatchObject({ page: 1, limit: 5 });
     expect(page.body.items.map((a: { id: string }) => a.id)).toContain(created.id);
     await t.http().patch(`/api/automations/${created.id}`).set(auth).send({ status: 'stopped' }).expect(200);
-    const restart = await t.http().patch(`/api/automations/${created.id}`).set(auth).send({ status: 'active' }).expect(400);
+    const restart = await t
+      .http()
+      .patch(`/api/automations/${created.id}`)
+      .set(auth)
+      .send({ status: 'active' })
+      .expect(400);
     expect(JSON.stringify(restart.body.message)).toMatch(/cannot be started again/);
     await t.http().delete(`/api/automations/${created.id}`).set(auth).expect(204);
     await t.http().get(`/api/automations/${created.id}`).set(auth).expect(404);
@@ -149,10 +164,17 @@ describe('automations (e2e)', () => {
       ],
     });
     const email = newEmail('welcome');
-    await t.http().post('/api/public/subscribe').send({ email, listIds: [list.id] }).expect(202);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, listIds: [list.id] })
+      .expect(202);
     const [confirmMail] = await sink.waitFor(to(email));
     const token = new RegExp(`/confirm/([A-Za-z0-9_.-]+)`).exec(confirmMail.parsed.text ?? '')![1];
-    await t.http().post(`/confirm/${token}`).expect((r) => expect(r.status).toBeLessThan(400));
+    await t
+      .http()
+      .post(`/confirm/${token}`)
+      .expect((r) => expect(r.status).toBeLessThan(400));
 
     const [first] = await sink.waitFor(withSubject(email, 'Welcome aboard'));
     // Campaign mail in every respect: one-click unsubscribe, List-Id, the footer with the company's address.
@@ -176,9 +198,12 @@ describe('automations (e2e)', () => {
     expect(await runner().sendDue()).toBe(0);
     expect(await automationMessages(enrolment.subscriberId)).toHaveLength(2);
     await until(async () => (await enrolmentOf(welcome.id, email))?.status === 'done', 'the series to end');
-    expect(sink.received.filter(to(email)).map((m) => m.parsed.subject).sort()).toEqual(
-      [confirmMail.parsed.subject, 'Getting started', 'Welcome aboard'].sort(),
-    );
+    expect(
+      sink.received
+        .filter(to(email))
+        .map((m) => m.parsed.subject)
+        .sort(),
+    ).toEqual([confirmMail.parsed.subject, 'Getting started', 'Welcome aboard'].sort());
     const stats = await t.http().get(`/api/automations/${welcome.id}/stats`).set(auth).expect(200);
     expect(stats.body.enrolled).toMatchObject({ total: 1, done: 1 });
     await until(async () => {
@@ -205,7 +230,10 @@ describe('automations (e2e)', () => {
     await orderEvent('delivered', 'o-3', elsewhere.email);
     await orderEvent('delivered', 'o-4', stranger);
     // The same event replayed, twice at once and once more: the order mail and the follow-up each go once.
-    await Promise.all([orderEvent('delivered', 'o-1', subscribed.email), orderEvent('delivered', 'o-1', subscribed.email)]);
+    await Promise.all([
+      orderEvent('delivered', 'o-1', subscribed.email),
+      orderEvent('delivered', 'o-1', subscribed.email),
+    ]);
     await orderEvent('delivered', 'o-1', subscribed.email);
 
     await sink.waitFor(withSubject(subscribed.email, 'How are the socks?'));
@@ -217,7 +245,9 @@ describe('automations (e2e)', () => {
     expect(await automationMessages(elsewhere.id)).toHaveLength(0);
     expect(await ds().getRepository(AutomationEnrolment).findBy({ automationId: followUp.id })).toHaveLength(1);
     await until(
-      async () => (await ds().getRepository(Message).findOneBy({ kind: 'automation', subscriberId: subscribed.id }))?.status === 'sent',
+      async () =>
+        (await ds().getRepository(Message).findOneBy({ kind: 'automation', subscriberId: subscribed.id }))?.status ===
+        'sent',
       'the follow-up to be logged as sent',
     );
     expect(sink.received.filter(withSubject(subscribed.email, 'How are the socks?'))).toHaveLength(1);
@@ -238,7 +268,11 @@ describe('automations (e2e)', () => {
     });
     const email = newEmail('leaver');
     // A single opt-in sign-up is a confirmed subscription at once.
-    await t.http().post('/api/public/subscribe').send({ email, listIds: [list.id, other.id] }).expect(202);
+    await t
+      .http()
+      .post('/api/public/subscribe')
+      .send({ email, listIds: [list.id, other.id] })
+      .expect(202);
     const [first] = await sink.waitFor(withSubject(email, 'Day one'));
     await t
       .http()
@@ -266,8 +300,16 @@ describe('automations (e2e)', () => {
   it('inactive for N days enrols who opened nothing as a person; sunset unsubscribes who leaves that unopened too', async () => {
     const list = await makeList(t);
     const longAgo = new Date(Date.now() - 60 * 24 * 3600_000);
-    const sleeper = await makeSubscriber(t, { email: newEmail('sleeper'), createdAt: longAgo, lists: { [list.id]: 'confirmed' } });
-    const waker = await makeSubscriber(t, { email: newEmail('waker'), createdAt: longAgo, lists: { [list.id]: 'confirmed' } });
+    const sleeper = await makeSubscriber(t, {
+      email: newEmail('sleeper'),
+      createdAt: longAgo,
+      lists: { [list.id]: 'confirmed' },
+    });
+    const waker = await makeSubscriber(t, {
+      email: newEmail('waker'),
+      createdAt: longAgo,
+      lists: { [list.id]: 'confirmed' },
+    });
     const newcomer = await makeSubscriber(t, { email: newEmail('newcomer'), lists: { [list.id]: 'confirmed' } });
     const reEngage = await createAutomation({
       name: 'We miss you',
@@ -282,11 +324,21 @@ describe('automations (e2e)', () => {
     expect(await automationMessages(newcomer.id)).toHaveLength(0);
 
     // The sleeper's mail is opened only by Apple's privacy proxy (a machine); the waker opens theirs.
-    await t.http().get(pathOf(linksOf(toSleeper).pixel)).set('User-Agent', 'Mozilla/5.0').expect(200);
-    await t.http().get(pathOf(linksOf(toWaker).pixel)).set('User-Agent', HUMAN).expect(200);
+    await t
+      .http()
+      .get(pathOf(linksOf(toSleeper).pixel))
+      .set('User-Agent', 'Mozilla/5.0')
+      .expect(200);
+    await t
+      .http()
+      .get(pathOf(linksOf(toWaker).pixel))
+      .set('User-Agent', HUMAN)
+      .expect(200);
     await flushTracking(t);
     expect(await runner().runSunsets()).toBe(0); // not due for 72 hours
-    await ds().getRepository(AutomationStepSend).update({ automationId: reEngage.id }, { sunsetDueAt: new Date(Date.now() - 1000) });
+    await ds()
+      .getRepository(AutomationStepSend)
+      .update({ automationId: reEngage.id }, { sunsetDueAt: new Date(Date.now() - 1000) });
     expect(await runner().runSunsets()).toBe(1);
     expect(await membershipsOf(t, sleeper.id)).toEqual([{ listId: list.id, status: 'unsubscribed' }]);
     expect(await membershipsOf(t, waker.id)).toEqual([{ listId: list.id, status: 'confirmed' }]);

@@ -50,11 +50,27 @@ export class AutomationMailComposer implements MailComposer, OnModuleInit {
     if (await this.suppressions.isSuppressed(person.email)) return { skipped: 'the address is suppressed' };
     const [list] = await this.lists.findByIds(automation.listIds.slice(0, 1));
     try {
-      const compiled = await this.content.compiled({ templateVersionId: step.templateVersionId, subject: step.subject });
+      const compiled = await this.content.compiled({
+        templateVersionId: step.templateVersionId,
+        subject: step.subject,
+      });
       const mail = this.mail.compose(
-        { id: automation.id, name: automation.name, trackOpens: true, trackClicks: true, fromName: null, fromEmail: null },
+        {
+          id: automation.id,
+          name: automation.name,
+          trackOpens: true,
+          trackClicks: true,
+          fromName: null,
+          fromEmail: null,
+        },
         compiled,
-        { messageId: message.id, subscriberId, email: message.toEmail, name: person.name, attributes: person.attributes },
+        {
+          messageId: message.id,
+          subscriberId,
+          email: message.toEmail,
+          name: person.name,
+          attributes: person.attributes,
+        },
         list ?? { id: automation.id, name: automation.name },
         person.trackingEnabled,
         await this.settings.companyAddress(),

@@ -9,6 +9,7 @@ import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { Automation, AutomationRepository } from './automation.repository';
 import { AutomationEnrolment, EnrolmentRepository } from './enrolment.repository';
+import { StepSendRepository } from './step-send.repository';
 import { firstDueAt, hoursMs } from './step-timing';
 
 /** Enrolments handled per round of a sweep. */
@@ -43,6 +44,7 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly transactions: Transactions,
     private readonly automations: AutomationRepository,
     private readonly enrolments: EnrolmentRepository,
+    private readonly sends: StepSendRepository,
     private readonly subscribers: SubscriberRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly suppressions: SuppressionService,
@@ -87,7 +89,9 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
     for (;;) {
       const due = await this.enrolments.due(now, BATCH);
       if (!due.length) return written;
-      const automations = new Map((await this.automations.findByIds([...new Set(due.map((e) => e.automationId))])).map((a) => [a.id, a]));
+      const automations = new Map(
+        (await this.automations.findByIds([...new Set(due.map((e) => e.automationId))])).map((a) => [a.id, a]),
+      );
       let moved = 0;
       for (const [automationId, group] of groupBy(due, (e) => e.automationId)) {
         const automation = automations.get(automationId);
@@ -161,7 +165,11 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
         e.id,
         e.nextStep,
         next
-          ? { nextStep: e.nextStep + 1, nextDueAt: new Date(now.getTime() + hoursMs(next.delayHours)), status: 'active' }
+          ? {
+              nextStep: e.nextStep + 1,
+              nextDueAt: new Date(now.getTime() + hoursMs(next.delayHours)),
+              status: 'active',
+            }
           : { nextStep: e.nextStep + 1, nextDueAt: null, status: 'done' },
         tx,
       );
@@ -180,7 +188,7 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
       );
       const sunsetDueAt =
         step.sunsetAfterHours !== null ? new Date(now.getTime() + hoursMs(step.sunsetAfterHours)) : null;
-      await this.enrolments.insertSend(
+      await this.sends.insertSend(
         { automationId: a.id, subscriberId: e.subscriberId, stepIndex: e.nextStep, messageId, sunsetDueAt },
         tx,
       );
@@ -195,14 +203,16 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
   async runSunsets(now = new Date()): Promise<number> {
     let unsubscribed = 0;
     for (;;) {
-      const due = await this.enrolments.dueSunsets(now, BATCH);
+      const due = await this.sends.dueSunsets(now, BATCH);
       if (!due.length) return unsubscribed;
       const opened = await this.events.humanOpened(due.map((s) => s.messageId));
-      const automations = new Map((await this.automations.findByIds([...new Set(due.map((s) => s.automationId))])).map((a) => [a.id, a]));
+      const automations = new Map(
+        (await this.automations.findByIds([...new Set(due.map((s) => s.automationId))])).map((a) => [a.id, a]),
+      );
       for (const send of due) {
         const automation = automations.get(send.automationId);
         await this.transactions.run(async (tx) => {
-          if (!(await this.enrolments.clearSunset(send.id, tx))) return;
+          if (!(await this.sends.clearSunset(send.id, tx))) return;
           if (opened.has(send.messageId) || !automation) return;
           const left = await this.subscriptions.leaveActive(send.subscriberId, automation.listIds, now, tx);
           if (!left) return;
@@ -226,7 +236,10 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
         const page = await this.subscribers.eligibleAudiencePage(a.listIds, after, SCAN_PAGE);
         if (!page.length) break;
         after = page[page.length - 1].subscriberId;
-        const known = await this.enrolments.enrolledAmong(a.id, page.map((p) => p.subscriberId));
+        const known = await this.enrolments.enrolledAmong(
+          a.id,
+          page.map((p) => p.subscriberId),
+        );
         const candidates = page.map((p) => p.subscriberId).filter((id) => !known.has(id));
         const inactive = await this.events.inactiveSince(candidates, since);
         if (inactive.length) await this.enrolments.enrol(a.id, inactive, firstDueAt(a, now.getTime()));

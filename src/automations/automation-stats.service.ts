@@ -2,10 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { MessageEventRepository, MessageEventType } from '../delivery/message-event.repository';
 import { AutomationsService } from './automations.service';
 import { EnrolmentRepository } from './enrolment.repository';
+import { StepSendRepository } from './step-send.repository';
 
 /** Message ids counted per query. */
 const PAGE = 500;
-const TYPES: MessageEventType[] = ['sent', 'failed', 'bounced', 'skipped', 'opened', 'clicked', 'unsubscribed', 'complained'];
+const TYPES: MessageEventType[] = [
+  'sent',
+  'failed',
+  'bounced',
+  'skipped',
+  'opened',
+  'clicked',
+  'unsubscribed',
+  'complained',
+];
 
 export interface StepStats {
   index: number;
@@ -39,6 +49,7 @@ export class AutomationStatsService {
   constructor(
     private readonly automations: AutomationsService,
     private readonly enrolments: EnrolmentRepository,
+    private readonly sends: StepSendRepository,
     private readonly events: MessageEventRepository,
   ) {}
 
@@ -65,11 +76,14 @@ export class AutomationStatsService {
       };
       let after: string | null = null;
       for (;;) {
-        const page = await this.enrolments.stepMessagesPage(id, index, after, PAGE);
+        const page = await this.sends.stepMessagesPage(id, index, after, PAGE);
         if (!page.length) break;
         after = page[page.length - 1].id;
         s.messages += page.length;
-        for (const c of await this.events.messagesEventCounts(page.map((p) => p.messageId), TYPES)) {
+        for (const c of await this.events.messagesEventCounts(
+          page.map((p) => p.messageId),
+          TYPES,
+        )) {
           if (c.type === 'opened') {
             if (c.machine) s.opens.machine += c.total;
             else {

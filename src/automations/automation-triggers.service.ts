@@ -89,7 +89,7 @@ export class AutomationTriggers {
   private async guard(work: () => Promise<void>): Promise<void> {
     try {
       await work();
-    } catch (err) {
+    } catch (err: unknown) {
       this.logger.error({ err }, 'could not enrol into automations');
     }
   }

@@ -25,7 +25,11 @@ export class AutomationRepository {
 
   findByIds(ids: string[]): Promise<Automation[]> {
     if (!ids.length) return Promise.resolve([]);
-    return this.dataSource.getRepository(Automation).createQueryBuilder('a').where('a.id IN (:...ids)', { ids }).getMany();
+    return this.dataSource
+      .getRepository(Automation)
+      .createQueryBuilder('a')
+      .where('a.id IN (:...ids)', { ids })
+      .getMany();
   }
 
   /** Id and lists only (what an unsubscribe token is checked against). */

@@ -15,6 +15,7 @@ import { AutomationsService } from './automations.service';
 import { AutomationEnrolment } from './enrolment.entity';
 import { EnrolmentRepository } from './enrolment.repository';
 import { AutomationStepSend } from './step-send.entity';
+import { StepSendRepository } from './step-send.repository';
 
 @Module({
   imports: [
@@ -29,6 +30,7 @@ import { AutomationStepSend } from './step-send.entity';
   providers: [
     AutomationRepository,
     EnrolmentRepository,
+    StepSendRepository,
     AutomationsService,
     AutomationStatsService,
     AutomationTriggers,

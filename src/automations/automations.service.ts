@@ -109,7 +109,11 @@ export class AutomationsService {
     for (const [i, s] of steps.entries()) {
       if (s.templateId && s.mjml) throw new BadRequestException([`steps.${i}: give templateId or mjml, not both`]);
       if (!s.templateId && !s.mjml) throw new BadRequestException([`steps.${i}: templateId or mjml is required`]);
-      const templateVersionId = await this.content.versionFor(tx, { templateId: s.templateId, mjml: s.mjml }, s.subject);
+      const templateVersionId = await this.content.versionFor(
+        tx,
+        { templateId: s.templateId, mjml: s.mjml },
+        s.subject,
+      );
       out.push({
         delayHours: s.delayHours,
         subject: s.subject,
