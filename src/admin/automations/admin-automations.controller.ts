@@ -1,7 +1,7 @@
 import { Body, Get, HttpException, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { AutomationStatsService } from '../../automations/automation-stats.service';
-import { AUTOMATION_EVENTS, AutomationStatus } from '../../automations/automation.entity';
+import { AUTOMATION_EVENTS, AutomationStatus } from '../../automations/automation.repository';
 import { AutomationView } from '../../automations/automation.view';
 import { AutomationsService } from '../../automations/automations.service';
 import { IdParam } from '../../common/id-param';
