@@ -183,7 +183,7 @@ async function subscribers(c, prefix, n, listId, status) {
       [JSON.stringify(chunk)],
     );
     await c.query(
-      `INSERT INTO subscriptions (subscriber_id, list_id, status, confirmed_at) SELECT x.id, $2, $3, CASE WHEN $3 = 'confirmed' THEN now() END FROM jsonb_to_recordset($1::jsonb) AS x(id uuid)`,
+      `INSERT INTO subscriptions (subscriber_id, list_id, status, confirmed_at) SELECT x.id, $2, $3::varchar, CASE WHEN $3::varchar = 'confirmed' THEN now() END FROM jsonb_to_recordset($1::jsonb) AS x(id uuid)`,
       [JSON.stringify(chunk), listId, status],
     );
   }

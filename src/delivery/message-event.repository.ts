@@ -168,7 +168,12 @@ export class MessageEventRepository {
 
   /** Counts of a campaign's events of `types`, by type and machine flag. */
   async campaignEventCounts(campaignId: string, types: MessageEventType[]): Promise<EventCount[]> {
-    const rows = await this.campaignEvents(campaignId)
+    return this.eventCounts(this.campaignEvents(campaignId), types);
+  }
+
+  /** Counts by type and machine flag of the events `events` selects (alias `e`), of `types`. */
+  private async eventCounts(events: SelectQueryBuilder<object>, types: MessageEventType[]): Promise<EventCount[]> {
+    const rows = await events
       .select('e.type', 'type')
       .addSelect(this.sql.machineFlag, 'machine')
       .addSelect('COUNT(*)', 'total')
@@ -257,24 +262,11 @@ export class MessageEventRepository {
   /** Counts of these messages' events of `types`, by type and machine flag (as campaignEventCounts). */
   async messagesEventCounts(messageIds: string[], types: MessageEventType[]): Promise<EventCount[]> {
     if (!messageIds.length) return [];
-    const rows = await this.dataSource
+    const events = this.dataSource
       .createQueryBuilder()
-      .select('e.type', 'type')
-      .addSelect(this.sql.machineFlag, 'machine')
-      .addSelect('COUNT(*)', 'total')
-      .addSelect('COUNT(DISTINCT e.message_id)', 'uniq')
       .from('message_events', 'e')
-      .where('e.message_id IN (:...messageIds)', { messageIds })
-      .andWhere('e.type IN (:...types)', { types })
-      .groupBy('e.type')
-      .addGroupBy(this.sql.machineFlag)
-      .getRawMany<{ type: MessageEventType; machine: unknown; total: unknown; uniq: unknown }>();
-    return rows.map((r) => ({
-      type: r.type,
-      machine: countOf(r.machine),
-      total: countOf(r.total),
-      unique: countOf(r.uniq),
-    }));
+      .where('e.message_id IN (:...messageIds)', { messageIds });
+    return this.eventCounts(events, types);
   }
 
   /** Those of these messages a person opened (machine opens do not count). */

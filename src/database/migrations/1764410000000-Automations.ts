@@ -17,6 +17,13 @@ export class Automations1764410000000 implements MigrationInterface {
         referencedColumnNames: ['id'],
         onDelete: 'CASCADE',
       });
+    const byAutomation = () =>
+      new TableForeignKey({
+        columnNames: ['automation_id'],
+        referencedTableName: 'automations',
+        referencedColumnNames: ['id'],
+        onDelete: 'CASCADE',
+      });
     await q.createTable(
       new Table({
         name: 'automations',
@@ -55,15 +62,7 @@ export class Automations1764410000000 implements MigrationInterface {
           }),
           new TableIndex({ name: 'idx_automation_enrolments_due', columnNames: ['status', 'next_due_at'] }),
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['automation_id'],
-            referencedTableName: 'automations',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-          bySubscriber(),
-        ],
+        foreignKeys: [byAutomation(), bySubscriber()],
       }),
     );
     await q.createTable(
@@ -87,15 +86,7 @@ export class Automations1764410000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_automation_step_sends_step', columnNames: ['automation_id', 'step_index'] }),
           new TableIndex({ name: 'idx_automation_step_sends_sunset', columnNames: ['sunset_due_at'] }),
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['automation_id'],
-            referencedTableName: 'automations',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-          bySubscriber(),
-        ],
+        foreignKeys: [byAutomation(), bySubscriber()],
       }),
     );
   }
