@@ -66,15 +66,17 @@ export class AutomationTriggers {
   }
 
   private async enrol(automations: Automation[], subscriberId: string): Promise<void> {
-    let enrolled = false;
+    let dueNow = false;
     for (const a of automations) {
       // Marketing consent is the list's: a customer subscribed to none of the automation's lists is skipped.
       const [status] = await this.subscribers.audienceStatusOf([subscriberId], a.listIds);
       if (!status || status.status !== 'enabled' || !Number(status.member)) continue;
-      await this.enrolments.enrol(a.id, [subscriberId], firstDueAt(a));
-      enrolled = true;
+      const due = firstDueAt(a);
+      await this.enrolments.enrol(a.id, [subscriberId], due);
+      dueNow ||= due.getTime() <= Date.now();
     }
-    if (enrolled) this.runner.wake();
+    // A first step due at once is sent now; a later one is left to the sweep (no work on the request's process).
+    if (dueNow) this.runner.wake();
   }
 
   private activeOf(event: AutomationEvent): Promise<Automation[]> {
