@@ -27,6 +27,7 @@ import { SettingsModule } from './settings/settings.module';
 import { loggerOptions } from './common/logger-options';
 import { MediaModule } from './media/media.module';
 import { SegmentsModule } from './segments/segments.module';
+import { AutomationsModule } from './automations/automations.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +60,7 @@ export class AppModule {
         ArchiveModule,
         MediaModule,
         SegmentsModule,
+        AutomationsModule,
         AdminModule,
       ],
     };

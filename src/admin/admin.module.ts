@@ -10,6 +10,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { AdminProfileModule } from './profile/admin-profile.module';
 import { AdminResultsModule } from './results/admin-results.module';
 import { AdminMediaModule } from './media/admin-media.module';
+import { AdminAutomationsModule } from './automations/admin-automations.module';
 
 /**
  * The editors' UI at /admin: server-rendered pages (Handlebars views) over the same services the API
@@ -26,6 +27,7 @@ import { AdminMediaModule } from './media/admin-media.module';
     AdminProfileModule,
     AdminMediaModule,
     AdminSegmentsModule,
+    AdminAutomationsModule,
   ],
   controllers: [RootController, AdminAuthController, DashboardController],
 })

@@ -168,7 +168,12 @@ export class MessageEventRepository {
 
   /** Counts of a campaign's events of `types`, by type and machine flag. */
   async campaignEventCounts(campaignId: string, types: MessageEventType[]): Promise<EventCount[]> {
-    const rows = await this.campaignEvents(campaignId)
+    return this.eventCounts(this.campaignEvents(campaignId), types);
+  }
+
+  /** Counts by type and machine flag of the events `events` selects (alias `e`), of `types`. */
+  private async eventCounts(events: SelectQueryBuilder<object>, types: MessageEventType[]): Promise<EventCount[]> {
+    const rows = await events
       .select('e.type', 'type')
       .addSelect(this.sql.machineFlag, 'machine')
       .addSelect('COUNT(*)', 'total')
@@ -250,6 +255,52 @@ export class MessageEventRepository {
       .addGroupBy('e.type')
       .getRawMany<{ id: unknown; type: string; uniq: unknown }>();
     return rows.map((r) => ({ campaignId: String(r.id), type: r.type, unique: countOf(r.uniq) }));
+  }
+
+  // --- automations (src/automations): its steps' messages are not a campaign's, so they are asked for by id
+
+  /** Counts of these messages' events of `types`, by type and machine flag (as campaignEventCounts). */
+  async messagesEventCounts(messageIds: string[], types: MessageEventType[]): Promise<EventCount[]> {
+    if (!messageIds.length) return [];
+    const events = this.dataSource
+      .createQueryBuilder()
+      .from('message_events', 'e')
+      .where('e.message_id IN (:...messageIds)', { messageIds });
+    return this.eventCounts(events, types);
+  }
+
+  /** Those of these messages a person opened (machine opens do not count). */
+  async humanOpened(messageIds: string[]): Promise<Set<string>> {
+    if (!messageIds.length) return new Set();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('DISTINCT e.message_id', 'id')
+      .from('message_events', 'e')
+      .where('e.message_id IN (:...messageIds)', { messageIds })
+      .andWhere("e.type = 'opened'")
+      .andWhere(`${this.sql.machineFlag} = 0`)
+      .getRawMany<{ id: string }>();
+    return new Set(rows.map((r) => String(r.id)));
+  }
+
+  /**
+   * Of these subscribers, those who have been subscribers since before `since` and opened no mail as a person
+   * (machine opens do not count) since then: the `inactive` trigger of automations.
+   */
+  async inactiveSince(subscriberIds: string[], since: Date): Promise<string[]> {
+    if (!subscriberIds.length) return [];
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('s.id', 'id')
+      .from('subscribers', 's')
+      .where('s.id IN (:...subscriberIds)', { subscriberIds })
+      .andWhere('s.created_at < :since', { since })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM messages m JOIN message_events e ON e.message_id = m.id
+          WHERE m.subscriber_id = s.id AND e.type = 'opened' AND e.at >= :since AND ${this.sql.machineFlag} = 0)`,
+      )
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => String(r.id));
   }
 
   private campaignEvents(campaignId: string): SelectQueryBuilder<object> {

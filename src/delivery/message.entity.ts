@@ -9,7 +9,15 @@ export type MessageStream = 'transactional' | 'campaign';
  * stream), or the service's own mail to a person: a subscription confirmation or a preferences link
  * (transactional stream). Every kind but 'campaign' leaves through OutboxService.
  */
-export const MESSAGE_KINDS = ['transactional', 'campaign', 'test', 'confirmation', 'preferences-link'] as const;
+export const MESSAGE_KINDS = [
+  'transactional',
+  'campaign',
+  'test',
+  'confirmation',
+  'preferences-link',
+  /** a step of an automation (src/automations): campaign stream */
+  'automation',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'skipped' | 'cancelled';
 

@@ -17,6 +17,7 @@ export const STREAM_OF: Record<OutboxKind, MessageStream> = {
   confirmation: 'transactional',
   'preferences-link': 'transactional',
   test: 'campaign',
+  automation: 'campaign',
 };
 
 export interface OutboxMail {

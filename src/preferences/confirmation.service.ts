@@ -10,6 +10,7 @@ import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import type { Subscription, SubscriptionStatus } from '../subscribers/subscription.repository';
 import { TokenService } from '../tokens/token.service';
 import { ConsentRepository } from './consent.repository';
+import { AutomationTriggers } from '../automations/automation-triggers.service';
 
 export const CONFIRM_TOKEN_DAYS = 7;
 const AWAITING: SubscriptionStatus[] = ['unconfirmed', 'unsubscribed'];
@@ -43,6 +44,7 @@ export class ConfirmationService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly lists: ListRepository,
     private readonly consents: ConsentRepository,
+    private readonly automations: AutomationTriggers,
   ) {}
 
   /** `leftAt`: when the person last unsubscribed from one of the lists (see confirmJobId). */
@@ -88,7 +90,8 @@ export class ConfirmationService {
   async confirm(token: string): Promise<ConfirmOutcome | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    return this.transactions.run(async (tx): Promise<ConfirmOutcome | null> => {
+    let confirmedNow: string[] = [];
+    const outcome = await this.transactions.run(async (tx): Promise<ConfirmOutcome | null> => {
       const found = await this.memberships(claims, tx);
       if (!found) return null;
       const memberships = found.filter((m) => fresh(m, claims.issuedAt));
@@ -100,9 +103,12 @@ export class ConfirmationService {
         // The status condition makes a concurrent second confirm a no-op instead of moving confirmedAt.
         await this.subscriptions.confirmFrom(subscriberId, listIds, AWAITING, now, tx);
         await this.consents.confirmPending(subscriberId, listIds, now, tx);
+        confirmedNow = listIds;
       }
       return { kind: 'lists', names: (await this.listsOf(memberships, tx)).map((l) => l.name) };
     });
+    if (confirmedNow.length) await this.automations.subscriptionConfirmed(claims.s, confirmedNow);
+    return outcome;
   }
 
   private claimsOf(token: string): ConfirmClaims | null {

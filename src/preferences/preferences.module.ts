@@ -23,6 +23,7 @@ import { PreferencesLinkPageController } from './preferences-link-page.controlle
 import { PreferencesLinkProcessor } from './preferences-link.processor';
 import { PreferencesLinkService } from './preferences-link.service';
 import { SettingsModule } from '../settings/settings.module';
+import { AutomationsModule } from '../automations/automations.module';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { SettingsModule } from '../settings/settings.module';
     BouncesModule,
     // the order history is exported and erased with the person
     OrdersModule,
+    AutomationsModule,
   ],
   controllers: [
     PublicSubscribeController,

@@ -9,6 +9,7 @@ import { SubscriptionRepository } from '../subscribers/subscription.repository';
 import { isUniqueViolation } from '../database/unique-violation';
 import { ConfirmationService } from './confirmation.service';
 import { ConsentRepository } from './consent.repository';
+import { AutomationTriggers } from '../automations/automation-triggers.service';
 import { PublicSubscribeDto } from './dto/public-subscribe.dto';
 import { needsConfirmation, signupAction } from './signup-rules';
 
@@ -25,6 +26,12 @@ export interface SignupOrigin {
  * and a membership that was left or never confirmed only comes back through the confirmation mail.
  * Private lists are ignored: the answer is the same 202 and nobody is added to them.
  */
+/** The single opt-in lists a sign-up joined (filled in by apply). */
+interface Joined {
+  subscriberId: string;
+  listIds: string[];
+}
+
 @Injectable()
 export class SignupService {
   private readonly logger = new Logger(SignupService.name);
@@ -37,6 +44,7 @@ export class SignupService {
     private readonly subscribers: SubscriberRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly consents: ConsentRepository,
+    private readonly automations: AutomationTriggers,
   ) {}
 
   async subscribe(input: PublicSubscribeDto, origin: SignupOrigin): Promise<void> {
@@ -46,9 +54,12 @@ export class SignupService {
     if (!lists.length) return;
     // Erasure check: an address erased at its owner's request is not brought back (the answer stays the same).
     if (await this.suppressions.isErased(input.email)) return;
+    const joined: Joined = { subscriberId: '', listIds: [] };
     const pending = await this.withOneRetry(() =>
-      this.transactions.run((tx) => this.apply(input, lists, clip(origin), tx)),
+      this.transactions.run((tx) => this.apply(input, lists, clip(origin), tx, joined)),
     );
+    // A single opt-in list joined now is a confirmed subscription: its automations start (never throws).
+    if (joined.listIds.length) await this.automations.subscriptionConfirmed(joined.subscriberId, joined.listIds);
     if (!pending) return;
     // The mail goes through the queue, so the answer takes no longer for a known address than for a new one.
     // If Redis refuses, the memberships stay as written (a new request asks again) and the answer stays the same.
@@ -66,7 +77,9 @@ export class SignupService {
     lists: MailingList[],
     origin: SignupOrigin,
     tx: Tx,
+    joined: Joined,
   ): Promise<{ subscriberId: string; listIds: string[]; leftAt: Date | null } | null> {
+    joined.listIds = [];
     const emailKey = emailKeyOf(input.email);
     let subscriber = await this.subscribers.findByEmailKey(emailKey, tx);
     if (subscriber?.status === 'blocklisted') return null;
@@ -81,6 +94,7 @@ export class SignupService {
       tx,
     );
     const subscriberId = subscriber.id;
+    joined.subscriberId = subscriberId;
     const memberships = await this.subscriptions.findOfLists(
       subscriberId,
       lists.map((l) => l.id),
@@ -107,6 +121,7 @@ export class SignupService {
         tx,
       );
       if (needsConfirmation(action)) toConfirm.push(list.id);
+      if (action === 'confirm') joined.listIds.push(list.id);
     }
     const left = memberships
       .filter((s) => s.status === 'unsubscribed' && s.unsubscribedAt)

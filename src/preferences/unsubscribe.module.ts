@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AutomationsModule } from '../automations/automations.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ListsModule } from '../lists/lists.module';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
@@ -11,7 +12,7 @@ import { UnsubscribeService } from './unsubscribe.service';
  * /u/:token/preferences, the mail's way to ask for a preference-centre link.
  */
 @Module({
-  imports: [PreferencesModule, CampaignsModule, SubscriberRepositoriesModule, ListsModule],
+  imports: [PreferencesModule, CampaignsModule, SubscriberRepositoriesModule, ListsModule, AutomationsModule],
   controllers: [UnsubscribeController],
   providers: [UnsubscribeService],
 })

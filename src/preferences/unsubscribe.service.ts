@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AutomationRepository } from '../automations/automation.repository';
 import { CampaignRepository } from '../campaigns/campaign.repository';
 import { Transactions, Tx } from '../database/transaction';
 import { MessageLogService } from '../delivery/message-log.service';
@@ -47,6 +48,7 @@ export class UnsubscribeService {
     private readonly subscribers: SubscriberRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly lists: ListRepository,
+    private readonly automations: AutomationRepository,
   ) {}
 
   /** What using the token would do; null for an unusable token. Changes nothing. */
@@ -109,13 +111,16 @@ export class UnsubscribeService {
     em: Tx | undefined,
     claims: RecipientClaims,
   ): Promise<{ listIds: string[]; all: boolean; message: Pick<Message, 'id'> | null } | null> {
-    const campaign = await this.campaigns.findListIds(claims.c, em);
+    // An automation's step mail names the automation where a campaign's names the campaign (no message of
+    // either has the other's id); its link leaves the automation's lists.
+    const campaign =
+      (await this.campaigns.findListIds(claims.c, em)) ?? (await this.automations.findListIds(claims.c, em));
     if (!campaign) {
       const memberships = await this.subscriptions.findBySubscriber(claims.s, em);
       return { listIds: memberships.map((s) => s.listId), all: true, message: null };
     }
     const message = await this.messages.findRecipientOf(claims.m, em);
-    if (!message || message.campaignId !== campaign.id || message.subscriberId !== claims.s) return null;
+    if (!message || (message.campaignId ?? claims.c) !== campaign.id || message.subscriberId !== claims.s) return null;
     return { listIds: campaign.listIds, all: false, message };
   }
 

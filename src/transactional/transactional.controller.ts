@@ -5,6 +5,7 @@ import { NO_CONTROL_CHARS } from '../subscribers/dto/subscriber-fields';
 import { IDEMPOTENCY_KEY_MAX, OrderEventDto, SendMessageDto } from './dto/send-message.dto';
 import { TransactionalService } from './transactional.service';
 import { OrdersService } from '../orders/orders.service';
+import { AutomationTriggers } from '../automations/automation-triggers.service';
 
 /** Mail the order system asks for: 202 once the message is validated and queued, before SMTP is touched. */
 @ApiTags('transactional')
@@ -15,6 +16,7 @@ export class TransactionalController {
   constructor(
     private readonly transactional: TransactionalService,
     private readonly orders: OrdersService,
+    private readonly automations: AutomationTriggers,
   ) {}
 
   @Post('transactional/messages')
@@ -45,6 +47,7 @@ export class TransactionalController {
       '',
     );
     await this.orders.record(body);
+    await this.automations.orderEvent(body.status, body.customer.email);
     return queued;
   }
 }

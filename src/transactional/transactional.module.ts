@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OrdersModule } from '../orders/orders.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { AutomationsModule } from '../automations/automations.module';
 import { TransactionalController } from './transactional.controller';
 import { TemplateMailComposer } from './template-mail.composer';
 import { TransactionalService } from './transactional.service';
@@ -10,7 +11,7 @@ import { TransactionalService } from './transactional.service';
  * every message made of a template and its data (TemplateMailComposer).
  */
 @Module({
-  imports: [TemplatesModule, OrdersModule],
+  imports: [TemplatesModule, OrdersModule, AutomationsModule],
   controllers: [TransactionalController],
   providers: [TransactionalService, TemplateMailComposer],
 })

@@ -23,6 +23,7 @@ const KIND_LABELS: Record<MessageSummary['kind'], string> = {
   test: 'Test send',
   confirmation: 'Subscription confirmation',
   'preferences-link': 'Preferences link',
+  automation: 'Automation step',
 };
 
 interface Names {
