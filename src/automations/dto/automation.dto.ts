@@ -17,16 +17,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import { given, MJML_MAX, NO_CONTROL_CHARS, ONE_LINE, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 import { AUTOMATION_EVENTS, AUTOMATION_STATUSES } from '../automation.entity';
 import type { AutomationEvent, AutomationStatus } from '../automation.entity';
 
-const ONE_LINE = { message: '$property must not contain line breaks or control characters' };
-const MJML_MAX = 1_000_000;
 /** A year: longer delays are a typo more often than a plan. */
 const MAX_HOURS = 24 * 365;
 export const MAX_STEPS = 20;
-const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
 
 export class AutomationTriggerDto {
   @ApiProperty({ enum: AUTOMATION_EVENTS })

@@ -17,10 +17,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import { given, NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 import { AB_METRICS, AbMetric, MAX_VARIANTS, MAX_WAIT_HOURS, MIN_VARIANTS } from '../ab-test';
-
-const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
 
 /** One variant of an A/B test: its subject, and its own content or (neither given) the campaign's. */
 export class VariantDto {

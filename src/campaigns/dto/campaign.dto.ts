@@ -17,13 +17,10 @@ import {
   ValidateIf,
   ValidationArguments,
 } from 'class-validator';
-import { NO_CONTROL_CHARS, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
+import { given, MJML_MAX, NO_CONTROL_CHARS, ONE_LINE, TrimOneLine } from '../../subscribers/dto/subscriber-fields';
 import { AbTestFields } from './ab-test.dto';
 import { CONTENT_FORMATS, ContentFormat, DEFAULT_LAYOUT, MAX_CONTENT } from '../content-formats/content-format';
 
-const ONE_LINE = { message: '$property must not contain line breaks or control characters' };
-const MJML_MAX = 1_000_000;
-const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
 const FORMAT = { message: `contentFormat must be one of ${CONTENT_FORMATS.join(', ')}` };
 export const LAYOUT_ID = /^(?:[0-9a-fA-F-]{36}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
 

@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { NO_CONTROL_CHARS } from '../../subscribers/dto/subscriber-fields';
+import { given, NO_CONTROL_CHARS } from '../../subscribers/dto/subscriber-fields';
 import { Matches } from 'class-validator';
 import type { Match, RuleInput } from '../segment-rules';
-
-const given = (field: string) => (o: Record<string, unknown>) => o[field] !== undefined;
 
 class RuleDoc {
   @ApiProperty({

@@ -22,6 +22,15 @@ export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
  * Trims surrounding white space, unless the value holds a line break: then it is left as sent,
  * so "a@example.com\r\n" is refused rather than quietly repaired.
  */
+/** The message of a NO_CONTROL_CHARS check on a one-line field. */
+export const ONE_LINE = { message: '$property must not contain line breaks or control characters' };
+
+/** The most MJML a campaign, variant or automation step may hold. */
+export const MJML_MAX = 1_000_000;
+
+/** For ValidateIf: the field was sent (null included), so its other rules apply. */
+export const given = (key: string) => (o: Record<string, unknown>) => o[key] !== undefined;
+
 export const TrimOneLine = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && !/[\r\n]/.test(value) ? value.trim() : value,
