@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ListNamesImportConfirmations1764340000000 } from '../src/database/migrations/1764340000000-ListNamesImportConfirmations';
 import { MailingList } from '../src/lists/list.entity';
 import { uniqueTag } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
@@ -59,21 +60,33 @@ describe('list names are unique (e2e)', () => {
   it('the migration renames duplicates an older database holds instead of failing on them', async () => {
     const ds = t.app.get(DataSource);
     const postgres = ds.options.type === 'postgres';
-    // Back to the schema before the migration (it is the newest), with three lists of one name in it.
-    await ds.undoLastMigration({ transaction: 'all' });
     const tag = uniqueTag();
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     const names = [`Old ${tag}`, `old ${tag} `, `OLD ${tag}`];
-    for (let i = 0; i < 3; i++) {
-      const at = new Date(Date.UTC(2020, 0, 1 + i)).toISOString();
-      await ds.query(
-        postgres
-          ? `INSERT INTO lists (id, name, opt_in, created_at) VALUES ($1, $2, 'single', $3)`
-          : `INSERT INTO lists (id, name, opt_in, created_at) VALUES (?, ?, 'single', ?)`,
-        [ids[i], names[i], at],
-      );
+    // Back to the schema before the migration, three lists of one name in it, and the migration again. Its own
+    // down and up, run by hand: newer migrations came after it, so it is not the last one to undo.
+    const migration = new ListNamesImportConfirmations1764340000000();
+    const q = ds.createQueryRunner();
+    await q.startTransaction();
+    try {
+      await migration.down(q);
+      for (let i = 0; i < 3; i++) {
+        const at = new Date(Date.UTC(2020, 0, 1 + i)).toISOString();
+        await q.query(
+          postgres
+            ? `INSERT INTO lists (id, name, opt_in, created_at) VALUES ($1, $2, 'single', $3)`
+            : `INSERT INTO lists (id, name, opt_in, created_at) VALUES (?, ?, 'single', ?)`,
+          [ids[i], names[i], at],
+        );
+      }
+      await migration.up(q);
+      await q.commitTransaction();
+    } catch (e) {
+      await q.rollbackTransaction();
+      throw e;
+    } finally {
+      await q.release();
     }
-    await ds.runMigrations({ transaction: 'all' });
 
     const rows = await ds.getRepository(MailingList).findBy(ids.map((id) => ({ id })));
     const byId = new Map(rows.map((r) => [r.id, r.name]));
