@@ -35,7 +35,23 @@ const http = require('node:http');
 const { tmpdir, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { once } = require('node:events');
-const { ROOT, startService, stopService, waitForHealth, withClient, cpuSeconds, cpuSecondsOf, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber, call } = require('./support');
+const {
+  ROOT,
+  startService,
+  stopService,
+  waitForHealth,
+  withClient,
+  cpuSeconds,
+  cpuSecondsOf,
+  freePort,
+  sleep,
+  scratchStores,
+  serviceEnv,
+  runCleanups,
+  report,
+  formatNumber,
+  call,
+} = require('./support');
 
 const DB = process.env.DB ?? 'postgres';
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
@@ -61,7 +77,10 @@ const machineMessage = (i) => i % AGENTS.length === 0;
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 const f = formatNumber;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 if (process.argv[2] === '--bare-server') bareServer();
 else
@@ -89,15 +108,30 @@ async function main() {
   const cleanups = [];
   const loadAtStart = load();
   try {
-    const stores = DB === 'postgres' ? await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups }) : { queuePrefix: `mcbench-${tag}` };
+    const stores =
+      DB === 'postgres'
+        ? await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups })
+        : { queuePrefix: `mcbench-${tag}` };
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
-    const env = { ...serviceEnv({ port, databaseUrl: stores.databaseUrl, redisUrl: REDIS_URL, queuePrefix: stores.queuePrefix, work }), APP_SECRET: appSecret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+    const env = {
+      ...serviceEnv({
+        port,
+        databaseUrl: stores.databaseUrl,
+        redisUrl: REDIS_URL,
+        queuePrefix: stores.queuePrefix,
+        work,
+      }),
+      APP_SECRET: appSecret,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    };
     if (DB === 'sqlite') delete env.DATABASE_URL;
     const service = startService(env);
     cleanups.push(() => stopService(service));
     await waitForHealth(api, service);
-    const db = DB === 'postgres' ? await postgresStore(stores.databaseUrl) : sqliteStore(join(work, 'data', 'app.sqlite'));
+    const db =
+      DB === 'postgres' ? await postgresStore(stores.databaseUrl) : sqliteStore(join(work, 'data', 'app.sqlite'));
     cleanups.push(() => db.close());
 
     const bare = await startChild([__filename, '--bare-server']);
@@ -113,11 +147,13 @@ async function main() {
       const made = await db.makeMessages(n);
       const file = join(work, `paths-${ids.length}.txt`);
       writeFileSync(file, made.map((m) => `/o/${tokens.sign('open', { m })}\n`).join(''));
-      ids.push(...made);
+      for (const id of made) ids.push(id); // not push(...made): a million arguments overflow the stack
       await generator.loadPaths(file);
     };
 
-    log(`${DB}: warming up both with ${f(WARMUP_MESSAGES)} messages, ${WARMUP_SECONDS} s each (load average ${load()})`);
+    log(
+      `${DB}: warming up both with ${f(WARMUP_MESSAGES)} messages, ${WARMUP_SECONDS} s each (load average ${load()})`,
+    );
     await addMessages(WARMUP_MESSAGES);
     const plan = new Plan();
     const warmLists = plan.lists(Math.ceil(WARMUP_MESSAGES / CONNECTIONS), ids.length);
@@ -131,7 +167,9 @@ async function main() {
     const warmRate = Math.max(warm.answered / warm.seconds, warmBare.answered / warmBare.seconds);
     const perConnection = Math.max(200, Math.ceil((3 * warmRate * (ROUND_SECONDS + 1)) / CONNECTIONS));
     const messages = Math.ceil(perConnection * CONNECTIONS * (ROUNDS + 1) * (1 - REPEAT_SHARE));
-    log(`creating ${f(messages)} sent messages and signing their open tokens (${f(perConnection)} requests planned per connection and round)`);
+    log(
+      `creating ${f(messages)} sent messages and signing their open tokens (${f(perConnection)} requests planned per connection and round)`,
+    );
     await addMessages(messages);
 
     // What the service uses with nothing to answer (queues polling Redis, timers): at a low rate of opens, a
@@ -141,14 +179,18 @@ async function main() {
     const idleCpu = (cpuSeconds(service.pid).service - idleFrom) / IDLE_SECONDS;
 
     const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
-    const key = (await call(api, 'POST', '/api/api-keys', { token, json: { name: 'bench', scopes: ['transactional:send'] } })).key;
+    const key = (
+      await call(api, 'POST', '/api/api-keys', { token, json: { name: 'bench', scopes: ['transactional:send'] } })
+    ).key;
     log(`order API idle: ${IDLE_ORDERS} order events, one every ${ORDER_EVERY_MS} ms`);
     const idleLatencies = await orderLatencies(api, key, 'idle', () => IDLE_ORDERS);
 
     const rounds = [];
     let window = null;
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round}/${ROUNDS}: bare node:http, then the service, ${ROUND_SECONDS} s each, ${CONNECTIONS} connections (load average ${load()})`);
+      log(
+        `round ${round}/${ROUNDS}: bare node:http, then the service, ${ROUND_SECONDS} s each, ${CONNECTIONS} connections (load average ${load()})`,
+      );
       const lists = plan.lists(perConnection, ids.length);
       const bareCpu = cpuSeconds(bare.pid).service;
       const bareRun = await generator.run(bareUrl, ROUND_SECONDS, lists);
@@ -214,7 +256,10 @@ async function main() {
         ['no open recorded that was not requested', check.extra === 0],
         ["Apple Mail Privacy Protection's opens flagged machine, the others not", check.wrongFlag === 0],
         ['no errors, timeouts or non-200 answers', allRuns.every((r) => r.errors === 0 && r.non2xx === 0)],
-        [`order API p95 during the burst <= ${GOALS.latencyFactor} x idle p95`, burstP.p95 <= GOALS.latencyFactor * idleP.p95],
+        [
+          `order API p95 during the burst <= ${GOALS.latencyFactor} x idle p95`,
+          burstP.p95 <= GOALS.latencyFactor * idleP.p95,
+        ],
       ],
     );
   } finally {
@@ -243,7 +288,8 @@ class Plan {
   lists(perConnection, messages) {
     return Array.from({ length: CONNECTIONS }, () =>
       Array.from({ length: perConnection }, () => {
-        if (this.next > 0 && (this.next >= messages || this.random() < REPEAT_SHARE)) return Math.floor(this.random() * this.next);
+        if (this.next > 0 && (this.next >= messages || this.random() < REPEAT_SHARE))
+          return Math.floor(this.random() * this.next);
         return this.next++;
       }),
     );
@@ -264,7 +310,18 @@ class Plan {
 
 /** Message by message: recorded between answered and requested, with the right machine flag. */
 function account(plan, ids, recorded) {
-  const out = { requested: 0, answered: 0, distinct: 0, repeats: 0, recorded: 0, machine: 0, missing: 0, extra: 0, cutOffRecorded: 0, wrongFlag: 0 };
+  const out = {
+    requested: 0,
+    answered: 0,
+    distinct: 0,
+    repeats: 0,
+    recorded: 0,
+    machine: 0,
+    missing: 0,
+    extra: 0,
+    cutOffRecorded: 0,
+    wrongFlag: 0,
+  };
   const index = new Map(ids.map((id, i) => [id, i]));
   for (const [id, got] of recorded) {
     if (!index.has(id)) out.extra += got.n; // not a message of the bench
@@ -293,7 +350,15 @@ async function orderLatencies(api, key, label, more) {
   for (let i = 0; i < more(); i++) {
     const email = `order-${label}-${i}@bench.example`;
     const started = process.hrtime.bigint();
-    await call(api, 'POST', '/api/orders/events', { token: key, json: { orderId: `B-${label}-${i}-${randomUUID().slice(0, 8)}`, status: 'placed', customer: { email, name: 'Ada' }, order: ORDER } });
+    await call(api, 'POST', '/api/orders/events', {
+      token: key,
+      json: {
+        orderId: `B-${label}-${i}-${randomUUID().slice(0, 8)}`,
+        status: 'placed',
+        customer: { email, name: 'Ada' },
+        order: ORDER,
+      },
+    });
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     await sleep(ORDER_EVERY_MS);
   }
@@ -378,7 +443,9 @@ function sqliteStore(file) {
         async () => db.prepare(`SELECT count(*) AS n FROM message_events WHERE type = 'opened'`).get().n,
         async () =>
           db
-            .prepare(`SELECT message_id, count(*) AS n, sum(json_extract(detail, '$.machine')) AS machine FROM message_events WHERE type = 'opened' GROUP BY message_id`)
+            .prepare(
+              `SELECT message_id, count(*) AS n, sum(json_extract(detail, '$.machine')) AS machine FROM message_events WHERE type = 'opened' GROUP BY message_id`,
+            )
             .all(),
       ),
     close: async () => db.close(),
@@ -388,7 +455,7 @@ function sqliteStore(file) {
 /** Opens per message ({n, machine}) once the service has written everything (the count stopped moving). */
 async function settled(count, rows) {
   let last = -1;
-  for (let stable = 0; stable < 4; ) {
+  for (let stable = 0; stable < 4;) {
     await sleep(500);
     const n = await count();
     stable = n === last ? stable + 1 : 0;
