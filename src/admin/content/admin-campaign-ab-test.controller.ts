@@ -41,7 +41,7 @@ export class AdminCampaignAbTestController {
   @Get(':id/ab-test')
   @MinRole('editor')
   async show(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (campaign) await this.page(req, res, campaign, formOf(campaign));
   }
 
@@ -52,7 +52,7 @@ export class AdminCampaignAbTestController {
     @IdParam() id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (!campaign) return;
     const form = formFrom(body);
     const input = form.enabled
@@ -105,18 +105,6 @@ export class AdminCampaignAbTestController {
       },
       alert: errors ? (errors.form ?? 'Please correct the fields marked below') : null,
     });
-  }
-
-  /** The campaign while it can still be changed; otherwise its page. */
-  private async editable(res: Response, id: string): Promise<CampaignView | null> {
-    const campaign = await this.campaigns.get(id);
-    if (['draft', 'scheduled'].includes(campaign.status)) return campaign;
-    this.views.redirect(
-      res,
-      `/admin/campaigns/${id}`,
-      `This campaign is ${campaign.status}: it can no longer be changed`,
-    );
-    return null;
   }
 }
 

@@ -18,8 +18,6 @@ import { formFailure, text } from './form-errors';
 import { framed } from './template-preview.service';
 import { writtenLabel } from './written-form';
 
-const EDITABLE = ['draft', 'scheduled'];
-
 /**
  * The steps over a draft (or scheduled) campaign: content → audience → settings → review, each saved
  * as it is left so an editor can come back; the review sends a test and then sends or schedules.
@@ -36,7 +34,7 @@ export class AdminCampaignStepsController {
   @Get(':id/content')
   @MinRole('editor')
   async contentStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (campaign) await this.content.show(req, res, await this.content.of(campaign), campaign);
   }
 
@@ -47,7 +45,7 @@ export class AdminCampaignStepsController {
     @IdParam() id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (!campaign) return;
     if (await this.content.save(req, res, body, campaign))
       this.views.redirect(res, `/admin/campaigns/${id}/audience`, 'Content saved');
@@ -56,7 +54,7 @@ export class AdminCampaignStepsController {
   @Get(':id/audience')
   @MinRole('editor')
   async audienceStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (campaign) await this.showAudience(req, res, campaign, campaign.listIds);
   }
 
@@ -67,7 +65,7 @@ export class AdminCampaignStepsController {
     @IdParam() id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (!campaign) return;
     const listIds = formArray(body.listIds);
     const segmentId = typeof body.segmentId === 'string' && body.segmentId ? body.segmentId : null;
@@ -86,7 +84,7 @@ export class AdminCampaignStepsController {
   @Get(':id/settings')
   @MinRole('editor')
   async settingsStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (campaign) await this.showSettings(req, res, campaign, settingsFormOf(campaign));
   }
 
@@ -97,7 +95,7 @@ export class AdminCampaignStepsController {
     @IdParam() id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (!campaign) return;
     const form = {
       name: typeof body.name === 'string' ? body.name : '',
@@ -133,7 +131,7 @@ export class AdminCampaignStepsController {
 
   @Get(':id/review')
   async reviewStep(@Req() req: AdminRequest, @Res() res: Response, @IdParam() id: string): Promise<void> {
-    const campaign = await this.editable(res, id);
+    const campaign = await this.pages.editable(res, id);
     if (campaign) await this.showReview(req, res, campaign);
   }
 
@@ -323,18 +321,6 @@ export class AdminCampaignStepsController {
       errors: opts.errors ?? {},
       confirmSend: `Send “${campaign.name}” to ${recipients.toLocaleString('en-US')} recipient${recipients === 1 ? '' : 's'} now?`,
     });
-  }
-
-  /** The campaign while it can still be changed; otherwise its page, with a word on why. */
-  private async editable(res: Response, id: string): Promise<CampaignView | null> {
-    const campaign = await this.campaigns.get(id);
-    if (EDITABLE.includes(campaign.status)) return campaign;
-    this.views.redirect(
-      res,
-      `/admin/campaigns/${id}`,
-      `This campaign is ${campaign.status}: it can no longer be changed`,
-    );
-    return null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
 import { AudienceService } from '../../campaigns/audience.service';
 import type { AudienceSpec } from '../../campaigns/audience-spec';
 import { SegmentsService } from '../../segments/segments.service';
@@ -9,6 +10,7 @@ import { AppConfig } from '../../config/app-config';
 import { ListView, ListsService } from '../../lists/lists.service';
 import { SettingsService } from '../../settings/settings.service';
 import { TemplatesService } from '../../templates/templates.service';
+import { AdminViews } from '../views/admin-views.service';
 import { BuiltInSummary, TemplateSummary } from '../../templates/template.view';
 
 /** A template a campaign can be made from, as the content step offers it. */
@@ -57,7 +59,20 @@ export class CampaignPages {
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
     private readonly segments: SegmentsService,
+    private readonly views: AdminViews,
   ) {}
+
+  /** The campaign while it can still be changed (draft or scheduled); otherwise null, sent back to its page. */
+  async editable(res: Response, id: string): Promise<CampaignView | null> {
+    const campaign = await this.campaigns.get(id);
+    if (campaign.status === 'draft' || campaign.status === 'scheduled') return campaign;
+    this.views.redirect(
+      res,
+      `/admin/campaigns/${id}`,
+      `This campaign is ${campaign.status}: it can no longer be changed`,
+    );
+    return null;
+  }
 
   /** The segments an audience may be narrowed to, the chosen one marked. */
   async segmentChoices(chosen: string | null): Promise<{ id: string; name: string; selected: boolean }[]> {
