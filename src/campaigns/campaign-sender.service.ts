@@ -26,6 +26,14 @@ import { SentRecorder } from './sent-recorder';
  * connection that frees up finds its next message ready while the next chunk is being taken.
  */
 const TAKEN_AHEAD_PER_CONNECTION = 3;
+/**
+ * Messages accepted by SMTP and not yet recorded 'sent', per connection, besides the one each connection holds:
+ * a connection takes its next message while the record of its last one is gathered and written (a few
+ * milliseconds of waiting for company, then the database's round trip). Holding the connection until then left it
+ * idle for about as long as the SMTP exchange itself. What a crash can send twice is bounded by this plus one, per
+ * connection (README, Delivery).
+ */
+export const UNRECORDED_PER_CONNECTION = 1;
 /** Messages checked (eligibility) and taken ('sending') per statement, just before they are sent. */
 const CLAIM_CHUNK = 50;
 /**
@@ -48,17 +56,22 @@ export class BatchRetry extends Error {}
  * Sends one batch of a campaign. A few dozen messages at a time, just before they are sent, the recipients
  * are checked again (still subscribed, not blocklisted, not suppressed) and the messages claimed ('sending',
  * compare-and-set). Each is handed to one of the process's SMTP connections (composed in its SMTP thread),
- * which it holds until SMTP accepted it and the database recorded it 'sent' (SentRecorder): at most as many
- * messages as there are connections are ever accepted and not yet recorded, which bounds what a crash can
- * send twice. Messages taken but not sent when the batch stops (pause, cancel, an SMTP deferral, the
+ * which it holds until SMTP answered; then it waits, among at most UNRECORDED_PER_CONNECTION more per
+ * connection, until the database recorded it 'sent' (SentRecorder): at most (1 + UNRECORDED_PER_CONNECTION)
+ * messages per connection are ever handed to SMTP and not yet recorded, which bounds what a crash can send twice. Messages taken but not sent when the batch stops (pause, cancel, an SMTP deferral, the
  * database away) are given back.
  */
 @Injectable()
 export class CampaignSenderService {
   /** Messages of this process between being taken and SMTP's recorded answer, all batches together. */
   private readonly window: SendWindow;
-  /** Messages of this process handed to SMTP and not yet recorded: one per connection. */
+  /** Messages of this process in SMTP's hands (handed over, no answer yet): one per connection. */
   private readonly connections: SendWindow;
+  /**
+   * Messages of this process handed to SMTP and not yet recorded (in SMTP's hands, or accepted and being
+   * recorded): what a crash can send twice.
+   */
+  private readonly unrecorded: SendWindow;
   private readonly turns = new SendTurns();
 
   constructor(
@@ -76,6 +89,7 @@ export class CampaignSenderService {
     private readonly stopWatch: CampaignStopWatch,
   ) {
     this.connections = new SendWindow(config.smtpConnections);
+    this.unrecorded = new SendWindow(config.smtpConnections * (1 + UNRECORDED_PER_CONNECTION));
     this.window = new SendWindow(config.smtpConnections * (1 + TAKEN_AHEAD_PER_CONNECTION));
   }
 
@@ -167,9 +181,12 @@ export class CampaignSenderService {
       return false;
     };
 
-    // Half the connections: the other half keep sending while a write is gathered and made.
-    const recorder = new SentRecorder(this.log, Math.max(1, Math.floor(this.connections.size / 2)));
-    /** Hands the message to SMTP, holding a connection until SMTP's answer is recorded. */
+    // A write starts at once when as many acceptances wait as there are connections, else after a few ms.
+    const recorder = new SentRecorder(this.log, this.connections.size);
+    /**
+     * Hands the message to SMTP, holding a connection until SMTP answers and a place among the unrecorded
+     * until the answer is recorded.
+     */
     const send = async (m: BatchMessage): Promise<void> => {
       if (!setup) {
         // The version cannot be rendered (its errors say why): sending again will not help.
@@ -180,9 +197,10 @@ export class CampaignSenderService {
         );
         return;
       }
-      await this.connections.acquire();
+      await this.unrecorded.acquire();
       try {
         let sent;
+        await this.connections.acquire();
         try {
           sent = await this.sender.sendCampaign(jobOf(m), () => stillWanted(m));
         } catch (err) {
@@ -194,10 +212,12 @@ export class CampaignSenderService {
           const outcome = await this.log.recordFailure(m, err, lastAttempt || isComposeError(err));
           if (outcome === 'deferred') retry ??= err;
           return;
+        } finally {
+          this.connections.release();
         }
         await recorder.record(m.id, sent);
       } finally {
-        this.connections.release();
+        this.unrecorded.release();
       }
     };
 

@@ -23,9 +23,10 @@ interface Accepted {
 }
 
 /**
- * Records what SMTP accepted as 'sent'. `record` resolves once the row says so: the sender holds the message's
- * SMTP connection until then, so no more messages are accepted and unrecorded at any moment than there are
- * connections, and a crash sends at most that many twice (at recovery, a message still 'sending' is sent again).
+ * Records what SMTP accepted as 'sent'. `record` resolves once the row says so: the sender counts the message
+ * among its unrecorded ones until then, so no more messages are accepted and unrecorded at any moment than that
+ * bound (CampaignSenderService), and a crash sends at most that many twice (at recovery, a message still
+ * 'sending' is sent again).
  *
  * Writes are coalesced rather than one per message: one write at a time, each taking every acceptance that
  * arrived while the previous one ran or in the few milliseconds it waited for company, so the
@@ -38,7 +39,7 @@ export class SentRecorder {
   private writing: Promise<void> | null = null;
   private gathered: (() => void) | null = null;
 
-  /** `gatherUpTo`: a write starts at once when this many acceptances wait (at most one per connection can). */
+  /** `gatherUpTo`: a write starts at once when this many acceptances wait. */
   constructor(
     private readonly log: MessageLogService,
     private readonly gatherUpTo: number,
