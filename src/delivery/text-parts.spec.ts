@@ -35,6 +35,11 @@ describe('TextParts', () => {
     expect(asSevenBit('a\nb\r\nc\rd')).toBe('a\r\nb\r\nc\r\nd');
     expect(asSevenBit('x'.repeat(998))).toBe('x'.repeat(998));
     expect(asSevenBit('x'.repeat(999))).toBeNull();
+    expect(asSevenBit(`a\n${'x'.repeat(998)}\nb`)).toBe(`a\r\n${'x'.repeat(998)}\r\nb`);
+    expect(asSevenBit(`a\n${'x'.repeat(999)}\nb`)).toBeNull();
+    expect(asSevenBit(`a\n${'x'.repeat(999)}`)).toBeNull();
+    expect(asSevenBit(`${'x'.repeat(999)}\nb`)).toBeNull();
+    expect(asSevenBit('\n\nend\n')).toBe('\r\n\r\nend\r\n');
     expect(asSevenBit('tab\tok')).toBe('tab\tok');
     for (const other of ['é', 'nul\0', 'del\x7f', 'bell\x07', '🎉']) expect(asSevenBit(other)).toBeNull();
   });
