@@ -156,11 +156,8 @@ export class AbTestsService {
     if (!parent?.abTest || parent.status !== 'sending' || parent.preparedAt) return false;
     const variants = await this.variantContents(parent);
     const positions: number[] = [];
-    for (let after: string | null = null; ;) {
-      const page = await this.audience.page(audienceOf(parent), after, AUDIENCE_PAGE);
-      for (const r of page.recipients) positions.push(slicePosition(parent.id, r.subscriberId));
-      if (!page.last) break;
-      after = page.last;
+    for await (const recipients of this.audience.pages(audienceOf(parent), AUDIENCE_PAGE)) {
+      for (const r of recipients) positions.push(slicePosition(parent.id, r.subscriberId));
     }
     const bounds = sliceBounds(positions, parent.abTest.share, variants.length);
     const now = new Date();
