@@ -271,7 +271,8 @@ async function explainAll(c, segment, allListId, plainListId) {
     `SELECT s.id, s.email, s.name FROM subscribers s WHERE s.status = 'enabled' AND ${member(listId)}
        ${where} ORDER BY s.id LIMIT 1000`;
   const explain = async (title, text, values) => {
-    const rows = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values)).rows.map((r) => r['QUERY PLAN']);
+    // (a line naming the page's 1,000 ids is cut short)
+    const rows = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values)).rows.map((r) => r['QUERY PLAN']).map((l) => (l.length > 240 ? `${l.slice(0, 240)} …` : l));
     return [`── ${title}`, ...rows].join('\n');
   };
   const out = [await explain('count of the segment (GET /api/segments/:id/count)', `SELECT COUNT(*) FROM subscribers s WHERE ${sql}`, params)];
