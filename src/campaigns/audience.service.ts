@@ -29,7 +29,8 @@ export type Ineligibility = 'deleted' | 'blocklisted' | 'not subscribed' | 'supp
  * - With a segment, only the members it matches: matched once when the reading starts (a snapshot, see `pages`),
  *   for the count (review step) as for the resolved messages, so both follow the same rules. A segment is judged
  *   when the audience is resolved into messages; the check before each message goes out (ineligibleAmong) is about
- *   consent and suppression only, so someone who stops matching mid-send (say, an "opened in the last 90 days" that ages out) still gets it.
+ *   consent and suppression only, so someone who stops matching mid-send (say, an "opened in the last 90 days"
+ *   that ages out) still gets it.
  */
 @Injectable()
 export class AudienceService {
