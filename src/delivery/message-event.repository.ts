@@ -216,14 +216,16 @@ export class MessageEventRepository {
 
   /**
    * People's opens and clicks of a campaign per `bucketSeconds` since its start (bucket 0 = the first): an hour
-   * for the stats API's timeline, what fits the data for the report's chart.
+   * for the stats API's timeline, what fits the data for the report's chart. `partIds`: the campaigns whose
+   * messages count, when not the campaign's own (an A/B test's hidden children, timed from the test's start).
    */
   async campaignEngagementBuckets(
     campaignId: string,
     bucketSeconds: number,
+    partIds: string[] = [campaignId],
   ): Promise<{ bucket: number; type: 'opened' | 'clicked'; count: number }[]> {
     const bucket = this.sql.bucketAfterStart(bucketSeconds);
-    const rows = await this.peoplesEngagement(campaignId)
+    const rows = await this.peoplesEngagement(campaignId, partIds)
       .select(bucket, 'bucket')
       .addSelect('e.type', 'type')
       .addSelect('COUNT(*)', 'n')
@@ -233,18 +235,28 @@ export class MessageEventRepository {
     return rows.map((r) => ({ bucket: countOf(r.bucket), type: r.type, count: countOf(r.n) }));
   }
 
-  /** How many seconds after the campaign's start its people's last open or click came; null when none did. */
-  async campaignEngagementSpan(campaignId: string): Promise<number | null> {
-    const row = await this.peoplesEngagement(campaignId)
+  /**
+   * How many seconds after the campaign's start its people's last open or click came; null when none did.
+   * `partIds` as in campaignEngagementBuckets.
+   */
+  async campaignEngagementSpan(campaignId: string, partIds: string[] = [campaignId]): Promise<number | null> {
+    const row = await this.peoplesEngagement(campaignId, partIds)
       .select(`MAX(${this.sql.secondsAfterStart})`, 'span')
       .getRawOne<{ span: unknown }>();
     return row?.span === null || row?.span === undefined ? null : countOf(row.span);
   }
 
-  /** A campaign's opens and clicks by people (no machine, no scanner) since its start, with the campaign as `c`. */
-  private peoplesEngagement(campaignId: string) {
-    return this.campaignEvents(campaignId)
-      .innerJoin('campaigns', 'c', 'c.id = m.campaign_id')
+  /**
+   * The opens and clicks by people (no machine, no scanner) of the messages of `partIds`, since the start of
+   * `campaignId`, which is `c`.
+   */
+  private peoplesEngagement(campaignId: string, partIds: string[]) {
+    return this.dataSource
+      .createQueryBuilder()
+      .from('message_events', 'e')
+      .innerJoin('messages', 'm', 'm.id = e.message_id')
+      .innerJoin('campaigns', 'c', 'c.id = :campaignId', { campaignId })
+      .where('m.campaign_id IN (:...partIds)', { partIds: partIds.length ? partIds : [campaignId] })
       .andWhere("e.type IN ('opened', 'clicked')")
       .andWhere(`${this.sql.machineFlag} = 0`)
       .andWhere('e.at >= c.started_at');
