@@ -79,6 +79,7 @@ async function mailStyles(page: Page, html: string) {
         rowAlign: buttonRow.getAttribute('align'),
       },
       section: { background: style(painted)?.backgroundColor },
+      word: style(text.querySelector('span'))?.color ?? null,
       link: text.querySelector('a')?.getAttribute('href') ?? null,
       linkText: text.querySelector('a')?.textContent ?? null,
     };
@@ -116,6 +117,9 @@ describe('admin UI: the builder’s Style panel and links', () => {
     // The text: a font, a colour, centred, more room above.
     await text.click();
     await page.getByRole('button', { name: 'Style', exact: true }).click();
+    // only what a text takes: no button colour (the panel opened after the selection used to show everything)
+    await field(page, 'Font').waitFor();
+    await expect(field(page, 'Background colour').isVisible()).resolves.toBe(false);
     await field(page, 'Font').selectOption({ label: 'Georgia' });
     await setField(page, 'Text colour', '#b91c1c');
     await choose(page, 'align', 'Centre');
@@ -171,12 +175,17 @@ describe('admin UI: the builder’s Style panel and links', () => {
     await page.getByText(`Link to ${LINK} added`).waitFor();
     // the click in the dialog left the text open for more typing
     await expect(editing.count()).resolves.toBe(1);
+    // One word in another colour: "Wrap for style", then the Style panel shows what words take (no alignment).
+    await dragAcross(page, editing, 'Write');
+    await page.locator('.gjs-rte-action[title="Wrap for style"]').click();
+    await until(async () => !(await page.locator('.gjs-sm-property__align').isVisible()), 'the panel for words');
+    await setField(page, 'Text colour', '#1d4ed8');
     await canvas(page)
       .locator('[data-gjs-type="mj-section"]')
       .first()
       .click({ position: { x: 8, y: 8 } });
     await editing.waitFor({ state: 'detached' });
-    const linked = `Write your <a href="${LINK.replace('&', '&amp;')}">message here</a>.`;
+    const linked = `<span style="color:#1d4ed8;">Write</span> your <a href="${LINK.replace('&', '&amp;')}">message here</a>.`;
     await until(async () => spaced(await codeOf(page)).includes(linked), 'the link in the MJML');
     expect(consoleErrors).toEqual([]);
 
@@ -210,6 +219,7 @@ describe('admin UI: the builder’s Style panel and links', () => {
       rowAlign: 'right',
     });
     expect(seen.section.background).toBe('rgb(254, 243, 199)');
+    expect(seen.word).toBe('rgb(29, 78, 216)');
     // The linked words are a tracked click link that leads to the address typed.
     expect(seen.linkText).toBe('message here');
     expect(seen.link).toMatch(new RegExp(`^${t.baseUrl}/c/`));

@@ -184,9 +184,39 @@ function labelPanel(panel: HTMLElement): void {
   }
 }
 
+/**
+ * What words inside a text take (a `<span>` made by the toolbar's "Wrap for style", a link): the CSS of a span in
+ * the mail. Without this list every MJML attribute showed (`align`, `container-background-color`, padding), and
+ * set on a span they are not CSS at all.
+ */
+const INLINE_STYLABLE = [
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'color',
+  'letter-spacing',
+  'text-decoration',
+  'text-transform',
+  'background-color',
+];
+
 /** The Style panel's sectors, and its fields named and reachable from the keyboard. */
 export function setUpStylePanel(editor: Editor, container: HTMLElement): void {
+  // (the MJML blocks built on these types, mj-text on text and mj-button on link, keep their own lists)
+  for (const id of ['default', 'text', 'link'])
+    editor.Components.addType(id, { model: { defaults: { stylable: INLINE_STYLABLE } } });
+  // GrapesJS draws the panel the first time it is opened, after a block was selected, without hiding what that
+  // block does not take (its property views apply visibility only when it changes): every property showed.
+  // (on the panel button: opening the panel from it emits no command event)
   editor.on('load', () => {
+    editor.Panels.getButton('views', 'open-sm')?.on('change:active', (button: { get(name: string): unknown }) => {
+      if (!button.get('active')) return;
+      for (const sector of editor.StyleManager.getSectors()) {
+        sector.trigger('change:visible');
+        for (const property of sector.getProperties()) property.trigger('change:visible');
+      }
+    });
     const panel = container.querySelector<HTMLElement>('.gjs-pn-views-container');
     if (!panel) return;
     let queued = false;
