@@ -16,20 +16,27 @@
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default
  * redis://127.0.0.1:6379), SUBSCRIBERS (1000000), EVENTS (5000000), ORDERS (300000), RUNS (5).
+ * KEEP_DB=<name> keeps the filled database between runs, to iterate without filling again (minutes): the first run
+ * creates and fills database <name> and marks it filled (a comment on the database naming the sizes); a later run
+ * with the same name and sizes reuses it (the service's migrations run on it again, so new indexes are built), and
+ * removes what each run adds (its campaigns and their messages, the plain list, the segment) before it ends.
+ * A database of that name that is not marked filled with these sizes is dropped and filled again. Drop it when
+ * done: psql -c 'DROP DATABASE <name> WITH (FORCE)'.
  * Exit code 1 when a goal is missed.
  */
 'use strict';
-const { randomBytes } = require('node:crypto');
+const { randomBytes, randomUUID } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { startService, stopService, waitForHealth, call, cpuSeconds, withClient, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber } = require('./support');
+const { startService, stopService, waitForHealth, call, cpuSeconds, withClient, freePort, sleep, scratchStores, serviceEnv, runCleanups, report, formatNumber, dropRedisKeys } = require('./support');
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1_000_000);
 const EVENTS = Number(process.env.EVENTS ?? 5_000_000);
 const MESSAGES = Math.round(EVENTS / 2.5);
 const ORDERS = Number(process.env.ORDERS ?? 300_000);
 const RUNS = Number(process.env.RUNS ?? 5);
+const KEEP_DB = process.env.KEEP_DB ?? '';
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GOALS = { countMs: 1000, ratio: 0.5 };
@@ -51,7 +58,9 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'mc-bench-'));
   const cleanups = [() => Promise.resolve(rmSync(work, { recursive: true, force: true }))];
   try {
-    const { databaseUrl, queuePrefix } = await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups });
+    const { databaseUrl, queuePrefix, filled } = KEEP_DB
+      ? await keptStores(tag, cleanups)
+      : { ...(await scratchStores({ baseUrl: BASE_URL, redisUrl: REDIS_URL, tag, cleanups })), filled: false };
     const port = await freePort();
     const service = startService({
       ...serviceEnv({ port, databaseUrl, redisUrl: REDIS_URL, queuePrefix, work }),
@@ -64,14 +73,21 @@ async function main() {
     await waitForHealth(api, service);
     const token = (await call(api, 'POST', '/api/auth/login', { json: ADMIN })).accessToken;
     const lists = [];
-    for (const name of ['All', 'North', 'South', 'West'])
-      lists.push(await call(api, 'POST', '/api/lists', { token, json: { name, optIn: 'single' } }));
-
-    const fillStart = Date.now();
-    await withClient(databaseUrl, (c) => fill(c, lists.map((l) => l.id)));
-    log(`filled in ${((Date.now() - fillStart) / 1000).toFixed(0)} s`);
+    if (filled) {
+      const all = (await call(api, 'GET', '/api/lists?limit=100', { token })).items;
+      for (const name of ['All', 'North', 'South', 'West']) lists.push(all.find((l) => l.name === name));
+      log(`reusing the filled database ${KEEP_DB}`);
+    } else {
+      for (const name of ['All', 'North', 'South', 'West'])
+        lists.push(await call(api, 'POST', '/api/lists', { token, json: { name, optIn: 'single' } }));
+      const fillStart = Date.now();
+      await withClient(databaseUrl, (c) => fill(c, lists.map((l) => l.id)));
+      if (KEEP_DB) await withClient(BASE_URL, (c) => c.query(`COMMENT ON DATABASE ${KEEP_DB} IS '${FILLED_MARK}'`));
+      log(`filled in ${((Date.now() - fillStart) / 1000).toFixed(0)} s`);
+    }
 
     const segment = await call(api, 'POST', '/api/segments', { token, json: { name: 'Engaged pro buyers', match: 'all', rules: RULES } });
+    if (KEEP_DB) cleanups.push(() => withClient(databaseUrl, (c) => forgetRun(c, segment.id)));
     await call(api, 'GET', `/api/segments/${segment.id}/count`, { token }); // warm the caches once
     const times = [];
     let count = 0;
@@ -122,6 +138,34 @@ async function main() {
   } finally {
     await runCleanups(cleanups, log);
   }
+}
+
+const FILLED_MARK = `segments bench: ${SUBSCRIBERS} subscribers, ${EVENTS} events, ${ORDERS} orders`;
+
+/** KEEP_DB's database: reused when a run filled it with these sizes, else (re)created; never dropped here. */
+async function keptStores(tag, cleanups) {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(KEEP_DB)) throw new Error('KEEP_DB: a lower-case database name');
+  const filled = await withClient(BASE_URL, async (c) => {
+    const row = (await c.query(`SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`, [KEEP_DB])).rows[0];
+    if (row?.mark === FILLED_MARK) return true;
+    if (row) await c.query(`DROP DATABASE ${KEEP_DB} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${KEEP_DB}`);
+    return false;
+  });
+  const databaseUrl = new URL(BASE_URL);
+  databaseUrl.pathname = `/${KEEP_DB}`;
+  const queuePrefix = `mcbench-${tag}`;
+  cleanups.push(() => dropRedisKeys(REDIS_URL, queuePrefix));
+  return { databaseUrl: databaseUrl.toString(), queuePrefix, filled };
+}
+
+/** What one run added to a kept database: its campaigns and their messages, the plain list, the segment. */
+async function forgetRun(c, segmentId) {
+  await c.query(`DELETE FROM messages WHERE campaign_id IN (SELECT id FROM campaigns WHERE segment_id = $1 OR name = 'plain list')`, [segmentId]);
+  await c.query(`DELETE FROM campaigns WHERE segment_id = $1 OR name = 'plain list'`, [segmentId]);
+  await c.query(`DELETE FROM subscriptions WHERE list_id IN (SELECT id FROM lists WHERE name = 'Plain')`);
+  await c.query(`DELETE FROM lists WHERE name = 'Plain'`);
+  await c.query(`DELETE FROM segments WHERE id = $1`, [segmentId]);
 }
 
 async function fill(c, [all, ...others]) {
@@ -177,6 +221,9 @@ async function fill(c, [all, ...others]) {
        FROM (SELECT i, 1 + ((i % ($1::int * 2 / 3)) * 3) % $2::int AS c FROM generate_series(1, $1::int) i) x`,
     [ORDERS, SUBSCRIBERS],
   );
+  // VACUUM too: a live database's autovacuum keeps the visibility map set, so index-only scans skip the heap.
+  for (const table of ['subscribers', 'subscriptions', 'messages', 'message_events', 'orders'])
+    await step(`vacuum analyze ${table}`, `VACUUM ANALYZE ${table}`);
   await step('analyze', 'ANALYZE');
 }
 
@@ -203,7 +250,11 @@ async function resolve(api, token, databaseUrl, service, audience, label) {
   return { ms, messages, cpu: after.service - before.service + after.postgres - before.postgres };
 }
 
-/** EXPLAIN ANALYZE of the count and of the first audience page of each campaign, with the service's own SQL. */
+/**
+ * EXPLAIN ANALYZE, with the service's own SQL, of: the count; the snapshot a segment's resolve takes once (its
+ * SELECT); the first audience page read from that snapshot (its 1,000 ids, then their eligible members); the first
+ * page of the plain list. The snapshot is taken inside a transaction that is rolled back.
+ */
 async function explainAll(c, segment, allListId, plainListId) {
   const { segmentCondition } = require('../dist/segments/segment-sql');
   const { POSTGRES_SEGMENT_SQL } = require('../dist/segments/segment-dialects');
@@ -214,19 +265,34 @@ async function explainAll(c, segment, allListId, plainListId) {
     params.push(cond.params[name]);
     return `$${params.length}`;
   });
+  const member = (listId) =>
+    `EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN ('${listId}') AND x.status = 'confirmed')`;
   const page = (listId, where) =>
-    `SELECT s.id, s.email, s.name FROM subscribers s WHERE s.status = 'enabled'
-       AND EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN ('${listId}') AND x.status = 'confirmed')
+    `SELECT s.id, s.email, s.name FROM subscribers s WHERE s.status = 'enabled' AND ${member(listId)}
        ${where} ORDER BY s.id LIMIT 1000`;
   const explain = async (title, text, values) => {
-    const rows = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values)).rows.map((r) => r['QUERY PLAN']);
+    // (a line naming the page's 1,000 ids is cut short)
+    const rows = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values)).rows.map((r) => r['QUERY PLAN']).map((l) => (l.length > 240 ? `${l.slice(0, 240)} …` : l));
     return [`── ${title}`, ...rows].join('\n');
   };
-  return [
-    await explain('count of the segment (GET /api/segments/:id/count)', `SELECT COUNT(*) FROM subscribers s WHERE ${sql}`, params),
-    await explain('first audience page, list "All" narrowed to the segment', page(allListId, `AND ${sql}`), params),
-    await explain('first audience page, plain list', page(plainListId, ''), []),
-  ].join('\n\n');
+  const out = [await explain('count of the segment (GET /api/segments/:id/count)', `SELECT COUNT(*) FROM subscribers s WHERE ${sql}`, params)];
+  const snapshotId = randomUUID();
+  const take = `SELECT s.id, '${snapshotId}'::uuid FROM subscribers s WHERE s.status = 'enabled' AND ${member(allListId)} AND ${sql}`;
+  out.push(await explain("the segment's snapshot, taken once per resolve (its SELECT)", take, params));
+  await c.query('BEGIN');
+  try {
+    await c.query(`INSERT INTO segment_snapshots (id, taken_at) VALUES ($1, now())`, [snapshotId]);
+    await c.query(`INSERT INTO segment_snapshot_members (subscriber_id, snapshot_id) ${take}`, params);
+    await c.query('ANALYZE segment_snapshot_members'); // as SegmentSnapshotRepository.take does
+    const ids = `SELECT subscriber_id FROM segment_snapshot_members WHERE snapshot_id = '${snapshotId}' ORDER BY subscriber_id LIMIT 1000`;
+    out.push(await explain("first audience page of the segment: the snapshot's first 1,000 ids", ids, []));
+    const first = (await c.query(ids)).rows.map((r) => r.subscriber_id);
+    out.push(await explain('… and those of them still eligible', page(allListId, 'AND s.id = ANY($1::uuid[])'), [first]));
+  } finally {
+    await c.query('ROLLBACK');
+  }
+  out.push(await explain('first audience page, plain list', page(plainListId, ''), []));
+  return out.join('\n\n');
 }
 
 main().catch((err) => {

@@ -1,4 +1,7 @@
+import { KEEP_ALL } from '../src/campaigns/ab-split';
+import { slicePosition, sliceBounds } from '../src/campaigns/ab-test';
 import { AbTestSweeper } from '../src/campaigns/ab-test-sweeper';
+import { AbTestsService } from '../src/campaigns/ab-tests.service';
 import { CampaignRepository } from '../src/campaigns/campaign.repository';
 import { flushTracking, linksOf, pathOf } from './support/campaign-mail';
 import { makeList, makeSubscriber, uniqueTag } from './support/factories';
@@ -34,16 +37,18 @@ describe('A/B tests (e2e)', () => {
     patch: (path: string, body: object) => t.http().patch(path).set(auth).send(body),
   };
 
-  /** A list of `n` confirmed readers; answers the list id and their addresses. */
-  async function readers(n: number): Promise<{ listId: string; emails: string[] }> {
+  /** A list of `n` confirmed readers; answers the list id, their addresses and their subscriber ids. */
+  async function readers(n: number): Promise<{ listId: string; emails: string[]; ids: string[] }> {
     const list = await makeList(t);
     const tag = uniqueTag();
     const emails: string[] = [];
+    const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const s = await makeSubscriber(t, { email: `r${i}-${tag}@ab.example`, lists: { [list.id]: 'confirmed' } });
       emails.push(s.email);
+      ids.push(s.id);
     }
-    return { listId: list.id, emails };
+    return { listId: list.id, emails, ids };
   }
 
   /** The mail of the campaign family `familyIds` (Feedback-ID starts with the sending campaign's id). */
@@ -374,5 +379,43 @@ describe('A/B tests (e2e)', () => {
       return (await api.get(`/api/campaigns/${id}`)).body.status === 'sent';
     }, 'the test to be sent');
     expect((await api.get(`/api/campaigns/${id}/stats`).expect(200)).body).toMatchObject({ recipients: 4, sent: 4 });
+  });
+
+  it('splits an audience too large to keep in memory from two reads, as it would from all positions, each reader once', async () => {
+    const { listId, emails, ids } = await readers(30);
+    const service = t.app.get(AbTestsService);
+    // (30 readers stand for a large audience: beyond 10, positions are counted per bucket, not kept)
+    service.keepAllUpTo = 10;
+    try {
+      const id = await xyTest(listId, 'Large audience');
+      await api.post(`/api/campaigns/${id}/send`).expect(202);
+      await until(async () => {
+        await sweep();
+        return (await api.get(`/api/campaigns/${id}`).expect(200)).body.status === 'sent';
+      }, 'the A/B test to be sent');
+      const children = await t.app.get(CampaignRepository).findChildren([id]);
+      const family = children.map((c) => c.id);
+      // the variants' ranges are what sorting every reader's position gives: 50 % of 30 = 15, split 7 and 8
+      const expected = sliceBounds(
+        ids.map((s) => slicePosition(id, s)),
+        50,
+        2,
+      );
+      const ranges = children
+        .filter((c) => c.audienceSlice?.kind === 'hash')
+        .map((c) => c.audienceSlice as { from: number; to: number })
+        .map(({ from, to }) => [from, to]);
+      expect(ranges).toEqual(expected);
+      const stats = (await api.get(`/api/campaigns/${id}/stats`).expect(200)).body;
+      expect(stats.variants.map((v: { sent: number }) => v.sent).sort()).toEqual([7, 8]);
+      expect(stats.abTest.rest).toMatchObject({ sent: 15 });
+      const mail = await sink.waitFor(
+        ofFamily(() => family),
+        30,
+      );
+      expect(mail.flatMap((m) => m.to).sort()).toEqual([...emails].sort());
+    } finally {
+      service.keepAllUpTo = KEEP_ALL;
+    }
   });
 });

@@ -6,6 +6,7 @@ import { MediaService } from '../src/media/media.service';
 import { SettingsService } from '../src/settings/settings.service';
 import { TemplatesService } from '../src/templates/templates.service';
 import { seriousViolations } from './support/axe';
+import { canvas, codeOf, spaced, switchTo, typeInto } from './support/builder-page';
 import {
   launchBrowser,
   replaceEditorText,
@@ -20,10 +21,6 @@ import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
 const TEMPLATES_DIR = join(__dirname, '..', 'templates');
-const canvas = (page: Page) => page.frameLocator('iframe.gjs-frame');
-const codeOf = (page: Page) => page.locator('textarea[name="mjml"]').inputValue();
-/** A space typed at the end of a text is a no-break space in any browser's in-place editing. */
-const spaced = (s: string) => s.replace(/\u00a0|&nbsp;|&#160;/g, ' ');
 const campaignIdOf = (page: Page) => new URL(page.url()).pathname.split('/')[3];
 
 /**
@@ -73,20 +70,6 @@ async function dragBlock(page: Page, label: string, target: Locator, half: 'top'
     `the drop place ${half === 'top' ? 'above' : 'below'} the target`,
   );
   await page.mouse.up();
-}
-
-/** Double-clicks a text in the canvas (in-place editing starts) and replaces what it says by typing. */
-async function typeInto(page: Page, text: Locator, words: string): Promise<Locator> {
-  await text.dblclick();
-  const editing = canvas(page).locator('[contenteditable="true"]');
-  await editing.waitFor();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(words);
-  return editing;
-}
-
-async function switchTo(page: Page, mode: 'Visual' | 'Code'): Promise<void> {
-  await page.getByRole('button', { name: mode, exact: true }).click();
 }
 
 /** The same document, entities, whitespace and `<br />` against `<br/>` aside: compared by the browser. */

@@ -137,6 +137,28 @@ describe('Open and click tracking (e2e)', () => {
       ]);
     });
 
+    it('records a HEAD request and a pixel URL with a query string as opens; a valid token of an unknown message records nothing and no other open of its batch is lost', async () => {
+      const { links, message } = reader(3);
+      const unknownId = randomUUID();
+      const unknown = t.app.get(TokenService).sign('open', { m: unknownId });
+      await t
+        .http()
+        .head(pathOf(links.pixel))
+        .set('User-Agent', DESKTOP)
+        .expect(200)
+        .expect('Content-Type', 'image/gif');
+      await t.http().get(`/o/${unknown}`).set('User-Agent', DESKTOP).expect(200);
+      await t
+        .http()
+        .get(`${pathOf(links.pixel)}?utm_source=mail`)
+        .set('User-Agent', 'Mozilla/5.0')
+        .expect(200);
+      const opens = await eventsOf(message.id, 'opened');
+      // the HEAD's desktop open and the query string's Apple Mail Privacy Protection one (same millisecond, either order)
+      expect(opens.map((e) => e.detail?.machine).sort()).toEqual([false, true]);
+      expect(await t.app.get(DataSource).getRepository(MessageEvent).countBy({ messageId: unknownId })).toBe(0);
+    });
+
     it('records nothing for a tampered token or a token of another kind', async () => {
       const { links, message } = reader(2);
       await t

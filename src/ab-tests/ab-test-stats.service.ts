@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AbTestSettings, rateOf, variantLabel } from '../campaigns/ab-test';
-import { Campaign, CampaignRepository } from '../campaigns/campaign.repository';
+import { CampaignRepository } from '../campaigns/campaign.repository';
 import { CampaignStats, CampaignStatsService } from '../tracking/campaign-stats.service';
 
 const HOUR_MS = 3_600_000;
@@ -34,8 +34,8 @@ export type CampaignStatsWithVariants = CampaignStats & { variants?: VariantStat
 
 /**
  * GET /api/campaigns/:id/stats with A/B tests: a test's numbers are its children's summed (each message belongs to
- * one child, so unique counts add up), with each variant's and the winner. The timeline puts each child's hours
- * at their place from the parent's start (to the hour). A plain campaign's stats are as they were.
+ * one child, so unique counts add up), with each variant's and the winner. The timeline counts every child's
+ * opens and clicks by the hour from the parent's start. A plain campaign's stats are as they were.
  */
 @Injectable()
 export class AbTestStatsService {
@@ -44,12 +44,29 @@ export class AbTestStatsService {
     private readonly plain: CampaignStatsService,
   ) {}
 
+  /**
+   * The campaigns whose messages make `campaignId`'s numbers: an A/B test's hidden children (none before it
+   * starts), else the campaign itself. For what the report reads by campaign besides the stats (chart, bounces).
+   */
+  async partsOf(campaignId: string): Promise<string[]> {
+    const campaign = await this.campaigns.findById(campaignId);
+    if (!campaign?.abTest) return [campaignId];
+    return (await this.campaigns.findChildren([campaignId])).map((c) => c.id);
+  }
+
   async stats(campaignId: string): Promise<CampaignStatsWithVariants> {
     const campaign = await this.campaigns.findById(campaignId);
     if (!campaign) throw new NotFoundException(`Campaign ${campaignId} not found`);
     if (!campaign.abTest) return this.plain.stats(campaignId);
     const children = await this.campaigns.findChildren([campaign.id]);
-    const each = await Promise.all(children.map(async (c) => ({ c, s: await this.plain.stats(c.id) })));
+    const [each, timeline] = await Promise.all([
+      Promise.all(children.map(async (c) => ({ c, s: await this.plain.stats(c.id) }))),
+      this.plain.timeline(
+        campaign.id,
+        campaign.startedAt,
+        children.map((c) => c.id),
+      ),
+    ]);
     const tests = each.filter(({ c }) => c.audienceSlice?.kind === 'hash');
     const rest = each.find(({ c }) => c.audienceSlice?.kind === 'rest');
     const variants = (campaign.variants ?? []).map((v, index): VariantStats => {
@@ -70,10 +87,8 @@ export class AbTestStatsService {
       };
     });
     return {
-      ...sumOf(
-        campaign,
-        each.map(({ c, s }) => ({ startedAt: c.startedAt, s })),
-      ),
+      ...sumOf(each.map(({ s }) => s)),
+      timeline,
       variants,
       abTest: {
         ...campaign.abTest,
@@ -88,9 +103,9 @@ export class AbTestStatsService {
   }
 }
 
-/** The children's stats added up. */
-function sumOf(parent: Campaign, parts: { startedAt: Date | null; s: CampaignStats }[]): CampaignStats {
-  const total: CampaignStats = {
+/** The children's stats added up (all but the timeline). */
+function sumOf(parts: CampaignStats[]): Omit<CampaignStats, 'timeline'> {
+  const total: Omit<CampaignStats, 'timeline'> = {
     recipients: 0,
     sent: 0,
     failed: 0,
@@ -99,12 +114,9 @@ function sumOf(parent: Campaign, parts: { startedAt: Date | null; s: CampaignSta
     clicks: { unique: 0, total: 0, scanner: 0, links: [] },
     unsubscribes: 0,
     complaints: 0,
-    timeline: [],
   };
   const links = new Map<string, { url: string; unique: number; total: number }>();
-  const hours = new Map<number, { opens: number; clicks: number }>();
-  const start = parent.startedAt ? new Date(parent.startedAt).getTime() : 0;
-  for (const { s } of parts) {
+  for (const s of parts) {
     for (const key of ['recipients', 'sent', 'failed', 'bounced', 'unsubscribes', 'complaints'] as const)
       total[key] += s[key];
     for (const key of ['unique', 'total', 'machine'] as const) total.opens[key] += s.opens[key];
@@ -115,19 +127,7 @@ function sumOf(parent: Campaign, parts: { startedAt: Date | null; s: CampaignSta
       sum.total += l.total;
       links.set(l.url, sum);
     }
-    for (const h of s.timeline) {
-      const at = Math.floor((new Date(h.hour).getTime() - start) / HOUR_MS);
-      const slot = hours.get(at) ?? { opens: 0, clicks: 0 };
-      slot.opens += h.opens;
-      slot.clicks += h.clicks;
-      hours.set(at, slot);
-    }
   }
   total.clicks.links = [...links.values()].sort((a, b) => b.total - a.total || a.url.localeCompare(b.url));
-  const last = Math.max(-1, ...hours.keys());
-  total.timeline = Array.from({ length: last + 1 }, (_, i) => ({
-    hour: new Date(start + i * HOUR_MS).toISOString(),
-    ...(hours.get(i) ?? { opens: 0, clicks: 0 }),
-  }));
   return total;
 }

@@ -8,7 +8,11 @@ import { ListRepository } from '../lists/list.repository';
 import { SettingsService } from '../settings/settings.service';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { TemplateDataError } from '../templates/template-errors';
+import type { CompiledTemplate } from '../templates/render/renderer.service';
 import { AutomationRepository } from './automation.repository';
+
+/** Compiled steps kept (a step's version and subject never change: an edit makes a new version). */
+const COMPILED_KEPT = 100;
 
 /**
  * Writes an automation step's mail when the outbox sends it (message kind 'automation', data
@@ -20,6 +24,9 @@ import { AutomationRepository } from './automation.repository';
  */
 @Injectable()
 export class AutomationMailComposer implements MailComposer, OnModuleInit {
+  /** By version and subject: each step's mail would otherwise read its template version again. */
+  private readonly compiledSteps = new Map<string, CompiledTemplate>();
+
   constructor(
     private readonly composers: MailComposers,
     private readonly automations: AutomationRepository,
@@ -42,18 +49,23 @@ export class AutomationMailComposer implements MailComposer, OnModuleInit {
     if (!automation || !step) return { skipped: 'the automation or its step was deleted' };
     if (automation.status === 'stopped') return { skipped: 'the automation was stopped' };
     const subscriberId = message.subscriberId;
-    const person = subscriberId ? await this.subscribers.findById(subscriberId) : null;
-    if (!subscriberId || !person) return { skipped: 'the subscriber was erased' };
-    const [status] = await this.subscribers.audienceStatusOf([subscriberId], automation.listIds);
+    if (!subscriberId) return { skipped: 'the subscriber was erased' };
+    // the checks and what the mail needs, asked at once
+    const [person, [status], suppressed, [list], companyAddress] = await Promise.all([
+      this.subscribers.findById(subscriberId),
+      this.subscribers.audienceStatusOf([subscriberId], automation.listIds),
+      this.suppressions.isSuppressed(message.toEmail),
+      this.lists.findByIds(automation.listIds.slice(0, 1)),
+      this.settings.companyAddress(),
+    ]);
+    if (!person) return { skipped: 'the subscriber was erased' };
     if (!status || status.status !== 'enabled' || !Number(status.member))
       return { skipped: 'no longer subscribed to a list of the automation' };
-    if (await this.suppressions.isSuppressed(person.email)) return { skipped: 'the address is suppressed' };
-    const [list] = await this.lists.findByIds(automation.listIds.slice(0, 1));
+    // the mail goes to the message's address; the person's current one is checked too when it changed
+    if (suppressed || (person.email !== message.toEmail && (await this.suppressions.isSuppressed(person.email))))
+      return { skipped: 'the address is suppressed' };
     try {
-      const compiled = await this.content.compiled({
-        templateVersionId: step.templateVersionId,
-        subject: step.subject,
-      });
+      const compiled = await this.compiledStep(step);
       const mail = this.mail.compose(
         {
           id: automation.id,
@@ -73,12 +85,22 @@ export class AutomationMailComposer implements MailComposer, OnModuleInit {
         },
         list ?? { id: automation.id, name: automation.name },
         person.trackingEnabled,
-        await this.settings.companyAddress(),
+        companyAddress,
       );
       return { mail };
     } catch (e) {
       if (!(e instanceof TemplateDataError)) throw e;
       return { failed: `cannot render: ${([] as string[]).concat(e.messages).join('; ')}` };
     }
+  }
+
+  private async compiledStep(step: { templateVersionId: string; subject: string }): Promise<CompiledTemplate> {
+    const key = `${step.templateVersionId}\n${step.subject}`;
+    const kept = this.compiledSteps.get(key);
+    if (kept) return kept;
+    const compiled = await this.content.compiled(step);
+    if (this.compiledSteps.size >= COMPILED_KEPT) this.compiledSteps.delete(this.compiledSteps.keys().next().value!);
+    this.compiledSteps.set(key, compiled);
+    return compiled;
   }
 }

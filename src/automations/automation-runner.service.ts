@@ -132,11 +132,7 @@ export class AutomationRunner implements OnApplicationBootstrap, OnApplicationSh
       if (!s) out.set(id, 'erased');
       else if (s.status !== 'enabled') out.set(id, 'blocklisted');
       else if (!Number(s.member)) out.set(id, 'not subscribed');
-      else {
-        const row = await this.subscribers.findById(id);
-        if (row) people.push({ id, email: row.email, name: row.name });
-        else out.set(id, 'erased');
-      }
+      else people.push({ id, email: s.email, name: s.name });
     }
     const suppressed = await this.suppressions.suppressedAmong(people.map((p) => p.email));
     for (const p of people) out.set(p.id, suppressed.has(p.email) ? 'suppressed' : { email: p.email, name: p.name });

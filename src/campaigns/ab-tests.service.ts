@@ -2,15 +2,8 @@ import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { Transactions, Tx } from '../database/transaction';
 import { MessageEventRepository } from '../delivery/message-event.repository';
 import { MessageRepository } from '../delivery/message.repository';
-import {
-  AbTestSettings,
-  CampaignVariant,
-  pickWinner,
-  slicePosition,
-  sliceBounds,
-  VariantResult,
-  variantLabel,
-} from './ab-test';
+import { AbTestSettings, CampaignVariant, pickWinner, slicePosition, VariantResult, variantLabel } from './ab-test';
+import { KEEP_ALL, streamedSliceBounds } from './ab-split';
 import { audienceOf } from './audience-spec';
 import { AudienceService } from './audience.service';
 import { CampaignContentService } from './campaign-content.service';
@@ -42,6 +35,8 @@ export interface AbTestRecord {
 @Injectable()
 export class AbTestsService {
   private readonly logger = new Logger(AbTestsService.name);
+  /** Audiences up to this size are split from positions kept in memory, larger ones in two reads (ab-split.ts). */
+  keepAllUpTo = KEEP_ALL;
 
   constructor(
     private readonly campaigns: CampaignRepository,
@@ -112,9 +107,9 @@ export class AbTestsService {
 
   /**
    * Sending a test, only while its status is one of `from`: at `sendAt` when that is later (AbTestSweeper begins it
-   * then), else 'sending' at once and its variants are made in the background (start: the audience is read once for
-   * the split, which takes a while for a large one; the sweep does it if this process stops first). `parent` carries
-   * the version it sends (a template's current one).
+   * then), else 'sending' at once and its variants are made in the background (start: the audience is read for the
+   * split, twice for a large one, which takes a while; the sweep does it if this process stops first). `parent`
+   * carries the version it sends (a template's current one).
    */
   async send(parent: Campaign, sendAt: Date | null, from: CampaignStatus[]): Promise<boolean> {
     const later = sendAt !== null && sendAt.getTime() > Date.now();
@@ -155,14 +150,17 @@ export class AbTestsService {
     const parent = await this.campaigns.findById(parentId);
     if (!parent?.abTest || parent.status !== 'sending' || parent.preparedAt) return false;
     const variants = await this.variantContents(parent);
-    const positions: number[] = [];
-    for (let after: string | null = null; ;) {
-      const page = await this.audience.page(audienceOf(parent), after, AUDIENCE_PAGE);
-      for (const r of page.recipients) positions.push(slicePosition(parent.id, r.subscriberId));
-      if (!page.last) break;
-      after = page.last;
-    }
-    const bounds = sliceBounds(positions, parent.abTest.share, variants.length);
+    const split = await streamedSliceBounds(
+      async (add) => {
+        for await (const recipients of this.audience.pages(audienceOf(parent), AUDIENCE_PAGE)) {
+          for (const r of recipients) add(slicePosition(parent.id, r.subscriberId));
+        }
+      },
+      parent.abTest.share,
+      variants.length,
+      this.keepAllUpTo,
+    );
+    const bounds = split.bounds;
     const now = new Date();
     const childIds = await this.transactions.run(async (tx) => {
       if (!(await this.campaigns.markPreparedIfSending(parent.id, tx))) return null;
@@ -176,7 +174,8 @@ export class AbTestsService {
     });
     if (!childIds) return false;
     for (const id of childIds) await this.jobs.prepare(id, null);
-    this.logger.log({ campaignId: parent.id, variants: childIds.length, tested: positions.length }, 'A/B test started');
+    const { audience, reads } = split;
+    this.logger.log({ campaignId: parent.id, variants: childIds.length, audience, reads }, 'A/B test started');
     return true;
   }
 

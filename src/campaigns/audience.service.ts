@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlCondition } from '../database/sql-condition';
 import { SuppressionService } from '../delivery/suppression.service';
-import { SegmentsService } from '../segments/segments.service';
+import { SegmentSnapshot, SegmentsService } from '../segments/segments.service';
 import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { AudienceSlices } from './ab-audience';
 import type { AudienceSpec } from './audience-spec';
@@ -9,6 +8,13 @@ import { Recipient } from './campaign-messages.service';
 
 /** Subscribers read per query when counting an audience. */
 const COUNT_PAGE = 1000;
+/** Subscribers read per query when looking for the first recipient. */
+const FIRST_PAGE = 50;
+
+interface AudiencePage {
+  recipients: Recipient[];
+  last: string | null;
+}
 
 /** Why a recipient no longer gets the campaign; null: they still do. */
 export type Ineligibility = 'deleted' | 'blocklisted' | 'not subscribed' | 'suppressed';
@@ -20,10 +26,11 @@ export type Ineligibility = 'deleted' | 'blocklisted' | 'not subscribed' | 'supp
  * - Someone who left one of the lists but is still confirmed on another of them gets it (through that one).
  * - Only confirmed memberships count, on every list: single opt-in members are confirmed at once, so this
  *   only leaves out the unconfirmed members of double opt-in lists (and of lists switched to single later).
- * - With a segment, only the members it matches: its rules are part of the page query, so the count (review step)
- *   and the resolved messages follow the same rules. A segment is judged when the audience is resolved into
- *   messages; the check before each message goes out (ineligibleAmong) is about consent and suppression only, so
- *   someone who stops matching mid-send (say, an "opened in the last 90 days" that ages out) still gets it.
+ * - With a segment, only the members it matches: matched once when the reading starts (a snapshot, see `pages`),
+ *   for the count (review step) as for the resolved messages, so both follow the same rules. A segment is judged
+ *   when the audience is resolved into messages; the check before each message goes out (ineligibleAmong) is about
+ *   consent and suppression only, so someone who stops matching mid-send (say, an "opened in the last 90 days"
+ *   that ages out) still gets it.
  */
 @Injectable()
 export class AudienceService {
@@ -34,60 +41,76 @@ export class AudienceService {
     private readonly slices: AudienceSlices,
   ) {}
 
-  /** One page of the audience after subscriber id `after` (keyset order), suppressed addresses removed. */
-  async page(
-    spec: AudienceSpec,
-    after: string | null,
-    limit: number,
-  ): Promise<{ recipients: Recipient[]; last: string | null }> {
-    return this.pageWith(spec, await this.segmentOf(spec), after, limit);
+  /**
+   * The audience, page by page (up to `limit` recipients each, in subscriber-id order, suppressed addresses
+   * removed; pages left empty by that are skipped). With a segment, its rules run once, when the reading starts:
+   * the people it matches are kept in a snapshot read page by page, and dropped when the reading ends (completed,
+   * or stopped by the caller with `break`/`return`/a throw). A resolve that starts again (after a restart) takes a
+   * new snapshot and reads from the start; messages already made are not made again (CampaignMessagesService).
+   */
+  async *pages(spec: AudienceSpec, limit: number): AsyncGenerator<Recipient[]> {
+    if (!spec.listIds.length) return;
+    const snapshot = spec.segmentId ? await this.segments.snapshot(spec.segmentId, spec.listIds) : null;
+    try {
+      let after: string | null = null;
+      for (;;) {
+        const page: AudiencePage = snapshot
+          ? await this.snapshotPage(spec, snapshot, after, limit)
+          : await this.listPage(spec, after, limit);
+        if (page.recipients.length) yield page.recipients;
+        if (!page.last) return;
+        after = page.last;
+      }
+    } finally {
+      await snapshot?.drop();
+    }
   }
 
-  /** `page` with the segment's condition already read (count and first read it once for all their pages). */
-  private async pageWith(
-    spec: AudienceSpec,
-    segment: SqlCondition | undefined,
-    after: string | null,
-    limit: number,
-  ): Promise<{ recipients: Recipient[]; last: string | null }> {
-    if (!spec.listIds.length) return { recipients: [], last: null };
-    const rows: Recipient[] = await this.subscribers.eligibleAudiencePage(spec.listIds, after, limit, segment);
-    const suppressed = await this.suppressions.suppressedAmong(rows.map((r) => r.email));
-    const eligible = suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows;
+  /** How many people a campaign to `listIds` would reach now: the same rules as `pages` (so the same suppression check). */
+  async count(spec: AudienceSpec): Promise<number> {
+    let total = 0;
+    for await (const recipients of this.pages(spec, COUNT_PAGE)) total += recipients.length;
+    return total;
+  }
+
+  /** The first recipient the campaign would reach (for previews and test sends), or null. */
+  async first(spec: AudienceSpec): Promise<Recipient | null> {
+    for await (const recipients of this.pages(spec, FIRST_PAGE)) return recipients[0];
+    return null;
+  }
+
+  /** The list members after subscriber id `after` (keyset order); `last`: the last one read, null at the end. */
+  private async listPage(spec: AudienceSpec, after: string | null, limit: number): Promise<AudiencePage> {
+    const rows = await this.subscribers.eligibleAudiencePage(spec.listIds, after, limit);
     return {
-      recipients: await this.slices.keep(spec.slice, eligible),
+      recipients: await this.eligible(spec, rows),
       last: rows.length ? rows[rows.length - 1].subscriberId : null,
     };
   }
 
   /**
-   * How many people a campaign to `listIds` would reach now: the same rules as `page` (so the same
-   * suppression check), counted page by page.
+   * The segment's next `limit` matches after `after` that are still list members (checked again now); `last`: the
+   * last match read, even when none of them is still eligible, so that the reading goes on; null at the end.
    */
-  async count(spec: AudienceSpec): Promise<number> {
-    if (!spec.listIds.length) return 0;
-    const segment = await this.segmentOf(spec);
-    let total = 0;
-    let after: string | null = null;
-    for (;;) {
-      const page = await this.pageWith(spec, segment, after, COUNT_PAGE);
-      total += page.recipients.length;
-      if (!page.last) return total;
-      after = page.last;
-    }
+  private async snapshotPage(
+    spec: AudienceSpec,
+    snapshot: SegmentSnapshot,
+    after: string | null,
+    limit: number,
+  ): Promise<AudiencePage> {
+    const ids = await snapshot.next(after, limit);
+    if (!ids.length) return { recipients: [], last: null };
+    const rows = await this.subscribers.eligibleAudiencePage(spec.listIds, null, limit, {
+      sql: 's.id IN (:...snapshotIds)',
+      params: { snapshotIds: ids },
+    });
+    return { recipients: await this.eligible(spec, rows), last: ids[ids.length - 1] };
   }
 
-  /** The first recipient the campaign would reach (for previews and test sends), or null. */
-  async first(spec: AudienceSpec): Promise<Recipient | null> {
-    if (!spec.listIds.length) return null;
-    const segment = await this.segmentOf(spec);
-    let after: string | null = null;
-    for (;;) {
-      const page = await this.pageWith(spec, segment, after, 50);
-      if (page.recipients.length) return page.recipients[0];
-      if (!page.last) return null;
-      after = page.last;
-    }
+  /** Suppressed addresses removed, and for an A/B test's part only its slice. */
+  private async eligible(spec: AudienceSpec, rows: Recipient[]): Promise<Recipient[]> {
+    const suppressed = await this.suppressions.suppressedAmong(rows.map((r) => r.email));
+    return this.slices.keep(spec.slice, suppressed.size ? rows.filter((r) => !suppressed.has(r.email)) : rows);
   }
 
   /**
@@ -118,10 +141,5 @@ export class AudienceService {
       if (why) out.set(r.id, why);
     }
     return out;
-  }
-
-  /** The segment's rules as a condition of the page query, read once per count or resolve step. */
-  private async segmentOf(spec: AudienceSpec): Promise<SqlCondition | undefined> {
-    return spec.segmentId ? this.segments.conditionOf(spec.segmentId) : undefined;
   }
 }

@@ -36,11 +36,10 @@ export class CampaignRunsService {
     }
     if (!campaign || !['sending', 'paused'].includes(campaign.status) || campaign.preparedAt) return 'skipped';
 
-    let after: string | null = null;
     let total = 0;
-    for (;;) {
-      const page = await this.audience.page(audienceOf(campaign), after, AUDIENCE_PAGE);
-      const added = await this.messages.addRecipients(campaign, page.recipients);
+    // Leaving the loop early (a cancel, a throw) ends the audience's reading, which drops its segment snapshot.
+    for await (const recipients of this.audience.pages(audienceOf(campaign), AUDIENCE_PAGE)) {
+      const added = await this.messages.addRecipients(campaign, recipients);
       await this.jobs.batches(campaignId, added);
       total += added.length;
       const now = await this.campaigns.findStatus(campaignId);
@@ -49,8 +48,6 @@ export class CampaignRunsService {
         if (now) await this.messages.cancelQueued(campaignId);
         return 'skipped';
       }
-      if (!page.last) break;
-      after = page.last;
     }
     await this.campaigns.markPrepared(campaignId);
     this.logger.log({ campaignId, added: total }, 'campaign audience resolved');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource, In, MoreThanOrEqual, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Tx } from '../database/transaction';
@@ -9,6 +10,25 @@ import { ERASED_RECIPIENT } from './message.entity';
 import { POSTGRES_STATS_SQL, SQLITE_STATS_SQL, StatsSql } from './stats-sql';
 
 export type { MessageEvent } from './message-event.entity';
+
+const INSERT_OPENS_POSTGRES = `INSERT INTO message_events (id, message_id, type, at, detail)
+  SELECT r.id, r.m, 'opened', r.at, r.d
+  FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, m uuid, at timestamptz, d jsonb)
+  JOIN messages msg ON msg.id = r.m
+  LEFT JOIN subscribers s ON s.id = msg.subscriber_id
+  WHERE s.tracking_enabled OR (msg.subscriber_id IS NULL AND msg.to_email <> $2)`;
+
+/** Parameters: id, at, detail, message id, ERASED_RECIPIENT. */
+const INSERT_OPEN_SQLITE = `INSERT INTO message_events (id, message_id, type, at, detail)
+  SELECT ?, msg.id, 'opened', ?, ?
+  FROM messages msg
+  LEFT JOIN subscribers s ON s.id = msg.subscriber_id
+  WHERE msg.id = ? AND (s.tracking_enabled = 1 OR (msg.subscriber_id IS NULL AND msg.to_email <> ?))`;
+
+/** The part of better-sqlite3's handle used here (the package ships no types). */
+interface SqliteHandle {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+}
 
 /** The entity's types and 'blocked': a bounce refused the message or its sender, not the address (the column is a string). */
 export type MessageEventType = StoredEventType | 'blocked';
@@ -46,6 +66,8 @@ const INSERT_CHUNK = 500;
 @Injectable()
 export class MessageEventRepository {
   private readonly sql: StatsSql;
+  /** SQLite: the open insert, prepared on the handle it was made for. */
+  private sqliteOpens?: { handle: SqliteHandle; insert: ReturnType<SqliteHandle['prepare']> };
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = dataSource.options.type === 'postgres' ? POSTGRES_STATS_SQL : SQLITE_STATS_SQL;
@@ -121,47 +143,36 @@ export class MessageEventRepository {
   }
 
   /**
-   * Writes a batch of opens as `opened` events in one statement, keeping only those the rule of
-   * EngagementRecorder allows: the message still exists, and either its person exists with tracking on, or
-   * it has no person and was never erased (an erased message is marked by its recipient, ERASED_RECIPIENT).
-   * No query more than before: the rule is part of the one INSERT … SELECT (which reads subscribers for it).
-   * The whole batch travels as one JSON parameter, so building and parsing the statement costs the same for
-   * 1 open or 2,000.
+   * Writes a batch of opens as `opened` events, keeping only those the rule of EngagementRecorder allows: the
+   * message still exists, and either its person exists with tracking on, or it has no person and was never
+   * erased (an erased message is marked by its recipient, ERASED_RECIPIENT). The rule is part of the INSERT …
+   * SELECT (which reads subscribers for it), so no query more than the insert.
+   * PostgreSQL: one statement, the whole batch as one JSON parameter, prepared once per connection (a batch is
+   * not parsed and planned again). SQLite: one prepared statement run per open, on better-sqlite3's handle, in
+   * the caller's transaction (the same handle): cheaper than json_each, which parses each row's JSON per field.
    */
   async insertOpens(rows: OpenRow[], tx?: Tx): Promise<void> {
     if (!rows.length) return;
-    const m = tx ?? this.dataSource.manager;
     if (this.dataSource.options.type === 'postgres') {
       const json = JSON.stringify(rows.map((r) => ({ id: r.id, m: r.messageId, at: r.at.toISOString(), d: r.detail })));
-      await m.query(
-        `INSERT INTO message_events (id, message_id, type, at, detail)
-         SELECT r.id, r.m, 'opened', r.at, r.d
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, m uuid, at timestamptz, d jsonb)
-         JOIN messages msg ON msg.id = r.m
-         LEFT JOIN subscribers s ON s.id = msg.subscriber_id
-         WHERE s.tracking_enabled OR (msg.subscriber_id IS NULL AND msg.to_email <> $2)`,
-        [json, ERASED_RECIPIENT],
-      );
+      const values = [json, ERASED_RECIPIENT];
+      const client = (tx?.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+      if (client) await client.query({ name: 'message-events-insert-opens', text: INSERT_OPENS_POSTGRES, values });
+      else await this.dataSource.query(INSERT_OPENS_POSTGRES, values);
       return;
     }
-    // SQLite: times as TypeORM writes them ('YYYY-MM-DD HH:MM:SS.SSS', UTC), details as JSON text.
-    const json = JSON.stringify(
-      rows.map((r) => ({
-        id: r.id,
-        m: r.messageId,
-        at: r.at.toISOString().replace('T', ' ').slice(0, 23),
-        d: r.detail,
-      })),
-    );
-    await m.query(
-      `INSERT INTO message_events (id, message_id, type, at, detail)
-       SELECT json_extract(j.value, '$.id'), json_extract(j.value, '$.m'), 'opened', json_extract(j.value, '$.at'), json_extract(j.value, '$.d')
-       FROM json_each(?) AS j
-       JOIN messages msg ON msg.id = json_extract(j.value, '$.m')
-       LEFT JOIN subscribers s ON s.id = msg.subscriber_id
-       WHERE s.tracking_enabled = 1 OR (msg.subscriber_id IS NULL AND msg.to_email <> ?)`,
-      [json, ERASED_RECIPIENT],
-    );
+    const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    if (this.sqliteOpens?.handle !== handle) this.sqliteOpens = { handle, insert: handle.prepare(INSERT_OPEN_SQLITE) };
+    const insert = this.sqliteOpens.insert;
+    // Times as TypeORM writes them ('YYYY-MM-DD HH:MM:SS.SSS', UTC), details as JSON text.
+    for (const r of rows)
+      insert.run(
+        r.id,
+        r.at.toISOString().replace('T', ' ').slice(0, 23),
+        JSON.stringify(r.detail),
+        r.messageId,
+        ERASED_RECIPIENT,
+      );
   }
 
   // --- campaign stats: aggregates only, made by the database
@@ -205,14 +216,16 @@ export class MessageEventRepository {
 
   /**
    * People's opens and clicks of a campaign per `bucketSeconds` since its start (bucket 0 = the first): an hour
-   * for the stats API's timeline, what fits the data for the report's chart.
+   * for the stats API's timeline, what fits the data for the report's chart. `partIds`: the campaigns whose
+   * messages count, when not the campaign's own (an A/B test's hidden children, timed from the test's start).
    */
   async campaignEngagementBuckets(
     campaignId: string,
     bucketSeconds: number,
+    partIds: string[] = [campaignId],
   ): Promise<{ bucket: number; type: 'opened' | 'clicked'; count: number }[]> {
     const bucket = this.sql.bucketAfterStart(bucketSeconds);
-    const rows = await this.peoplesEngagement(campaignId)
+    const rows = await this.peoplesEngagement(campaignId, partIds)
       .select(bucket, 'bucket')
       .addSelect('e.type', 'type')
       .addSelect('COUNT(*)', 'n')
@@ -222,18 +235,28 @@ export class MessageEventRepository {
     return rows.map((r) => ({ bucket: countOf(r.bucket), type: r.type, count: countOf(r.n) }));
   }
 
-  /** How many seconds after the campaign's start its people's last open or click came; null when none did. */
-  async campaignEngagementSpan(campaignId: string): Promise<number | null> {
-    const row = await this.peoplesEngagement(campaignId)
+  /**
+   * How many seconds after the campaign's start its people's last open or click came; null when none did.
+   * `partIds` as in campaignEngagementBuckets.
+   */
+  async campaignEngagementSpan(campaignId: string, partIds: string[] = [campaignId]): Promise<number | null> {
+    const row = await this.peoplesEngagement(campaignId, partIds)
       .select(`MAX(${this.sql.secondsAfterStart})`, 'span')
       .getRawOne<{ span: unknown }>();
     return row?.span === null || row?.span === undefined ? null : countOf(row.span);
   }
 
-  /** A campaign's opens and clicks by people (no machine, no scanner) since its start, with the campaign as `c`. */
-  private peoplesEngagement(campaignId: string) {
-    return this.campaignEvents(campaignId)
-      .innerJoin('campaigns', 'c', 'c.id = m.campaign_id')
+  /**
+   * The opens and clicks by people (no machine, no scanner) of the messages of `partIds`, since the start of
+   * `campaignId`, which is `c`.
+   */
+  private peoplesEngagement(campaignId: string, partIds: string[]) {
+    return this.dataSource
+      .createQueryBuilder()
+      .from('message_events', 'e')
+      .innerJoin('messages', 'm', 'm.id = e.message_id')
+      .innerJoin('campaigns', 'c', 'c.id = :campaignId', { campaignId })
+      .where('m.campaign_id IN (:...partIds)', { partIds: partIds.length ? partIds : [campaignId] })
       .andWhere("e.type IN ('opened', 'clicked')")
       .andWhere(`${this.sql.machineFlag} = 0`)
       .andWhere('e.at >= c.started_at');

@@ -31,9 +31,10 @@ const SQL_OPS: Record<NumberOp, string> = { eq: '=', neq: '<>', gt: '>', gte: '>
 
 /**
  * A segment's rules as one condition on subscriber `s`. Each rule is a condition or a subquery that PostgreSQL can
- * turn into a (semi-)join: engagement is an EXISTS over the person's messages and their events (indexes
- * idx_messages_subscriber and the partial ones on human opens and clicks), orders are matched by the address key
- * (idx_orders_email_key). Times are computed here from `now`, so the SQL holds no clock arithmetic of either dialect.
+ * turn into a (semi-)join: engagement is an EXISTS over the person's messages and their events, read from the
+ * indexes alone (idx_messages_subscriber_id, and idx_message_events_human_opens_by_message / _clicks_by_message,
+ * whose predicates are the dialects' humanOpen / humanClick); orders are grouped by address in the order of the
+ * partial index of purchases (idx_orders_purchases, whose predicate is PURCHASE). Times are computed here from `now`, so the SQL holds no clock arithmetic of either dialect.
  */
 export function segmentCondition(rules: Rule[], match: Match, dialect: SegmentDialect, now: Date): SqlCondition {
   const params: Record<string, unknown> = {};

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SubscriberRepositoriesModule } from '../subscribers/subscriber-repositories.module';
 import { Segment } from './segment.entity';
 import { SegmentRepository } from './segment.repository';
+import { SegmentSnapshotRepository } from './segment-snapshot.repository';
 import { SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
 
@@ -10,7 +11,7 @@ import { SegmentsService } from './segments.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Segment]), SubscriberRepositoriesModule],
   controllers: [SegmentsController],
-  providers: [SegmentRepository, SegmentsService],
+  providers: [SegmentRepository, SegmentSnapshotRepository, SegmentsService],
   exports: [SegmentsService],
 })
 export class SegmentsModule {}

@@ -5,6 +5,7 @@ import { SubscriberRepository } from '../subscribers/subscriber.repository';
 import { CreateSegmentDto, SegmentRulesDto, UpdateSegmentDto } from './dto/segment.dto';
 import { Match, parseRules, RuleInput } from './segment-rules';
 import { Segment, SegmentRepository } from './segment.repository';
+import { SegmentSnapshotRepository } from './segment-snapshot.repository';
 
 export interface SegmentView {
   id: string;
@@ -21,6 +22,15 @@ export interface SegmentPreview {
   people: { id: string; email: string; name: string; createdAt: Date }[];
 }
 
+/**
+ * The people of an audience a segment matched at one moment (see SegmentSnapshotRepository), read in subscriber-id
+ * order; `drop` forgets it, and must be called when the reading is over.
+ */
+export interface SegmentSnapshot {
+  next(after: string | null, limit: number): Promise<string[]>;
+  drop(): Promise<void>;
+}
+
 /** People shown by a preview. */
 export const PREVIEW_PEOPLE = 20;
 
@@ -33,6 +43,7 @@ export class SegmentsService {
   constructor(
     private readonly segments: SegmentRepository,
     private readonly subscribers: SubscriberRepository,
+    private readonly snapshots: SegmentSnapshotRepository,
   ) {}
 
   async create(body: CreateSegmentDto): Promise<SegmentView> {
@@ -88,6 +99,18 @@ export class SegmentsService {
   /** A saved segment as a condition on subscriber `s` (for a campaign's audience); 400 if its id is unknown. */
   async conditionOf(id: string): Promise<SqlCondition> {
     return this.conditionOfRules(await this.find(id));
+  }
+
+  /**
+   * The enabled, confirmed members of `listIds` that a saved segment matches now, matched once (one INSERT …
+   * SELECT) for a whole resolve instead of once per page; 404 if its id is unknown.
+   */
+  async snapshot(id: string, listIds: string[]): Promise<SegmentSnapshot> {
+    const snapshotId = await this.snapshots.take(await this.conditionOf(id), listIds);
+    return {
+      next: (after, limit) => this.snapshots.next(snapshotId, after, limit),
+      drop: () => this.snapshots.drop(snapshotId),
+    };
   }
 
   async exists(id: string): Promise<boolean> {

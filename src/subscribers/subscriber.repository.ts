@@ -30,6 +30,8 @@ export interface AudienceRow {
 /** A subscriber's status and whether they are a confirmed member of one of a campaign's lists. */
 export interface AudienceStatus {
   id: string;
+  email: string;
+  name: string;
   status: string;
   member: number | string;
 }
@@ -212,6 +214,8 @@ export class SubscriberRepository {
       .getRepository(Subscriber)
       .createQueryBuilder('s')
       .select('s.id', 'id')
+      .addSelect('s.email', 'email')
+      .addSelect('s.name', 'name')
       .addSelect('s.status', 'status')
       .addSelect(
         `CASE WHEN EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id IN (:...listIds) AND x.status = 'confirmed') THEN 1 ELSE 0 END`,

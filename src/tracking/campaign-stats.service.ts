@@ -70,12 +70,14 @@ export class CampaignStatsService {
   /**
    * People's opens and clicks over time for a chart that spans the data: `count` buckets of `bucketSeconds`
    * from the start of the send (see the admin's timeAxisFor); empty when the campaign has not started.
+   * `partIds`: the campaigns whose messages count when not its own (an A/B test's children, AbTestStatsService).
    */
   async engagementOverTime(
     campaignId: string,
     startedAt: Date | null,
     bucketSeconds: number,
     count: number,
+    partIds: string[] = [campaignId],
   ): Promise<{ at: Date; opens: number; clicks: number }[]> {
     if (!startedAt) return [];
     const start = new Date(startedAt).getTime();
@@ -84,7 +86,7 @@ export class CampaignStatsService {
       opens: 0,
       clicks: 0,
     }));
-    for (const r of await this.events.campaignEngagementBuckets(campaignId, bucketSeconds)) {
+    for (const r of await this.events.campaignEngagementBuckets(campaignId, bucketSeconds, partIds)) {
       const slot = buckets[r.bucket];
       if (slot) slot[r.type === 'opened' ? 'opens' : 'clicks'] += r.count;
     }
@@ -92,8 +94,8 @@ export class CampaignStatsService {
   }
 
   /** Seconds from the start of the send to its people's last open or click; null when there was none. */
-  engagementSpan(campaignId: string): Promise<number | null> {
-    return this.events.campaignEngagementSpan(campaignId);
+  engagementSpan(campaignId: string, partIds: string[] = [campaignId]): Promise<number | null> {
+    return this.events.campaignEngagementSpan(campaignId, partIds);
   }
 
   private async messageCounts(campaignId: string): Promise<Pick<CampaignStats, 'recipients' | 'sent' | 'failed'>> {
@@ -109,11 +111,16 @@ export class CampaignStatsService {
     return rows.sort((a, b) => b.total - a.total || a.url.localeCompare(b.url));
   }
 
-  private async timeline(campaignId: string, startedAt: Date | null): Promise<CampaignStats['timeline']> {
+  /** The stats' `timeline` (`partIds` as in engagementOverTime). */
+  async timeline(
+    campaignId: string,
+    startedAt: Date | null,
+    partIds: string[] = [campaignId],
+  ): Promise<CampaignStats['timeline']> {
     if (!startedAt) return [];
     const start = new Date(startedAt).getTime();
     const hours = Math.min(TIMELINE_HOURS, Math.floor((Date.now() - start) / HOUR_MS) + 1);
-    const rows = await this.events.campaignEngagementBuckets(campaignId, HOUR_MS / 1000);
+    const rows = await this.events.campaignEngagementBuckets(campaignId, HOUR_MS / 1000, partIds);
     const timeline = Array.from({ length: Math.max(0, hours) }, (_, i) => ({
       hour: new Date(start + i * HOUR_MS).toISOString(),
       opens: 0,

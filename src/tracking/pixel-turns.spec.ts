@@ -41,4 +41,18 @@ describe('PixelTurns', () => {
     await nextTurn();
     expect(answered).toEqual(['a', 'b']);
   });
+
+  it('is idle only while no other request is under way and no pixel waits (then run answers at once)', async () => {
+    const turns = new PixelTurns(1);
+    expect(turns.idle).toBe(true);
+    const other = new EventEmitter();
+    turns.otherStarted(other);
+    expect(turns.idle).toBe(false);
+    turns.run(() => undefined);
+    other.emit('close');
+    // the other request is over, but a pixel still waits for its turn
+    expect(turns.idle).toBe(false);
+    await nextTurn();
+    expect(turns.idle).toBe(true);
+  });
 });

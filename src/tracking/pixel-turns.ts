@@ -26,9 +26,14 @@ export class PixelTurns {
 
   /** Runs `answer` now, or in a later turn while another request is under way (in arrival order). */
   run(answer: () => void): void {
-    if (this.others === 0 && this.waiting.length === 0) return answer();
+    if (this.idle) return answer();
     this.waiting.push(answer);
     this.schedule();
+  }
+
+  /** True when `run` would answer at once (no other request under way, no pixel waiting). */
+  get idle(): boolean {
+    return this.others === 0 && this.waiting.length === 0;
   }
 
   get pending(): number {

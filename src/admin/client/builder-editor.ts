@@ -6,7 +6,9 @@ import mjmlPlugin from 'grapesjs-mjml';
 import 'grapesjs/dist/css/grapes.min.css';
 import { expandSelfClosing, formatMjml } from './builder-mjml';
 import { builderBlocks } from './builder-blocks';
+import { richTextActions } from './builder-link';
 import { MediaEndpoints, mediaAssets } from './builder-media';
+import { setUpStylePanel, STYLE_SECTORS } from './builder-style';
 
 /** grapesjs-mjml's own blocks the builder offers (the others, hero, navbar, wrapper, raw, are left out). */
 const PLUGIN_BLOCKS = [
@@ -119,10 +121,19 @@ export function createBuilder(options: BuilderOptions): Editor {
     panels: { defaults: PANELS },
     plugins: [mjmlPlugin, keepWrittenAttributes],
     pluginsOpts: {
-      [mjmlPlugin as unknown as string]: { blocks: PLUGIN_BLOCKS, imagePlaceholderSrc: IMAGE_PLACEHOLDER },
+      // the plugin's own Style panel draws alignment as icons of an icon font the admin does not load
+      [mjmlPlugin as unknown as string]: {
+        blocks: PLUGIN_BLOCKS,
+        imagePlaceholderSrc: IMAGE_PLACEHOLDER,
+        resetStyleManager: false,
+      },
     },
+    styleManager: { sectors: STYLE_SECTORS },
+    // GrapesJS takes action objects here too (merged with its built-in action of the same name); its types say strings
+    richTextEditor: { actions: richTextActions(options.status) as unknown as string[] },
     assetManager: mediaAssets(options, () => editor),
   });
+  setUpStylePanel(editor, options.container);
   // The page's own toolbar has undo/redo and the device switch; code goes through the code view and its checks.
   for (const id of ['undo', 'redo', 'mjml-import', 'export-template']) editor.Panels.removeButton('options', id);
   editor.Panels.removePanel('devices-c');

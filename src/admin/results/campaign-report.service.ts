@@ -53,9 +53,9 @@ export class CampaignReportService {
 
   /** `zone`: the reader's time zone (their profile), in which dates and the chart's ticks are given. */
   async report(campaignId: string, zone = 'UTC'): Promise<CampaignReport> {
-    const { campaign, stats, bounceTypes } = await this.load(campaignId);
+    const { campaign, parts, stats, bounceTypes } = await this.load(campaignId);
     const clicksTotal = stats.clicks.links.reduce((sum, l) => sum + l.total, 0);
-    const chart = await this.chart(campaign, zone);
+    const chart = await this.chart(campaign, parts, zone);
     return {
       campaign,
       times: reportTimes(campaign, zone),
@@ -72,18 +72,20 @@ export class CampaignReportService {
   }
 
   /**
-   * Opens and clicks over a time axis that spans the data (timeAxisFor): from the start of the send to its last
-   * open or click, or to now when there is none yet. None before the send starts.
+   * Opens and clicks of the messages of `parts` (see load) over a time axis that spans the data (timeAxisFor):
+   * from the start of the send to its last open or click, or to now when there is none yet. None before the send
+   * starts.
    */
   private async chart(
     campaign: Pick<Campaign, 'id' | 'startedAt'>,
+    parts: string[],
     zone: string,
   ): Promise<{ svg: string; axis: TimeAxis } | null> {
     if (!campaign.startedAt) return null;
     const started = new Date(campaign.startedAt);
-    const span = (await this.stats.engagementSpan(campaign.id)) ?? (Date.now() - started.getTime()) / 1000;
+    const span = (await this.stats.engagementSpan(campaign.id, parts)) ?? (Date.now() - started.getTime()) / 1000;
     const axis = timeAxisFor(span);
-    const buckets = await this.stats.engagementOverTime(campaign.id, started, axis.bucketSeconds, axis.count);
+    const buckets = await this.stats.engagementOverTime(campaign.id, started, axis.bucketSeconds, axis.count, parts);
     return { svg: timelineChart(buckets, axis, zone), axis };
   }
 
@@ -112,16 +114,27 @@ export class CampaignReportService {
     };
   }
 
-  private async load(
-    campaignId: string,
-  ): Promise<{ campaign: CampaignReport['campaign']; stats: CampaignStatsWithVariants; bounceTypes: TypeCounts }> {
+  /**
+   * The campaign, the campaigns whose messages it reports (`parts`: an A/B test's hidden children, else itself),
+   * its stats and its bounce types (summed over the parts: each message is one part's, so the counts add up).
+   */
+  private async load(campaignId: string): Promise<{
+    campaign: CampaignReport['campaign'];
+    parts: string[];
+    stats: CampaignStatsWithVariants;
+    bounceTypes: TypeCounts;
+  }> {
     const campaign = await this.campaigns.findReportHeader(campaignId);
     if (!campaign) throw new NotFoundException('There is no such campaign: it may have been deleted');
-    const [stats, bounceTypes] = await Promise.all([
+    const parts = await this.withVariants.partsOf(campaignId);
+    const [stats, ...partBounces] = await Promise.all([
       this.withVariants.stats(campaignId),
-      this.bounces.typeCountsOfCampaign(campaignId),
+      ...parts.map((id) => this.bounces.typeCountsOfCampaign(id)),
     ]);
-    return { campaign, stats, bounceTypes };
+    const bounceTypes: TypeCounts = { hard: 0, soft: 0, blocked: 0, complaint: 0 };
+    for (const counts of partBounces)
+      for (const type of Object.keys(bounceTypes) as (keyof TypeCounts)[]) bounceTypes[type] += counts[type];
+    return { campaign, parts, stats, bounceTypes };
   }
 }
 
