@@ -11,6 +11,52 @@ export const FOOTER_MJML = `<mj-section padding="24px 0 40px">
 
 const FOOTER_ICON = `<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M3 3h18v18H3V3Zm2 2v9h14V5H5Zm0 11v3h14v-3H5Z"/></svg>`;
 
+/**
+ * MJML's social icons, each as a link to the address the editor types. MJML turns the address of `facebook`,
+ * `twitter`, `linkedin`… into a "share this page" link (facebook.com/sharer.php?u=<address>); `facebook-noshare`
+ * links to the address itself, which is what an editor typing the magazine's profile means. (instagram, youtube…
+ * have no share link in MJML: their name is kept.)
+ */
+const SOCIAL_ICONS: Array<[string, string]> = [
+  ['facebook-noshare', 'Facebook'],
+  ['instagram', 'Instagram'],
+  ['twitter-noshare', 'Twitter / X'],
+  ['linkedin-noshare', 'LinkedIn'],
+  ['youtube', 'YouTube'],
+  ['pinterest-noshare', 'Pinterest'],
+  ['tumblr-noshare', 'Tumblr'],
+  ['xing-noshare', 'Xing'],
+  ['vimeo', 'Vimeo'],
+  ['soundcloud', 'SoundCloud'],
+  ['medium', 'Medium'],
+  ['github', 'GitHub'],
+  ['dribbble', 'Dribbble'],
+  ['snapchat', 'Snapchat'],
+  ['web', 'Web'],
+  ['custom', 'Your own icon (Image address)'],
+];
+
+/** The Social links block (grapesjs-mjml's "Group Social", with Google+, closed in 2019) and its Icon setting. */
+function socialLinks(editor: Editor): void {
+  editor.Blocks.get('mj-social-group')?.set({
+    label: 'Social links',
+    content: `<mj-social font-size="12px" icon-size="24px" border-radius="12px" mode="horizontal">
+  ${['facebook-noshare', 'instagram', 'twitter-noshare'].map((name) => `<mj-social-element name="${name}"></mj-social-element>`).join('\n  ')}
+</mj-social>`,
+  });
+  editor.Components.addType('mj-social-element', {
+    model: {
+      defaults: {
+        traits: [
+          { type: 'select', label: 'Icon', name: 'name', options: SOCIAL_ICONS.map(([id, label]) => ({ id, label })) },
+          { name: 'href', label: 'Link address' },
+          { name: 'src', label: 'Image address' },
+        ],
+      },
+    },
+  });
+}
+
 export function builderBlocks(editor: Editor, container: HTMLElement): void {
   editor.Blocks.add('mc-footer', {
     label: 'Footer (unsubscribe, address)',
@@ -18,6 +64,7 @@ export function builderBlocks(editor: Editor, container: HTMLElement): void {
     media: FOOTER_ICON,
     content: FOOTER_MJML,
   });
+  socialLinks(editor);
   // Without a mouse: each block is a button (Tab to it, Enter or Space adds it after what is selected).
   for (const block of editor.Blocks.getAll()) {
     block.set('attributes', {

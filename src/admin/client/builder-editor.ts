@@ -132,6 +132,14 @@ export function createBuilder(options: BuilderOptions): Editor {
     // GrapesJS takes action objects here too (merged with its built-in action of the same name); its types say strings
     richTextEditor: { actions: richTextActions(options.status) as unknown as string[] },
     assetManager: mediaAssets(options, () => editor),
+    // the Settings view's fields named in words (GrapesJS shows the attribute's name: "Href", "Src")
+    i18n: {
+      messagesAdd: {
+        en: {
+          traitManager: { traits: { labels: { href: 'Link address', src: 'Image address', alt: 'Text if no image' } } },
+        },
+      },
+    },
   });
   setUpStylePanel(editor, options.container);
   // The page's own toolbar has undo/redo and the device switch; code goes through the code view and its checks.

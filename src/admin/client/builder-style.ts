@@ -177,6 +177,12 @@ function labelPanel(panel: HTMLElement): void {
       clear.setAttribute('title', `Reset ${label.toLowerCase()}`);
     }
   }
+  // the Settings view (traits): GrapesJS writes each label as a div beside its field
+  for (const trait of panel.querySelectorAll<HTMLElement>('.gjs-trt-trait')) {
+    const label = trait.querySelector('.gjs-label')?.textContent?.trim();
+    const input = trait.querySelector<HTMLElement>('.gjs-field input, .gjs-field select');
+    if (label && input && input.getAttribute('aria-label') !== label) input.setAttribute('aria-label', label);
+  }
   for (const title of panel.querySelectorAll<HTMLElement>('.gjs-sm-sector-title')) {
     title.setAttribute('role', 'button');
     title.setAttribute('tabindex', '0');
