@@ -8,7 +8,7 @@ import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PROFILE = 'https://www.facebook.com/example.gardens?ref=news';
-/** MJML's own social icons, which the canvas and the mail load from Mailjet's site (not from this service). */
+/** MJML's own social icons, which the builder's canvas (the editor's browser) loads from Mailjet's site. */
 const MJML_ICONS = /^https:\/\/www\.mailjet\.com\/images\/theme\/v1\/icons\/ico-social\/[a-z-]+\.png$/;
 
 /** Types into a field of the builder's panel (Style or Settings) as a person does: click, replace, Tab on. */
@@ -117,7 +117,13 @@ describe('admin UI: the builder’s Spacer and Social links blocks', () => {
       };
     });
     expect(seen.gap).toBe('48px');
-    expect(seen.icon).toMatch(MJML_ICONS);
+    // The readers' mail clients fetch the icon from this service, never from Mailjet's site.
+    expect(seen.icon).toBe(`${t.baseUrl}/social-icons/facebook.png`);
+    expect(mail.parsed.html).not.toContain('mailjet.com');
+    const icon = await fetch(seen.icon!);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+    expect((await icon.arrayBuffer()).byteLength).toBeGreaterThan(100);
     expect(seen.href).toMatch(new RegExp(`^${t.baseUrl}/c/`));
     const click = await fetch(seen.href!, { redirect: 'manual' });
     expect(click.status).toBe(302);

@@ -7,6 +7,7 @@ import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 import { TemplateVersionRepository } from './template-version.repository';
 import { TemplateRepository } from './template.repository';
+import { SocialIconsController } from './social-icons.controller';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
 
@@ -16,7 +17,7 @@ import { TemplatesService } from './templates.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Template, TemplateVersion])],
-  controllers: [TemplatesController],
+  controllers: [TemplatesController, SocialIconsController],
   providers: [MjmlCompiler, RendererService, BuiltInTemplates, TemplateRepository, TemplateVersionRepository, TemplatesService],
   exports: [RendererService, TemplatesService, MjmlCompiler, TemplateRepository, TemplateVersionRepository],
 })

@@ -1,6 +1,8 @@
 // GrapesJS with grapesjs-mjml, set up for the mail service: the blocks an editor needs (a footer with the
 // links every campaign must carry among them), MJML attributes kept as written, images from the media library,
-// and nothing fetched from third parties (no icon font from a CDN, no placeholder image host).
+// and nothing fetched from third parties (no icon font from a CDN, no placeholder image host) except one thing: the
+// canvas shows MJML's social icons from Mailjet's site, as mjml-browser makes them (the sent mail takes them from
+// this service: MjmlCompiler).
 import grapesjs, { Editor } from 'grapesjs';
 import mjmlPlugin from 'grapesjs-mjml';
 import 'grapesjs/dist/css/grapes.min.css';

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import mjml2html from 'mjml';
+import { AppConfig } from '../../config/app-config';
 import { TemplateProblem } from '../template-errors';
+import { ownSocialIcons } from './social-icons';
 
 export interface MjmlOutput {
   html: string;
@@ -15,13 +17,16 @@ export interface MjmlOutput {
 export class MjmlCompiler {
   calls = 0;
 
+  /** `config`: where the social icons are served from (PUBLIC_URL); without it (unit tests), a relative path. */
+  constructor(@Optional() private readonly config?: AppConfig) {}
+
   async compile(mjml: string): Promise<MjmlOutput> {
     this.calls++;
     try {
       // mj-include would read files from the server: never for templates people type in.
       const result = await mjml2html(mjml, { validationLevel: 'soft', ignoreIncludes: true });
       return {
-        html: result.html,
+        html: ownSocialIcons(result.html, this.config?.publicUrl ?? ''),
         errors: result.errors
           // An attribute holding a Handlebars expression ("{{brandColor}}") is filled in later.
           .filter((e) => !/\{\{.*\}\}/.test(e.message))
