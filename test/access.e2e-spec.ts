@@ -41,6 +41,8 @@ const PUBLIC = [
   'GET /archive/unsubscribe',
   // The media library's images, shown by mail clients (a name that is not a stored file is a 404).
   'GET /media/:name',
+  // The icons of social links in mail (MJML's, served here rather than by Mailjet).
+  'GET /social-icons/:name',
   // Sending providers' webhooks: each proves itself by its own signature or credentials, not by an API key.
   'POST /api/webhooks/ses',
   'POST /api/webhooks/sendgrid',
