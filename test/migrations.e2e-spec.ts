@@ -53,4 +53,17 @@ describe('Migrations (e2e)', () => {
       : await ds.query<{ table: string }[]>('PRAGMA foreign_key_list(campaigns)');
     expect(keys.map((k) => k.table)).toContain('segments');
   });
+
+  // A later migration that rebuilds message_events with TypeORM's SQLite helpers would drop its trigger silently.
+  it('keeps the trigger on message_events that keeps subscriber_last_opens', async () => {
+    const triggers =
+      ds.options.type === 'postgres'
+        ? await ds.query<{ name: string }[]>(
+            `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'message_events'::regclass AND NOT tgisinternal`,
+          )
+        : await ds.query<{ name: string }[]>(
+            `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'message_events'`,
+          );
+    expect(triggers.map((r) => r.name)).toEqual(['message_events_note_human_opens']);
+  });
 });

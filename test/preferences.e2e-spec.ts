@@ -225,6 +225,9 @@ describe('Preference centre (e2e)', () => {
       userAgent: expect.stringContaining('Thunderbird'),
     });
     expect(data.messages.some((m: { template: string }) => m.template === 'preferences-link')).toBe(true);
+    // the time of her last open as a person, which segments use, is hers to see too
+    const openedAt = opened.events.find((e: { type: string }) => e.type === 'opened').at;
+    expect(new Date(data.engagement.lastOpenedAt).getTime()).toBe(new Date(openedAt).getTime());
 
     // Erase: the GET only asks; the POST erases.
     const prompt = await t.http().get(`/p/${token}/erase`).expect(200);

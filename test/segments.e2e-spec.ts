@@ -158,6 +158,8 @@ describe('Segments and order history (e2e)', () => {
     });
     const dee = await make('dee');
     await makeEngagement(t, ada, { type: 'opened', at: new Date(now - 10 * DAY) });
+    // an older open written later (a late batch) does not move her last open back
+    await makeEngagement(t, ada, { type: 'opened', at: new Date(now - 300 * DAY) });
     await makeEngagement(t, bob, { type: 'opened', at: new Date(now - 5 * DAY), machine: true });
     await makeEngagement(t, cy, { type: 'opened', at: new Date(now - 200 * DAY) });
     await makeEngagement(t, cy, { type: 'clicked', at: new Date(now - 3 * DAY) });

@@ -70,6 +70,20 @@ describe('Open and click tracking (e2e)', () => {
       .find({ where: { messageId, type }, order: { at: 'ASC' } });
   }
 
+  /** subscriber_last_opens' time for this person (what segments and the `inactive` trigger read), null if none. */
+  async function lastOpenOf(subscriberId: string | null): Promise<number | null> {
+    const ds = t.app.get(DataSource);
+    const [row] = await ds.query<{ opened_at: Date | string }[]>(
+      `SELECT opened_at FROM subscriber_last_opens WHERE subscriber_id = ${ds.options.type === 'postgres' ? '$1' : '?'}`,
+      [subscriberId],
+    );
+    if (!row) return null;
+    // SQLite keeps times as UTC text, as TypeORM writes them
+    return row.opened_at instanceof Date
+      ? row.opened_at.getTime()
+      : new Date(`${row.opened_at.replace(' ', 'T')}Z`).getTime();
+  }
+
   describe('GET /o/:token', () => {
     it('answers the 43-byte transparent GIF, never cached, for any token', async () => {
       const { links } = reader(9);
@@ -115,6 +129,8 @@ describe('Open and click tracking (e2e)', () => {
       ]);
       expect(new Date(opens[0].at).getTime()).toBeGreaterThanOrEqual(before - 1000);
       expect(new Date(opens[0].at).getTime()).toBeLessThanOrEqual(Date.now());
+      // the person's last human open, for segments
+      expect(await lastOpenOf(message.subscriberId)).toBe(new Date(opens[1].at).getTime());
     });
 
     it("counts opens through Apple Mail Privacy Protection and Google's image proxy as machine", async () => {
@@ -135,6 +151,7 @@ describe('Open and click tracking (e2e)', () => {
         [true, 'apple-mpp'],
         [true, 'google-proxy'],
       ]);
+      expect(await lastOpenOf(message.subscriberId)).toBeNull();
     });
 
     it('records a HEAD request and a pixel URL with a query string as opens; a valid token of an unknown message records nothing and no other open of its batch is lost', async () => {
@@ -271,7 +288,12 @@ describe('Open and click tracking (e2e)', () => {
     const links = linksOf(sent.mails.get(person.email)!);
     const message = sent.messages.get(person.email)!;
     const erase = `/p/${t.app.get(TokenService).sign('preferences', { s: person.id }, 3600)}/erase`;
+    // an open before the erasure: the person's last open (for segments) goes with their data
+    await t.http().get(pathOf(links.pixel)).set('User-Agent', IPHONE_MAIL).expect(200);
+    await flushTracking(t);
+    expect(await lastOpenOf(person.id)).not.toBeNull();
     await t.http().post(erase).type('form').send({}).expect(200);
+    expect(await lastOpenOf(person.id)).toBeNull();
     await t
       .http()
       .get(pathOf(links.pixel))
@@ -284,8 +306,9 @@ describe('Open and click tracking (e2e)', () => {
         .location,
     ).toBe(SPRING);
     await t.http().head(pathOf(links.clicks[1])).expect(302);
-    expect(await eventsOf(message.id, 'opened')).toEqual([]);
+    expect((await eventsOf(message.id, 'opened')).length).toBe(1); // the one before the erasure
     expect(await eventsOf(message.id, 'clicked')).toEqual([]);
+    expect(await lastOpenOf(person.id)).toBeNull();
     const events = await t.app.get(DataSource).getRepository(MessageEvent).findBy({ messageId: message.id });
     expect(JSON.stringify(events)).not.toMatch(/198\.51\.100\.6|Macintosh/);
   });

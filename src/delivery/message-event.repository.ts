@@ -62,7 +62,10 @@ export interface EventCount {
 /** Rows inserted per statement: well under the parameter limits of both databases. */
 const INSERT_CHUNK = 500;
 
-/** The one owner of the `message_events` table (and of the campaign stats made from it). */
+/**
+ * The one owner of the `message_events` table (and of the campaign stats made from it), and of
+ * `subscriber_last_opens`, which a trigger on message_events keeps (migration 1764600000000).
+ */
 @Injectable()
 export class MessageEventRepository {
   private readonly sql: StatsSql;
@@ -306,6 +309,19 @@ export class MessageEventRepository {
     return new Set(rows.map((r) => String(r.id)));
   }
 
+  /** When this person last opened a mail as a person (what segments' "opened" rules read); null if never. */
+  async lastHumanOpenOf(subscriberId: string): Promise<Date | null> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('lo.opened_at', 'at')
+      .from('subscriber_last_opens', 'lo')
+      .where('lo.subscriber_id = :subscriberId', { subscriberId })
+      .getRawOne<{ at: Date | string }>();
+    if (!row) return null;
+    // SQLite returns the UTC text TypeORM wrote
+    return row.at instanceof Date ? row.at : new Date(`${row.at.replace(' ', 'T')}Z`);
+  }
+
   /**
    * Of these subscribers, those who have been subscribers since before `since` and opened no mail as a person
    * (machine opens do not count) since then: the `inactive` trigger of automations.
@@ -319,8 +335,7 @@ export class MessageEventRepository {
       .where('s.id IN (:...subscriberIds)', { subscriberIds })
       .andWhere('s.created_at < :since', { since })
       .andWhere(
-        `NOT EXISTS (SELECT 1 FROM messages m JOIN message_events e ON e.message_id = m.id
-          WHERE m.subscriber_id = s.id AND e.type = 'opened' AND e.at >= :since AND ${this.sql.machineFlag} = 0)`,
+        `NOT EXISTS (SELECT 1 FROM subscriber_last_opens lo WHERE lo.subscriber_id = s.id AND lo.opened_at >= :since)`,
       )
       .getRawMany<{ id: string }>();
     return rows.map((r) => String(r.id));

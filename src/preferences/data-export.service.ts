@@ -34,7 +34,8 @@ export function messagesOf(
 /**
  * Everything held about one person, as the preference centre's download gives it (GET /p/:token/export):
  * profile, memberships, consent records, messages sent with their events (opens, clicks…), and whether
- * the address is on the suppression list, and the order history kept from the shop's order events.
+ * the address is on the suppression list, the order history kept from the shop's order events, and the time of
+ * the person's last open as a person (kept for segments).
  */
 @Injectable()
 export class DataExportService {
@@ -51,12 +52,13 @@ export class DataExportService {
 
   async export(subscriber: Subscriber): Promise<Record<string, unknown>> {
     const id = subscriber.id;
-    const [memberships, consents, messages, suppression, orders] = await Promise.all([
+    const [memberships, consents, messages, suppression, orders, lastOpenedAt] = await Promise.all([
       this.subscriptions.findBySubscriber(id),
       this.consents.findBySubscriber(id),
       this.messageRows.ofPerson(messagesOf(subscriber)),
       this.suppressions.findAmong(suppressionHashes(subscriber.emailKey)),
       this.orders.ofAddress(subscriber.emailKey),
+      this.events.lastHumanOpenOf(id),
     ]);
     const listIds = [
       ...new Set([
@@ -121,6 +123,8 @@ export class DataExportService {
         events: (events.get(m.id) ?? []).map((e) => ({ type: e.type, at: e.at, detail: e.detail })),
       })),
       orders,
+      // derived from the opens above; segments ("opened within N days") and the `inactive` trigger use it
+      engagement: { lastOpenedAt },
       suppression: suppression ? { reason: suppression.reason, since: suppression.createdAt } : null,
     };
   }

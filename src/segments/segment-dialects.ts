@@ -12,7 +12,7 @@ export const POSTGRES_SEGMENT_SQL: SegmentDialect = {
     ` WHEN jsonb_typeof(s.attributes -> ${k}) = 'string' AND BTRIM(s.attributes ->> ${k}) ~ '^-?[0-9]+([.][0-9]+)?$'` +
     ` THEN CAST(BTRIM(s.attributes ->> ${k}) AS numeric) END)`,
   startsWithDate: (x) => `${x} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'`,
-  // The same expressions as the partial indexes idx_message_events_human_opens / _human_clicks, so they are used.
+  // The same expressions as the partial indexes of human clicks (and subscriber_last_opens' trigger), so they are used.
   humanOpen: `(e.detail ->> 'machine') IS DISTINCT FROM 'true'`,
   humanClick: `(e.detail ->> 'scanner') IS DISTINCT FROM 'true'`,
   anyItem: (cmp) => `EXISTS (SELECT 1 FROM jsonb_array_elements_text(o.items) i(name) WHERE LOWER(i.name) ${cmp})`,

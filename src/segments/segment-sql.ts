@@ -31,9 +31,10 @@ const SQL_OPS: Record<NumberOp, string> = { eq: '=', neq: '<>', gt: '>', gte: '>
 
 /**
  * A segment's rules as one condition on subscriber `s`. Each rule is a condition or a subquery that PostgreSQL can
- * turn into a (semi-)join: engagement is an EXISTS over the person's messages and their events, read from the
- * indexes alone (idx_messages_subscriber_id, and idx_message_events_human_opens_by_message / _clicks_by_message,
- * whose predicates are the dialects' humanOpen / humanClick); orders are grouped by address in the order of the
+ * turn into a (semi-)join: "opened any mail" is a probe of subscriber_last_opens; other engagement is an EXISTS
+ * over the person's messages (idx_messages_subscriber_id) and their events (clicks: idx_message_events_human_clicks_
+ * by_message, whose predicate is the dialect's humanClick; opens of one campaign: idx_message_events_message_at);
+ * orders are grouped by address in the order of the
  * partial index of purchases (idx_orders_purchases, whose predicate is PURCHASE). Times are computed here from `now`, so the SQL holds no clock arithmetic of either dialect.
  */
 export function segmentCondition(rules: Rule[], match: Match, dialect: SegmentDialect, now: Date): SqlCondition {
@@ -87,12 +88,16 @@ function ruleSql(r: Rule, d: SegmentDialect, p: Param, now: Date): string {
       return r.member ? exists : `NOT ${exists}`;
     }
     case 'engagement': {
-      const human = r.event === 'opened' ? d.humanOpen : d.humanClick;
-      const since = r.days === null ? '' : ` AND e.at >= ${p(d.time(new Date(now.getTime() - r.days * DAY_MS)))}`;
-      const campaign = r.campaignId === null ? '' : ` AND m.campaign_id = ${p(r.campaignId)}`;
+      const since = (at: string) =>
+        r.days === null ? '' : ` AND ${at} >= ${p(d.time(new Date(now.getTime() - r.days * DAY_MS)))}`;
+      // Any mail opened: the person's last human open, kept by a trigger on message_events (one probe per person).
       const exists =
-        `EXISTS (SELECT 1 FROM messages m JOIN message_events e ON e.message_id = m.id` +
-        ` WHERE m.subscriber_id = s.id AND e.type = '${r.event}' AND ${human}${since}${campaign})`;
+        r.event === 'opened' && r.campaignId === null
+          ? `EXISTS (SELECT 1 FROM subscriber_last_opens lo WHERE lo.subscriber_id = s.id${since('lo.opened_at')})`
+          : `EXISTS (SELECT 1 FROM messages m JOIN message_events e ON e.message_id = m.id` +
+            ` WHERE m.subscriber_id = s.id AND e.type = '${r.event}'` +
+            ` AND ${r.event === 'opened' ? d.humanOpen : d.humanClick}${since('e.at')}` +
+            `${r.campaignId === null ? '' : ` AND m.campaign_id = ${p(r.campaignId)}`})`;
       return r.yes ? exists : `NOT ${exists}`;
     }
     case 'orders': {
