@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/database.options';
 import { MessageEvent } from '../src/delivery/message-event.entity';
+import { MessageEventRepository } from '../src/delivery/message-event.repository';
 import { Message } from '../src/delivery/message.entity';
 import { Subscriber } from '../src/subscribers/subscriber.entity';
 import { RECORDER_OPTIONS } from '../src/tracking/engagement-recorder.service';
@@ -70,18 +71,10 @@ describe('Open and click tracking (e2e)', () => {
       .find({ where: { messageId, type }, order: { at: 'ASC' } });
   }
 
-  /** subscriber_last_opens' time for this person (what segments and the `inactive` trigger read), null if none. */
+  /** This person's last human open as segments and the `inactive` trigger read it (epoch ms), null if none. */
   async function lastOpenOf(subscriberId: string | null): Promise<number | null> {
-    const ds = t.app.get(DataSource);
-    const [row] = await ds.query<{ opened_at: Date | string }[]>(
-      `SELECT opened_at FROM subscriber_last_opens WHERE subscriber_id = ${ds.options.type === 'postgres' ? '$1' : '?'}`,
-      [subscriberId],
-    );
-    if (!row) return null;
-    // SQLite keeps times as UTC text, as TypeORM writes them
-    return row.opened_at instanceof Date
-      ? row.opened_at.getTime()
-      : new Date(`${row.opened_at.replace(' ', 'T')}Z`).getTime();
+    const at = await t.app.get(MessageEventRepository).lastHumanOpenOf(subscriberId!);
+    return at && at.getTime();
   }
 
   describe('GET /o/:token', () => {

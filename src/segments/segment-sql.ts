@@ -32,10 +32,10 @@ const SQL_OPS: Record<NumberOp, string> = { eq: '=', neq: '<>', gt: '>', gte: '>
 /**
  * A segment's rules as one condition on subscriber `s`. Each rule is a condition or a subquery that PostgreSQL can
  * turn into a (semi-)join: "opened any mail" is a probe of subscriber_last_opens; other engagement is an EXISTS
- * over the person's messages (idx_messages_subscriber_id) and their events (clicks: idx_message_events_human_clicks_
- * by_message, whose predicate is the dialect's humanClick; opens of one campaign: idx_message_events_message_at);
- * orders are grouped by address in the order of the
- * partial index of purchases (idx_orders_purchases, whose predicate is PURCHASE). Times are computed here from `now`, so the SQL holds no clock arithmetic of either dialect.
+ * over the person's messages (idx_messages_subscriber_id) and their events (clicks by
+ * idx_message_events_human_clicks_by_message, whose predicate is the dialect's humanClick; opens of one campaign by
+ * idx_message_events_message_at); orders are grouped by address in the order of the partial index of purchases
+ * (idx_orders_purchases, whose predicate is PURCHASE). Times are computed here from `now`, so the SQL holds no clock arithmetic of either dialect.
  */
 export function segmentCondition(rules: Rule[], match: Match, dialect: SegmentDialect, now: Date): SqlCondition {
   const params: Record<string, unknown> = {};

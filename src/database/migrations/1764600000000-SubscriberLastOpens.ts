@@ -27,7 +27,7 @@ export class SubscriberLastOpens1764600000000 implements MigrationInterface {
       `CREATE TABLE subscriber_last_opens (subscriber_id ${id} PRIMARY KEY` +
         ` REFERENCES subscribers (id) ON DELETE CASCADE, opened_at ${time} NOT NULL)`,
     );
-    // The same predicates as idx_message_events_human_opens (1764400000000).
+    // A person's open, as segment-dialects.ts's humanOpen and the index this replaces (1764400000000) spell it.
     const human = postgres
       ? (e: string) => `(${e}.detail ->> 'machine') IS DISTINCT FROM 'true'`
       : (e: string) => `COALESCE(json_extract(${e}.detail, '$.machine'), 0) <> 1`;
