@@ -142,7 +142,8 @@ describe('admin UI: the builder’s Style panel and links', () => {
       .locator('[data-gjs-type="mj-section"]')
       .first()
       .click({ position: { x: 8, y: 8 } });
-    await expect(page.locator('.gjs-sm-property__text-align').getByText('Alignment').isVisible()).resolves.toBe(true);
+    // Waits for the panel to show the section's properties (isVisible() would not wait).
+    await page.locator('.gjs-sm-property__text-align').getByText('Alignment').waitFor({ state: 'visible' });
     await setField(page, 'Background colour', '#fef3c7');
     await until(async () => {
       const mjml = await codeOf(page);

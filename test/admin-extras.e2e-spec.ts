@@ -173,8 +173,15 @@ describe('admin UI: brand, time zones and the archive', () => {
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.waitForURL(`**/admin/campaigns/${id}`);
     await until(async () => (await t.app.get(CampaignRepository).findStatus(id))?.status === 'sent', 'sent');
-    await page.reload();
     const slug = subject.toLowerCase().replace(/ /g, '-');
+    // The page may reload itself once it sees the status change (poll.ts): a reload of ours can race with that one
+    // and be aborted, so it is tried again until the sent campaign's page shows the archive link.
+    const archiveLink = page.getByRole('link', { name: `/archive/${slug}` });
+    await until(async () => {
+      if (await archiveLink.isVisible()) return true;
+      await page.reload().catch(() => undefined);
+      return archiveLink.isVisible();
+    }, 'the archive link on the sent campaign’s page');
     await expect(page.getByRole('link', { name: `/archive/${slug}` }).getAttribute('href')).resolves.toBe(
       `/archive/${slug}`,
     );
