@@ -27,10 +27,7 @@ export class SubscriberLastOpens1764600000000 implements MigrationInterface {
       `CREATE TABLE subscriber_last_opens (subscriber_id ${id} PRIMARY KEY` +
         ` REFERENCES subscribers (id) ON DELETE CASCADE, opened_at ${time} NOT NULL)`,
     );
-    // A person's open, as segment-dialects.ts's humanOpen and the index this replaces (1764400000000) spell it.
-    const human = postgres
-      ? (e: string) => `(${e}.detail ->> 'machine') IS DISTINCT FROM 'true'`
-      : (e: string) => `COALESCE(json_extract(${e}.detail, '$.machine'), 0) <> 1`;
+    const human = (alias: string) => humanOpen(postgres, `${alias}.detail`);
     await q.query(
       `INSERT INTO subscriber_last_opens (subscriber_id, opened_at)
        SELECT m.subscriber_id, MAX(e.at) FROM message_events e JOIN messages m ON m.id = e.message_id
@@ -72,20 +69,26 @@ export class SubscriberLastOpens1764600000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const machine =
-      q.connection.options.type === 'postgres'
-        ? `(detail ->> 'machine') IS DISTINCT FROM 'true'`
-        : `COALESCE(json_extract(detail, '$.machine'), 0) <> 1`;
+    const postgres = q.connection.options.type === 'postgres';
+    const human = humanOpen(postgres, 'detail');
     await q.query(
-      `CREATE INDEX idx_message_events_human_opens ON message_events (at, message_id) WHERE type = 'opened' AND ${machine}`,
+      `CREATE INDEX idx_message_events_human_opens ON message_events (at, message_id) WHERE type = 'opened' AND ${human}`,
     );
     await q.query(
-      `CREATE INDEX idx_message_events_human_opens_by_message ON message_events (message_id, at) WHERE type = 'opened' AND ${machine}`,
+      `CREATE INDEX idx_message_events_human_opens_by_message ON message_events (message_id, at) WHERE type = 'opened' AND ${human}`,
     );
-    await q.query(
-      `DROP TRIGGER message_events_note_human_opens${q.connection.options.type === 'postgres' ? ' ON message_events' : ''}`,
-    );
-    if (q.connection.options.type === 'postgres') await q.query(`DROP FUNCTION note_human_opens()`);
+    await q.query(`DROP TRIGGER message_events_note_human_opens${postgres ? ' ON message_events' : ''}`);
+    if (postgres) await q.query(`DROP FUNCTION note_human_opens()`);
     await q.query(`DROP TABLE subscriber_last_opens`);
   }
+}
+
+/**
+ * An open event's `detail` (column expression) says a person opened, not a privacy proxy: as segment-dialects.ts's
+ * humanOpen and the indexes this migration drops (1764400000000, 1764500000000) spell it.
+ */
+function humanOpen(postgres: boolean, detail: string): string {
+  return postgres
+    ? `(${detail} ->> 'machine') IS DISTINCT FROM 'true'`
+    : `COALESCE(json_extract(${detail}, '$.machine'), 0) <> 1`;
 }
