@@ -86,7 +86,9 @@ describe('A/B tests (e2e)', () => {
         mjml: mjml('Original'),
         listIds: [listId],
         variants: [{ subject: 'Subject A' }, { subject: 'Subject B', mjml: mjml('Content B') }],
-        abTest: { share: 50, metric: 'opens', waitHours: 0 },
+        // an hour's wait that only the test's own sweep moves past (the clock moved on), so the app's 5 s timer
+        // cannot choose between the variants sent and the opens recorded, on a busy machine
+        abTest: { share: 50, metric: 'opens', waitHours: 1 },
       })
       .expect(201);
     const id: string = created.body.id;
@@ -94,7 +96,7 @@ describe('A/B tests (e2e)', () => {
       { subject: 'Subject A', templateId: null, ownContent: false },
       { subject: 'Subject B', templateId: null, ownContent: true },
     ]);
-    expect(created.body.abTest).toEqual({ share: 50, metric: 'opens', waitHours: 0 });
+    expect(created.body.abTest).toEqual({ share: 50, metric: 'opens', waitHours: 1 });
     expect((await api.post(`/api/campaigns/${id}/send`).expect(202)).body).toEqual({ status: 'sending' });
 
     // The test: 50 % of 40 readers, 10 per variant, each with its own subject and content.
@@ -123,9 +125,10 @@ describe('A/B tests (e2e)', () => {
         .expect(200);
     await flushTracking(t);
 
-    // The wait (0 hours) is over once both variants are sent: the sweep picks B and sends it to the other 20.
+    // The wait is over (the clock moved two hours on) and both variants are sent: the sweep picks B and sends it
+    // to the other 20.
     await until(async () => {
-      await sweep();
+      await sweep(Date.now() + 2 * HOUR_MS);
       return (await api.get(`/api/campaigns/${id}`).expect(200)).body.status === 'sent';
     }, 'the A/B test to be sent');
     family = await childIds(id);

@@ -7,7 +7,7 @@ import { SettingsService } from '../src/settings/settings.service';
 import { emailKeyOf, Subscriber } from '../src/subscribers/subscriber.entity';
 import { TokenService } from '../src/tokens/token.service';
 import { seriousViolations } from './support/axe';
-import { signedInPage, startAppAndBrowser, stopAppAndBrowser, unexpectedConsoleErrors } from './support/browser';
+import { signedInPage, startAppAndBrowser, stopAppAndBrowser, unexpectedConsoleErrors, until } from './support/browser';
 import { makeList, makeSubscriber, membershipsOf, uniqueTag } from './support/factories';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { TestApp } from './support/test-app';
@@ -137,11 +137,15 @@ describe('admin UI: the rough edges of issue 15', () => {
       await page.goto(path);
       const frame = page.locator(frameSelector);
       await page.getByRole('group', { name: 'Preview width' }).waitFor();
-      const desktop = await frameWidths(frame);
+      const desktop = await until(() => frameWidths(frame), 'the preview'); // (read again if it was being replaced)
       expect(desktop.client).toBeGreaterThanOrEqual(600);
       expect(desktop.scroll).toBeLessThanOrEqual(desktop.client); // nothing scrolled sideways
       await page.getByRole('group', { name: 'Preview width' }).getByRole('button', { name: 'Mobile' }).click();
-      const mobile = await frameWidths(frame);
+      // the frame takes its new width at the page's next layout, and the editor may be replacing the preview
+      const mobile = await until(async () => {
+        const widths = await frameWidths(frame);
+        return widths.client <= 390 && widths;
+      }, 'the preview at phone width');
       expect(mobile.client).toBeGreaterThanOrEqual(360);
       expect(mobile.client).toBeLessThanOrEqual(390);
       await noSeriousViolations(page);
