@@ -257,7 +257,7 @@ async function main() {
         `requests to the service   ${f(check.requested)} (answered 200: ${f(check.answered)}, to ${f(check.distinct)} messages, ${f(check.repeats)} of them repeat opens; cut off unanswered at a round's end: ${f(check.requested - check.answered)})`,
         `opens recorded            ${f(check.recorded)} (= answered + ${f(check.cutOffRecorded)} of the cut-off ones, which had reached the service); machine-flagged ${f(check.machine)}`,
         `missing / unexpected      ${f(check.missing)} / ${f(check.extra)}; wrong machine flag ${f(check.wrongFlag)}`,
-        // which run a failed "no errors" check comes from (autocannon's errors include its 10 s timeouts)
+        // which run a failed "no errors" check comes from (autocannon's errors include its timeouts)
         `errors / non-200          warm-up ${warm.errors}/${warm.non2xx}; bare ${bareRuns.map((r) => `${r.errors}/${r.non2xx}`).join(', ')}; ` +
           `service ${serviceRuns.map((r) => `${r.errors}/${r.non2xx}`).join(', ')}; burst ${burst.errors}/${burst.non2xx}` +
           (allRuns.some((r) => r.errors) ? `; kinds ${JSON.stringify(errorKinds(allRuns))}` : ''),
